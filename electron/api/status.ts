@@ -1,0 +1,96 @@
+/**
+ * The status vocabulary shared by the engine, the tray, the CLI and the UI. Pure types and data:
+ * the renderer imports this file too.
+ */
+import type { ErrorInfo } from '../core/errors.ts';
+
+export type { ErrorInfo };
+
+export const SYNC_STATES = ['idle', 'scanning', 'syncing', 'retrying', 'needs-confirmation', 'error', 'paused', 'stopped'] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
+
+/**
+ * How bad a state is, for "the worst state across targets/profiles" (the tray icon). A profile that
+ * is paused is not current, but it is the user's choice, so it ranks below anything that needs
+ * attention.
+ */
+export const STATE_SEVERITY: Record<SyncState, number> = {
+  stopped: 0,
+  idle: 1,
+  scanning: 2,
+  syncing: 3,
+  paused: 4,
+  retrying: 5,
+  'needs-confirmation': 6,
+  error: 7,
+};
+
+export function worstState(states: Iterable<SyncState>, fallback: SyncState = 'idle'): SyncState {
+  let worst: SyncState | null = null;
+  for (const s of states) if (worst === null || STATE_SEVERITY[s] > STATE_SEVERITY[worst]) worst = s;
+  return worst ?? fallback;
+}
+
+export interface TransferProgress {
+  kind: 'full' | 'batch';
+  bytes: number;
+  percent: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface RetryInfo {
+  attempt: number;
+  /** epoch ms */
+  nextAt: number;
+}
+
+export interface TargetStatus {
+  key: string;
+  state: SyncState;
+  /** Changed paths seen but not yet confirmed on this target. */
+  pending: number;
+  lastSuccessAt: number | null;
+  lastFullSyncAt: number | null;
+  lastError: ErrorInfo | null;
+  retry: RetryInfo | null;
+  progress: TransferProgress | null;
+  totals: { runs: number; files: number; bytes: number; failures: number };
+}
+
+export type WatchMode = 'starting' | 'watching' | 'polling' | 'rescanning' | 'stopped';
+
+export interface ProfileStatus {
+  name: string;
+  state: SyncState;
+  pending: number;
+  /** The oldest of the targets' last successes: the backup is current up to here everywhere. */
+  lastSuccessAt: number | null;
+  lastError: ErrorInfo | null;
+  watch: { mode: WatchMode; note: string | null };
+  targets: TargetStatus[];
+}
+
+export interface RunRecord {
+  profile: string;
+  target: string;
+  kind: 'full' | 'batch';
+  startedAt: number;
+  durationMs: number;
+  /** Paths handed to rsync (batch), 0 for a full sync. */
+  paths: number;
+  files: number;
+  bytes: number;
+  outcome: 'ok' | 'vanished' | 'retry' | 'fatal' | 'canceled';
+  error: ErrorInfo | null;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type EngineEventBody =
+  | { type: 'status'; status: ProfileStatus }
+  | { type: 'run'; run: RunRecord }
+  | { type: 'log'; level: LogLevel; message: string; profile?: string };
+
+/** Every event carries a sequence number, so a client can tell it missed some and refetch. */
+export type EngineEvent = EngineEventBody & { seq: number; at: number };

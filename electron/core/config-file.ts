@@ -1,0 +1,81 @@
+/**
+ * The config file: the same JSON as a profile export, read by the headless CLI and written by the
+ * tray app. Reading never half-accepts a file: it is valid as a whole, or every problem is listed
+ * with its place, and nothing runs.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { RsyncTrayError } from './errors.ts';
+import { ConfigSchema, CONFIG_VERSION, type Config, type Profile } from './profile-schema.ts';
+
+/** `profiles[0].targets[1].port` */
+export function formatPath(p: ReadonlyArray<PropertyKey>): string {
+  return p.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+/** One line per problem: where it is (with the profile's name when known) and what is wrong. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  return issues.map((issue) => {
+    const where = formatPath(issue.path);
+    let name: string | undefined;
+    if (issue.path[0] === 'profiles' && typeof issue.path[1] === 'number') {
+      const profiles = (input as { profiles?: unknown })?.profiles;
+      const candidate = Array.isArray(profiles) ? (profiles[issue.path[1]] as { name?: unknown })?.name : undefined;
+      if (typeof candidate === 'string' && candidate.trim()) name = candidate;
+    }
+    return `${where || '(top level)'}${name ? ` (profile "${name}")` : ''}: ${issue.message}`;
+  });
+}
+
+export function parseConfig(text: string, origin = 'the config'): Config {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new RsyncTrayError('INVALID_CONFIG', `${origin} is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax (a validator or `rsync-tray validate FILE` shows the place), then try again.');
+  }
+  return validateConfig(data, origin);
+}
+
+export function validateConfig(data: unknown, origin = 'the config'): Config {
+  if (typeof data === 'object' && data !== null && !Array.isArray(data) && !('version' in data) && 'profiles' in data) {
+    data = { version: CONFIG_VERSION, ...data };
+  }
+  const result = ConfigSchema.safeParse(data);
+  if (result.success) return result.data;
+  const lines = describeIssues(result.error.issues, data);
+  throw new RsyncTrayError(
+    'INVALID_CONFIG',
+    `${origin} has ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`,
+    'Correct the fields listed above; nothing was changed.',
+  );
+}
+
+export async function loadConfig(file: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new RsyncTrayError('CONFIG_NOT_FOUND', `There is no config file at ${file}.`, 'Create one (see the README for an example) or pass its path with --config.');
+    }
+    throw error;
+  }
+  return parseConfig(text, file);
+}
+
+/** Write-then-rename, so a crash never leaves a half-written config. */
+export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, data, { mode });
+  await rename(tmp, file);
+}
+
+/** The export/config JSON for some (default: all) profiles. Profiles carry no secrets by design. */
+export function serializeConfig(config: Config, only?: readonly string[]): string {
+  const profiles: Profile[] = only ? config.profiles.filter((p) => only.includes(p.name)) : config.profiles;
+  return `${JSON.stringify({ version: CONFIG_VERSION, settings: config.settings, profiles }, null, 2)}\n`;
+}

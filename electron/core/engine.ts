@@ -1,0 +1,102 @@
+/**
+ * The composition root of the sync engine: probes rsync once, runs one ProfileRunner per enabled
+ * profile, and turns everything they report into numbered events. Hosts (the tray app, the CLI,
+ * tests) get a handle and call dispose() when done. Never imports Electron.
+ */
+import { worstState, type EngineEvent, type EngineEventBody, type ProfileStatus } from '../api/status.ts';
+import type { SecretStore } from './auth.ts';
+import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
+import { ProfileRunner } from './profile-runner.ts';
+import type { Config } from './profile-schema.ts';
+import { probeRsync, type RsyncCapabilities } from './rsync-probe.ts';
+import type { runRsync } from './rsync-runner.ts';
+import type { WatcherFactory } from './watcher.ts';
+
+export interface EngineOptions {
+  config: Config;
+  secrets?: SecretStore;
+  /** Overrides the per-profile watcher choice (tests inject faults through it). */
+  watcherFactory?: WatcherFactory;
+  probe?: (rsyncPath: string) => Promise<RsyncCapabilities>;
+  run?: typeof runRsync;
+}
+
+export type EngineListener = (event: EngineEvent) => void;
+
+export interface Engine {
+  readonly caps: RsyncCapabilities | null;
+  status(): ProfileStatus[];
+  /** Full reconcile now, for one profile or all. */
+  syncNow(profile?: string): void;
+  pause(profile?: string): void;
+  resume(profile?: string): void;
+  /** Resolves when the named profile (or all) has nothing pending or running. */
+  whenIdle(profile?: string): Promise<void>;
+  subscribe(listener: EngineListener): () => void;
+  dispose(): Promise<void>;
+}
+
+/** Status of a profile that is not running (disabled, or rsync unusable). */
+function restingStatus(name: string, state: ProfileStatus['state'], error: ErrorInfo | null): ProfileStatus {
+  return { name, state, pending: 0, lastSuccessAt: null, lastError: error, watch: { mode: 'stopped', note: null }, targets: [] };
+}
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const listeners = new Set<EngineListener>();
+  let seq = 0;
+  const emit = (body: EngineEventBody): void => {
+    const event = { ...body, seq: ++seq, at: Date.now() } as EngineEvent;
+    for (const l of listeners) l(event);
+  };
+
+  let caps: RsyncCapabilities | null = null;
+  let probeError: ErrorInfo | null = null;
+  try {
+    caps = await (options.probe ?? probeRsync)(options.config.settings.rsyncPath);
+  } catch (error) {
+    probeError = toErrorInfo(error);
+  }
+
+  const runners = new Map<string, ProfileRunner>();
+  const resting = new Map<string, ProfileStatus>();
+  for (const profile of options.config.profiles) {
+    if (!profile.enabled) resting.set(profile.name, restingStatus(profile.name, 'stopped', null));
+    else if (!caps) resting.set(profile.name, restingStatus(profile.name, 'error', probeError));
+    else runners.set(profile.name, new ProfileRunner({ profile, caps, secrets: options.secrets, watcherFactory: options.watcherFactory, run: options.run, emit }));
+  }
+  if (probeError) emit({ type: 'log', level: 'error', message: `${probeError.message} ${probeError.hint}` });
+
+  const pick = (name?: string): ProfileRunner[] => {
+    if (name === undefined) return [...runners.values()];
+    const runner = runners.get(name);
+    if (runner) return [runner];
+    if (resting.has(name)) return [];
+    throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, `Known profiles: ${[...runners.keys(), ...resting.keys()].join(', ') || 'none'}.`);
+  };
+
+  await Promise.all([...runners.values()].map((r) => r.start()));
+
+  return {
+    caps,
+    status: () => options.config.profiles.map((p) => runners.get(p.name)?.status ?? resting.get(p.name)!),
+    syncNow: (name) => pick(name).forEach((r) => r.syncNow()),
+    pause: (name) => pick(name).forEach((r) => r.pause()),
+    resume: (name) => pick(name).forEach((r) => r.resume()),
+    whenIdle: async (name) => {
+      await Promise.all(pick(name).map((r) => r.whenIdle()));
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      await Promise.all([...runners.values()].map((r) => r.dispose()));
+      listeners.clear();
+    },
+  };
+}
+
+/** The state of all profiles together: what the tray icon shows. */
+export function overallState(statuses: readonly ProfileStatus[]): ProfileStatus['state'] {
+  return worstState(statuses.map((s) => s.state));
+}

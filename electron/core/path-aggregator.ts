@@ -1,0 +1,111 @@
+/**
+ * Collapses a stream of watcher events into the smallest list of paths that makes the backup match
+ * the source, and decides per path what rsync must do with it. The rules are lsyncd's, kept as
+ * data below; the check of what a path *is* happens when the batch is cut, not per event, so a
+ * burst of 10,000 events costs one lstat per surviving path.
+ */
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+
+export type ChangeKind = 'create' | 'update' | 'delete';
+
+const FLAG: Record<ChangeKind, number> = { create: 1, update: 2, delete: 4 };
+
+/**
+ * What a pending path becomes when the batch is cut, by what it is on disk then:
+ * - missing            → listed; rsync deletes it on the backup (--delete-missing-args)
+ * - directory, created → listed and recursed: it covers every pending path beneath it
+ * - directory, other   → dropped: a directory's own change is a child's event, sent separately
+ * - file or symlink    → listed
+ */
+export type PathFate = 'delete' | 'tree' | 'drop' | 'file';
+
+export function fateOf(kind: 'missing' | 'dir' | 'other', flags: number): PathFate {
+  if (kind === 'missing') return 'delete';
+  if (kind === 'dir') return flags & FLAG.create ? 'tree' : 'drop';
+  return 'file';
+}
+
+/** Pending changes of one target, by path relative to the source root ('/'-separated). */
+export class PendingPaths {
+  #entries = new Map<string, number>();
+  #firstAt: number | null = null;
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** When the oldest pending change arrived (for the maximum delay), or null when empty. */
+  get firstAt(): number | null {
+    return this.#firstAt;
+  }
+
+  add(rel: string, kind: ChangeKind, now = Date.now()): void {
+    if (rel === '' || rel === '.') return;
+    this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | FLAG[kind]);
+    this.#firstAt ??= now;
+  }
+
+  /** Put back the paths of a batch that did not complete; they are merged, not duplicated. */
+  restore(entries: ReadonlyMap<string, number>, firstAt: number): void {
+    for (const [rel, flags] of entries) this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | flags);
+    if (entries.size) this.#firstAt = Math.min(this.#firstAt ?? firstAt, firstAt);
+  }
+
+  /** Take everything pending. */
+  drain(): { entries: Map<string, number>; firstAt: number } {
+    const taken = { entries: this.#entries, firstAt: this.#firstAt ?? Date.now() };
+    this.#entries = new Map();
+    this.#firstAt = null;
+    return taken;
+  }
+}
+
+export interface BatchPlan {
+  /** Paths for --files-from, relative, in a stable order. */
+  paths: string[];
+  deletions: number;
+  trees: number;
+  files: number;
+}
+
+export interface PlanOptions {
+  root: string;
+  deletions: boolean;
+  isExcluded: (rel: string, isDir: boolean) => boolean;
+}
+
+function ancestors(rel: string): string[] {
+  const out: string[] = [];
+  for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) out.push(rel.slice(0, i));
+  return out;
+}
+
+async function kindOnDisk(file: string): Promise<'missing' | 'dir' | 'other'> {
+  try {
+    return (await lstat(file)).isDirectory() ? 'dir' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+export async function planBatch(entries: ReadonlyMap<string, number>, options: PlanOptions): Promise<BatchPlan> {
+  // Shallow paths first, so a recursed directory is known before anything beneath it.
+  const rels = [...entries.keys()].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  const kinds = await Promise.all(rels.map((rel) => kindOnDisk(path.join(options.root, rel))));
+  const covering = new Set<string>(); // trees and deletions cover their descendants
+  const plan: BatchPlan = { paths: [], deletions: 0, trees: 0, files: 0 };
+  rels.forEach((rel, i) => {
+    if (ancestors(rel).some((a) => covering.has(a))) return;
+    const kind = kinds[i]!;
+    if (options.isExcluded(rel, kind === 'dir')) return;
+    const fate = fateOf(kind, entries.get(rel)!);
+    if (fate === 'drop' || (fate === 'delete' && !options.deletions)) return;
+    if (fate === 'delete' || fate === 'tree') covering.add(rel);
+    plan.paths.push(rel);
+    if (fate === 'delete') plan.deletions++;
+    else if (fate === 'tree') plan.trees++;
+    else plan.files++;
+  });
+  return plan;
+}

@@ -1,0 +1,187 @@
+/**
+ * One profile: a watcher on its source folder fanned out to one TargetSync per target, plus the
+ * profile-level duties — the initial and periodic full syncs, and turning watcher trouble into
+ * rescans (events may be lost; changes never are).
+ */
+import type { EngineEventBody, ProfileStatus, WatchMode } from '../api/status.ts';
+import type { SecretStore } from './auth.ts';
+import { compileExcludes, type ExcludeMatcher } from './exclude-rules.ts';
+import type { Profile } from './profile-schema.ts';
+import type { RsyncCapabilities } from './rsync-probe.ts';
+import type { runRsync } from './rsync-runner.ts';
+import { summarize, TargetSync } from './target-sync.ts';
+import { troubleFromError, WATCHERS } from './watcher-backends.ts';
+import type { TreeWatcher, WatchTrouble, WatcherFactory } from './watcher.ts';
+
+export interface ProfileRunnerDeps {
+  profile: Profile;
+  caps: RsyncCapabilities;
+  secrets?: SecretStore;
+  watcherFactory?: WatcherFactory;
+  emit(body: EngineEventBody): void;
+  run?: typeof runRsync;
+}
+
+/** How the profile recovers from each kind of watcher trouble. Data, so the policy reads at a glance. */
+const TROUBLE_POLICY: Record<WatchTrouble['reason'], { mode: WatchMode; rewatchAfterMs: number | null; rescanEveryMs: number | null }> = {
+  overflow: { mode: 'watching', rewatchAfterMs: null, rescanEveryMs: null },
+  'watch-limit': { mode: 'rescanning', rewatchAfterMs: 5 * 60_000, rescanEveryMs: 30_000 },
+  'root-gone': { mode: 'rescanning', rewatchAfterMs: 5_000, rescanEveryMs: null },
+  error: { mode: 'rescanning', rewatchAfterMs: 30_000, rescanEveryMs: 30_000 },
+};
+
+export class ProfileRunner {
+  readonly profile: Profile;
+  readonly targets: TargetSync[];
+  readonly #deps: ProfileRunnerDeps;
+  readonly #excludes: ExcludeMatcher;
+  #watcher: TreeWatcher | null = null;
+  #watch: ProfileStatus['watch'] = { mode: 'starting', note: null };
+  #timers = new Set<NodeJS.Timeout>();
+  #rescanTimer: NodeJS.Timeout | null = null;
+  #emitQueued = false;
+  #disposed = false;
+
+  constructor(deps: ProfileRunnerDeps) {
+    this.#deps = deps;
+    this.profile = deps.profile;
+    this.#excludes = compileExcludes(deps.profile.excludes);
+    this.targets = deps.profile.targets.map(
+      (target) =>
+        new TargetSync({
+          profile: deps.profile,
+          target,
+          caps: deps.caps,
+          excludes: this.#excludes,
+          secrets: deps.secrets,
+          run: deps.run,
+          onChange: () => this.#queueStatus(),
+          onRun: (run) => deps.emit({ type: 'run', run }),
+        }),
+    );
+  }
+
+  get status(): ProfileStatus {
+    return summarize(this.profile.name, this.targets.map((t) => t.status), { ...this.#watch });
+  }
+
+  /** Watch first, then the initial full sync: a change made during the full sync is then seen. */
+  async start(): Promise<void> {
+    await this.#startWatching();
+    for (const t of this.targets) t.requestFullSync();
+    const minutes = this.profile.fullSyncIntervalMinutes;
+    if (minutes > 0) this.#every(minutes * 60_000, () => this.syncNow());
+  }
+
+  syncNow(): void {
+    for (const t of this.targets) t.requestFullSync();
+  }
+
+  pause(): void {
+    for (const t of this.targets) t.pause();
+  }
+
+  resume(): void {
+    for (const t of this.targets) t.resume();
+  }
+
+  async whenIdle(): Promise<void> {
+    await Promise.all(this.targets.map((t) => t.whenIdle()));
+  }
+
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#stopRescans();
+    await this.#watcher?.dispose();
+    this.#watcher = null;
+    this.#watch = { mode: 'stopped', note: null };
+    await Promise.all(this.targets.map((t) => t.dispose()));
+    this.#emitStatus();
+  }
+
+  async #startWatching(): Promise<boolean> {
+    const factory = this.#deps.watcherFactory ?? WATCHERS[this.profile.watch];
+    try {
+      this.#watcher = await factory(
+        { root: this.profile.source, isExcluded: (rel, isDir) => this.#excluded(rel, isDir), pollIntervalMs: this.profile.pollIntervalSeconds * 1_000 },
+        {
+          onEvents: (events) => {
+            for (const t of this.targets) t.notify(events);
+          },
+          onTrouble: (trouble) => void this.#onTrouble(trouble),
+        },
+      );
+      this.#stopRescans();
+      this.#setWatch(this.profile.watch === 'poll' ? 'polling' : 'watching', null);
+      return true;
+    } catch (error) {
+      await this.#onTrouble(troubleFromError(error as Error) ?? { reason: 'error', message: `The file watcher could not start: ${(error as Error).message}` });
+      return false;
+    }
+  }
+
+  #excluded(rel: string, isDir: boolean | undefined): boolean {
+    // Unknown type: exclude only when both readings agree; rsync has the final word anyway,
+    // since it gets the same rules.
+    if (isDir === undefined) return this.#excludes.isExcluded(rel, false) && this.#excludes.isExcluded(rel, true);
+    return this.#excludes.isExcluded(rel, isDir);
+  }
+
+  async #onTrouble(trouble: WatchTrouble): Promise<void> {
+    if (this.#disposed) return;
+    const policy = TROUBLE_POLICY[trouble.reason];
+    this.#deps.emit({ type: 'log', level: 'warn', message: trouble.message, profile: this.profile.name });
+    this.syncNow();
+    if (policy.rewatchAfterMs === null) return;
+    await this.#watcher?.dispose().catch(() => undefined);
+    this.#watcher = null;
+    this.#setWatch(policy.mode, trouble.message);
+    if (policy.rescanEveryMs !== null && !this.#rescanTimer) {
+      this.#rescanTimer = setInterval(() => this.syncNow(), policy.rescanEveryMs);
+    }
+    this.#after(policy.rewatchAfterMs, async () => {
+      if (await this.#startWatching()) this.syncNow(); // catch up on what happened unwatched
+    });
+  }
+
+  #stopRescans(): void {
+    if (this.#rescanTimer) clearInterval(this.#rescanTimer);
+    this.#rescanTimer = null;
+  }
+
+  #setWatch(mode: WatchMode, note: string | null): void {
+    this.#watch = { mode, note };
+    this.#queueStatus();
+  }
+
+  #after(ms: number, fn: () => unknown): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (!this.#disposed) void fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #every(ms: number, fn: () => void): void {
+    this.#after(ms, () => {
+      fn();
+      this.#every(ms, fn);
+    });
+  }
+
+  /** Status events are coalesced: one per turn of the event loop, however many things changed. */
+  #queueStatus(): void {
+    if (this.#emitQueued) return;
+    this.#emitQueued = true;
+    setImmediate(() => {
+      this.#emitQueued = false;
+      this.#emitStatus();
+    });
+  }
+
+  #emitStatus(): void {
+    this.#deps.emit({ type: 'status', status: this.status });
+  }
+}

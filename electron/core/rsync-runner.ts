@@ -1,0 +1,78 @@
+/**
+ * Runs one rsync process and reports what happened, shaped like execa's result. It never throws
+ * for rsync's own failures: the caller classifies them (rsync-exit-codes, rsync-diagnostics).
+ */
+import { execa } from 'execa';
+import { parseProgress2, parseStats, type Progress, type TransferStats } from './rsync-output.ts';
+import { redactSecrets } from './rsync-diagnostics.ts';
+
+export interface RunRequest {
+  rsyncPath: string;
+  args: readonly string[];
+  /** Added to the child's environment only (RSYNC_PASSWORD). */
+  env?: Readonly<Record<string, string>>;
+  input?: Buffer;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Removed from stderr before it leaves the runner. */
+  secrets?: readonly string[];
+}
+
+export interface RunResult {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  isCanceled: boolean;
+  durationMs: number;
+  stderr: string;
+  stats: TransferStats | null;
+}
+
+const STDOUT_TAIL = 64 * 1024;
+
+export async function runRsync(req: RunRequest): Promise<RunResult> {
+  const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C', LANG: 'C', ...req.env };
+  // Never let an inherited RSYNC_PASSWORD reach a target that should not get it.
+  if (!req.env || !('RSYNC_PASSWORD' in req.env)) delete env.RSYNC_PASSWORD;
+
+  const started = performance.now();
+  const child = execa(req.rsyncPath, req.args, {
+    env,
+    extendEnv: false,
+    input: req.input,
+    stdin: req.input ? undefined : 'ignore',
+    reject: false,
+    buffer: { stdout: false, stderr: true },
+    cancelSignal: req.signal,
+    // SIGTERM lets rsync remove its temp file; SIGKILL only if it does not go.
+    forceKillAfterDelay: 5_000,
+    stripFinalNewline: false,
+  });
+
+  // progress2 lines end in '\r'; keep only a tail of stdout for the final stats.
+  let tail = '';
+  let partial = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-STDOUT_TAIL);
+    if (!req.onProgress) return;
+    const pieces = (partial + chunk).split(/[\r\n]/);
+    partial = pieces.pop() ?? '';
+    for (const line of pieces) {
+      const progress = parseProgress2(line);
+      if (progress) req.onProgress(progress);
+    }
+  });
+
+  const result = await child;
+  const stderr = redactSecrets(String(result.stderr ?? ""), [...(req.secrets ?? [])]);
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: Boolean(result.timedOut),
+    isCanceled: Boolean(result.isCanceled),
+    durationMs: performance.now() - started,
+    stderr,
+    stats: parseStats(tail),
+  };
+}
