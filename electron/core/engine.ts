@@ -33,6 +33,11 @@ export interface Engine {
   /** Resolves when the named profile (or all) has nothing pending or running. */
   whenIdle(profile?: string): Promise<void>;
   subscribe(listener: EngineListener): () => void;
+  /**
+   * Applies a new config: profiles whose definition changed (or that were removed) stop, new or
+   * changed ones start; untouched profiles keep running without a new full sync.
+   */
+  update(config: Config): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -57,13 +62,24 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     probeError = toErrorInfo(error);
   }
 
+  let config = options.config;
   const runners = new Map<string, ProfileRunner>();
   const resting = new Map<string, ProfileStatus>();
-  for (const profile of options.config.profiles) {
-    if (!profile.enabled) resting.set(profile.name, restingStatus(profile.name, 'stopped', null));
-    else if (!caps) resting.set(profile.name, restingStatus(profile.name, 'error', probeError));
-    else runners.set(profile.name, new ProfileRunner({ profile, caps, secrets: options.secrets, watcherFactory: options.watcherFactory, run: options.run, emit }));
-  }
+  /** Creates the runners of profiles not running yet; returns them (not started). */
+  const place = (): ProfileRunner[] => {
+    const created: ProfileRunner[] = [];
+    for (const profile of config.profiles) {
+      if (runners.has(profile.name)) continue;
+      if (!profile.enabled) resting.set(profile.name, restingStatus(profile.name, 'stopped', null));
+      else if (!caps) resting.set(profile.name, restingStatus(profile.name, 'error', probeError));
+      else {
+        const runner = new ProfileRunner({ profile, caps, secrets: options.secrets, watcherFactory: options.watcherFactory, run: options.run, emit });
+        runners.set(profile.name, runner);
+        created.push(runner);
+      }
+    }
+    return created;
+  };
   if (probeError) emit({ type: 'log', level: 'error', message: `${probeError.message} ${probeError.hint}` });
 
   const pick = (name?: string): ProfileRunner[] => {
@@ -74,11 +90,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, `Known profiles: ${[...runners.keys(), ...resting.keys()].join(', ') || 'none'}.`);
   };
 
-  await Promise.all([...runners.values()].map((r) => r.start()));
+  await Promise.all(place().map((r) => r.start()));
 
   return {
     caps,
-    status: () => options.config.profiles.map((p) => runners.get(p.name)?.status ?? resting.get(p.name)!),
+    status: () => config.profiles.map((p) => runners.get(p.name)?.status ?? resting.get(p.name)!),
     syncNow: (name) => pick(name).forEach((r) => r.syncNow()),
     pause: (name) => pick(name).forEach((r) => r.pause()),
     resume: (name) => pick(name).forEach((r) => r.resume()),
@@ -88,6 +104,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    async update(next) {
+      const wanted = new Map(next.profiles.map((p) => [p.name, JSON.stringify(p)]));
+      const stale = [...runners.values()].filter((r) => wanted.get(r.profile.name) !== JSON.stringify(r.profile));
+      for (const r of stale) runners.delete(r.profile.name);
+      await Promise.all(stale.map((r) => r.dispose()));
+      resting.clear();
+      config = next;
+      await Promise.all(place().map((r) => r.start()));
     },
     async dispose() {
       await Promise.all([...runners.values()].map((r) => r.dispose()));

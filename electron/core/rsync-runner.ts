@@ -14,6 +14,8 @@ export interface RunRequest {
   input?: Buffer;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** Raw stdout, for the few callers that read rsync's listing output. */
+  onStdout?: (chunk: string) => void;
   /** Removed from stderr before it leaves the runner. */
   secrets?: readonly string[];
 }
@@ -55,6 +57,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
     tail = (tail + chunk).slice(-STDOUT_TAIL);
+    req.onStdout?.(chunk);
     if (!req.onProgress) return;
     const pieces = (partial + chunk).split(/[\r\n]/);
     partial = pieces.pop() ?? '';

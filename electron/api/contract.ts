@@ -1,0 +1,95 @@
+/**
+ * The contract between a host (the Electron main process, or the headless `serve`) and the UI:
+ * method names, their input schemas (validated on the host side of every transport) and their
+ * result types. Pure TypeScript + zod: the renderer imports this file too.
+ *
+ * Every call answers `{ ok: true, value }` or `{ ok: false, error: { code, message, hint } }`;
+ * engine events arrive separately, each with a sequence number.
+ */
+import { z } from 'zod';
+import type { ConnectionReport } from '../core/connection-test.ts';
+import type { ErrorInfo } from '../core/errors.ts';
+import { ProfileSchema, SettingsSchema, TargetSchema, type Profile, type Settings } from '../core/profile-schema.ts';
+import type { EngineEvent, ProfileStatus, RunRecord } from './status.ts';
+
+const profileName = z.string().min(1).max(200);
+const optionalProfile = z.object({ profile: profileName.optional() }).strict();
+
+/** Input schema of each method. The method list *is* this table. */
+export const METHOD_INPUTS = {
+  'status.get': z.object({}).strict(),
+  'profiles.list': z.object({}).strict(),
+  /** Create or replace; `previousName` renames. The profile is validated against the one schema. */
+  'profiles.save': z.object({ profile: z.unknown(), previousName: profileName.optional() }).strict(),
+  'profiles.delete': z.object({ name: profileName }).strict(),
+  'sync.now': optionalProfile,
+  'sync.pause': z.object({ profile: profileName.optional(), minutes: z.number().positive().max(7 * 24 * 60).optional() }).strict(),
+  'sync.resume': optionalProfile,
+  'connection.test': z.object({ target: z.unknown(), password: z.string().max(1024).optional() }).strict(),
+  /** Stores a target's password in the host's secret store; it is never sent back. */
+  'secrets.set': z.object({ targetKey: z.string().min(1).max(500), password: z.string().min(1).max(1024) }).strict(),
+  'secrets.has': z.object({ targetKey: z.string().min(1).max(500) }).strict(),
+  'activity.list': z.object({ profile: profileName.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(),
+  'config.export': z.object({ profiles: z.array(profileName).optional() }).strict(),
+  'config.importPreview': z.object({ text: z.string().max(5_000_000), format: z.enum(['json', 'sersync']) }).strict(),
+  'config.importApply': z
+    .object({
+      text: z.string().max(5_000_000),
+      format: z.enum(['json', 'sersync']),
+      /** name in the file → what to do when a profile of that name exists */
+      conflicts: z.record(z.string(), z.enum(['replace', 'skip', 'rename'])).default({}),
+    })
+    .strict(),
+  'settings.get': z.object({}).strict(),
+  'settings.set': z.object({ settings: SettingsSchema.partial() }).strict(),
+  'deletions.confirm': z.object({ profile: profileName }).strict(),
+  'deletions.refuse': z.object({ profile: profileName }).strict(),
+  'folder.open': z.object({ profile: profileName }).strict(),
+} as const;
+
+export type Method = keyof typeof METHOD_INPUTS;
+export const METHODS = Object.keys(METHOD_INPUTS) as Method[];
+export type MethodInput<M extends Method> = z.input<(typeof METHOD_INPUTS)[M]>;
+
+export interface ImportPreview {
+  profiles: Profile[];
+  /** Names that exist already. */
+  conflicts: string[];
+  /** Each problem with its place in the file. */
+  problems: string[];
+}
+
+export interface MethodOutputs {
+  'status.get': ProfileStatus[];
+  'profiles.list': Profile[];
+  'profiles.save': Profile;
+  'profiles.delete': null;
+  'sync.now': null;
+  'sync.pause': null;
+  'sync.resume': null;
+  'connection.test': ConnectionReport;
+  'secrets.set': null;
+  'secrets.has': boolean;
+  'activity.list': RunRecord[];
+  'config.export': { json: string; fileName: string };
+  'config.importPreview': ImportPreview;
+  'config.importApply': { created: string[]; replaced: string[]; skipped: string[] };
+  'settings.get': Settings;
+  'settings.set': Settings;
+  'deletions.confirm': null;
+  'deletions.refuse': null;
+  'folder.open': null;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** What a transport gives the UI: call a method, listen to engine events. */
+export interface ApiClient {
+  call<M extends Method>(method: M, input: MethodInput<M>): Promise<Result<MethodOutputs[M]>>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+/** The host side: one handler per method, receiving validated input. */
+export type ApiHandlers = { [M in Method]: (input: z.output<(typeof METHOD_INPUTS)[M]>) => Promise<MethodOutputs[M]> };
+
+export { ProfileSchema, TargetSchema };
