@@ -81,6 +81,8 @@ export interface RunRecord {
   paths: number;
   files: number;
   bytes: number;
+  /** From the oldest change in the batch to the end of the run: how far behind the backup was. */
+  latencyMs: number | null;
   outcome: 'ok' | 'vanished' | 'retry' | 'fatal' | 'canceled';
   error: ErrorInfo | null;
 }

@@ -3,14 +3,17 @@
  * handlers to IPC, the headless `serve` to HTTP + WebSocket. Hosts pass in what differs between
  * them — where the config and the secrets are kept, and how a folder is opened.
  */
-import type { ApiHandlers, ImportPreview } from '../api/contract.ts';
+import type { ApiHandlers } from '../api/contract.ts';
 import type { EngineEvent, RunRecord } from '../api/status.ts';
 import type { SecretStore } from './auth.ts';
 import { describeIssues, serializeConfig, validateConfig } from './config-file.ts';
+import { applyImport, previewImport, type Importer } from './profile-import.ts';
 import { testConnection } from './connection-test.ts';
 import { startEngine, type Engine, type EngineOptions } from './engine.ts';
 import { RsyncTrayError } from './errors.ts';
 import { ProfileSchema, TargetSchema, type Config, type Profile } from './profile-schema.ts';
+
+export type { Importer };
 
 /** Where the config lives: a JSON file (headless) or electron-store (tray). */
 export interface ConfigStore {
@@ -22,8 +25,6 @@ export interface HostActions {
   openFolder?(folder: string): Promise<void>;
 }
 
-/** Parsers of foreign formats (sersync's confxml.xml), registered by name. */
-export type Importer = (text: string) => { profiles: unknown[]; problems: string[] };
 
 export interface AppServiceOptions {
   configStore: ConfigStore;
@@ -78,36 +79,6 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     return p;
   };
 
-  const parseImport = (text: string, format: 'json' | 'sersync'): ImportPreview => {
-    let raw: unknown[] = [];
-    const problems: string[] = [];
-    if (format === 'json') {
-      let data: unknown;
-      try {
-        data = JSON.parse(text);
-      } catch (error) {
-        return { profiles: [], conflicts: [], problems: [`The file is not valid JSON: ${(error as Error).message}`] };
-      }
-      const list = (data as { profiles?: unknown })?.profiles;
-      if (!Array.isArray(list)) return { profiles: [], conflicts: [], problems: ['profiles: expected a list of profiles (this is not a Rsync Tray export)'] };
-      raw = list;
-    } else {
-      const importer = options.importers?.sersync;
-      if (!importer) throw new RsyncTrayError('INVALID_CONFIG', 'Importing sersync files is not available in this host.', 'Use the JSON export format.');
-      const imported = importer(text);
-      raw = imported.profiles;
-      problems.push(...imported.problems);
-    }
-    const profiles: Profile[] = [];
-    raw.forEach((candidate, i) => {
-      const parsed = ProfileSchema.safeParse(candidate);
-      if (parsed.success) profiles.push(parsed.data);
-      else problems.push(...describeIssues(parsed.error.issues.map((issue) => ({ ...issue, path: ['profiles', i, ...issue.path] })), { profiles: raw }));
-    });
-    const existing = new Set(config.profiles.map((p) => p.name));
-    return { profiles, conflicts: profiles.filter((p) => existing.has(p.name)).map((p) => p.name), problems };
-  };
-
   const handlers: ApiHandlers = {
     'status.get': async () => engine.status(),
     'profiles.list': async () => config.profiles,
@@ -160,31 +131,11 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       for (const p of profiles ?? []) findProfile(p);
       return { json: serializeConfig(config, profiles), fileName: `rsync-tray-profiles-${new Date().toISOString().slice(0, 10)}.json` };
     },
-    'config.importPreview': async ({ text, format }) => parseImport(text, format),
+    'config.importPreview': async ({ text, format }) => previewImport(text, format, config, options.importers),
     'config.importApply': async ({ text, format, conflicts }) => {
-      const preview = parseImport(text, format);
-      if (preview.problems.length) {
-        throw new RsyncTrayError('INVALID_CONFIG', `The file has ${preview.problems.length} problem(s):\n  ${preview.problems.join('\n  ')}`, 'Fix the file and import again; nothing was imported.');
-      }
-      const result = { created: [] as string[], replaced: [] as string[], skipped: [] as string[] };
-      let profiles = [...config.profiles];
-      for (const p of preview.profiles) {
-        const exists = profiles.some((x) => x.name === p.name);
-        const choice = exists ? conflicts[p.name] : undefined;
-        if (exists && !choice) throw new RsyncTrayError('INVALID_CONFIG', `A profile named "${p.name}" exists already.`, 'Choose replace, skip or rename for it.');
-        if (choice === 'skip') result.skipped.push(p.name);
-        else if (choice === 'replace') {
-          profiles = profiles.map((x) => (x.name === p.name ? p : x));
-          result.replaced.push(p.name);
-        } else {
-          let name = p.name;
-          for (let n = 2; profiles.some((x) => x.name === name); n++) name = `${p.name} (${n})`;
-          profiles.push({ ...p, name });
-          result.created.push(name);
-        }
-      }
-      await commit({ ...config, profiles });
-      return result;
+      const { config: next, created, replaced, skipped } = applyImport(previewImport(text, format, config, options.importers), config, conflicts);
+      await commit(next);
+      return { created, replaced, skipped };
     },
     'settings.get': async () => config.settings,
     'settings.set': async ({ settings }) => {

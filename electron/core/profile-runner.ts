@@ -68,7 +68,7 @@ export class ProfileRunner {
   /** Watch first, then the initial full sync: a change made during the full sync is then seen. */
   async start(): Promise<void> {
     await this.#startWatching();
-    for (const t of this.targets) t.requestFullSync();
+    for (const t of this.targets) t.start();
     const minutes = this.profile.fullSyncIntervalMinutes;
     if (minutes > 0) this.#every(minutes * 60_000, () => this.syncNow());
   }

@@ -40,7 +40,9 @@ export class TargetSync {
   readonly #deps: TargetSyncDeps;
   readonly #pending = new PendingPaths();
   #lastEventAt = 0;
-  #fullSyncWanted = false;
+  /** Every target starts with a full sync (like lsyncd's init), once the watcher is up. */
+  #fullSyncWanted = true;
+  #started = false;
   #paused = false;
   #disposed = false;
   #running: Promise<void> | null = null;
@@ -57,7 +59,7 @@ export class TargetSync {
     this.key = targetKey(deps.target);
     this.#status = {
       key: this.key,
-      state: 'idle',
+      state: 'scanning',
       pending: 0,
       lastSuccessAt: null,
       lastFullSyncAt: null,
@@ -79,6 +81,12 @@ export class TargetSync {
     this.#lastEventAt = now;
     this.#schedule();
     this.#deps.onChange();
+  }
+
+  /** Begins syncing: the initial full sync, then batches. Call once the watcher is ready. */
+  start(): void {
+    this.#started = true;
+    this.#schedule();
   }
 
   /** A full reconcile as soon as possible ("Sync now", rescans) — also cuts a retry wait short. */
@@ -134,7 +142,7 @@ export class TargetSync {
 
   /** When should the next run start? Called after every change of circumstances. */
   #schedule(): void {
-    if (this.#disposed || this.#paused || this.#running) return;
+    if (!this.#started || this.#disposed || this.#paused || this.#running) return;
     this.#clearTimer();
     const now = Date.now();
     let due: number;
@@ -167,7 +175,8 @@ export class TargetSync {
     else if (this.#paused) s.state = 'paused';
     else if (this.#running) s.state = this.#runningKind === 'full' ? 'scanning' : 'syncing';
     else if (this.#retryAt !== null && s.lastError) s.state = NEEDS_A_PERSON.has(s.lastError.code) ? 'error' : 'retrying';
-    else if (this.#pending.size > 0 || this.#fullSyncWanted) s.state = 'syncing';
+    else if (this.#fullSyncWanted) s.state = 'scanning';
+    else if (this.#pending.size > 0) s.state = 'syncing';
     else s.state = 'idle';
     s.retry = this.#retryAt !== null ? { attempt: this.#attempt, nextAt: this.#retryAt } : null;
     if (before !== s.state || s.state !== 'idle') this.#deps.onChange();
@@ -206,7 +215,7 @@ export class TargetSync {
       }
       const outcome = classifyExit(result.exitCode, result.signal).outcome;
       if (outcome === 'ok') {
-        this.#record(kind, paths, result, 'ok', null);
+        this.#record(kind, paths, result, 'ok', null, kind === 'batch' ? taken.firstAt : null);
         return this.#succeeded(kind);
       }
       if (outcome === 'vanished') {
@@ -280,7 +289,7 @@ export class TargetSync {
     this.#retryAt = Date.now() + backoffDelay(this.#attempt, error.code, undefined, this.#deps.random);
   }
 
-  #record(kind: RunKind, paths: number, result: RunResult, outcome: RunRecord['outcome'], error: ErrorInfo | null): void {
+  #record(kind: RunKind, paths: number, result: RunResult, outcome: RunRecord['outcome'], error: ErrorInfo | null, firstAt: number | null = null): void {
     const files = result.stats?.regularFilesTransferred ?? 0;
     const bytes = result.stats?.transferredFileSize ?? 0;
     const t = this.#status.totals;
@@ -296,6 +305,7 @@ export class TargetSync {
       paths,
       files,
       bytes,
+      latencyMs: firstAt === null ? null : Date.now() - firstAt,
       outcome,
       error,
     });

@@ -3,6 +3,7 @@
  * a comparison of the source and backup trees.
  */
 import { appendFile, mkdir, rename, rm, writeFile, symlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
@@ -123,4 +124,19 @@ describe('live sync to a real daemon', () => {
     await new Promise((r) => setTimeout(r, 300));
     for (const rel of ['a.txt', 'dir/b.txt', 'only-on-backup.txt', 'c.txt']) expect(await exists(path.join(fx.backup, rel)), rel).toBe(true);
   });
+
+  it('honours the bandwidth limit', async () => {
+    fx = await startSyncFixture({ profile: { bandwidthLimit: '2M' } });
+    await fx.converged();
+    const size = 8 * 1024 * 1024;
+    await writeFile(path.join(fx.source, 'big.bin'), randomBytes(size));
+    await fx.converged({ timeoutMs: 30_000 });
+    const run = fx.runs().find((r) => r.kind === 'batch' && r.outcome === 'ok' && r.bytes === size)!;
+    const rate = size / (run.durationMs / 1000);
+    console.log(`bandwidth test: 8 MiB at a 2M limit took ${run.durationMs} ms = ${(rate / 1048576).toFixed(2)} MiB/s`);
+    // A lower bound only: a slow machine can make it slower, never faster than the limit allows
+    // (rsync lets the first block through unthrottled, hence 0.8).
+    expect(rate).toBeLessThan(2 * 1048576 / 0.8);
+  });
 });
+

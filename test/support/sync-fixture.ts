@@ -85,7 +85,7 @@ export async function startSyncFixture(options: FixtureOptions = {}): Promise<Sy
       await poll(
         async () => {
           last = diffTrees(await snapshot(source, skip), await snapshot(backup, skip));
-          return last.length === 0 && status().pending === 0 ? true : undefined;
+          return last.length === 0 && status().state === 'idle' && status().pending === 0 ? true : undefined;
         },
         timeoutMs,
         () => `backup differs from source:\n  ${last.join('\n  ')}\nstatus: ${JSON.stringify(status())}`,

@@ -1,0 +1,87 @@
+/**
+ * Import of profiles from a file — the JSON export format, or a foreign format through an
+ * importer — as a preview first (what would be created, what conflicts, every problem with its
+ * place in the file), then an all-or-nothing merge into the config.
+ */
+import type { ImportPreview } from '../api/contract.ts';
+import { describeIssues } from './config-file.ts';
+import { RsyncTrayError } from './errors.ts';
+import { CONFIG_VERSION, ProfileSchema, type Config, type Profile } from './profile-schema.ts';
+
+export type ImportFormat = 'json' | 'sersync';
+export type ConflictChoice = 'replace' | 'skip' | 'rename';
+
+/** A parser of a foreign format; problems name their place in that file. */
+export type Importer = (text: string) => { profiles: unknown[]; problems: string[] };
+
+export function previewImport(text: string, format: ImportFormat, config: Config, importers: Partial<Record<ImportFormat, Importer>> = {}): ImportPreview {
+  let raw: unknown[];
+  const problems: string[] = [];
+  if (format === 'json') {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      return { profiles: [], conflicts: [], problems: [`The file is not valid JSON: ${(error as Error).message}`] };
+    }
+    const version = (data as { version?: unknown })?.version;
+    if (version !== undefined && version !== CONFIG_VERSION) {
+      return { profiles: [], conflicts: [], problems: [`version: this file is format ${JSON.stringify(version)}; this Rsync Tray reads format ${CONFIG_VERSION}`] };
+    }
+    const list = (data as { profiles?: unknown })?.profiles;
+    if (!Array.isArray(list)) return { profiles: [], conflicts: [], problems: ['profiles: expected a list of profiles — is this a Rsync Tray export?'] };
+    raw = list;
+  } else {
+    const importer = importers[format];
+    if (!importer) throw new RsyncTrayError('INVALID_CONFIG', `Importing ${format} files is not available here.`, 'Use the JSON export format.');
+    const imported = importer(text);
+    raw = imported.profiles;
+    problems.push(...imported.problems);
+  }
+  const profiles: Profile[] = [];
+  raw.forEach((candidate, i) => {
+    const parsed = ProfileSchema.safeParse(candidate);
+    if (parsed.success) profiles.push(parsed.data);
+    else problems.push(...describeIssues(parsed.error.issues.map((issue) => ({ ...issue, path: ['profiles', i, ...issue.path] })), { profiles: raw }));
+  });
+  const names = new Set<string>();
+  for (const p of profiles) {
+    if (names.has(p.name)) problems.push(`profiles: the name "${p.name}" appears twice in the file`);
+    names.add(p.name);
+  }
+  const existing = new Set(config.profiles.map((p) => p.name));
+  return { profiles, conflicts: profiles.filter((p) => existing.has(p.name)).map((p) => p.name), problems };
+}
+
+export interface ImportOutcome {
+  config: Config;
+  created: string[];
+  replaced: string[];
+  skipped: string[];
+}
+
+/** Nothing is imported unless everything can be: any problem, or an unresolved conflict, throws. */
+export function applyImport(preview: ImportPreview, config: Config, conflicts: Readonly<Record<string, ConflictChoice>>): ImportOutcome {
+  if (preview.problems.length) {
+    throw new RsyncTrayError('INVALID_CONFIG', `The file has ${preview.problems.length} problem${preview.problems.length === 1 ? '' : 's'}:\n  ${preview.problems.join('\n  ')}`, 'Fix the file and import again; nothing was imported.');
+  }
+  const outcome: ImportOutcome = { config, created: [], replaced: [], skipped: [] };
+  let profiles = [...config.profiles];
+  for (const p of preview.profiles) {
+    const exists = profiles.some((x) => x.name === p.name);
+    const choice = exists ? conflicts[p.name] : undefined;
+    if (exists && !choice) throw new RsyncTrayError('INVALID_CONFIG', `A profile named "${p.name}" exists already; nothing was imported.`, 'Choose replace, skip or rename for it.');
+    if (choice === 'skip') outcome.skipped.push(p.name);
+    else if (choice === 'replace') {
+      profiles = profiles.map((x) => (x.name === p.name ? p : x));
+      outcome.replaced.push(p.name);
+    } else {
+      let name = p.name;
+      for (let n = 2; profiles.some((x) => x.name === name); n++) name = `${p.name} (${n})`;
+      profiles.push({ ...p, name });
+      outcome.created.push(name);
+    }
+  }
+  outcome.config = { ...config, profiles };
+  return outcome;
+}

@@ -1,0 +1,301 @@
+/**
+ * `rsync-tray`: the engine without Electron, for servers and scripts. Each command is one entry
+ * of the COMMANDS table; exit codes: 0 ok, 1 a sync or test failed, 2 bad input, 3 not running.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { EngineEvent, ProfileStatus } from '../api/status.ts';
+import { startAppService } from '../core/app-service.ts';
+import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config-file.ts';
+import { testConnection } from '../core/connection-test.ts';
+import { startEngine } from '../core/engine.ts';
+import { formatError, RsyncTrayError, toErrorInfo } from '../core/errors.ts';
+import { describeBandwidth } from '../core/bandwidth.ts';
+import { applyImport, previewImport, type ConflictChoice, type ImportFormat } from '../core/profile-import.ts';
+import { CONFIG_VERSION, targetKey, type Config } from '../core/profile-schema.ts';
+import { callControlSocket, serveControlSocket } from './control-socket.ts';
+import { fileConfigStore, fileSecretStore } from './file-stores.ts';
+import { eventLogger, formatStatusTable } from './log-format.ts';
+import { controlSocketFor, defaultConfigFile, secretsFileFor } from './paths.ts';
+import { runDemo } from './demo.ts';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+interface Command {
+  usage: string;
+  summary: string;
+  options?: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+  run(values: Values, positionals: string[]): Promise<number>;
+}
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const configOption = { config: { type: 'string' as const, short: 'c' } };
+const configFile = (v: Values) => (v.config as string | undefined) ?? defaultConfigFile();
+const profileOption = { profile: { type: 'string' as const, short: 'p' } };
+
+/** Runs until SIGINT/SIGTERM, then stops cleanly (running rsyncs are stopped, sockets closed). */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+function printEvents(json: boolean): (e: EngineEvent) => void {
+  if (json) return (e) => out(JSON.stringify(e));
+  const line = eventLogger();
+  return (e) => {
+    const text = line(e);
+    if (text) out(text);
+  };
+}
+
+/** Waits until every target of every running profile has finished one full sync, or failed once. */
+function firstPass(statuses: () => ProfileStatus[], subscribe: (l: () => void) => () => void): Promise<ProfileStatus[]> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const all = statuses();
+      const done = all.every((s) => s.state === 'stopped' || (s.targets.length === 0 ? s.lastError !== null : s.targets.every((t) => (t.lastFullSyncAt !== null && t.pending === 0 && t.state === 'idle') || t.lastError !== null)));
+      if (done) {
+        unsubscribe();
+        resolve(all);
+      }
+    };
+    const unsubscribe = subscribe(check);
+    check();
+  });
+}
+
+const COMMANDS: Record<string, Command> = {
+  demo: {
+    usage: 'demo [--once]',
+    summary: 'Try it with no server of your own: a private rsync daemon on 127.0.0.1 and a demo folder, watched live.',
+    options: { once: { type: 'boolean' } },
+    run: (v) => runDemo({ once: Boolean(v.once), print: out }),
+  },
+  run: {
+    usage: 'run [--config FILE] [--json]',
+    summary: 'Run every enabled profile in the foreground (Ctrl+C stops cleanly).',
+    options: { ...configOption, json: { type: 'boolean' } },
+    async run(v) {
+      const file = configFile(v);
+      const service = await startAppService({ configStore: fileConfigStore(file), secrets: fileSecretStore(secretsFileFor(file)) });
+      service.subscribe(printEvents(Boolean(v.json)));
+      const control = await serveControlSocket(controlSocketFor(file), service.handlers);
+      const profiles = service.engine().status();
+      if (!v.json) out(`Running ${profiles.length} profile${profiles.length === 1 ? '' : 's'} from ${file}. Ctrl+C to stop.`);
+      const signal = await untilSignal();
+      if (!v.json) out(`${signal}: stopping…`);
+      await control.dispose();
+      await service.dispose();
+      return 0;
+    },
+  },
+  sync: {
+    usage: 'sync [--config FILE] [--profile NAME]',
+    summary: 'Full sync now: asks a running `run` to do it, or does it once and exits.',
+    options: { ...configOption, ...profileOption },
+    async run(v) {
+      const file = configFile(v);
+      const profile = v.profile as string | undefined;
+      try {
+        const result = await callControlSocket(controlSocketFor(file), 'sync.now', { profile });
+        if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
+        out(`Asked the running engine to sync ${profile ? `"${profile}"` : 'every profile'} now.`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof RsyncTrayError) || error.code !== 'NOT_RUNNING') throw error;
+      }
+      const config = await loadConfig(file);
+      const selected: Config = { ...config, profiles: config.profiles.filter((p) => !profile || p.name === profile) };
+      if (profile && selected.profiles.length === 0) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${profile}" in ${file}.`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ') || 'none'}.`);
+      const engine = await startEngine({ config: selected, secrets: fileSecretStore(secretsFileFor(file)) });
+      engine.subscribe(printEvents(false));
+      const statuses = await firstPass(engine.status, (l) => engine.subscribe(l));
+      await engine.dispose();
+      const failed = statuses.filter((s) => s.lastError || s.targets.some((t) => t.lastError));
+      for (const s of failed) for (const t of s.targets.length ? s.targets : [s]) if (t.lastError) out(`FAILED [${s.name}] ${'key' in t ? t.key : ''}: ${formatError(t.lastError)}`);
+      return failed.length ? 1 : 0;
+    },
+  },
+  status: {
+    usage: 'status [--config FILE] [--json]',
+    summary: 'Status of the running engine.',
+    options: { ...configOption, json: { type: 'boolean' } },
+    async run(v) {
+      const result = await callControlSocket(controlSocketFor(configFile(v)), 'status.get', {});
+      if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
+      out(v.json ? JSON.stringify(result.value, null, 2) : formatStatusTable(result.value));
+      return result.value.some((s) => s.state === 'error' || s.state === 'needs-confirmation') ? 1 : 0;
+    },
+  },
+  pause: {
+    usage: 'pause [--config FILE] [--profile NAME] [--minutes N]',
+    summary: 'Pause syncing (all profiles, or one; for N minutes).',
+    options: { ...configOption, ...profileOption, minutes: { type: 'string' } },
+    async run(v) {
+      const minutes = v.minutes === undefined ? undefined : Number(v.minutes);
+      const result = await callControlSocket(controlSocketFor(configFile(v)), 'sync.pause', { profile: v.profile as string | undefined, minutes });
+      if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
+      out(`Paused${minutes ? ` for ${minutes} min` : ''}.`);
+      return 0;
+    },
+  },
+  resume: {
+    usage: 'resume [--config FILE] [--profile NAME]',
+    summary: 'Resume syncing.',
+    options: { ...configOption, ...profileOption },
+    async run(v) {
+      const result = await callControlSocket(controlSocketFor(configFile(v)), 'sync.resume', { profile: v.profile as string | undefined });
+      if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
+      out('Resumed.');
+      return 0;
+    },
+  },
+  validate: {
+    usage: 'validate [--config FILE]',
+    summary: 'Check a config file and say what each profile will do.',
+    options: configOption,
+    async run(v) {
+      const file = configFile(v);
+      const config = await loadConfig(file);
+      out(`${file} is valid: ${config.profiles.length} profile${config.profiles.length === 1 ? '' : 's'}.`);
+      for (const p of config.profiles) {
+        out(`  ${p.name}${p.enabled ? '' : ' (disabled)'}: ${p.source} → ${p.targets.map((t) => targetKey(t)).join(', ')}`);
+        out(`    bandwidth: ${p.bandwidthLimit ? describeBandwidth(p.bandwidthLimit) : 'unlimited'}; deletions ${p.deletions ? 'propagate' : 'are kept on the backup'}; ${p.excludes.length} exclude${p.excludes.length === 1 ? '' : 's'}; full sync every ${p.fullSyncIntervalMinutes || '— (off)'} min`);
+      }
+      return 0;
+    },
+  },
+  test: {
+    usage: 'test [--config FILE] [--profile NAME]',
+    summary: 'Test each target: daemon reachable, modules listed, user/password accepted by the module.',
+    options: { ...configOption, ...profileOption },
+    async run(v) {
+      const file = configFile(v);
+      const config = await loadConfig(file);
+      const secrets = fileSecretStore(secretsFileFor(file));
+      let failures = 0;
+      for (const p of config.profiles.filter((x) => !v.profile || x.name === v.profile)) {
+        for (const t of p.targets) {
+          const report = await testConnection(t, { rsyncPath: config.settings.rsyncPath, secrets });
+          const modules = report.modules.map((m) => m.name).join(', ');
+          out(`[${p.name}] ${targetKey(t)}: ${report.module === 'ok' ? 'OK' : 'FAILED'}`);
+          out(`  daemon: ${report.reachable ? `reachable${modules ? `, lists modules: ${modules}` : ', lists no modules'}` : 'not reachable'}`);
+          if (report.error) out(`  ${formatError(report.error)}`);
+          if (report.module !== 'ok') failures++;
+        }
+      }
+      return failures ? 1 : 0;
+    },
+  },
+  export: {
+    usage: 'export [--config FILE] [--profile NAME]... [--output FILE]',
+    summary: 'Write profiles as JSON (the config format; no secrets).',
+    options: { ...configOption, profile: { type: 'string', short: 'p', multiple: true }, output: { type: 'string', short: 'o' } },
+    async run(v) {
+      const config = await loadConfig(configFile(v));
+      const names = v.profile as string[] | undefined;
+      for (const n of names ?? []) if (!config.profiles.some((p) => p.name === n)) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${n}".`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ')}.`);
+      const json = serializeConfig(config, names);
+      if (v.output) await writeFile(v.output as string, json, { mode: 0o600 });
+      else process.stdout.write(json);
+      return 0;
+    },
+  },
+  import: {
+    usage: 'import FILE [--config FILE] [--format json|sersync] [--on-conflict replace|skip|rename] [--dry-run]',
+    summary: 'Add the profiles of an export (or a sersync confxml.xml) to the config; all or nothing.',
+    options: { ...configOption, format: { type: 'string' }, 'on-conflict': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    async run(v, [input]) {
+      if (!input) throw new RsyncTrayError('INVALID_CONFIG', 'Name the file to import.', 'rsync-tray import profiles.json');
+      const file = configFile(v);
+      const format = ((v.format as string | undefined) ?? (input.endsWith('.xml') ? 'sersync' : 'json')) as ImportFormat;
+      if (format !== 'json' && format !== 'sersync') throw new RsyncTrayError('INVALID_CONFIG', `Unknown format "${format}".`, 'Use --format json or --format sersync.');
+      const onConflict = v['on-conflict'] as ConflictChoice | undefined;
+      if (onConflict && !['replace', 'skip', 'rename'].includes(onConflict)) throw new RsyncTrayError('INVALID_CONFIG', `--on-conflict must be replace, skip or rename, not "${onConflict}".`, 'Choose one of the three.');
+      let config: Config;
+      try {
+        config = await loadConfig(file);
+      } catch (error) {
+        if (!(error instanceof RsyncTrayError) || error.code !== 'CONFIG_NOT_FOUND') throw error;
+        config = { version: CONFIG_VERSION, settings: { rsyncPath: 'rsync' }, profiles: [] };
+      }
+      const { loadImporters } = await import('./importers.ts');
+      const preview = previewImport(await readFile(input, 'utf8'), format, config, await loadImporters());
+      const conflicts = Object.fromEntries(preview.conflicts.map((n) => [n, onConflict]).filter(([, c]) => c)) as Record<string, ConflictChoice>;
+      const outcome = applyImport(preview, config, conflicts);
+      const summary = `${outcome.created.length} created${outcome.created.length ? ` (${outcome.created.join(', ')})` : ''}, ${outcome.replaced.length} replaced, ${outcome.skipped.length} skipped`;
+      if (v['dry-run']) {
+        out(`Would import into ${file}: ${summary}. Nothing was written (--dry-run).`);
+        return 0;
+      }
+      await writeFileAtomic(file, serializeConfig(outcome.config));
+      out(`Imported into ${file}: ${summary}.`);
+      return 0;
+    },
+  },
+  password: {
+    usage: 'password set PROFILE [--target N] [--config FILE]   (the password is read from standard input)',
+    summary: 'Store a target\'s password in the secret store (for auth type "secret").',
+    options: { ...configOption, target: { type: 'string' } },
+    async run(v, [verb, name]) {
+      if (verb !== 'set' || !name) throw new RsyncTrayError('INVALID_CONFIG', 'Usage: rsync-tray password set PROFILE [--target N]', 'The password is read from standard input, never from the command line.');
+      const file = configFile(v);
+      const config = await loadConfig(file);
+      const profile = config.profiles.find((p) => p.name === name);
+      if (!profile) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ')}.`);
+      const index = v.target === undefined ? 0 : Number(v.target) - 1;
+      const target = profile.targets[index];
+      if (!target) throw new RsyncTrayError('INVALID_CONFIG', `Profile "${name}" has no target ${index + 1}.`, `It has ${profile.targets.length}.`);
+      if (process.stdin.isTTY) process.stderr.write(`Password for ${targetKey(target)} (input hidden is up to your terminal; end with Enter): `);
+      const password = (await readStdinLine()).replace(/\r?\n$/, '');
+      if (!password) throw new RsyncTrayError('PASSWORD_MISSING', 'No password was given on standard input.', 'Pipe it in: printf %s "$PW" | rsync-tray password set NAME');
+      await fileSecretStore(secretsFileFor(file)).set(targetKey(target), password);
+      out(`Stored the password for ${targetKey(target)} in ${secretsFileFor(file)} (mode 600).${target.auth.type === 'secret' ? '' : ` Set this target's auth to {"type": "secret"} to use it.`}`);
+      return 0;
+    },
+  },
+};
+
+async function readStdinLine(): Promise<string> {
+  let data = '';
+  for await (const chunk of process.stdin) {
+    data += chunk;
+    if (data.includes('\n')) break;
+  }
+  return data.split('\n')[0] ?? '';
+}
+
+function help(): string {
+  const lines = ['Usage: rsync-tray COMMAND [options]', '', 'Commands:'];
+  for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  lines.push('', `The config file defaults to ${defaultConfigFile()} (or $RSYNC_TRAY_CONFIG); its format is the profile export format (see README).`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    out(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${help()}\n`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    return await command.run(values as Values, positionals);
+  } catch (error) {
+    const info = toErrorInfo(error);
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\nUsage: rsync-tray ${command.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`Error: ${info.message}\n${info.hint ? `What to do: ${info.hint}\n` : ''}`);
+    return info.code === 'NOT_RUNNING' ? 3 : info.code === 'INTERNAL' ? 1 : 2;
+  }
+}
+
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,42 @@
+/**
+ * The headless host's stores: the config as a JSON file (the export format), and secrets in a
+ * mode-600 JSON file beside it — the same protection rsync expects of a password file.
+ */
+import { readFile } from 'node:fs/promises';
+import type { SecretStore } from '../core/auth.ts';
+import type { ConfigStore } from '../core/app-service.ts';
+import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config-file.ts';
+import { RsyncTrayError } from '../core/errors.ts';
+import type { Config } from '../core/profile-schema.ts';
+
+export function fileConfigStore(file: string): ConfigStore {
+  return {
+    read: () => loadConfig(file),
+    write: (config: Config) => writeFileAtomic(file, serializeConfig(config), 0o600),
+  };
+}
+
+export function fileSecretStore(file: string): SecretStore {
+  const read = async (): Promise<Record<string, string>> => {
+    try {
+      const data: unknown = JSON.parse(await readFile(file, 'utf8'));
+      return typeof data === 'object' && data !== null ? (data as Record<string, string>) : {};
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new RsyncTrayError('INVALID_CONFIG', `The secrets file ${file} cannot be read: ${(error as Error).message}`, 'Fix or delete it, then store the passwords again.');
+    }
+  };
+  return {
+    async get(key) {
+      return (await read())[key];
+    },
+    async set(key, value) {
+      await writeFileAtomic(file, `${JSON.stringify({ ...(await read()), [key]: value }, null, 2)}\n`, 0o600);
+    },
+    async delete(key) {
+      const all = await read();
+      delete all[key];
+      await writeFileAtomic(file, `${JSON.stringify(all, null, 2)}\n`, 0o600);
+    },
+  };
+}

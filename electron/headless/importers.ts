@@ -1,0 +1,6 @@
+/** Foreign-format importers available to the headless host. */
+import type { ImportFormat, Importer } from '../core/profile-import.ts';
+
+export async function loadImporters(): Promise<Partial<Record<ImportFormat, Importer>>> {
+  return {};
+}

@@ -1,0 +1,84 @@
+/** Readable one-line forms of engine events and status, for the CLI. Pure functions. */
+import type { EngineEvent, ProfileStatus, SyncState, TargetStatus } from '../api/status.ts';
+import { formatError } from '../core/errors.ts';
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
+}
+
+const time = (at: number): string => new Date(at).toTimeString().slice(0, 8);
+
+/** What the state words mean to someone reading a terminal. */
+export const STATE_LABEL: Record<SyncState, string> = {
+  idle: 'up to date',
+  scanning: 'full sync',
+  syncing: 'syncing',
+  retrying: 'retrying',
+  'needs-confirmation': 'needs confirmation',
+  error: 'error',
+  paused: 'paused',
+  stopped: 'stopped',
+};
+
+/** One line per event worth a line; status events only when a target's state changes. */
+export function eventLogger(): (event: EngineEvent) => string | null {
+  const lastState = new Map<string, SyncState>();
+  return (event) => {
+    switch (event.type) {
+      case 'log':
+        return `${time(event.at)} ${event.level.toUpperCase()}${event.profile ? ` [${event.profile}]` : ''} ${event.message}`;
+      case 'run': {
+        const r = event.run;
+        const what = r.kind === 'full' ? 'full sync' : `batch of ${r.paths} path${r.paths === 1 ? '' : 's'}`;
+        const moved = `${r.files} file${r.files === 1 ? '' : 's'}, ${formatBytes(r.bytes)}`;
+        const lag = r.latencyMs !== null ? `, on the backup ${formatDuration(r.latencyMs)} after the change` : '';
+        const outcome = r.outcome === 'ok' ? 'ok' : r.outcome === 'vanished' ? 'files changed during the copy, queued again' : r.error ? formatError(r.error) : r.outcome;
+        return `${time(event.at)} [${r.profile}] ${what} → ${r.target}: ${outcome} (${moved} in ${formatDuration(r.durationMs)}${lag})`;
+      }
+      case 'status': {
+        const lines: string[] = [];
+        for (const t of event.status.targets) {
+          const key = `${event.status.name}\u0000${t.key}`;
+          if (lastState.get(key) === t.state) continue;
+          lastState.set(key, t.state);
+          lines.push(`${time(event.at)} [${event.status.name}] ${t.key}: ${describeTarget(t)}`);
+        }
+        if (event.status.targets.length === 0 && event.status.lastError) lines.push(`${time(event.at)} [${event.status.name}] ${formatError(event.status.lastError)}`);
+        return lines.length ? lines.join('\n') : null;
+      }
+    }
+  };
+}
+
+export function describeTarget(t: TargetStatus): string {
+  let text = STATE_LABEL[t.state];
+  if (t.state === 'retrying' && t.retry) text += ` in ${formatDuration(Math.max(0, t.retry.nextAt - Date.now()))} (attempt ${t.retry.attempt})`;
+  if (t.lastError && (t.state === 'retrying' || t.state === 'error')) text += `: ${formatError(t.lastError)}`;
+  if (t.pending) text += ` — ${t.pending} change${t.pending === 1 ? '' : 's'} pending`;
+  return text;
+}
+
+export function formatStatusTable(statuses: readonly ProfileStatus[], now = Date.now()): string {
+  if (statuses.length === 0) return 'No profiles.';
+  const lines: string[] = [];
+  for (const s of statuses) {
+    const last = s.lastSuccessAt ? `last complete sync ${formatDuration(now - s.lastSuccessAt)} ago` : 'not synced yet';
+    lines.push(`${s.name}: ${STATE_LABEL[s.state]} (${last})${s.watch.note ? ` — ${s.watch.note}` : ''}`);
+    for (const t of s.targets) lines.push(`  ${t.key}: ${describeTarget(t)}`);
+    if (s.targets.length === 0 && s.lastError) lines.push(`  ${formatError(s.lastError)}`);
+  }
+  return lines.join('\n');
+}

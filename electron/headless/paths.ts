@@ -1,0 +1,23 @@
+/** Where the headless host keeps its files (XDG on Linux; overridable for services and tests). */
+import os from 'node:os';
+import path from 'node:path';
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RSYNC_TRAY_HOME) return env.RSYNC_TRAY_HOME;
+  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(base, 'rsync-tray');
+}
+
+export function defaultConfigFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RSYNC_TRAY_CONFIG || path.join(configDir(env), 'config.json');
+}
+
+/** Secrets live beside the config they belong to, never inside it. */
+export function secretsFileFor(configFile: string): string {
+  return path.join(path.dirname(configFile), 'secrets.json');
+}
+
+/** The control socket of `run` for this config (so two configs can run side by side). */
+export function controlSocketFor(configFile: string): string {
+  return path.join(path.dirname(configFile), `.${path.basename(configFile, '.json')}.control.sock`);
+}
