@@ -164,6 +164,7 @@ export class TargetSync {
         this.#abort = null;
         this.#schedule();
         this.#setState();
+        this.#deps.onChange(); // totals, last success and last error changed, whatever the state
       });
     }, Math.max(0, due - now));
   }
@@ -173,7 +174,7 @@ export class TargetSync {
     const before = s.state;
     if (this.#disposed) s.state = 'stopped';
     else if (this.#paused) s.state = 'paused';
-    else if (this.#running) s.state = this.#runningKind === 'full' ? 'scanning' : 'syncing';
+    else if (this.#runningKind) s.state = this.#runningKind === 'full' ? 'scanning' : 'syncing';
     else if (this.#retryAt !== null && s.lastError) s.state = NEEDS_A_PERSON.has(s.lastError.code) ? 'error' : 'retrying';
     else if (this.#fullSyncWanted) s.state = 'scanning';
     else if (this.#pending.size > 0) s.state = 'syncing';

@@ -1,0 +1,172 @@
+/**
+ * The CLI as a user runs it: a real process (bin/rsync-tray.mjs), a config file on disk, a real
+ * rsync daemon on 127.0.0.1.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startLocalDaemon, type LocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
+import { poll } from '../support/sync-fixture.ts';
+import { exists, treesEqual } from '../support/trees.ts';
+
+const BIN = path.resolve('bin/rsync-tray.mjs');
+const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, input: options.input, env: { ...options.env, RSYNC_TRAY_HOME: home } });
+
+let home: string;
+let daemon: LocalDaemon;
+let source: string;
+let configFile: string;
+
+function config(targetOverrides: Record<string, unknown> = {}, profileOverrides: Record<string, unknown> = {}) {
+  return {
+    version: 1,
+    profiles: [
+      {
+        name: 'docs',
+        source,
+        bandwidthLimit: '5M',
+        targets: [{ host: '127.0.0.1', port: daemon.port, module: 'backup', user: daemon.user, auth: { type: 'passwordFile', path: daemon.passwordFile }, ...targetOverrides }],
+        ...profileOverrides,
+      },
+    ],
+  };
+}
+
+beforeEach(async () => {
+  home = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-cli-'));
+  daemon = await startLocalDaemon({ rootDir: path.join(home, 'daemon') });
+  source = path.join(home, 'source');
+  await import('node:fs/promises').then((fs) => fs.mkdir(source));
+  await writeFile(path.join(source, 'a.txt'), 'alpha');
+  configFile = path.join(home, 'config.json');
+  await writeFile(configFile, JSON.stringify(config()));
+});
+
+afterEach(async () => {
+  await daemon.dispose();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('rsync-tray CLI', () => {
+  it('demo --once shows a change arriving through a private local daemon', async () => {
+    const r = await execa(process.execPath, [BIN, 'demo', '--once'], { reject: false });
+    expect(r.stdout).toMatch(/Local test server: rsync daemon on 127\.0\.0\.1:\d+/);
+    expect(r.stdout).toMatch(/hello\.txt was on the backup \d+ ms after it was written/);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('validate explains a good config and lists every problem of a bad one', async () => {
+    const good = await cli(['validate', '--config', configFile]);
+    expect(good.exitCode).toBe(0);
+    expect(good.stdout).toContain('5M = 5 MiB/s');
+    const bad = config({ port: 'eight', module: '' }, { bandwidthLimit: '5' });
+    await writeFile(configFile, JSON.stringify(bad));
+    const r = await cli(['validate', '--config', configFile]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/profiles\[0\]\.targets\[0\]\.port \(profile "docs"\): /);
+    expect(r.stderr).toMatch(/profiles\[0\]\.targets\[0\]\.module \(profile "docs"\): give the rsync module name/);
+    expect(r.stderr).toMatch(/profiles\[0\]\.bandwidthLimit .*5M for 5 MiB\/s/);
+    await writeFile(configFile, '{ "version": 1, "profiles": [ }');
+    const syntax = await cli(['validate', '--config', configFile]);
+    expect(syntax.exitCode).toBe(2);
+    expect(syntax.stderr).toMatch(/is not valid JSON/);
+    const missing = await cli(['validate', '--config', path.join(home, 'nope.json')]);
+    expect(missing.stderr).toMatch(/There is no config file at .*nope\.json/);
+  });
+
+  it('test reports modules, then a good login, a wrong password and an unknown module', async () => {
+    const ok = await cli(['test', '--config', configFile]);
+    expect(ok.stdout).toMatch(/docs\] rsynctray@127\.0\.0\.1:\d+\/backup: OK/);
+    expect(ok.stdout).toContain('lists modules: backup');
+    expect(ok.exitCode).toBe(0);
+    await writeFile(configFile, JSON.stringify(config({ auth: { type: 'env', variable: 'BACKUP_PW' } })));
+    const wrong = await cli(['test', '--config', configFile], { env: { BACKUP_PW: 'wrong-password' } });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toMatch(/FAILED[\s\S]*Authentication failed/);
+    expect(wrong.stdout + wrong.stderr).not.toContain('wrong-password');
+    await writeFile(configFile, JSON.stringify(config({ module: 'nope' })));
+    const unknown = await cli(['test', '--config', configFile]);
+    expect(unknown.stdout).toMatch(/no module named 'nope'/);
+  });
+
+  it('sync without a running engine does one full sync and exits; a failure exits 1 and changes nothing', async () => {
+    const r = await cli(['sync', '--config', configFile]);
+    expect(r.exitCode).toBe(0);
+    expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
+    await writeFile(path.join(source, 'b.txt'), 'beta');
+    await writeFile(configFile, JSON.stringify(config({ auth: { type: 'env', variable: 'BACKUP_PW' } })));
+    const failed = await cli(['sync', '--config', configFile], { env: { BACKUP_PW: 'wrong' } });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stdout).toMatch(/FAILED \[docs\].*Authentication failed/);
+    expect(await exists(path.join(daemon.modules.backup!, 'b.txt'))).toBe(false);
+  });
+
+  it('run syncs live, answers status/sync/pause/resume from another shell, and stops cleanly on SIGTERM', async () => {
+    const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], { reject: false, env: { RSYNC_TRAY_HOME: home } });
+    let output = '';
+    run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    await poll(() => (/up to date/.test(output) ? true : undefined), 20_000, () => output);
+    await writeFile(path.join(source, 'live.txt'), 'live');
+    await poll(async () => ((await exists(path.join(daemon.modules.backup!, 'live.txt'))) ? true : undefined), 10_000, () => output);
+
+    const status = await cli(['status', '--config', configFile]);
+    expect(status.stdout).toMatch(/docs: up to date/);
+    expect((await cli(['status', '--config', configFile, '--json'])).stdout).toContain('"lastSuccessAt"');
+    expect((await cli(['pause', '--config', configFile, '--profile', 'docs'])).exitCode).toBe(0);
+    expect((await cli(['status', '--config', configFile])).stdout).toMatch(/docs: paused/);
+    await writeFile(path.join(source, 'while-paused.txt'), 'later');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await exists(path.join(daemon.modules.backup!, 'while-paused.txt'))).toBe(false);
+    expect((await cli(['resume', '--config', configFile])).exitCode).toBe(0);
+    await poll(async () => ((await exists(path.join(daemon.modules.backup!, 'while-paused.txt'))) ? true : undefined), 10_000, () => output);
+    const sync = await cli(['sync', '--config', configFile]);
+    expect(sync.stdout).toContain('Asked the running engine to sync every profile now');
+    await poll(() => ((output.match(/full sync →/g) ?? []).length >= 2 ? true : undefined), 10_000, () => output);
+
+    run.kill('SIGTERM');
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(output).toContain('SIGTERM: stopping');
+    expect((await cli(['status', '--config', configFile])).exitCode).toBe(3);
+  });
+
+  it('export then import round-trips profiles; a malformed import changes nothing', async () => {
+    const exported = path.join(home, 'export.json');
+    expect((await cli(['export', '--config', configFile, '--output', exported])).exitCode).toBe(0);
+    const data = JSON.parse(await readFile(exported, 'utf8'));
+    expect(data.version).toBe(1);
+    expect(data.profiles[0].name).toBe('docs');
+    expect(JSON.stringify(data)).not.toContain(daemon.password);
+
+    const other = path.join(home, 'other.json');
+    const first = await cli(['import', exported, '--config', other]);
+    expect(first.stdout).toContain('1 created (docs)');
+    const conflict = await cli(['import', exported, '--config', other]);
+    expect(conflict.exitCode).toBe(2);
+    expect(conflict.stderr).toMatch(/"docs" exists already/);
+    expect((await cli(['import', exported, '--config', other, '--on-conflict', 'rename'])).stdout).toContain('1 created (docs (2))');
+
+    const before = await readFile(other, 'utf8');
+    const broken = path.join(home, 'broken.json');
+    await writeFile(broken, JSON.stringify({ version: 1, profiles: [{ name: 'x', source: 'relative/path', targets: [{ host: 'h', module: 'm', port: 70000 }] }] }));
+    const r = await cli(['import', broken, '--config', other]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/profiles\[0\]\.source \(profile "x"\): must be an absolute path/);
+    expect(r.stderr).toMatch(/profiles\[0\]\.targets\[0\]\.port/);
+    expect(await readFile(other, 'utf8')).toBe(before);
+  });
+
+  it('password set stores a secret (mode 600) from stdin, never from argv, and a "secret" target uses it', async () => {
+    await writeFile(configFile, JSON.stringify(config({ auth: { type: 'secret' } })));
+    const set = await cli(['password', 'set', 'docs', '--config', configFile], { input: `${daemon.password}\n` });
+    expect(set.exitCode).toBe(0);
+    const secrets = path.join(home, 'secrets.json');
+    expect((await stat(secrets)).mode & 0o777).toBe(0o600);
+    const r = await cli(['sync', '--config', configFile]);
+    expect(r.exitCode).toBe(0);
+    expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
+  });
+});
