@@ -1,6 +1,7 @@
 /** Foreign-format importers available to the headless host. */
 import type { ImportFormat, Importer } from '../core/profile-import.ts';
+import { importSersync } from '../core/sersync-import.ts';
 
 export async function loadImporters(): Promise<Partial<Record<ImportFormat, Importer>>> {
-  return {};
+  return { sersync: importSersync };
 }
