@@ -90,22 +90,40 @@ async function kindOnDisk(file: string): Promise<'missing' | 'dir' | 'other'> {
 }
 
 export async function planBatch(entries: ReadonlyMap<string, number>, options: PlanOptions): Promise<BatchPlan> {
-  // Shallow paths first, so a recursed directory is known before anything beneath it.
-  const rels = [...entries.keys()].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
-  const kinds = await Promise.all(rels.map((rel) => kindOnDisk(path.join(options.root, rel))));
+  const kinds = new Map<string, Promise<'missing' | 'dir' | 'other'>>();
+  const kindOf = (rel: string) => {
+    let k = kinds.get(rel);
+    if (!k) kinds.set(rel, (k = kindOnDisk(path.join(options.root, rel))));
+    return k;
+  };
+  // A deleted path whose parent is gone too is listed as its topmost missing ancestor: rsync
+  // cannot name a path under a missing directory (it would report it vanished, forever).
+  const deletionRoot = async (rel: string): Promise<string> => {
+    for (const a of ancestors(rel)) if ((await kindOf(a)) === 'missing') return a;
+    return rel;
+  };
+  const resolved = await Promise.all(
+    [...entries].map(async ([rel, flags]) => {
+      const kind = await kindOf(rel);
+      return kind === 'missing' ? { rel: await deletionRoot(rel), kind, flags } : { rel, kind, flags };
+    }),
+  );
+  // Shallow paths first, so a recursed or deleted directory is known before anything beneath it.
+  resolved.sort((a, b) => a.rel.split('/').length - b.rel.split('/').length || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const covering = new Set<string>(); // trees and deletions cover their descendants
+  const listed = new Set<string>();
   const plan: BatchPlan = { paths: [], deletions: 0, trees: 0, files: 0 };
-  rels.forEach((rel, i) => {
-    if (ancestors(rel).some((a) => covering.has(a))) return;
-    const kind = kinds[i]!;
-    if (options.isExcluded(rel, kind === 'dir')) return;
-    const fate = fateOf(kind, entries.get(rel)!);
-    if (fate === 'drop' || (fate === 'delete' && !options.deletions)) return;
+  for (const { rel, kind, flags } of resolved) {
+    if (listed.has(rel) || ancestors(rel).some((a) => covering.has(a))) continue;
+    if (options.isExcluded(rel, kind === 'dir')) continue;
+    const fate = fateOf(kind, flags);
+    if (fate === 'drop' || (fate === 'delete' && !options.deletions)) continue;
     if (fate === 'delete' || fate === 'tree') covering.add(rel);
+    listed.add(rel);
     plan.paths.push(rel);
     if (fate === 'delete') plan.deletions++;
     else if (fate === 'tree') plan.trees++;
     else plan.files++;
-  });
+  }
   return plan;
 }

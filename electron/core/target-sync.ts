@@ -51,6 +51,8 @@ export class TargetSync {
   #timer: NodeJS.Timeout | null = null;
   #retryAt: number | null = null;
   #attempt = 0;
+  /** Consecutive batches that met vanishing files (exit 24). */
+  #vanishedStreak = 0;
   #status: TargetStatus;
   #idleWaiters: Array<() => void> = [];
 
@@ -219,14 +221,21 @@ export class TargetSync {
         this.#record(kind, paths, result, 'ok', null, kind === 'batch' ? taken.firstAt : null);
         return this.#succeeded(kind);
       }
-      if (outcome === 'vanished') {
-        // Files changed under rsync's feet: not a failure. Their paths go round again; with
-        // --delete-missing-args a file that is really gone is then deleted on the backup.
-        this.#pending.restore(taken.entries, taken.firstAt);
-        if (full) this.#fullSyncWanted = true;
+      if (outcome === 'vanished' && kind === 'full') {
+        // A full pass that met files vanishing mid-copy still mirrored everything else; whatever
+        // vanished was deleted or replaced, and the watcher reported that.
         this.#record(kind, paths, result, 'vanished', null);
-        this.#status.lastError = null;
-        this.#attempt = 0;
+        return this.#succeeded(kind);
+      }
+      if (outcome === 'vanished') {
+        // Files changed under rsync's feet: not a failure. Their paths go round again, after a
+        // short growing pause; with --delete-missing-args a file that is really gone is then
+        // deleted on the backup. If it keeps happening, a full pass settles it.
+        this.#pending.restore(taken.entries, taken.firstAt);
+        this.#record(kind, paths, result, 'vanished', null);
+        this.#vanishedStreak++;
+        if (this.#vanishedStreak >= 3) this.#fullSyncWanted = true;
+        else this.#retryAt = Date.now() + 50 * 2 ** this.#vanishedStreak;
         return;
       }
       const error = diagnose(result.stderr, result.exitCode, this.#context()) ?? {
@@ -275,6 +284,7 @@ export class TargetSync {
   #succeeded(kind: RunKind | null): void {
     const now = Date.now();
     this.#attempt = 0;
+    this.#vanishedStreak = 0;
     this.#retryAt = null;
     this.#status.lastError = null;
     if (this.#pending.size === 0) this.#status.lastSuccessAt = now;
