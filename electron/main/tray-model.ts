@@ -1,0 +1,251 @@
+/**
+ * What the tray shows, as a pure function of the profiles' status: the icon, the tooltip and the
+ * menu (as data; the Electron glue turns actions into clicks). Rebuilt on every status change, so
+ * everything here must be cheap and must not depend on anything but its input.
+ */
+import { STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../api/status.ts';
+
+/** One tray image per overall condition (the files in build/tray are named after these). */
+export const TRAY_ICONS = ['current', 'syncing', 'paused', 'retrying', 'error', 'confirm', 'inactive'] as const;
+export type TrayIcon = (typeof TRAY_ICONS)[number];
+
+/** The worst state across profiles → the image. `stopped` alone means nothing is enabled. */
+export const ICON_FOR_STATE: Record<SyncState, TrayIcon> = {
+  idle: 'current',
+  scanning: 'syncing',
+  syncing: 'syncing',
+  paused: 'paused',
+  retrying: 'retrying',
+  'needs-confirmation': 'confirm',
+  error: 'error',
+  stopped: 'inactive',
+};
+
+/** Words a person reads in the menu and tooltip (the renderer uses the same vocabulary). */
+export const STATE_LABEL: Record<SyncState, string> = {
+  idle: 'current',
+  scanning: 'checking',
+  syncing: 'syncing',
+  paused: 'paused',
+  retrying: 'retrying',
+  'needs-confirmation': 'needs confirmation',
+  error: 'error',
+  stopped: 'disabled',
+};
+
+export interface NotificationPrefs {
+  /** Overrides the three below. */
+  muted: boolean;
+  failures: boolean;
+  recoveries: boolean;
+  confirmations: boolean;
+}
+
+export type TrayAction =
+  | { type: 'sync-now'; profile?: string }
+  | { type: 'pause'; profile?: string; minutes?: number }
+  | { type: 'resume'; profile?: string }
+  | { type: 'show-window'; profile?: string }
+  | { type: 'open-folder'; profile: string }
+  | { type: 'open-log' }
+  | { type: 'set-login-item'; enabled: boolean }
+  | { type: 'set-notification'; key: keyof NotificationPrefs; value: boolean }
+  | { type: 'quit' };
+
+/** A menu item as data, close to Electron's MenuItemConstructorOptions. */
+export interface MenuEntry {
+  type: 'normal' | 'separator' | 'checkbox' | 'submenu';
+  label?: string;
+  enabled?: boolean;
+  checked?: boolean;
+  action?: TrayAction;
+  submenu?: MenuEntry[];
+}
+
+export interface TrayInput {
+  statuses: readonly ProfileStatus[];
+  now: number;
+  notifications: NotificationPrefs;
+  /** null when start-at-login cannot be managed here (e.g. macOS outside an installed app). */
+  openAtLogin: boolean | null;
+}
+
+export interface TrayModel {
+  icon: TrayIcon;
+  tooltip: string;
+  menu: MenuEntry[];
+}
+
+/** Windows cuts tray tooltips at 127 characters (NOTIFYICONDATA.szTip is 128 wide). */
+export const TOOLTIP_MAX = 127;
+const NAME_MAX = 40;
+export const PAUSE_FOR_MINUTES = 60;
+
+export function trayIcon(statuses: readonly ProfileStatus[]): TrayIcon {
+  return ICON_FOR_STATE[worstState(statuses.map((s) => s.state), 'stopped')];
+}
+
+/** Menu labels treat '&' as a mnemonic marker on Windows and Linux; a profile named "R&D" must show as is. */
+export function escapeMnemonic(text: string): string {
+  return text.replace(/&/g, '&&');
+}
+
+export function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * "14:02" today, "3 Mar 14:02" on another day. Absolute on purpose: the menu is rebuilt on status
+ * changes only, so "2 min ago" would go stale while it is open.
+ */
+export function formatSyncTime(at: number, now: number): string {
+  const d = new Date(at);
+  const today = new Date(now);
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  if (sameDay) return time;
+  const year = d.getFullYear() === today.getFullYear() ? '' : ` ${d.getFullYear()}`;
+  return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${time}`;
+}
+
+/** What a profile is doing, in a few words ("syncing 42%", "retrying: connection refused"). */
+export function describeProfile(s: ProfileStatus, now: number): string {
+  const parts: string[] = [];
+  const progress = s.targets.find((t) => t.progress)?.progress;
+  if ((s.state === 'syncing' || s.state === 'scanning') && progress) parts.push(`${STATE_LABEL[s.state]} ${Math.round(progress.percent)}%`);
+  else if (s.state === 'syncing' && s.pending > 0) parts.push(`syncing ${s.pending} change${s.pending === 1 ? '' : 's'}`);
+  else parts.push(STATE_LABEL[s.state]);
+  if ((s.state === 'retrying' || s.state === 'error') && s.lastError) parts[0] += `: ${shorten(firstSentence(s.lastError.message), 48)}`;
+  if (s.state !== 'stopped') parts.push(s.lastSuccessAt === null ? 'never synced' : `synced ${formatSyncTime(s.lastSuccessAt, now)}`);
+  return parts.join(' · ');
+}
+
+function firstSentence(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  const m = /^(.*?[.!?])(\s|$)/.exec(line);
+  return (m?.[1] ?? line).replace(/\.$/, '');
+}
+
+const needsAttention = (s: SyncState): boolean => STATE_SEVERITY[s] >= STATE_SEVERITY.retrying;
+const isActive = (s: SyncState): boolean => s !== 'stopped';
+
+/** One line for the whole set: the menu header and the tooltip's first line. */
+export function summarize(statuses: readonly ProfileStatus[]): string {
+  const active = statuses.filter((s) => isActive(s.state));
+  if (statuses.length === 0) return 'No backups set up yet';
+  if (active.length === 0) return statuses.length === 1 ? 'The backup is disabled' : `All ${statuses.length} backups are disabled`;
+  const count = (pred: (s: ProfileStatus) => boolean): number => active.filter(pred).length;
+  const of = (n: number): string => (active.length === 1 ? 'The backup' : `${n} of ${active.length} backups`);
+  const errors = count((s) => s.state === 'error');
+  if (errors) return `${of(errors)} ${verb(errors, active.length)} failing`;
+  const confirm = count((s) => s.state === 'needs-confirmation');
+  if (confirm) return `${of(confirm)} ${verb(confirm, active.length)} waiting for your confirmation`;
+  const retrying = count((s) => s.state === 'retrying');
+  if (retrying) return `${of(retrying)} ${verb(retrying, active.length)} retrying`;
+  const paused = count((s) => s.state === 'paused');
+  if (paused === active.length) return active.length === 1 ? 'The backup is paused' : `All ${active.length} backups are paused`;
+  const busy = count((s) => s.state === 'syncing' || s.state === 'scanning');
+  if (busy) return `Syncing ${busy === 1 && active.length === 1 ? '' : `${busy} of ${active.length} backups`}`.trim();
+  if (paused) return `${of(paused)} ${verb(paused, active.length)} paused, the others are current`;
+  return active.length === 1 ? 'The backup is current' : `All ${active.length} backups are current`;
+}
+
+function verb(n: number, total: number): string {
+  return n === 1 || total === 1 ? 'is' : 'are';
+}
+
+export function tooltip(statuses: readonly ProfileStatus[], _now: number): string {
+  const head = `Rsync Tray: ${summarize(statuses)}`;
+  // Name the profiles that are not simply current, worst first: that is what the user hovers for.
+  // Short lines (the menu has the details), as many as fit, then how many were left out.
+  const notable = statuses
+    .filter((s) => s.state !== 'idle' && s.state !== 'stopped')
+    .sort((a, b) => STATE_SEVERITY[b.state] - STATE_SEVERITY[a.state]);
+  let text = head.length > TOOLTIP_MAX ? `${head.slice(0, TOOLTIP_MAX - 1)}…` : head;
+  for (let i = 0; i < notable.length; i++) {
+    const s = notable[i]!;
+    const line = `\n${shorten(s.name, 24)}: ${STATE_LABEL[s.state]}`;
+    const rest = notable.length - i - 1;
+    const more = rest > 0 ? `\n…and ${rest} more` : '';
+    if (text.length + line.length + more.length <= TOOLTIP_MAX) {
+      text += line;
+      continue;
+    }
+    const all = `\n…and ${rest + 1} more`;
+    if (text.length + all.length <= TOOLTIP_MAX) text += all;
+    break;
+  }
+  return text;
+}
+
+function profileMenu(s: ProfileStatus, now: number): MenuEntry {
+  const name = s.name;
+  const items: MenuEntry[] = [];
+  if (s.state === 'stopped') {
+    items.push({ type: 'normal', label: 'Disabled: enable it in the window', enabled: false });
+  } else {
+    if (s.state === 'needs-confirmation') items.push({ type: 'normal', label: 'Review the deletions…', action: { type: 'show-window', profile: name } });
+    if (s.lastError && (s.state === 'error' || s.state === 'retrying')) items.push({ type: 'normal', label: shorten(s.lastError.hint, 80), enabled: false });
+    items.push({ type: 'normal', label: 'Sync now', enabled: s.state !== 'paused', action: { type: 'sync-now', profile: name } });
+    if (s.state === 'paused') items.push({ type: 'normal', label: 'Resume', action: { type: 'resume', profile: name } });
+    else {
+      items.push({ type: 'normal', label: 'Pause', action: { type: 'pause', profile: name } });
+      items.push({ type: 'normal', label: 'Pause for 1 hour', action: { type: 'pause', profile: name, minutes: PAUSE_FOR_MINUTES } });
+    }
+  }
+  items.push({ type: 'separator' });
+  items.push({ type: 'normal', label: 'Show in Rsync Tray…', action: { type: 'show-window', profile: name } });
+  items.push({ type: 'normal', label: 'Open source folder', action: { type: 'open-folder', profile: name } });
+  return { type: 'submenu', label: `${escapeMnemonic(shorten(name, NAME_MAX))} — ${escapeMnemonic(describeProfile(s, now))}`, submenu: items };
+}
+
+export function trayMenu(input: TrayInput): MenuEntry[] {
+  const { statuses, now, notifications: n } = input;
+  const active = statuses.filter((s) => isActive(s.state));
+  const anyRunning = active.some((s) => s.state !== 'paused');
+  const anyPaused = active.some((s) => s.state === 'paused');
+  const menu: MenuEntry[] = [{ type: 'normal', label: escapeMnemonic(summarize(statuses)), enabled: false }, { type: 'separator' }];
+  if (statuses.length === 0) menu.push({ type: 'normal', label: 'Add a backup…', action: { type: 'show-window' } });
+  // Attention first, then by name: the line a user looks for is at the top.
+  const ordered = [...statuses].sort((a, b) => Number(needsAttention(b.state)) - Number(needsAttention(a.state)) || a.name.localeCompare(b.name));
+  for (const s of ordered) menu.push(profileMenu(s, now));
+  menu.push({ type: 'separator' });
+  menu.push({ type: 'normal', label: 'Sync all now', enabled: anyRunning, action: { type: 'sync-now' } });
+  menu.push({ type: 'normal', label: 'Pause all', enabled: anyRunning, action: { type: 'pause' } });
+  menu.push({ type: 'normal', label: 'Pause all for 1 hour', enabled: anyRunning, action: { type: 'pause', minutes: PAUSE_FOR_MINUTES } });
+  menu.push({ type: 'normal', label: 'Resume all', enabled: anyPaused, action: { type: 'resume' } });
+  menu.push({ type: 'separator' });
+  menu.push({ type: 'normal', label: 'Open Rsync Tray…', action: { type: 'show-window' } });
+  menu.push({ type: 'normal', label: 'Open the log', action: { type: 'open-log' } });
+  menu.push({
+    type: 'submenu',
+    label: 'Notifications',
+    submenu: [
+      { type: 'checkbox', label: 'Mute all', checked: n.muted, action: { type: 'set-notification', key: 'muted', value: !n.muted } },
+      { type: 'separator' },
+      { type: 'checkbox', label: 'When a backup fails', checked: n.failures, enabled: !n.muted, action: { type: 'set-notification', key: 'failures', value: !n.failures } },
+      { type: 'checkbox', label: 'When it recovers', checked: n.recoveries, enabled: !n.muted, action: { type: 'set-notification', key: 'recoveries', value: !n.recoveries } },
+      {
+        type: 'checkbox',
+        label: 'When deletions need confirmation',
+        checked: n.confirmations,
+        enabled: !n.muted,
+        action: { type: 'set-notification', key: 'confirmations', value: !n.confirmations },
+      },
+    ],
+  });
+  if (input.openAtLogin !== null) {
+    menu.push({ type: 'checkbox', label: 'Start at login', checked: input.openAtLogin, action: { type: 'set-login-item', enabled: !input.openAtLogin } });
+  }
+  menu.push({ type: 'separator' });
+  menu.push({ type: 'normal', label: 'Quit Rsync Tray', action: { type: 'quit' } });
+  return menu;
+}
+
+export function trayModel(input: TrayInput): TrayModel {
+  return { icon: trayIcon(input.statuses), tooltip: tooltip(input.statuses, input.now), menu: trayMenu(input) };
+}

@@ -1,0 +1,34 @@
+/** Builders of ProfileStatus values for the tray and notification tests. */
+import type { ErrorInfo, ProfileStatus, SyncState, TargetStatus } from '../../electron/api/status.ts';
+
+export const REFUSED: ErrorInfo = {
+  code: 'CONNECTION_REFUSED',
+  message: 'The backup server backup.example.com refused the connection on port 873. Is rsyncd running?',
+  hint: 'Start the rsync daemon on the server, or check the port.',
+};
+export const AUTH: ErrorInfo = { code: 'AUTH_FAILED', message: 'The daemon refused the password for module "data".', hint: 'Check the password stored for this target.' };
+
+export function status(name: string, state: SyncState, extra: Partial<ProfileStatus> = {}): ProfileStatus {
+  const lastError = extra.lastError !== undefined ? extra.lastError : state === 'retrying' ? REFUSED : state === 'error' ? AUTH : null;
+  const target: TargetStatus = {
+    key: `backup@host:873/${name}`,
+    state,
+    pending: extra.pending ?? 0,
+    lastSuccessAt: extra.lastSuccessAt ?? null,
+    lastFullSyncAt: null,
+    lastError,
+    retry: null,
+    progress: null,
+    totals: { runs: 0, files: 0, bytes: 0, failures: 0 },
+  };
+  return {
+    name,
+    state,
+    pending: 0,
+    lastSuccessAt: null,
+    watch: { mode: state === 'stopped' ? 'stopped' : 'watching', note: null },
+    targets: [target],
+    ...extra,
+    lastError,
+  };
+}
