@@ -1,0 +1,57 @@
+/**
+ * The tray's ConfigStore: electron-store keeps the file (in the app's user-data folder, written
+ * atomically), and its content is exactly the Config JSON the headless CLI reads — so the file can
+ * be handed to `rsync-tray --config`, and an export can become the tray's config. The zod
+ * ConfigSchema is the schema; migrations are keyed by the file's `version` (store-migrations.ts).
+ *
+ * A file that does not parse is never overwritten: reading fails with every problem and its place,
+ * and the app says so rather than starting with an empty config over the user's profiles.
+ */
+import type { ConfigStore } from '../core/app-service.ts';
+import { serializeConfig, validateConfig } from '../core/config-file.ts';
+import { RsyncTrayError } from '../core/errors.ts';
+import { CONFIG_VERSION, type Config } from '../core/profile-schema.ts';
+import { migrate, type Migration } from './store-migrations.ts';
+
+/** The part of an electron-store (conf) used here: the whole document at once. */
+export interface DocumentStore {
+  store: Record<string, unknown>;
+  readonly path: string;
+}
+
+/**
+ * Format N → N + 1. Version 0 is a file without a version field (early exports): the same shape,
+ * which the CLI also accepts (validateConfig adds the version).
+ */
+export const CONFIG_MIGRATIONS: Readonly<Record<number, Migration>> = {
+  0: (data) => data,
+};
+
+/** conf's default is tab-indented; match serializeConfig so the tray and the CLI write the same bytes. */
+export const serializeStoreDocument = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+function readDocument(doc: DocumentStore, what: string): Record<string, unknown> {
+  try {
+    return doc.store;
+  } catch (error) {
+    throw new RsyncTrayError('INVALID_CONFIG', `${what} cannot be read: ${(error as Error).message}`, `Fix the file (it is JSON) or move it aside to start afresh; it was left untouched: ${doc.path}`, { cause: error });
+  }
+}
+
+export function createElectronConfigStore(doc: DocumentStore): ConfigStore {
+  const what = `The config file ${doc.path}`;
+  return {
+    async read(): Promise<Config> {
+      const raw = readDocument(doc, what);
+      if (Object.keys(raw).length === 0) return validateConfig({ version: CONFIG_VERSION }, what);
+      const migrated = migrate(raw, CONFIG_MIGRATIONS, CONFIG_VERSION, what);
+      const config = validateConfig(migrated.data, what);
+      // Write the new format back only once it is known to be valid.
+      if (migrated.from !== migrated.to) doc.store = JSON.parse(serializeConfig(config)) as Record<string, unknown>;
+      return config;
+    },
+    async write(config: Config): Promise<void> {
+      doc.store = JSON.parse(serializeConfig(config)) as Record<string, unknown>;
+    },
+  };
+}
