@@ -1,0 +1,311 @@
+/**
+ * The tray app's composition root: app lifecycle and single-instance lock, the app service (the
+ * engine and the API) over electron-store and safeStorage, the window, IPC, tray, notifications,
+ * log and login item — each made in its own file; this one only wires them together and owns the
+ * order of start and shutdown. Electron arrives as a parameter (see electron-api.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Method, MethodInput } from '../api/contract.ts';
+import type { ProfileStatus } from '../api/status.ts';
+import { dispatch } from '../core/api-dispatch.ts';
+import { startAppService, type AppService, type AppServiceOptions } from '../core/app-service.ts';
+import { formatError, toErrorInfo } from '../core/errors.ts';
+import { serveAppRequest } from './app-protocol.ts';
+import { createWindowManager, hardenWebContents, type WindowManager } from './app-window.ts';
+import { createElectronConfigStore, type DocumentStore } from './config-store.ts';
+import type { ElectronApi } from './electron-api.ts';
+import { registerIpc } from './ipc-bridge.ts';
+import { EVENT_CHANNEL } from './ipc-channels.ts';
+import { APP_BASE_URL, APP_SCHEME } from './ipc-security.ts';
+import { createLogFile, type LogFile } from './log-file.ts';
+import { HIDDEN_ARG } from './login-item.ts';
+import { createLoginItem, type LoginItem } from './login-item-service.ts';
+import { createNotifier, type Notifier } from './notifier.ts';
+import { createPreferencesStore, type PreferencesStore } from './preferences.ts';
+import { createSafeSecretStore, type KeyValueStore } from './secret-store.ts';
+import { createTrayController, type TrayController } from './tray-controller.ts';
+import { panelTheme } from './tray-images.ts';
+import type { TrayAction } from './tray-model.ts';
+import { contentSecurityPolicy, permissionAllowed } from './window-security.ts';
+
+export const PRODUCT_NAME = 'Rsync Tray';
+/** Must equal electron-builder.yml's appId: Windows ties notifications to it. */
+export const APP_ID = 'org.rsynctray.app';
+/** A hung rsync must not keep the app from quitting. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export type StoreName = 'config' | 'preferences' | 'safe-storage-secrets';
+
+export interface TrayAppPaths {
+  preload: string;
+  /** The renderer's build output (served as app://rsync-tray/). */
+  rendererDir: string;
+  trayImagesDir: string;
+  /** Window and notification icon. */
+  appIcon?: string;
+}
+
+export interface TrayAppOptions {
+  electron: ElectronApi;
+  paths: TrayAppPaths;
+  /** The electron-store files; each must be created after userData is set (after this starts). */
+  openStore(name: StoreName): DocumentStore & KeyValueStore;
+  /** The Vite dev server URL in development (ELECTRON_RENDERER_URL). */
+  devServerUrl?: string;
+  startService?: (options: AppServiceOptions) => Promise<AppService>;
+  platform?: NodeJS.Platform;
+  argv?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  homeDir?: string;
+  now?: () => number;
+  trayThrottleMs?: number;
+}
+
+export interface TrayApp {
+  service: AppService;
+  windows: WindowManager;
+  tray: TrayController;
+  notifier: Notifier;
+  log: LogFile;
+  preferences: PreferencesStore;
+  loginItem: LoginItem;
+  /** Runs a tray menu action (what a click does). */
+  act(action: TrayAction): Promise<void>;
+  /** Resolves when the app has shut down (after quit). */
+  whenStopped: Promise<void>;
+}
+
+/** Show the window at start only for a first run by hand: not at login, not once profiles exist. */
+export function shouldShowWindowAtStart(argv: readonly string[], profileCount: number): boolean {
+  return !argv.includes(HIDDEN_ARG) && profileCount === 0;
+}
+
+export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | null> {
+  const e = options.electron;
+  const { app } = e;
+  const platform = options.platform ?? process.platform;
+  const argv = options.argv ?? process.argv;
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+
+  app.setName(PRODUCT_NAME);
+  // One stable folder in development and when installed (the CLI docs point at it), and it must
+  // be set before the single-instance lock, which lives in it.
+  app.setPath('userData', path.join(app.getPath('appData'), PRODUCT_NAME));
+  if (!app.requestSingleInstanceLock()) {
+    // Another instance runs: it gets 'second-instance' and shows its window.
+    app.quit();
+    return null;
+  }
+  e.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  if (platform === 'win32') app.setAppUserModelId(APP_ID);
+
+  let windows: WindowManager | null = null;
+  let stopping: Promise<void> | null = null;
+  let stopped = false;
+  let resolveStopped!: () => void;
+  const whenStopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let log: LogFile | null = null;
+  const writeLog = (level: 'info' | 'warn' | 'error', message: string): void => log?.write(level, message);
+
+  app.on('second-instance', () => windows?.show());
+  app.on('activate', () => windows?.show());
+  // The app lives in the tray: closing the window must not quit it.
+  app.on('window-all-closed', () => {});
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (m) => writeLog('warn', m)));
+
+  let shutdown: () => Promise<void> = async () => {};
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    stopping ??= (async () => {
+      try {
+        await Promise.race([shutdown(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref())]);
+      } catch (error) {
+        writeLog('error', `Shutdown: ${formatError(toErrorInfo(error))}`);
+      }
+      stopped = true;
+      resolveStopped();
+      app.quit();
+    })();
+  });
+
+  await app.whenReady();
+  if (platform === 'darwin') app.dock?.hide();
+
+  // The page's security, before any page exists.
+  const csp = contentSecurityPolicy(options.devServerUrl);
+  const ses = e.session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionAllowed(permission)));
+  ses.setPermissionCheckHandler((_contents, permission) => permissionAllowed(permission));
+  // The dev server's responses get the CSP as a header; app:// responses carry it themselves.
+  ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }));
+  e.protocol.handle(APP_SCHEME, (request) => serveAppRequest(request.url, options.paths.rendererDir, csp, (file) => readFile(file)));
+
+  const userData = app.getPath('userData');
+  log = createLogFile(path.join(userData, 'logs', 'rsync-tray.log'));
+  const logFile = log;
+  logFile.write('info', `Rsync Tray ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${platform})`);
+  const preferences = createPreferencesStore(options.openStore('preferences'), (m) => logFile.write('warn', m));
+  const secrets = createSafeSecretStore(e.safeStorage, options.openStore('safe-storage-secrets'), platform);
+
+  let configDoc: DocumentStore;
+  let service: AppService;
+  try {
+    configDoc = options.openStore('config');
+    service = await (options.startService ?? startAppService)({
+      configStore: createElectronConfigStore(configDoc),
+      secrets,
+      host: {
+        async openFolder(folder) {
+          const problem = await e.shell.openPath(folder);
+          if (problem) throw new Error(`Cannot open ${folder}: ${problem}`);
+        },
+      },
+    });
+  } catch (error) {
+    const info = toErrorInfo(error);
+    logFile.write('error', `Cannot start: ${formatError(info)}`);
+    const configFile = path.join(userData, 'config.json');
+    const choice = await e.dialog.showMessageBox({
+      type: 'error',
+      title: PRODUCT_NAME,
+      message: 'Rsync Tray cannot start its backups.',
+      detail: `${info.message}\n\n${info.hint}`,
+      buttons: ['Show the config file', 'Quit'],
+      defaultId: 1,
+    });
+    if (choice.response === 0) e.shell.showItemInFolder(configFile);
+    stopped = true;
+    resolveStopped();
+    app.quit();
+    return null;
+  }
+
+  const call = async <M extends Method>(method: M, input: MethodInput<M>): Promise<boolean> => {
+    const result = await dispatch(service.handlers, method, input);
+    if (result.ok) return true;
+    logFile.write('warn', `${method}: ${formatError(result.error)}`);
+    notifier.plain('Rsync Tray', `${result.error.message} ${result.error.hint}`);
+    return false;
+  };
+
+  const isMac = platform === 'darwin';
+  const win = createWindowManager(e, {
+    preload: options.paths.preload,
+    pageUrl: options.devServerUrl ?? `${APP_BASE_URL}index.html`,
+    icon: options.paths.appIcon,
+    focusApp: isMac ? () => app.focus({ steal: true }) : undefined,
+  });
+  windows = win;
+
+  const notifier = createNotifier(e, { icon: options.paths.appIcon, onClick: (profile) => win.show(profile) });
+
+  const loginItem = createLoginItem(e, { platform, execPath: process.execPath, isPackaged: app.isPackaged, appPath: app.getAppPath(), env, homeDir: options.homeDir ?? os.homedir() });
+  let openAtLogin: boolean | null = loginItem.supported ? await loginItem.isEnabled().catch(() => false) : null;
+  if (loginItem.supported && app.isPackaged && !preferences.get().loginItemDefaultApplied) {
+    // A backup that silently stops after a reboot is the worst default; the menu turns it off.
+    try {
+      await loginItem.setEnabled(true);
+      openAtLogin = true;
+      logFile.write('info', 'Start at login switched on (first run); turn it off in the tray menu.');
+    } catch (error) {
+      logFile.write('warn', `Could not switch on start at login: ${(error as Error).message}`);
+    }
+    preferences.update((p) => ({ ...p, loginItemDefaultApplied: true }));
+  }
+
+  const statuses = (): ProfileStatus[] => service.engine().status();
+  const tray = createTrayController(e, {
+    imagesDir: options.paths.trayImagesDir,
+    platform,
+    throttleMs: options.trayThrottleMs,
+    input: () => ({ statuses: statuses(), now: now(), notifications: preferences.get().notifications, openAtLogin }),
+    theme: () => panelTheme({ preference: preferences.get().trayTheme, platform, darkMode: e.nativeTheme.shouldUseDarkColors, desktop: env.XDG_CURRENT_DESKTOP }),
+    onAction: (action) => void act(action),
+    onClick: () => {
+      // Linux and macOS open the menu on click; Windows users expect the window.
+      if (platform === 'win32') win.show();
+    },
+  });
+
+  const act = async (action: TrayAction): Promise<void> => {
+    switch (action.type) {
+      case 'sync-now':
+        await call('sync.now', action.profile ? { profile: action.profile } : {});
+        break;
+      case 'pause':
+        await call('sync.pause', { ...(action.profile ? { profile: action.profile } : {}), ...(action.minutes ? { minutes: action.minutes } : {}) });
+        break;
+      case 'resume':
+        await call('sync.resume', action.profile ? { profile: action.profile } : {});
+        break;
+      case 'show-window':
+        win.show(action.profile);
+        break;
+      case 'open-folder':
+        await call('folder.open', { profile: action.profile });
+        break;
+      case 'open-log': {
+        const problem = await e.shell.openPath(logFile.path);
+        if (problem) notifier.plain('Rsync Tray', `Cannot open the log (${problem}). It is at ${logFile.path}`);
+        break;
+      }
+      case 'set-login-item':
+        try {
+          await loginItem.setEnabled(action.enabled);
+          openAtLogin = await loginItem.isEnabled();
+        } catch (error) {
+          notifier.plain('Rsync Tray', `Could not change start at login: ${(error as Error).message}`);
+        }
+        break;
+      case 'set-notification':
+        preferences.update((p) => ({ ...p, notifications: { ...p.notifications, [action.key]: action.value } }));
+        break;
+      case 'quit':
+        app.quit();
+        return;
+    }
+    tray.render();
+  };
+
+  const onStatusChange = (): void => {
+    notifier.update(statuses(), preferences.get().notifications, now());
+    tray.refresh();
+  };
+  const unsubscribe = service.subscribe((event) => {
+    win.send(EVENT_CHANNEL, event);
+    logFile.event(event);
+    if (event.type === 'status') onStatusChange();
+  });
+  const themeChanged = (): void => tray.refresh();
+  e.nativeTheme.on('updated', themeChanged);
+
+  const unregisterIpc = registerIpc(e, {
+    handlers: service.handlers,
+    policy: () => ({ trustedIds: win.trustedIds(), appUrl: options.devServerUrl ?? APP_BASE_URL }),
+    log: (level, message) => logFile.write(level, message),
+    // Saving, deleting or importing profiles changes the list without a status event for the removed ones.
+    afterCall: () => tray.refresh(),
+  });
+
+  tray.render();
+  notifier.update(statuses(), preferences.get().notifications, now());
+
+  shutdown = async () => {
+    logFile.write('info', 'Quitting: stopping the engine');
+    unsubscribe();
+    unregisterIpc();
+    e.nativeTheme.removeListener('updated', themeChanged);
+    win.close();
+    tray.dispose();
+    // Stops every profile: running rsyncs end, pending work is written to the journal.
+    await service.dispose();
+    logFile.write('info', 'Stopped');
+  };
+
+  if (shouldShowWindowAtStart(argv, service.engine().status().length)) win.show();
+  return { service, windows: win, tray, notifier, log: logFile, preferences, loginItem, act, whenStopped };
+}

@@ -1,0 +1,54 @@
+/**
+ * The IPC transport of the API: one `invoke` channel for calls, one channel for engine events.
+ * Each call is checked for its sender first (ipc-security.ts), then goes through `dispatch`, which
+ * validates the method and payload against the contract's schemas and turns every failure into
+ * `{ ok: false, error: { code, message, hint } }` — nothing is thrown across the bridge.
+ */
+import type { IpcMainInvokeEvent } from 'electron';
+import type { ApiHandlers, Result } from '../api/contract.ts';
+import { dispatch } from '../core/api-dispatch.ts';
+import type { ElectronApi } from './electron-api.ts';
+import { CALL_CHANNEL } from './ipc-channels.ts';
+import { checkSender, type SenderInfo, type SenderPolicy } from './ipc-security.ts';
+
+export function senderInfo(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): SenderInfo {
+  const frame = event.senderFrame;
+  return {
+    webContentsId: event.sender.id,
+    frameUrl: frame?.url,
+    isMainFrame: frame !== null && frame !== undefined && frame === event.sender.mainFrame,
+  };
+}
+
+export const REFUSED_SENDER = {
+  code: 'INTERNAL',
+  message: 'Request refused: it did not come from the Rsync Tray window.',
+  hint: 'Only the app’s own page may use its API.',
+} as const;
+
+export interface IpcBridgeOptions {
+  handlers: ApiHandlers;
+  policy(): SenderPolicy;
+  log(level: 'warn' | 'error', message: string): void;
+  /** Called after every call that went through (the tray refreshes on it). */
+  afterCall?(method: string): void;
+}
+
+export async function handleCall(options: IpcBridgeOptions, sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>> {
+  // The page controls `method`: never coerce it (an object's toString may be anything).
+  const name = typeof method === 'string' ? method.slice(0, 60) : `(${typeof method})`;
+  const check = checkSender(sender, options.policy());
+  if (!check.ok) {
+    options.log('warn', `Refused an API call (${name}): ${check.reason}`);
+    return { ok: false, error: { ...REFUSED_SENDER } };
+  }
+  const result = await dispatch(options.handlers, method, input);
+  if (!result.ok && result.error.code === 'INTERNAL') options.log('error', `${name} failed: ${result.error.message}`);
+  if (result.ok) options.afterCall?.(name);
+  return result;
+}
+
+export function registerIpc(electron: Pick<ElectronApi, 'ipcMain'>, options: IpcBridgeOptions): () => void {
+  electron.ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) => handleCall(options, senderInfo(event), method, input));
+  return () => electron.ipcMain.removeHandler(CALL_CHANNEL);
+}

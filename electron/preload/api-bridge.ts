@@ -1,0 +1,29 @@
+/**
+ * The API the page gets, built over ipcRenderer: `call` and `onEvent`, shaped exactly like the
+ * contract's ApiClient and nothing more. Listeners are wrapped so the page never receives the IPC
+ * event object (which would hand it `sender`, i.e. ipcRenderer itself).
+ */
+import type { ApiClient } from '../api/contract.ts';
+import type { EngineEvent } from '../api/status.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../main/ipc-channels.ts';
+
+/** The subset of ipcRenderer used. */
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+export function createApiClient(ipc: IpcRendererLike): ApiClient {
+  return Object.freeze({
+    call: ((method: string, input: unknown) => ipc.invoke(CALL_CHANNEL, method, input)) as ApiClient['call'],
+    onEvent(listener: (event: EngineEvent) => void): () => void {
+      if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
+      const wrapped = (_event: unknown, payload: unknown): void => listener(payload as EngineEvent);
+      ipc.on(EVENT_CHANNEL, wrapped);
+      return () => {
+        ipc.removeListener(EVENT_CHANNEL, wrapped);
+      };
+    },
+  });
+}

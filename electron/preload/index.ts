@@ -1,0 +1,9 @@
+/**
+ * The preload (sandboxed, bundled to one CommonJS file): exposes the API contract as
+ * `window.rsyncTray` through contextBridge, and nothing else — no ipcRenderer, no Node.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { API_GLOBAL } from '../main/ipc-channels.ts';
+import { createApiClient } from './api-bridge.ts';
+
+contextBridge.exposeInMainWorld(API_GLOBAL, createApiClient(ipcRenderer));
