@@ -195,7 +195,7 @@ describe('tray, notifications and events', () => {
     const { svc, tray } = await start({ statuses: [status('Docs', 'idle')] });
     tray!.windows.show();
     svc.emit({ type: 'log', level: 'warn', message: 'inotify watch limit reached; polling', profile: 'Docs' });
-    svc.emit({ type: 'run', run: { profile: 'Docs', target: 'ada@b:873/docs', kind: 'batch', startedAt: 0, durationMs: 1234, paths: 3, files: 2, bytes: 2048, outcome: 'ok', error: null } });
+    svc.emit({ type: 'run', run: { profile: 'Docs', target: 'ada@b:873/docs', kind: 'batch', startedAt: 0, durationMs: 1234, paths: 3, files: 2, bytes: 2048, latencyMs: 40, outcome: 'ok', error: null } });
     const sent = FakeBrowserWindow.instances[0]!.webContents.sent;
     expect(sent.map(([channel, e]) => [channel, (e as EngineEvent).type])).toEqual([
       [EVENT_CHANNEL, 'log'],

@@ -10,7 +10,7 @@ describe('log file', () => {
   });
 
   it('describes runs by outcome', () => {
-    const run = { profile: 'D', target: 't', kind: 'full' as const, startedAt: 0, durationMs: 500, paths: 0, files: 1, bytes: 3 * 1024 ** 2, outcome: 'ok' as const, error: null };
+    const run = { profile: 'D', target: 't', kind: 'full' as const, startedAt: 0, durationMs: 500, paths: 0, files: 1, bytes: 3 * 1024 ** 2, latencyMs: null, outcome: 'ok' as const, error: null };
     expect(describeRun(run)).toEqual({ level: 'info', message: 'full sync to t: 1 file, 3.0 MiB in 0.5 s' });
     expect(describeRun({ ...run, outcome: 'retry', error: { code: 'TIMEOUT', message: 'Timed out.', hint: 'Check the network.' } })).toEqual({
       level: 'warn',
