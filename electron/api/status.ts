@@ -45,6 +45,17 @@ export interface RetryInfo {
   nextAt: number;
 }
 
+/** A mass deletion held back until someone confirms it. */
+export interface DeletionHold {
+  /** Deletions rsync held back. */
+  deletions: number;
+  /** Files and folders on the backup, as far as the counting pass could tell. */
+  backupEntries: number;
+  reason: string;
+  /** epoch ms */
+  since: number;
+}
+
 export interface TargetStatus {
   key: string;
   state: SyncState;
@@ -54,6 +65,7 @@ export interface TargetStatus {
   lastFullSyncAt: number | null;
   lastError: ErrorInfo | null;
   retry: RetryInfo | null;
+  hold: DeletionHold | null;
   progress: TransferProgress | null;
   totals: { runs: number; files: number; bytes: number; failures: number };
 }
@@ -83,7 +95,8 @@ export interface RunRecord {
   bytes: number;
   /** From the oldest change in the batch to the end of the run: how far behind the backup was. */
   latencyMs: number | null;
-  outcome: 'ok' | 'vanished' | 'retry' | 'fatal' | 'canceled';
+  /** held: a full pass that transferred everything but held back a mass deletion. */
+  outcome: 'ok' | 'vanished' | 'held' | 'retry' | 'fatal' | 'canceled';
   error: ErrorInfo | null;
 }
 

@@ -142,14 +142,8 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       await commit({ ...config, settings: { ...config.settings, ...settings } });
       return config.settings;
     },
-    'deletions.confirm': async ({ profile }) => {
-      findProfile(profile);
-      throw new RsyncTrayError('INTERNAL', 'Confirming deletions is not available yet.', 'Use "Sync now" after checking the source folder.');
-    },
-    'deletions.refuse': async ({ profile }) => {
-      findProfile(profile);
-      throw new RsyncTrayError('INTERNAL', 'Refusing deletions is not available yet.', 'Pause the profile instead.');
-    },
+    'deletions.confirm': async ({ profile }) => (engine.confirmDeletions(findProfile(profile).name), null),
+    'deletions.refuse': async ({ profile }) => (engine.refuseDeletions(findProfile(profile).name), null),
     'folder.open': async ({ profile }) => {
       const p = findProfile(profile);
       if (!options.host?.openFolder) throw new RsyncTrayError('INTERNAL', 'This host cannot open folders.', `The folder is ${p.source}.`);

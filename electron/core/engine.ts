@@ -6,7 +6,7 @@
 import { worstState, type EngineEvent, type EngineEventBody, type ProfileStatus } from '../api/status.ts';
 import type { SecretStore } from './auth.ts';
 import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
-import { ProfileRunner } from './profile-runner.ts';
+import { ProfileRunner, type RecoveryTimings } from './profile-runner.ts';
 import type { Config } from './profile-schema.ts';
 import { probeRsync, type RsyncCapabilities } from './rsync-probe.ts';
 import type { runRsync } from './rsync-runner.ts';
@@ -19,6 +19,10 @@ export interface EngineOptions {
   watcherFactory?: WatcherFactory;
   probe?: (rsyncPath: string) => Promise<RsyncCapabilities>;
   run?: typeof runRsync;
+  /** Where pending-work journals are kept (one file per profile). */
+  stateDir?: string;
+  /** Recovery timings after watcher trouble (tests shorten them). */
+  timings?: Partial<RecoveryTimings>;
 }
 
 export type EngineListener = (event: EngineEvent) => void;
@@ -30,6 +34,10 @@ export interface Engine {
   syncNow(profile?: string): void;
   pause(profile?: string): void;
   resume(profile?: string): void;
+  /** Carries out a held mass deletion of a profile (see deletion-guard.ts). */
+  confirmDeletions(profile: string): void;
+  /** Drops a held mass deletion; the profile pauses until resumed. */
+  refuseDeletions(profile: string): void;
   /** Resolves when the named profile (or all) has nothing pending or running. */
   whenIdle(profile?: string): Promise<void>;
   subscribe(listener: EngineListener): () => void;
@@ -73,7 +81,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       if (!profile.enabled) resting.set(profile.name, restingStatus(profile.name, 'stopped', null));
       else if (!caps) resting.set(profile.name, restingStatus(profile.name, 'error', probeError));
       else {
-        const runner = new ProfileRunner({ profile, caps, secrets: options.secrets, watcherFactory: options.watcherFactory, run: options.run, emit });
+        const runner = new ProfileRunner({ profile, caps, secrets: options.secrets, watcherFactory: options.watcherFactory, run: options.run, stateDir: options.stateDir, timings: options.timings, emit });
         runners.set(profile.name, runner);
         created.push(runner);
       }
@@ -98,6 +106,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     syncNow: (name) => pick(name).forEach((r) => r.syncNow()),
     pause: (name) => pick(name).forEach((r) => r.pause()),
     resume: (name) => pick(name).forEach((r) => r.resume()),
+    confirmDeletions: (name) => {
+      if (!pick(name).some((r) => r.confirmDeletions())) throw noHold(name);
+    },
+    refuseDeletions: (name) => {
+      if (!pick(name).some((r) => r.refuseDeletions())) throw noHold(name);
+    },
     whenIdle: async (name) => {
       await Promise.all(pick(name).map((r) => r.whenIdle()));
     },
@@ -120,6 +134,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
   };
 }
+
+const noHold = (name: string) => new RsyncTrayError('INVALID_CONFIG', `Profile "${name}" has no deletion waiting for confirmation.`, 'Nothing to do; refresh the status.');
 
 /** The state of all profiles together: what the tray icon shows. */
 export function overallState(statuses: readonly ProfileStatus[]): ProfileStatus['state'] {

@@ -52,6 +52,11 @@ export class PendingPaths {
     if (entries.size) this.#firstAt = Math.min(this.#firstAt ?? firstAt, firstAt);
   }
 
+  /** A copy of what is pending, for the journal. */
+  entries(): Array<[string, number]> {
+    return [...this.#entries];
+  }
+
   /** Take everything pending. */
   drain(): { entries: Map<string, number>; firstAt: number } {
     const taken = { entries: this.#entries, firstAt: this.#firstAt ?? Date.now() };
@@ -64,6 +69,8 @@ export class PendingPaths {
 export interface BatchPlan {
   /** Paths for --files-from, relative, in a stable order. */
   paths: string[];
+  /** The listed paths that are deletions. */
+  deleted: Set<string>;
   deletions: number;
   trees: number;
   files: number;
@@ -112,7 +119,7 @@ export async function planBatch(entries: ReadonlyMap<string, number>, options: P
   resolved.sort((a, b) => a.rel.split('/').length - b.rel.split('/').length || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const covering = new Set<string>(); // trees and deletions cover their descendants
   const listed = new Set<string>();
-  const plan: BatchPlan = { paths: [], deletions: 0, trees: 0, files: 0 };
+  const plan: BatchPlan = { paths: [], deleted: new Set(), deletions: 0, trees: 0, files: 0 };
   for (const { rel, kind, flags } of resolved) {
     if (listed.has(rel) || ancestors(rel).some((a) => covering.has(a))) continue;
     if (options.isExcluded(rel, kind === 'dir')) continue;
@@ -121,7 +128,10 @@ export async function planBatch(entries: ReadonlyMap<string, number>, options: P
     if (fate === 'delete' || fate === 'tree') covering.add(rel);
     listed.add(rel);
     plan.paths.push(rel);
-    if (fate === 'delete') plan.deletions++;
+    if (fate === 'delete') {
+      plan.deletions++;
+      plan.deleted.add(rel);
+    }
     else if (fate === 'tree') plan.trees++;
     else plan.files++;
   }

@@ -5,7 +5,9 @@
  */
 import type { EngineEventBody, ProfileStatus, WatchMode } from '../api/status.ts';
 import type { SecretStore } from './auth.ts';
-import { compileExcludes, type ExcludeMatcher } from './exclude-rules.ts';
+import type { ExcludeMatcher } from './exclude-rules.ts';
+import { journalPath, journalWriter, readJournal, type JournalFile } from './journal.ts';
+import { profileExcludes } from './rsync-args.ts';
 import type { Profile } from './profile-schema.ts';
 import type { RsyncCapabilities } from './rsync-probe.ts';
 import type { runRsync } from './rsync-runner.ts';
@@ -20,14 +22,31 @@ export interface ProfileRunnerDeps {
   watcherFactory?: WatcherFactory;
   emit(body: EngineEventBody): void;
   run?: typeof runRsync;
+  /** Where the pending-work journal lives; no journal without it. */
+  stateDir?: string;
+  timings?: Partial<RecoveryTimings>;
 }
 
+export interface RecoveryTimings {
+  /** Full rescans while native watching is unavailable. */
+  rescanEveryMs: number;
+  /** Next attempt to watch natively after a watch limit or watcher failure. */
+  rewatchAfterMs: number;
+  /** Next attempt after the watched folder vanished. */
+  rootGoneRetryMs: number;
+}
+
+export const DEFAULT_TIMINGS: RecoveryTimings = { rescanEveryMs: 30_000, rewatchAfterMs: 5 * 60_000, rootGoneRetryMs: 5_000 };
+
 /** How the profile recovers from each kind of watcher trouble. Data, so the policy reads at a glance. */
-const TROUBLE_POLICY: Record<WatchTrouble['reason'], { mode: WatchMode; rewatchAfterMs: number | null; rescanEveryMs: number | null }> = {
-  overflow: { mode: 'watching', rewatchAfterMs: null, rescanEveryMs: null },
-  'watch-limit': { mode: 'rescanning', rewatchAfterMs: 5 * 60_000, rescanEveryMs: 30_000 },
-  'root-gone': { mode: 'rescanning', rewatchAfterMs: 5_000, rescanEveryMs: null },
-  error: { mode: 'rescanning', rewatchAfterMs: 30_000, rescanEveryMs: 30_000 },
+const TROUBLE_POLICY: Record<WatchTrouble['reason'], { mode: WatchMode; rewatch: keyof RecoveryTimings | null; rescan: boolean }> = {
+  // The kernel dropped events but the watch is intact: one rescan catches up.
+  overflow: { mode: 'watching', rewatch: null, rescan: false },
+  // Out of inotify watches: rescan periodically, try watching again later.
+  'watch-limit': { mode: 'rescanning', rewatch: 'rewatchAfterMs', rescan: true },
+  // The folder is gone (unmounted, deleted): nothing to scan; watch again when it is back.
+  'root-gone': { mode: 'rescanning', rewatch: 'rootGoneRetryMs', rescan: false },
+  error: { mode: 'rescanning', rewatch: 'rewatchAfterMs', rescan: true },
 };
 
 export class ProfileRunner {
@@ -41,11 +60,15 @@ export class ProfileRunner {
   #rescanTimer: NodeJS.Timeout | null = null;
   #emitQueued = false;
   #disposed = false;
+  readonly #journal: ReturnType<typeof journalWriter> | null;
+  readonly #journalFile: string | null;
 
   constructor(deps: ProfileRunnerDeps) {
     this.#deps = deps;
     this.profile = deps.profile;
-    this.#excludes = compileExcludes(deps.profile.excludes);
+    this.#excludes = profileExcludes(deps.profile);
+    this.#journalFile = deps.stateDir ? journalPath(deps.stateDir, deps.profile.name) : null;
+    this.#journal = this.#journalFile ? journalWriter(this.#journalFile) : null;
     this.targets = deps.profile.targets.map(
       (target) =>
         new TargetSync({
@@ -55,10 +78,17 @@ export class ProfileRunner {
           excludes: this.#excludes,
           secrets: deps.secrets,
           run: deps.run,
-          onChange: () => this.#queueStatus(),
+          onChange: () => {
+            this.#queueStatus();
+            this.#journal?.schedule(this.#journalState());
+          },
           onRun: (run) => deps.emit({ type: 'run', run }),
         }),
     );
+  }
+
+  #journalState(): JournalFile {
+    return { version: 1, profile: this.profile.name, targets: Object.fromEntries(this.targets.map((t) => [t.key, t.journal()])) };
   }
 
   get status(): ProfileStatus {
@@ -67,6 +97,12 @@ export class ProfileRunner {
 
   /** Watch first, then the initial full sync: a change made during the full sync is then seen. */
   async start(): Promise<void> {
+    // Replay what an earlier run saw but could not confirm (a crash, a SIGKILL, a power cut).
+    const journal = this.#journalFile ? await readJournal(this.#journalFile) : null;
+    for (const t of this.targets) {
+      const saved = journal?.targets[t.key];
+      if (saved) t.restore(saved);
+    }
     await this.#startWatching();
     for (const t of this.targets) t.start();
     const minutes = this.profile.fullSyncIntervalMinutes;
@@ -85,6 +121,18 @@ export class ProfileRunner {
     for (const t of this.targets) t.resume();
   }
 
+  /** Carries out held mass deletions; false when none was held. */
+  confirmDeletions(): boolean {
+    return this.targets.map((t) => t.confirmDeletions()).some(Boolean);
+  }
+
+  /** Drops held mass deletions and pauses the profile; false when none was held. */
+  refuseDeletions(): boolean {
+    const any = this.targets.map((t) => t.refuseDeletions()).some(Boolean);
+    if (any) this.pause();
+    return any;
+  }
+
   async whenIdle(): Promise<void> {
     await Promise.all(this.targets.map((t) => t.whenIdle()));
   }
@@ -98,6 +146,9 @@ export class ProfileRunner {
     this.#watcher = null;
     this.#watch = { mode: 'stopped', note: null };
     await Promise.all(this.targets.map((t) => t.dispose()));
+    // After the targets stopped: interrupted batches are back in pending, so they are written.
+    this.#journal?.schedule(this.#journalState());
+    await this.#journal?.flush();
     this.#emitStatus();
   }
 
@@ -132,16 +183,18 @@ export class ProfileRunner {
   async #onTrouble(trouble: WatchTrouble): Promise<void> {
     if (this.#disposed) return;
     const policy = TROUBLE_POLICY[trouble.reason];
-    this.#deps.emit({ type: 'log', level: 'warn', message: trouble.message, profile: this.profile.name });
+    const timings = { ...DEFAULT_TIMINGS, ...this.#deps.timings };
+    // Said once per incident, not on every retry.
+    if (this.#watch.note !== trouble.message) this.#deps.emit({ type: 'log', level: 'warn', message: trouble.message, profile: this.profile.name });
     this.syncNow();
-    if (policy.rewatchAfterMs === null) return;
+    if (policy.rewatch === null) return;
     await this.#watcher?.dispose().catch(() => undefined);
     this.#watcher = null;
     this.#setWatch(policy.mode, trouble.message);
-    if (policy.rescanEveryMs !== null && !this.#rescanTimer) {
-      this.#rescanTimer = setInterval(() => this.syncNow(), policy.rescanEveryMs);
+    if (policy.rescan && !this.#rescanTimer) {
+      this.#rescanTimer = setInterval(() => this.syncNow(), timings.rescanEveryMs);
     }
-    this.#after(policy.rewatchAfterMs, async () => {
+    this.#after(timings[policy.rewatch], async () => {
       if (await this.#startWatching()) this.syncNow(); // catch up on what happened unwatched
     });
   }

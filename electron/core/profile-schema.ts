@@ -72,6 +72,17 @@ export const ProfileSchema = z.object({
     .default([]),
   /** Propagate deletions to the backup (rsync --delete / --delete-missing-args). */
   deletions: z.boolean().default(true),
+  /**
+   * Mass-deletion guard: a full sync that would delete more than this share of the backup's files
+   * waits for confirmation instead (100 turns the share check off; an empty source folder is
+   * always held).
+   */
+  maxDeletePercent: z.number().min(0).max(100).default(20),
+  /**
+   * Safety net: deleted and overwritten files are moved on the backup into
+   * .rsync-tray-deleted/YYYY-MM-DD/ and kept this many days; 0 = off (they are destroyed).
+   */
+  keepDeletedDays: z.number().int().min(0).max(3650).default(0),
   compress: z.boolean().default(false),
   /** Quiet time after the last change before a batch starts. */
   debounceMs: z.number().int().min(0).max(60_000).default(10),

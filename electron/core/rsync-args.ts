@@ -3,11 +3,23 @@
  * capabilities, so every flag has one place and a test.
  */
 import { parseBandwidth } from './bandwidth.ts';
-import type { ExcludeMatcher } from './exclude-rules.ts';
+import { compileExcludes, type ExcludeMatcher } from './exclude-rules.ts';
 import { targetUrl, type Profile, type Target } from './profile-schema.ts';
 import type { RsyncCapabilities } from './rsync-probe.ts';
 
 export type RunKind = 'full' | 'batch';
+
+/**
+ * What a run may do about deletions:
+ * - propagate: mirror them (optionally at most `max`, rsync's --max-delete)
+ * - count: a full pass that transfers everything but deletes nothing, reporting how many it held
+ *   back (--max-delete=0), for the mass-deletion guard
+ * - hold: no deletions at all
+ */
+export type DeletionMode = { mode: 'propagate'; max?: number } | { mode: 'count' } | { mode: 'hold' };
+
+/** Where the safety net keeps deleted and overwritten files, inside the target folder. */
+export const DELETED_DIR = '.rsync-tray-deleted';
 
 export interface ArgsInput {
   profile: Profile;
@@ -15,11 +27,23 @@ export interface ArgsInput {
   caps: RsyncCapabilities;
   excludes: ExcludeMatcher;
   kind: RunKind;
+  deletion?: DeletionMode;
+  /** For the safety net's dated folder; defaults to now. */
+  now?: Date;
   /** Extra args (auth's --password-file, dry-run for the deletion guard, …). */
   extra?: readonly string[];
 }
 
-export function buildRsyncArgs({ profile, target, caps, excludes, kind, extra = [] }: ArgsInput): string[] {
+/**
+ * The profile's excludes plus the safety net's folder, which is never sent nor deleted — even
+ * after the safety net is turned off, so its history survives a full sync.
+ */
+export function profileExcludes(profile: Profile): ExcludeMatcher {
+  return compileExcludes([...profile.excludes, `/${DELETED_DIR}/`]);
+}
+
+export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra = [], now = new Date() }: ArgsInput): string[] {
+  const del: DeletionMode = !profile.deletions ? { mode: 'hold' } : (deletion ?? { mode: 'propagate' });
   const args = [
     '-a',
     // Progress for the status model and totals for the activity log; parsed under LC_ALL=C.
@@ -39,17 +63,24 @@ export function buildRsyncArgs({ profile, target, caps, excludes, kind, extra = 
     // '#' or ';' are not read as comments. --files-from implies -R but not -r: -r makes a listed
     // (new) directory carry its whole subtree; existing directories are never listed.
     args.push('--files-from=-', '--from0', '-r');
-    if (profile.deletions && caps.deleteMissingArgs) {
+    if (del.mode === 'propagate' && caps.deleteMissingArgs) {
       // A listed path that no longer exists is deleted on the backup (--force: even a non-empty
       // directory), and a recursed directory loses what the source no longer has.
       args.push('--delete-missing-args', '--force', '--delete');
     } else {
       args.push('--ignore-missing-args');
     }
-  } else if (profile.deletions) {
+  } else if (del.mode !== 'hold') {
     // rsync skips deletions after an I/O error on the sender; we keep that protection (no
     // --ignore-errors).
     args.push('--delete');
+  }
+  if (del.mode === 'count') args.push('--max-delete=0');
+  else if (del.mode === 'propagate' && del.max !== undefined) args.push(`--max-delete=${del.max}`);
+  if (profile.keepDeletedDays > 0) {
+    // Replaced and deleted files move into a dated folder instead of being destroyed; the folder
+    // itself is excluded (so never transferred nor deleted) through the profile's matcher.
+    args.push('--backup', `--backup-dir=${DELETED_DIR}/${now.toISOString().slice(0, 10)}`);
   }
 
   args.push(...excludes.rsyncArgs, ...extra);

@@ -125,3 +125,12 @@ export function parseStats(text: string): TransferStats {
   }
   return stats;
 }
+
+/**
+ * How many deletions `--max-delete` held back, from rsync's warning
+ * "Deletions stopped due to --max-delete limit (N skipped)"; 0 when none were.
+ */
+export function parseSkippedDeletions(stderr: string): number {
+  const m = /Deletions stopped due to --max-delete limit \(([\d,]+) skipped\)/.exec(stderr);
+  return m?.[1] ? toInt(m[1]) : 0;
+}

@@ -5,19 +5,24 @@
  *   batch that does not complete puts its paths back. Nothing is dropped.
  * - A batch starts after `debounceMs` of quiet, or at the latest `maxDelayMs` after its oldest
  *   change, so continuous churn still syncs.
- * - A full sync (start, periodic, rescan, "Sync now") absorbs whatever was pending before it.
+ * - A full sync (start, periodic, rescan, "Sync now") absorbs whatever was pending before it. With
+ *   deletions on, it first transfers without deleting and counts what it would delete; the
+ *   deletion guard then lets the deletions through, or holds them for a person to confirm.
  * - Failures back off (retry-policy) per target: one failing target holds back no other.
  */
 import { stat } from 'node:fs/promises';
-import { worstState, type ProfileStatus, type RunRecord, type TargetStatus, type TransferProgress } from '../api/status.ts';
+import { worstState, type DeletionHold, type ProfileStatus, type RunRecord, type TargetStatus, type TransferProgress } from '../api/status.ts';
 import { resolveAuth, type SecretStore } from './auth.ts';
+import { isEmptyFolder, judgeDeletions } from './deletion-guard.ts';
 import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
 import type { ExcludeMatcher } from './exclude-rules.ts';
+import type { TargetJournal } from './journal.ts';
 import { PendingPaths, planBatch, type ChangeKind } from './path-aggregator.ts';
 import { targetKey, type Profile, type Target } from './profile-schema.ts';
-import { buildRsyncArgs, filesFromInput, type RunKind } from './rsync-args.ts';
+import { buildRsyncArgs, filesFromInput, type DeletionMode, type RunKind } from './rsync-args.ts';
 import { diagnose } from './rsync-diagnostics.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
+import { parseSkippedDeletions } from './rsync-output.ts';
 import type { RsyncCapabilities } from './rsync-probe.ts';
 import { runRsync, type RunResult } from './rsync-runner.ts';
 import { backoffDelay, NEEDS_A_PERSON } from './retry-policy.ts';
@@ -28,12 +33,21 @@ export interface TargetSyncDeps {
   caps: RsyncCapabilities;
   excludes: ExcludeMatcher;
   secrets?: SecretStore;
-  /** Something in the status changed. */
+  /** Something in the status (or the journal state) changed. */
   onChange(): void;
   onRun(record: RunRecord): void;
   run?: typeof runRsync;
   random?: () => number;
 }
+
+type Taken = ReturnType<PendingPaths['drain']>;
+
+/** How a cycle ended, for the bookkeeping that follows it. */
+type Verdict =
+  | { type: 'done'; kind: RunKind | null }
+  | { type: 'again'; delayMs: number }
+  | { type: 'failed'; error: ErrorInfo }
+  | { type: 'canceled' };
 
 export class TargetSync {
   readonly key: string;
@@ -47,12 +61,18 @@ export class TargetSync {
   #disposed = false;
   #running: Promise<void> | null = null;
   #runningKind: RunKind | null = null;
+  /** What the running cycle took from pending: still owed to the backup until it succeeds. */
+  #inFlight: Taken | null = null;
+  #inFlightFull = false;
   #abort: AbortController | null = null;
   #timer: NodeJS.Timeout | null = null;
   #retryAt: number | null = null;
   #attempt = 0;
   /** Consecutive batches that met vanishing files (exit 24). */
   #vanishedStreak = 0;
+  #hold: DeletionHold | null = null;
+  /** The next full sync may delete what the held count said (a person confirmed it). */
+  #confirmed: DeletionHold | null = null;
   #status: TargetStatus;
   #idleWaiters: Array<() => void> = [];
 
@@ -67,13 +87,27 @@ export class TargetSync {
       lastFullSyncAt: null,
       lastError: null,
       retry: null,
+      hold: null,
       progress: null,
       totals: { runs: 0, files: 0, bytes: 0, failures: 0 },
     };
   }
 
   get status(): TargetStatus {
-    return { ...this.#status, pending: this.#pending.size, totals: { ...this.#status.totals } };
+    return { ...this.#status, pending: this.#pending.size + (this.#inFlight?.entries.size ?? 0), hold: this.#hold, totals: { ...this.#status.totals } };
+  }
+
+  /** What must survive a crash: everything not yet confirmed on the backup. */
+  journal(): TargetJournal {
+    const paths = this.#pending.entries();
+    if (this.#inFlight) paths.push(...this.#inFlight.entries);
+    return { paths, fullSyncWanted: this.#fullSyncWanted || this.#inFlightFull, hold: this.#hold };
+  }
+
+  /** Replays a journal written by an earlier run (before start()). */
+  restore(journal: TargetJournal): void {
+    this.#pending.restore(new Map(journal.paths), Date.now());
+    this.#hold = journal.hold;
   }
 
   /** Watcher events for this target. */
@@ -89,6 +123,7 @@ export class TargetSync {
   start(): void {
     this.#started = true;
     this.#schedule();
+    this.#setState();
   }
 
   /** A full reconcile as soon as possible ("Sync now", rescans) — also cuts a retry wait short. */
@@ -96,6 +131,24 @@ export class TargetSync {
     this.#fullSyncWanted = true;
     this.#retryAt = null;
     this.#schedule();
+    this.#setState();
+  }
+
+  /** A person confirmed the held deletions: the next full sync carries them out. */
+  confirmDeletions(): boolean {
+    if (!this.#hold) return false;
+    this.#confirmed = this.#hold;
+    this.#hold = null;
+    this.requestFullSync();
+    return true;
+  }
+
+  /** A person refused them: nothing is deleted, and the target pauses until resumed. */
+  refuseDeletions(): boolean {
+    if (!this.#hold) return false;
+    this.#hold = null;
+    this.pause();
+    return true;
   }
 
   pause(): void {
@@ -118,6 +171,7 @@ export class TargetSync {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** Stops: a running rsync is cancelled (SIGTERM, so it removes its temp file); its paths stay owed. */
   async dispose(): Promise<void> {
     this.#disposed = true;
     this.#clearTimer();
@@ -154,7 +208,6 @@ export class TargetSync {
       const { debounceMs, maxDelayMs } = this.#deps.profile;
       due = Math.min(this.#lastEventAt + debounceMs, (this.#pending.firstAt ?? now) + maxDelayMs);
     } else {
-      this.#setState();
       this.#wakeIdle();
       return;
     }
@@ -174,89 +227,157 @@ export class TargetSync {
   #setState(): void {
     const s = this.#status;
     const before = s.state;
+    const needsPerson = this.#retryAt !== null && s.lastError !== null && NEEDS_A_PERSON.has(s.lastError.code);
     if (this.#disposed) s.state = 'stopped';
     else if (this.#paused) s.state = 'paused';
     else if (this.#runningKind) s.state = this.#runningKind === 'full' ? 'scanning' : 'syncing';
-    else if (this.#retryAt !== null && s.lastError) s.state = NEEDS_A_PERSON.has(s.lastError.code) ? 'error' : 'retrying';
+    else if (needsPerson) s.state = 'error';
+    else if (this.#hold) s.state = 'needs-confirmation';
+    else if (this.#retryAt !== null && s.lastError) s.state = 'retrying';
     else if (this.#fullSyncWanted) s.state = 'scanning';
     else if (this.#pending.size > 0) s.state = 'syncing';
     else s.state = 'idle';
-    s.retry = this.#retryAt !== null ? { attempt: this.#attempt, nextAt: this.#retryAt } : null;
+    s.retry = this.#retryAt !== null && s.lastError ? { attempt: this.#attempt, nextAt: this.#retryAt } : null;
     if (before !== s.state || s.state !== 'idle') this.#deps.onChange();
   }
 
   async #cycle(): Promise<void> {
-    const { profile } = this.#deps;
     const full = this.#fullSyncWanted;
     this.#fullSyncWanted = false;
     const taken = this.#pending.drain();
-    let kind: RunKind = full ? 'full' : 'batch';
-    let input: Buffer | undefined;
-    let paths = 0;
+    this.#inFlight = taken;
+    this.#inFlightFull = full;
     this.#abort = new AbortController();
-    this.#runningKind = kind;
+    this.#runningKind = full ? 'full' : 'batch';
     this.#setState();
+    let verdict: Verdict;
     try {
-      await assertSourceFolder(profile.source);
-      if (kind === 'batch') {
-        const plan = await planBatch(taken.entries, { root: profile.source, deletions: profile.deletions, isExcluded: (p, d) => this.#deps.excludes.isExcluded(p, d) });
-        if (plan.paths.length === 0) return this.#succeeded(null);
-        if (plan.deletions > 0 && !this.#deps.caps.deleteMissingArgs) kind = 'full'; // old rsync: deletions need a full pass
-        else {
-          input = filesFromInput(plan.paths);
-          paths = plan.paths.length;
-        }
-        this.#runningKind = kind;
-        this.#setState();
-      }
-      const result = await this.#runOnce(kind, input);
-      if (this.#abort.signal.aborted || result.isCanceled) {
-        this.#pending.restore(taken.entries, taken.firstAt);
-        if (full) this.#fullSyncWanted = true;
-        this.#record(kind, paths, result, 'canceled', null);
-        return;
-      }
-      const outcome = classifyExit(result.exitCode, result.signal).outcome;
-      if (outcome === 'ok') {
-        this.#record(kind, paths, result, 'ok', null, kind === 'batch' ? taken.firstAt : null);
-        return this.#succeeded(kind);
-      }
-      if (outcome === 'vanished' && kind === 'full') {
-        // A full pass that met files vanishing mid-copy still mirrored everything else; whatever
-        // vanished was deleted or replaced, and the watcher reported that.
-        this.#record(kind, paths, result, 'vanished', null);
-        return this.#succeeded(kind);
-      }
-      if (outcome === 'vanished') {
-        // Files changed under rsync's feet: not a failure. Their paths go round again, after a
-        // short growing pause; with --delete-missing-args a file that is really gone is then
-        // deleted on the backup. If it keeps happening, a full pass settles it.
-        this.#pending.restore(taken.entries, taken.firstAt);
-        this.#record(kind, paths, result, 'vanished', null);
-        this.#vanishedStreak++;
-        if (this.#vanishedStreak >= 3) this.#fullSyncWanted = true;
-        else this.#retryAt = Date.now() + 50 * 2 ** this.#vanishedStreak;
-        return;
-      }
-      const error = diagnose(result.stderr, result.exitCode, this.#context()) ?? {
-        code: 'RSYNC_FAILED' as const,
-        message: `rsync failed (exit ${result.exitCode ?? result.signal}).`,
-        hint: 'See the log for rsync’s own message.',
-      };
-      this.#record(kind, paths, result, outcome === 'fatal' ? 'fatal' : 'retry', error);
-      this.#failed(taken, full, error);
+      await assertSourceFolder(this.#deps.profile.source);
+      verdict = full ? await this.#fullPass() : await this.#batchPass(taken);
     } catch (error) {
-      this.#failed(taken, full, toErrorInfo(error));
-    } finally {
-      this.#status.progress = null;
-      this.#runningKind = null;
+      verdict = { type: 'failed', error: toErrorInfo(error) };
+    }
+    this.#status.progress = null;
+    this.#runningKind = null;
+    this.#inFlight = null;
+    this.#inFlightFull = false;
+
+    if (verdict.type === 'done') {
+      this.#succeeded(verdict.kind);
+      return;
+    }
+    // Whatever did not complete is owed again.
+    this.#pending.restore(taken.entries, taken.firstAt);
+    if (full) this.#fullSyncWanted = true;
+    if (verdict.type === 'again') {
+      this.#vanishedStreak++;
+      if (this.#vanishedStreak >= 3) this.#fullSyncWanted = true;
+      else this.#retryAt = Date.now() + verdict.delayMs * 2 ** this.#vanishedStreak;
+    } else if (verdict.type === 'failed') {
+      this.#attempt++;
+      this.#status.totals.failures++;
+      this.#status.lastError = verdict.error;
+      this.#retryAt = Date.now() + backoffDelay(this.#attempt, verdict.error.code, undefined, this.#deps.random);
     }
   }
 
-  async #runOnce(kind: RunKind, input: Buffer | undefined): Promise<RunResult> {
+  async #batchPass(taken: Taken): Promise<Verdict> {
+    const { profile, caps, excludes } = this.#deps;
+    let deletion: DeletionMode = this.#hold ? { mode: 'hold' } : { mode: 'propagate' };
+    const plan = await planBatch(taken.entries, { root: profile.source, deletions: profile.deletions && deletion.mode !== 'hold', isExcluded: (p, d) => excludes.isExcluded(p, d) });
+    if (plan.deletions > 0 && (await isEmptyFolder(profile.source))) {
+      // Everything vanished from the source at once: an unmounted disk looks like this. Send
+      // nothing destructive; a full pass counts and asks.
+      deletion = { mode: 'hold' };
+      this.#fullSyncWanted = true;
+    } else if (plan.deletions > 0 && !caps.deleteMissingArgs) {
+      return this.#fullPass(); // an rsync before 3.2.3 needs a full pass for deletions
+    }
+    const paths = deletion.mode === 'hold' ? plan.paths.filter((p) => !plan.deleted.has(p)) : plan.paths;
+    if (paths.length === 0) return { type: 'done', kind: null };
+    const result = await this.#runOnce('batch', deletion, filesFromInput(paths));
+    const verdict = this.#judge('batch', paths.length, result, taken.firstAt);
+    if (verdict.type === 'done' && this.#fullSyncWanted) return { type: 'done', kind: null };
+    return verdict;
+  }
+
+  /** A full pass; with deletions on, transfer-and-count first, then delete only what the guard allows. */
+  async #fullPass(): Promise<Verdict> {
+    const { profile } = this.#deps;
+    if (!profile.deletions) return this.#judge('full', 0, await this.#runOnce('full', { mode: 'hold' }), null);
+    const confirmed = this.#confirmed;
+    if (confirmed) {
+      // Bounded by what was confirmed (with a margin for ordinary churn since): if things got
+      // much worse, rsync stops deleting and the next pass asks again.
+      const max = Math.ceil(confirmed.deletions * 1.1) + 10;
+      const result = await this.#runOnce('full', { mode: 'propagate', max });
+      const verdict = this.#judge('full', 0, result, null);
+      if (verdict.type === 'done') this.#confirmed = null;
+      if (parseSkippedDeletions(result.stderr) > 0) this.#fullSyncWanted = true;
+      return verdict;
+    }
+    const counting = await this.#runOnce('full', { mode: 'count' });
+    const verdict = this.#judge('full', 0, counting, null, false);
+    if (verdict.type !== 'done') return verdict;
+    const deletions = parseSkippedDeletions(counting.stderr);
+    if (deletions === 0) {
+      this.#hold = null;
+      this.#record('full', 0, counting, 'ok', null, null);
+      return verdict;
+    }
+    const judgement = judgeDeletions({
+      deletions,
+      sourceEntries: counting.stats?.files ?? 0,
+      created: counting.stats?.created ?? 0,
+      sourceEmpty: await isEmptyFolder(profile.source),
+      maxDeletePercent: profile.maxDeletePercent,
+    });
+    if (!judgement.allow) {
+      this.#hold = { deletions, backupEntries: judgement.backupEntries, reason: judgement.reason, since: Date.now() };
+      this.#record('full', 0, counting, 'held', null, null);
+      return { type: 'done', kind: 'full' };
+    }
+    this.#hold = null;
+    this.#record('full', 0, counting, 'ok', null, null);
+    const deleting = await this.#runOnce('full', { mode: 'propagate', max: Math.ceil(deletions * 1.5) + 10 });
+    if (parseSkippedDeletions(deleting.stderr) > 0) this.#fullSyncWanted = true; // more appeared meanwhile: count again
+    return this.#judge('full', 0, deleting, null);
+  }
+
+  /** Classifies one rsync result and records it in the activity log. */
+  #judge(kind: RunKind, paths: number, result: RunResult, firstAt: number | null, recordSuccess = true): Verdict {
+    if (this.#abort?.signal.aborted || result.isCanceled) {
+      this.#record(kind, paths, result, 'canceled', null, null);
+      return { type: 'canceled' };
+    }
+    const outcome = classifyExit(result.exitCode, result.signal).outcome;
+    if (outcome === 'ok' || (outcome === 'vanished' && kind === 'full')) {
+      // A full pass that met files vanishing mid-copy still mirrored everything else; whatever
+      // vanished was deleted or replaced, and the watcher reported that.
+      if (recordSuccess) this.#record(kind, paths, result, outcome, null, firstAt);
+      return { type: 'done', kind };
+    }
+    if (outcome === 'vanished') {
+      // Files changed under rsync's feet: not a failure. Their paths go round again after a
+      // short growing pause; with --delete-missing-args a file really gone is then deleted.
+      this.#record(kind, paths, result, 'vanished', null, null);
+      return { type: 'again', delayMs: 50 };
+    }
+    const error = diagnose(result.stderr, result.exitCode, this.#context()) ?? {
+      code: 'RSYNC_FAILED' as const,
+      message: `rsync failed (exit ${result.exitCode ?? result.signal}).`,
+      hint: 'See the log for rsync’s own message.',
+    };
+    this.#record(kind, paths, result, outcome === 'fatal' ? 'fatal' : 'retry', error, null);
+    return { type: 'failed', error };
+  }
+
+  async #runOnce(kind: RunKind, deletion: DeletionMode, input?: Buffer): Promise<RunResult> {
     const { profile, target, caps, excludes, secrets } = this.#deps;
     const auth = await resolveAuth(target, secrets);
-    const args = buildRsyncArgs({ profile, target, caps, excludes, kind, extra: auth.args });
+    const args = buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra: auth.args });
+    this.#runningKind = kind;
+    this.#setState();
     let lastEmit = 0;
     return (this.#deps.run ?? runRsync)({
       rsyncPath: caps.path,
@@ -287,39 +408,33 @@ export class TargetSync {
     this.#vanishedStreak = 0;
     this.#retryAt = null;
     this.#status.lastError = null;
-    if (this.#pending.size === 0) this.#status.lastSuccessAt = now;
+    if (this.#pending.size === 0 && !this.#fullSyncWanted && !this.#hold) this.#status.lastSuccessAt = now;
     if (kind === 'full') this.#status.lastFullSyncAt = now;
   }
 
-  #failed(taken: ReturnType<PendingPaths['drain']>, full: boolean, error: ErrorInfo): void {
-    this.#pending.restore(taken.entries, taken.firstAt);
-    if (full) this.#fullSyncWanted = true;
-    this.#attempt++;
-    this.#status.totals.failures++;
-    this.#status.lastError = error;
-    this.#retryAt = Date.now() + backoffDelay(this.#attempt, error.code, undefined, this.#deps.random);
-  }
-
-  #record(kind: RunKind, paths: number, result: RunResult, outcome: RunRecord['outcome'], error: ErrorInfo | null, firstAt: number | null = null): void {
-    const files = result.stats?.regularFilesTransferred ?? 0;
-    const bytes = result.stats?.transferredFileSize ?? 0;
-    const t = this.#status.totals;
-    t.runs++;
-    t.files += files;
-    t.bytes += bytes;
-    this.#deps.onRun({
+  #runRecord(kind: RunKind, paths: number, result: RunResult, outcome: RunRecord['outcome'], error: ErrorInfo | null, firstAt: number | null): RunRecord {
+    return {
       profile: this.#deps.profile.name,
       target: this.key,
       kind,
       startedAt: Date.now() - Math.round(result.durationMs),
       durationMs: Math.round(result.durationMs),
       paths,
-      files,
-      bytes,
+      files: result.stats?.regularFilesTransferred ?? 0,
+      bytes: result.stats?.transferredFileSize ?? 0,
       latencyMs: firstAt === null ? null : Date.now() - firstAt,
       outcome,
       error,
-    });
+    };
+  }
+
+  #record(kind: RunKind, paths: number, result: RunResult, outcome: RunRecord['outcome'], error: ErrorInfo | null, firstAt: number | null): void {
+    const record = this.#runRecord(kind, paths, result, outcome, error, firstAt);
+    const t = this.#status.totals;
+    t.runs++;
+    t.files += record.files;
+    t.bytes += record.bytes;
+    this.#deps.onRun(record);
   }
 }
 

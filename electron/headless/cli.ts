@@ -16,7 +16,7 @@ import { CONFIG_VERSION, targetKey, type Config } from '../core/profile-schema.t
 import { callControlSocket, serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { eventLogger, formatStatusTable } from './log-format.ts';
-import { controlSocketFor, defaultConfigFile, secretsFileFor } from './paths.ts';
+import { controlSocketFor, defaultConfigFile, secretsFileFor, stateDirFor } from './paths.ts';
 import { runDemo } from './demo.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -78,7 +78,7 @@ const COMMANDS: Record<string, Command> = {
     options: { ...configOption, json: { type: 'boolean' } },
     async run(v) {
       const file = configFile(v);
-      const service = await startAppService({ configStore: fileConfigStore(file), secrets: fileSecretStore(secretsFileFor(file)) });
+      const service = await startAppService({ configStore: fileConfigStore(file), secrets: fileSecretStore(secretsFileFor(file)), engine: { stateDir: stateDirFor(file) } });
       service.subscribe(printEvents(Boolean(v.json)));
       const control = await serveControlSocket(controlSocketFor(file), service.handlers);
       const profiles = service.engine().status();
@@ -108,7 +108,7 @@ const COMMANDS: Record<string, Command> = {
       const config = await loadConfig(file);
       const selected: Config = { ...config, profiles: config.profiles.filter((p) => !profile || p.name === profile) };
       if (profile && selected.profiles.length === 0) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${profile}" in ${file}.`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ') || 'none'}.`);
-      const engine = await startEngine({ config: selected, secrets: fileSecretStore(secretsFileFor(file)) });
+      const engine = await startEngine({ config: selected, secrets: fileSecretStore(secretsFileFor(file)), stateDir: stateDirFor(file) });
       engine.subscribe(printEvents(false));
       const statuses = await firstPass(engine.status, (l) => engine.subscribe(l));
       await engine.dispose();
@@ -150,6 +150,18 @@ const COMMANDS: Record<string, Command> = {
       out('Resumed.');
       return 0;
     },
+  },
+  'confirm-deletions': {
+    usage: 'confirm-deletions --profile NAME [--config FILE]',
+    summary: 'Carry out a mass deletion the guard held back (see `status`).',
+    options: { ...configOption, ...profileOption },
+    run: (v) => deletionDecision(v, 'deletions.confirm', 'Confirmed: the next full sync deletes them.'),
+  },
+  'refuse-deletions': {
+    usage: 'refuse-deletions --profile NAME [--config FILE]',
+    summary: 'Keep the backup as it is: drop the held deletion and pause the profile.',
+    options: { ...configOption, ...profileOption },
+    run: (v) => deletionDecision(v, 'deletions.refuse', 'Refused: nothing was deleted; the profile is paused until `rsync-tray resume`.'),
   },
   validate: {
     usage: 'validate [--config FILE]',
@@ -256,6 +268,15 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+async function deletionDecision(v: Values, method: 'deletions.confirm' | 'deletions.refuse', done: string): Promise<number> {
+  const profile = v.profile as string | undefined;
+  if (!profile) throw new RsyncTrayError('INVALID_CONFIG', 'Name the profile with --profile NAME.', 'See `rsync-tray status` for the profile that needs confirmation.');
+  const result = await callControlSocket(controlSocketFor(configFile(v)), method, { profile });
+  if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
+  out(done);
+  return 0;
+}
 
 async function readStdinLine(): Promise<string> {
   let data = '';

@@ -10,7 +10,7 @@ import { startAppService } from '../core/app-service.ts';
 import { serializeConfig } from '../core/config-file.ts';
 import { startLocalDaemon } from '../core/local-rsync-daemon.ts';
 import { ConfigSchema } from '../core/profile-schema.ts';
-import { controlSocketFor, secretsFileFor } from './paths.ts';
+import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
 import { serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { eventLogger } from './log-format.ts';
@@ -56,7 +56,7 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   });
   await writeFile(configFile, serializeConfig(config), { mode: 0o600 });
 
-  const service = await startAppService({ configStore: fileConfigStore(configFile), secrets: fileSecretStore(secretsFileFor(configFile)) });
+  const service = await startAppService({ configStore: fileConfigStore(configFile), secrets: fileSecretStore(secretsFileFor(configFile)), engine: { stateDir: stateDirFor(configFile) } });
   const line = eventLogger();
   service.subscribe((e) => {
     const text = line(e);

@@ -65,6 +65,7 @@ export function eventLogger(): (event: EngineEvent) => string | null {
 
 export function describeTarget(t: TargetStatus): string {
   let text = STATE_LABEL[t.state];
+  if (t.state === 'needs-confirmation' && t.hold) text += `: ${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile NAME\` or refuse with \`rsync-tray refuse-deletions --profile NAME\``;
   if (t.state === 'retrying' && t.retry) text += ` in ${formatDuration(Math.max(0, t.retry.nextAt - Date.now()))} (attempt ${t.retry.attempt})`;
   if (t.lastError && (t.state === 'retrying' || t.state === 'error')) text += `: ${formatError(t.lastError)}`;
   if (t.pending) text += ` — ${t.pending} change${t.pending === 1 ? '' : 's'} pending`;

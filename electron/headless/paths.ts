@@ -21,3 +21,8 @@ export function secretsFileFor(configFile: string): string {
 export function controlSocketFor(configFile: string): string {
   return path.join(path.dirname(configFile), `.${path.basename(configFile, '.json')}.control.sock`);
 }
+
+/** Pending-work journals of the engine run for this config. */
+export function stateDirFor(configFile: string): string {
+  return path.join(path.dirname(configFile), 'state', path.basename(configFile, '.json'));
+}

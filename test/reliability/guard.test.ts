@@ -1,0 +1,111 @@
+/**
+ * The mass-deletion guard against a real daemon: a source that vanishes, is replaced by an empty
+ * folder, or is emptied never wipes the backup; the status says why; confirming lets the
+ * deletions through.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
+import { snapshot } from '../support/trees.ts';
+
+let fx: SyncFixture | undefined;
+afterEach(async () => {
+  await fx?.dispose();
+  fx = undefined;
+});
+
+const timings = { rootGoneRetryMs: 200, rescanEveryMs: 500, rewatchAfterMs: 500 };
+
+async function populated(): Promise<SyncFixture> {
+  const f = await startSyncFixture({
+    engine: { timings },
+    prepare: async ({ source }) => {
+      for (let i = 0; i < 40; i++) {
+        await mkdir(path.join(source, `dir${i % 4}`), { recursive: true });
+        await writeFile(path.join(source, `dir${i % 4}/file${i}`), `content ${i}`);
+      }
+    },
+  });
+  await f.converged();
+  return f;
+}
+
+async function expectHeldThenConfirm(f: SyncFixture, atLeast = 40): Promise<void> {
+  const before = await snapshot(f.backup);
+  const held = await f.waitForStatus((s) => s.state === 'needs-confirmation');
+  const hold = held.targets[0]!.hold!;
+  expect(hold.reason).toMatch(/source folder is empty \(is its disk mounted\?\)/);
+  expect(hold.deletions).toBeGreaterThanOrEqual(atLeast);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await snapshot(f.backup)).toEqual(before); // every file kept
+  f.engine.confirmDeletions('test');
+  await f.converged();
+  expect((await snapshot(f.backup)).size).toBe(0);
+}
+
+describe('mass-deletion guard', () => {
+  it('a source folder that disappears deletes nothing and says why', async () => {
+    fx = await populated();
+    const before = await snapshot(fx.backup);
+    await rm(fx.source, { recursive: true });
+    const s = await fx.waitForStatus((x) => x.targets[0]?.lastError?.code === 'SOURCE_MISSING');
+    expect(s.state).toBe('error');
+    expect(s.lastError!.message).toMatch(/nothing on the backup was changed/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await snapshot(fx.backup)).toEqual(before);
+  });
+
+  it('a source folder replaced by an empty one (an unmounted disk) is held for confirmation', async () => {
+    fx = await populated();
+    await rm(fx.source, { recursive: true });
+    await mkdir(fx.source);
+    await expectHeldThenConfirm(fx);
+  });
+
+  it('a source folder emptied while watched is held for confirmation', async () => {
+    fx = await populated();
+    for (let i = 0; i < 4; i++) await rm(path.join(fx.source, `dir${i}`), { recursive: true });
+    await expectHeldThenConfirm(fx);
+  });
+
+  it('a source emptied while the engine was not running is held at start', async () => {
+    fx = await startSyncFixture({
+      prepare: async ({ backup }) => {
+        for (let i = 0; i < 30; i++) await writeFile(path.join(backup, `kept${i}`), 'x');
+      },
+    });
+    await expectHeldThenConfirm(fx, 30);
+  });
+
+  it('deleting a large share is held; refusing keeps the backup and pauses', async () => {
+    fx = await populated();
+    await writeFile(path.join(fx.source, 'survivor'), 'stays');
+    await fx.engine.dispose();
+    for (let i = 0; i < 3; i++) await rm(path.join(fx.source, `dir${i}`), { recursive: true });
+    const { startEngine } = await import('../../electron/core/engine.ts');
+    const { ConfigSchema } = await import('../../electron/core/profile-schema.ts');
+    const before = await snapshot(fx.backup);
+    const status = fx.status(); // the disposed engine's config lives on in the fixture: restart with the same
+    expect(status.state).toBe('stopped');
+    const engine = await startEngine({
+      config: ConfigSchema.parse({
+        version: 1,
+        profiles: [{ name: 'test', source: fx.source, fullSyncIntervalMinutes: 0, targets: [{ host: '127.0.0.1', port: fx.daemon.port, module: 'backup', user: fx.daemon.user, auth: { type: 'passwordFile', path: fx.daemon.passwordFile } }] }],
+      }),
+    });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (engine.status()[0]!.state !== 'needs-confirmation' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      const hold = engine.status()[0]!.targets[0]!.hold!;
+      expect(hold.reason).toMatch(/would delete 3\d of 4\d entries on the backup \(\d+ %, more than the 20 % allowed\)/);
+      engine.refuseDeletions('test');
+      expect(engine.status()[0]!.state).toBe('paused');
+      // Nothing the backup had is gone or changed (new files may have arrived).
+      const after = await snapshot(fx.backup);
+      for (const [rel, entry] of before) expect(after.get(rel), rel).toBe(entry);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
