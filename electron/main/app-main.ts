@@ -289,6 +289,12 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     log: (level, message) => logFile.write(level, message),
     // Saving, deleting or importing profiles changes the list without a status event for the removed ones.
     afterCall: () => tray.refresh(),
+    async pickFolder(sender) {
+      const owner = e.BrowserWindow.fromWebContents(sender);
+      const options = { title: 'Choose the folder to back up', properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
+      const picked = owner ? await e.dialog.showOpenDialog(owner, options) : await e.dialog.showOpenDialog(options);
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
   });
 
   tray.render();

@@ -7,9 +7,13 @@ import type { BrowserWindow as BrowserWindowType, WebContents } from 'electron';
 import type { ElectronApi } from './electron-api.ts';
 import { WINDOW_OPEN_RESPONSE, windowOptions } from './window-security.ts';
 
-/** The route the renderer shows for one profile (it reads location.hash, and listens to hashchange). */
+/**
+ * The renderer's hash route for one profile (renderer/src/router.ts): its activity view, which
+ * shows the state, the last error and a held-back deletion to confirm or refuse. The page
+ * listens to hashchange, so an open window switches without reloading.
+ */
 export function profileRoute(profile: string): string {
-  return `#/profiles/${encodeURIComponent(profile)}`;
+  return `#/activity/${encodeURIComponent(profile)}`;
 }
 
 export function hardenWebContents(contents: WebContents, log: (message: string) => void): void {

@@ -4,11 +4,11 @@
  * validates the method and payload against the contract's schemas and turns every failure into
  * `{ ok: false, error: { code, message, hint } }` — nothing is thrown across the bridge.
  */
-import type { IpcMainInvokeEvent } from 'electron';
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import type { ApiHandlers, Result } from '../api/contract.ts';
 import { dispatch } from '../core/api-dispatch.ts';
 import type { ElectronApi } from './electron-api.ts';
-import { CALL_CHANNEL } from './ipc-channels.ts';
+import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from './ipc-channels.ts';
 import { checkSender, type SenderInfo, type SenderPolicy } from './ipc-security.ts';
 
 export function senderInfo(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): SenderInfo {
@@ -30,8 +30,10 @@ export interface IpcBridgeOptions {
   handlers: ApiHandlers;
   policy(): SenderPolicy;
   log(level: 'warn' | 'error', message: string): void;
-  /** Called after every call that went through (the tray refreshes on it). */
+  /** Called after every call that succeeded (the tray refreshes on it). */
   afterCall?(method: string): void;
+  /** The native folder chooser, over the sender's window; null when cancelled. */
+  pickFolder?(sender: WebContents): Promise<string | null>;
 }
 
 export async function handleCall(options: IpcBridgeOptions, sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>> {
@@ -48,7 +50,20 @@ export async function handleCall(options: IpcBridgeOptions, sender: SenderInfo, 
   return result;
 }
 
+export async function handlePickFolder(options: IpcBridgeOptions, sender: SenderInfo, contents: WebContents): Promise<string | null> {
+  const check = checkSender(sender, options.policy());
+  if (!check.ok) {
+    options.log('warn', `Refused a folder chooser request: ${check.reason}`);
+    return null;
+  }
+  return options.pickFolder ? options.pickFolder(contents) : null;
+}
+
 export function registerIpc(electron: Pick<ElectronApi, 'ipcMain'>, options: IpcBridgeOptions): () => void {
   electron.ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) => handleCall(options, senderInfo(event), method, input));
-  return () => electron.ipcMain.removeHandler(CALL_CHANNEL);
+  electron.ipcMain.handle(PICK_FOLDER_CHANNEL, (event) => handlePickFolder(options, senderInfo(event), event.sender));
+  return () => {
+    electron.ipcMain.removeHandler(CALL_CHANNEL);
+    electron.ipcMain.removeHandler(PICK_FOLDER_CHANNEL);
+  };
 }

@@ -20,6 +20,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // Middle-click would try to open links in a new window; window.open is denied anyway.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 

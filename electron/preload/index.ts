@@ -1,6 +1,6 @@
 /**
- * The preload (sandboxed, bundled to one CommonJS file): exposes the API contract as
- * `window.rsyncTray` through contextBridge, and nothing else — no ipcRenderer, no Node.
+ * The preload (sandboxed, bundled to one CommonJS file): exposes the API contract (+ the folder
+ * chooser) as `window.rsyncTray` through contextBridge, and nothing else — no ipcRenderer, no Node.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { API_GLOBAL } from '../main/ipc-channels.ts';

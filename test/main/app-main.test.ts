@@ -7,7 +7,7 @@ import type { EngineEvent, ProfileStatus } from '../../electron/api/status.ts';
 import type { AppService, AppServiceOptions } from '../../electron/core/app-service.ts';
 import { RsyncTrayError } from '../../electron/core/errors.ts';
 import { shouldShowWindowAtStart, startTrayApp, type StoreName, type TrayAppOptions } from '../../electron/main/app-main.ts';
-import { CALL_CHANNEL, EVENT_CHANNEL } from '../../electron/main/ipc-channels.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/main/ipc-channels.ts';
 import { clickMenu, fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray } from './fake-electron.ts';
 import { status } from './statuses.ts';
 
@@ -134,6 +134,19 @@ describe('tray app lifecycle', () => {
     expect(shouldShowWindowAtStart(['x'], 2)).toBe(false);
   });
 
+  it('shows the folder chooser over the app window to its page', async () => {
+    const { tray, ipcMain, dialogCalls } = await start({ statuses: [status('Docs', 'idle')] });
+    tray!.windows.show();
+    const win = FakeBrowserWindow.instances[0]!;
+    const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    dialogCalls.picked = '/srv/www';
+    expect(await ipcMain.handlers.get(PICK_FOLDER_CHANNEL)!(event)).toBe('/srv/www');
+    expect(dialogCalls.opened[0]![0]).toBe(win);
+    expect(dialogCalls.opened[0]![1]).toMatchObject({ properties: ['openDirectory', 'createDirectory'] });
+    dialogCalls.picked = null;
+    expect(await ipcMain.handlers.get(PICK_FOLDER_CHANNEL)!(event)).toBeNull();
+  });
+
   it('a second launch focuses the window', async () => {
     const { app } = await start({ statuses: [status('Docs', 'idle')] });
     app.emit('second-instance', {}, ['rsync-tray'], '/');
@@ -188,7 +201,7 @@ describe('tray, notifications and events', () => {
 
     // A click on the notification opens the window on that profile.
     FakeNotification.instances[0]!.emit('click');
-    expect(FakeBrowserWindow.instances[0]!.urls).toEqual(['app://rsync-tray/index.html#/profiles/Web']);
+    expect(FakeBrowserWindow.instances[0]!.urls).toEqual(['app://rsync-tray/index.html#/activity/Web']);
   });
 
   it('forwards engine events to the window and writes runs and logs to the log file', async () => {

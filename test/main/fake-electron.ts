@@ -24,6 +24,9 @@ export class FakeWebContents extends EventEmitter {
 
 export class FakeBrowserWindow extends EventEmitter {
   static instances: FakeBrowserWindow[] = [];
+  static fromWebContents(contents: unknown): FakeBrowserWindow | null {
+    return FakeBrowserWindow.instances.find((w) => w.webContents === contents) ?? null;
+  }
   webContents = new FakeWebContents();
   urls: string[] = [];
   visible = false;
@@ -207,7 +210,7 @@ export function fakeElectron() {
   };
   const protocolCalls = { privileged: [] as unknown[], handlers: new Map<string, Listener>() };
   const shellCalls = { opened: [] as string[], shown: [] as string[], openResult: '' };
-  const dialogCalls = { boxes: [] as unknown[], response: 1 };
+  const dialogCalls = { boxes: [] as unknown[], response: 1, opened: [] as unknown[][], picked: null as string | null };
   const nativeTheme = Object.assign(new EventEmitter(), { shouldUseDarkColors: false });
   const electron = {
     app,
@@ -236,6 +239,9 @@ export function fakeElectron() {
     },
     dialog: {
       showMessageBox: async (options: unknown) => (dialogCalls.boxes.push(options), { response: dialogCalls.response }),
+      showOpenDialog: async (...args: unknown[]) => (
+        dialogCalls.opened.push(args), { canceled: dialogCalls.picked === null, filePaths: dialogCalls.picked ? [dialogCalls.picked] : [] }
+      ),
     },
   };
   return { electron: electron as unknown as ElectronApi, app, ipcMain, safeStorage, nativeTheme, sessionCalls, protocolCalls, shellCalls, dialogCalls };

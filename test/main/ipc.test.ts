@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { METHODS, type ApiHandlers } from '../../electron/api/contract.ts';
 import { handleCall, registerIpc, REFUSED_SENDER, senderInfo, type IpcBridgeOptions } from '../../electron/main/ipc-bridge.ts';
-import { CALL_CHANNEL } from '../../electron/main/ipc-channels.ts';
+import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/main/ipc-channels.ts';
 import { APP_BASE_URL, checkSender, sameOrigin, type SenderInfo } from '../../electron/main/ipc-security.ts';
 import { fakeElectron } from './fake-electron.ts';
 
@@ -98,13 +98,21 @@ describe('IPC handler', () => {
     expect(logged).toEqual(['error: status.get failed: boom']);
   });
 
-  it('is registered on one channel and checks the real event sender', async () => {
+  it('is registered on its channels and checks the real event sender', async () => {
     const { electron, ipcMain } = fakeElectron();
-    const dispose = registerIpc(electron, options);
-    const handler = ipcMain.handlers.get(CALL_CHANNEL)!;
+    const pickFolder = vi.fn(async () => '/home/ada/Documents');
+    const dispose = registerIpc(electron, { ...options, pickFolder });
+    const call = ipcMain.handlers.get(CALL_CHANNEL)!;
     const frame = { url: PAGE };
-    expect(await handler({ sender: { id: 7, mainFrame: frame }, senderFrame: frame }, 'status.get', {})).toEqual({ ok: true, value: [] });
-    expect(await handler({ sender: { id: 99, mainFrame: frame }, senderFrame: frame }, 'status.get', {})).toEqual({ ok: false, error: REFUSED_SENDER });
+    const own = { sender: { id: 7, mainFrame: frame }, senderFrame: frame };
+    const foreign = { sender: { id: 99, mainFrame: frame }, senderFrame: frame };
+    expect(await call(own, 'status.get', {})).toEqual({ ok: true, value: [] });
+    expect(await call(foreign, 'status.get', {})).toEqual({ ok: false, error: REFUSED_SENDER });
+    const pick = ipcMain.handlers.get(PICK_FOLDER_CHANNEL)!;
+    expect(await pick(own)).toBe('/home/ada/Documents');
+    expect(pickFolder).toHaveBeenCalledWith(own.sender);
+    expect(await pick(foreign)).toBeNull();
+    expect(pickFolder).toHaveBeenCalledTimes(1);
     dispose();
     expect(ipcMain.handlers.size).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../electron/preload/api-bridge.ts';
-import { API_GLOBAL, CALL_CHANNEL, EVENT_CHANNEL } from '../../electron/main/ipc-channels.ts';
+import { API_GLOBAL, CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/main/ipc-channels.ts';
 
 class FakeIpcRenderer extends EventEmitter {
   invoke = vi.fn(async (..._args: unknown[]) => ({ ok: true, value: [] }));
@@ -17,11 +17,11 @@ vi.mock('electron', () => ({
 afterEach(() => ipcRenderer.removeAllListeners());
 
 describe('preload', () => {
-  it('exposes only the ApiClient (call, onEvent) under window.rsyncTray — no ipcRenderer', async () => {
+  it('exposes only the ApiClient (call, onEvent) and the folder chooser under window.rsyncTray — no ipcRenderer', async () => {
     await import('../../electron/preload/index.ts');
     expect(Object.keys(exposed)).toEqual([API_GLOBAL]);
     const api = exposed[API_GLOBAL] as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['call', 'onEvent']);
+    expect(Object.keys(api).sort()).toEqual(['call', 'onEvent', 'pickFolder']);
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     expect(Object.isFrozen(api)).toBe(true);
   });
@@ -44,6 +44,15 @@ describe('preload', () => {
     ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, engineEvent);
     expect(seen).toHaveLength(1);
     expect(ipcRenderer.listenerCount(EVENT_CHANNEL)).toBe(0);
+  });
+
+  it('the folder chooser answers a path or null, nothing else', async () => {
+    const api = createApiClient(ipcRenderer);
+    ipcRenderer.invoke.mockResolvedValueOnce('/home/ada/Documents' as never);
+    expect(await api.pickFolder()).toBe('/home/ada/Documents');
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith(PICK_FOLDER_CHANNEL);
+    ipcRenderer.invoke.mockResolvedValueOnce({ evil: true } as never);
+    expect(await api.pickFolder()).toBeNull();
   });
 
   it('refuses a listener that is not a function', () => {

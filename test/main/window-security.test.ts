@@ -22,6 +22,7 @@ describe('secure window options', () => {
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
     });
     // Nothing that loosens them may ever be set.
     for (const risky of ['enableBlinkFeatures', 'additionalArguments', 'enableRemoteModule', 'plugins', 'v8CacheOptions']) expect(prefs).not.toHaveProperty(risky);
@@ -104,7 +105,7 @@ describe('window manager', () => {
     manager.show('Web & DB');
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     expect(win.urls[1]).toBe(`app://rsync-tray/index.html${profileRoute('Web & DB')}`);
-    expect(profileRoute('Web & DB')).toBe('#/profiles/Web%20%26%20DB');
+    expect(profileRoute('Web & DB')).toBe('#/activity/Web%20%26%20DB');
 
     manager.send('ch', 1);
     expect(win.webContents.sent).toEqual([['ch', 1]]);
@@ -113,7 +114,7 @@ describe('window manager', () => {
     manager.send('ch', 2);
     manager.show('Docs');
     expect(FakeBrowserWindow.instances).toHaveLength(2);
-    expect(FakeBrowserWindow.instances[1]!.urls).toEqual(['app://rsync-tray/index.html#/profiles/Docs']);
+    expect(FakeBrowserWindow.instances[1]!.urls).toEqual(['app://rsync-tray/index.html#/activity/Docs']);
   });
 });
 
