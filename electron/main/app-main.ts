@@ -158,6 +158,10 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     service = await (options.startService ?? startAppService)({
       configStore: createElectronConfigStore(configDoc),
       secrets,
+      // Pending-work journals (replayed at start, so a crash or quit loses no change). Named as
+      // the CLI names them for a config file, so `rsync-tray --config <userData>/config.json`
+      // finds the same journal.
+      engine: { stateDir: path.join(userData, 'state', 'config') },
       host: {
         async openFolder(folder) {
           const problem = await e.shell.openPath(folder);

@@ -33,6 +33,8 @@ export function describeRun(run: RunRecord): { level: LogLevel; message: string 
       return { level: 'info', message: `${what}: some files vanished while copying; they go round again (${took})` };
     case 'canceled':
       return { level: 'info', message: `${what}: canceled after ${took}` };
+    case 'held':
+      return { level: 'warn', message: `${what}: ${run.files} file${run.files === 1 ? '' : 's'} copied in ${took}; a mass deletion is held back until someone confirms it in the window` };
     default:
       return { level: run.outcome === 'fatal' ? 'error' : 'warn', message: `${what} failed after ${took}: ${run.error ? formatError(run.error) : 'no diagnosis'}` };
   }

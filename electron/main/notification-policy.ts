@@ -94,11 +94,15 @@ export function decideNotifications(
 
     const confirming = s.state === 'needs-confirmation';
     if (confirming && !before.confirming && allowed(prefs, 'confirmations')) {
+      const hold = s.targets.find((t) => t.hold)?.hold;
       out.push({
         kind: 'confirm',
         profile: s.name,
-        title: `Backup “${shorten(s.name, 40)}” wants to delete many files`,
-        body: 'A large share of the backup would be deleted, so nothing is deleted until you confirm. Click to review; the source may be unmounted or emptied by mistake.',
+        title: `Backup “${shorten(s.name, 40)}” wants to delete ${hold ? `${hold.deletions.toLocaleString('en-US')} files` : 'many files'}`,
+        body: shorten(
+          `Nothing is deleted until you confirm: ${hold ? hold.reason : 'a large share of the backup would be deleted'}. Click to review; the source may be unmounted or emptied by mistake.`,
+          240,
+        ),
         urgent: true,
       });
     }

@@ -120,6 +120,8 @@ export function describeProfile(s: ProfileStatus, now: number): string {
   else if (s.state === 'syncing' && s.pending > 0) parts.push(`syncing ${s.pending} change${s.pending === 1 ? '' : 's'}`);
   else parts.push(STATE_LABEL[s.state]);
   if ((s.state === 'retrying' || s.state === 'error') && s.lastError) parts[0] += `: ${shorten(firstSentence(s.lastError.message), 48)}`;
+  const held = s.targets.reduce((n, t) => n + (t.hold?.deletions ?? 0), 0);
+  if (s.state === 'needs-confirmation' && held > 0) parts[0] += `: ${held.toLocaleString('en-US')} deletion${held === 1 ? '' : 's'} held`;
   if (s.state !== 'stopped') parts.push(s.lastSuccessAt === null ? 'never synced' : `synced ${formatSyncTime(s.lastSuccessAt, now)}`);
   return parts.join(' · ');
 }

@@ -119,8 +119,9 @@ describe('tray app lifecycle', () => {
     expect(tray.tooltips).toEqual(['Rsync Tray: The backup is current']);
     // Profiles exist: the app starts quietly in the tray.
     expect(FakeBrowserWindow.instances).toHaveLength(0);
-    // The host can open folders through the shell.
+    // The host can open folders through the shell, and the engine journals pending work in user data.
     await serviceOptions()!.host!.openFolder!('/home/ada/Documents');
+    expect(serviceOptions()!.engine).toEqual({ stateDir: path.join(appData, 'Rsync Tray', 'state', 'config') });
   });
 
   it('opens the window at a first run by hand, not at login', async () => {

@@ -17,6 +17,10 @@ describe('log file', () => {
       message: 'full sync to t failed after 0.5 s: Timed out. — Check the network.',
     });
     expect(describeRun({ ...run, outcome: 'fatal', error: null }).level).toBe('error');
+    expect(describeRun({ ...run, outcome: 'held' })).toEqual({
+      level: 'warn',
+      message: 'full sync to t: 1 file copied in 0.5 s; a mass deletion is held back until someone confirms it in the window',
+    });
   });
 
   it('rotates at the size limit, keeping one previous file, mode 600', async () => {

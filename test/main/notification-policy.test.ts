@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProfileStatus, SyncState } from '../../electron/api/status.ts';
 import { decideNotifications, DEFAULT_GRACE_MS, DEFAULT_NOTIFICATION_PREFS, type NotificationSpec, type PolicyMemory } from '../../electron/main/notification-policy.ts';
 import type { NotificationPrefs } from '../../electron/main/tray-model.ts';
-import { AUTH, REFUSED, status } from './statuses.ts';
+import { AUTH, held, REFUSED, status } from './statuses.ts';
 
 /** Plays a timeline of [ms, state] for one profile "Docs"; returns what was shown at each step. */
 function play(steps: Array<[number, SyncState] | [number, SyncState, NotificationPrefs]>, base: NotificationPrefs = DEFAULT_NOTIFICATION_PREFS): NotificationSpec[][] {
@@ -69,6 +69,12 @@ describe('notification policy', () => {
     const shown = play([[0, 'idle'], [1, 'needs-confirmation'], [2, 'needs-confirmation'], [3, 'idle'], [4, 'needs-confirmation']]);
     expect(kinds(shown)).toEqual(['confirm', 'confirm']);
     expect(shown[1]![0]).toMatchObject({ urgent: true, title: 'Backup “Docs” wants to delete many files' });
+  });
+
+  it('says how many deletions are held and why', () => {
+    const [n] = decideNotifications(new Map(), [held('Docs', 1234, 2000)], DEFAULT_NOTIFICATION_PREFS, 0).notifications;
+    expect(n).toMatchObject({ kind: 'confirm', title: 'Backup “Docs” wants to delete 1,234 files' });
+    expect(n!.body).toMatch(/^Nothing is deleted until you confirm: mirroring would delete 1234 of 2000 entries/);
   });
 
   describe('muted', () => {

@@ -13,7 +13,7 @@ import {
   type NotificationPrefs,
   type TrayInput,
 } from '../../electron/main/tray-model.ts';
-import { status } from './statuses.ts';
+import { held, status } from './statuses.ts';
 
 const NOW = new Date(2025, 5, 12, 15, 30).getTime();
 const AT_1402 = new Date(2025, 5, 12, 14, 2).getTime();
@@ -153,6 +153,10 @@ describe('menu', () => {
     expect(find(trayModel(input([failing])).menu, 'Web')?.label).toBe(
       'Web — retrying: The backup server backup.example.com refused th… · synced 10 Jun 09:05',
     );
+  });
+
+  it('counts the deletions a held profile waits on', () => {
+    expect(find(trayModel(input([held('Web', 1234)])).menu, 'Web')?.label).toBe('Web — needs confirmation: 1,234 deletions held · never synced');
   });
 
   it('escapes & so a profile called R&D is not turned into a mnemonic', () => {
