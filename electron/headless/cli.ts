@@ -90,6 +90,15 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  serve: {
+    usage: 'serve [--config FILE] [--port N] [--host 127.0.0.1]',
+    summary: 'Like `run`, and serve the window on 127.0.0.1: open the printed address (it carries an access token).',
+    options: { ...configOption, port: { type: 'string' }, host: { type: 'string' } },
+    async run(v) {
+      const { serveCommand } = await import('./serve.ts');
+      return serveCommand({ configFile: configFile(v), host: v.host as string | undefined, port: v.port === undefined ? undefined : Number(v.port), print: out });
+    },
+  },
   sync: {
     usage: 'sync [--config FILE] [--profile NAME]',
     summary: 'Full sync now: asks a running `run` to do it, or does it once and exits.',

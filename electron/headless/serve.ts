@@ -1,0 +1,386 @@
+/**
+ * `rsync-tray serve`: the tray app's window for machines without a desktop (like Syncthing's GUI).
+ * The same renderer, a second transport: POST /api/call runs a method of the API contract through
+ * dispatch() (validated like IPC is), and a WebSocket on /api/events pushes engine events.
+ *
+ * Whoever reaches this server controls the backups and can store passwords, so:
+ * - it binds 127.0.0.1 by default (use an SSH tunnel from elsewhere);
+ * - a random token is required on every request: it comes once in the printed URL, is swapped for
+ *   an HttpOnly SameSite=Strict cookie, and is redirected out of the address bar; scripts may send
+ *   it as `Authorization: Bearer TOKEN` instead;
+ * - the Host header must name this server (a DNS-rebinding page has its own name in Host), and
+ *   Origin/Sec-Fetch-Site must be this origin (a page on another port of localhost is "same-site"
+ *   and gets the cookie, but not the same origin) — state-changing calls made with the cookie must
+ *   carry an Origin at all;
+ * - a strict CSP and the usual anti-framing, no-sniff and no-referrer headers.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { ApiHandlers, Result } from '../api/contract.ts';
+import type { EngineEvent } from '../api/status.ts';
+import { dispatch } from '../core/api-dispatch.ts';
+import { startAppService, type ConfigStore } from '../core/app-service.ts';
+import { RsyncTrayError, type ErrorInfo } from '../core/errors.ts';
+import { CONFIG_VERSION, type Config } from '../core/profile-schema.ts';
+import { serveControlSocket } from './control-socket.ts';
+import { fileConfigStore, fileSecretStore } from './file-stores.ts';
+import { loadImporters } from './importers.ts';
+import { eventLogger } from './log-format.ts';
+import { controlSocketFor, secretsFileFor } from './paths.ts';
+import { acceptWebSocket, type WebSocketConnection } from './websocket.ts';
+
+/** Where `npm run build:renderer` puts the window. */
+export const DEFAULT_RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
+/** The import text may be up to 5 MB (contract); leave room for JSON escaping. */
+const MAX_BODY = 12 * 1024 * 1024;
+
+export interface ServeOptions {
+  handlers: ApiHandlers;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** The built renderer (index.html + assets). */
+  staticDir?: string;
+  /** For tests; a fresh random token otherwise. */
+  token?: string;
+}
+
+export interface ServeHandle {
+  readonly host: string;
+  readonly port: number;
+  /** http://host:port */
+  readonly origin: string;
+  readonly token: string;
+  /** The address to open: origin + the token, once. */
+  readonly url: string;
+  readonly cookieName: string;
+  dispose(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\./.test(host);
+}
+
+const hostPort = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** The Host header values that name this server (anything else is a rebinding or a mistake). */
+function allowedHosts(bound: string, port: number): Set<string> {
+  const names = new Set<string>();
+  const add = (h: string) => names.add(hostPort(h, port).toLowerCase());
+  if (isLoopback(bound)) ['127.0.0.1', 'localhost', '::1', bound].forEach(add);
+  else if (bound === '0.0.0.0' || bound === '::') {
+    ['127.0.0.1', 'localhost', '::1', os.hostname()].forEach(add);
+    for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) add(a.address);
+  } else add(bound);
+  return names;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function securityHeaders(res: ServerResponse, hostHeader: string | undefined, page: boolean): void {
+  const ws = hostHeader ? ` ws://${hostHeader}` : '';
+  res.setHeader(
+    'Content-Security-Policy',
+    page
+      ? `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'${ws}; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
+      : "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), usb=(), serial=()');
+}
+
+function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+  res.end(`${text}\n`);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function failure(code: ErrorInfo['code'], message: string, hint: string): Result<never> {
+  return { ok: false, error: { code, message, hint } };
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new RsyncTrayError('INVALID_CONFIG', 'The request is too large.', 'Import files may be up to 5 MB.');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+type Verdict = { ok: true; via: 'cookie' | 'header' } | { ok: false; status: number; text: string };
+
+export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  const bindHost = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const tokenDigest = createHash('sha256').update(token).digest();
+  const staticDir = path.resolve(options.staticDir ?? DEFAULT_RENDERER_DIR);
+  const sockets = new Set<WebSocketConnection>();
+  let port = 0;
+  let hosts = new Set<string>();
+  let cookieName = '';
+
+  const tokenMatches = (candidate: string | undefined | null): boolean =>
+    typeof candidate === 'string' && candidate.length > 0 && timingSafeEqual(createHash('sha256').update(candidate).digest(), tokenDigest);
+
+  /** Host, then where the request comes from, then the token. */
+  function check(req: IncomingMessage, stateChanging: boolean): Verdict {
+    const host = req.headers.host?.toLowerCase();
+    if (!host || !hosts.has(host)) {
+      return { ok: false, status: 421, text: `This server answers only to ${[...hosts][0]} (the Host header was ${JSON.stringify(req.headers.host ?? '')}).` };
+    }
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') return { ok: false, status: 403, text: 'Requests from other sites are refused.' };
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${host}`) return { ok: false, status: 403, text: `Requests from ${origin} are refused; only this page may call the API.` };
+
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) return tokenMatches(bearer) ? { ok: true, via: 'header' } : { ok: false, status: 401, text: 'The token is wrong.' };
+    if (tokenMatches(parseCookies(req.headers.cookie).get(cookieName))) {
+      // A browser sends Origin with every POST and WebSocket; a cookie without one is not our page.
+      if (stateChanging && origin === undefined) return { ok: false, status: 403, text: 'A request without Origin is refused.' };
+      return { ok: true, via: 'cookie' };
+    }
+    return { ok: false, status: 401, text: 'Open the address printed by `rsync-tray serve` (it carries the access token).' };
+  }
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname);
+    } catch {
+      return sendText(res, 400, 'Bad path.');
+    }
+    if (rel.includes('\0')) return sendText(res, 400, 'Bad path.');
+    if (rel === '/' || rel === '') rel = '/index.html';
+    const file = path.resolve(staticDir, `.${path.posix.normalize(rel)}`);
+    if (file !== staticDir && !file.startsWith(staticDir + path.sep)) return sendText(res, 404, 'Not found.');
+    let data: Buffer;
+    try {
+      if (!(await stat(file)).isFile()) return sendText(res, 404, 'Not found.');
+      data = await readFile(file);
+    } catch {
+      if (rel === '/index.html') return sendText(res, 503, `The window is not built (no ${file}). Run: npm run build:renderer`);
+      return sendText(res, 404, 'Not found.');
+    }
+    const ext = path.extname(file);
+    res.writeHead(200, {
+      'Content-Type': MIME[ext] ?? 'application/octet-stream',
+      // Vite names assets by content hash; the page itself must always be fresh.
+      'Cache-Control': rel.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store',
+      'Content-Length': String(data.length),
+    });
+    res.end(req.method === 'HEAD' ? undefined : data);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const isApi = url.pathname.startsWith('/api/');
+    securityHeaders(res, req.headers.host, !isApi);
+
+    // The one unauthenticated step: trade the token in the URL for the cookie, then drop it from the URL.
+    const queryToken = url.searchParams.get('token');
+    if (queryToken !== null && (req.method === 'GET' || req.method === 'HEAD') && !isApi) {
+      const host = req.headers.host?.toLowerCase();
+      if (!host || !hosts.has(host)) return sendText(res, 421, `This server answers only to ${[...hosts][0]}.`);
+      if (!tokenMatches(queryToken)) return sendText(res, 401, 'The token in this address is wrong (it changes each time `rsync-tray serve` starts).');
+      url.searchParams.delete('token');
+      return sendText(res, 303, 'Signed in.', {
+        'Set-Cookie': `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`,
+        Location: `${url.pathname}${url.search}${url.hash}`,
+      });
+    }
+
+    if (url.pathname === '/api/call') {
+      if (req.method !== 'POST') return sendText(res, 405, 'Use POST.', { Allow: 'POST' });
+      const verdict = check(req, true);
+      if (!verdict.ok) return sendJson(res, verdict.status, failure('ACCESS_DENIED', verdict.text, 'Open the address printed by `rsync-tray serve` again.'));
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+        return sendJson(res, 415, failure('INVALID_CONFIG', 'The API takes application/json.', 'Send {"method": ..., "input": ...} as JSON.'));
+      }
+      let request: { method?: unknown; input?: unknown };
+      try {
+        request = JSON.parse(await readBody(req)) as typeof request;
+      } catch (error) {
+        const info = error instanceof RsyncTrayError ? error.toInfo() : { code: 'INVALID_CONFIG' as const, message: 'The request is not valid JSON.', hint: 'Send {"method": ..., "input": ...}.' };
+        return sendJson(res, 400, { ok: false, error: info });
+      }
+      return sendJson(res, 200, await dispatch(options.handlers, request?.method, request?.input));
+    }
+    if (isApi) {
+      const verdict = check(req, false);
+      return verdict.ok ? sendText(res, 404, 'No such API endpoint.') : sendText(res, verdict.status, verdict.text);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET.', { Allow: 'GET, HEAD' });
+    const verdict = check(req, false);
+    if (!verdict.ok) return sendText(res, verdict.status, verdict.text);
+    return serveStatic(req, res, url.pathname);
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex): void {
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    };
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (url.pathname !== '/api/events' || req.headers.upgrade?.toLowerCase() !== 'websocket') return refuse(404, 'Not found.');
+    const verdict = check(req, true);
+    if (!verdict.ok) return refuse(verdict.status, verdict.text);
+    const connection = acceptWebSocket(req, socket);
+    if (!connection) return;
+    sockets.add(connection);
+    const unsubscribe = options.subscribe((event) => connection.send(JSON.stringify(event)));
+    connection.onClose(() => {
+      unsubscribe();
+      sockets.delete(connection);
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendText(res, 500, `Internal error: ${(error as Error).message}`);
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', upgrade);
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(bindHost, port);
+  // Cookies are not separated by port: two servers on one machine must not share the name.
+  cookieName = `rsync-tray-${port}`;
+  const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
+  const origin = `http://${hostPort(shownHost, port)}`;
+
+  return {
+    host: bindHost,
+    port,
+    origin,
+    token,
+    url: `${origin}/?token=${token}`,
+    cookieName,
+    async dispose() {
+      for (const s of sockets) s.close(1001);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** The config file of the headless host, or an empty config when there is none yet (first run). */
+function configStoreStartingEmpty(file: string): ConfigStore {
+  const store = fileConfigStore(file);
+  return {
+    async read(): Promise<Config> {
+      try {
+        return await store.read();
+      } catch (error) {
+        if (error instanceof RsyncTrayError && error.code === 'CONFIG_NOT_FOUND') return { version: CONFIG_VERSION, settings: { rsyncPath: 'rsync' }, profiles: [] };
+        throw error;
+      }
+    },
+    write: (config) => store.write(config),
+  };
+}
+
+export interface ServeCommandOptions {
+  configFile: string;
+  host?: string;
+  port?: number;
+  print(line: string): void;
+  staticDir?: string;
+}
+
+/** `rsync-tray serve`: runs the profiles like `run` does and serves the window until a signal. */
+export async function serveCommand(o: ServeCommandOptions): Promise<number> {
+  const host = o.host ?? '127.0.0.1';
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
+    throw new RsyncTrayError('INVALID_CONFIG', `--port must be a port number (0 to 65535), not ${JSON.stringify(o.port)}.`, 'Omit it for a free port.');
+  }
+  const service = await startAppService({
+    configStore: configStoreStartingEmpty(o.configFile),
+    secrets: fileSecretStore(secretsFileFor(o.configFile)),
+    importers: await loadImporters(),
+  });
+  const line = eventLogger();
+  service.subscribe((e) => {
+    const text = line(e);
+    if (text) o.print(text);
+  });
+  const control = await serveControlSocket(controlSocketFor(o.configFile), service.handlers);
+  let web: ServeHandle;
+  try {
+    web = await startServe({ handlers: service.handlers, subscribe: service.subscribe, host, port: o.port, staticDir: o.staticDir });
+  } catch (error) {
+    await control.dispose();
+    await service.dispose();
+    throw new RsyncTrayError('INVALID_CONFIG', `Cannot serve on ${host}:${o.port ?? 0}: ${(error as Error).message}`, 'Choose another --port, or stop what uses it.');
+  }
+  const count = service.engine().status().length;
+  o.print(`Rsync Tray: ${count} profile${count === 1 ? '' : 's'} from ${o.configFile}.`);
+  if (!isLoopback(host)) {
+    o.print(`Warning: serving on ${host}, not 127.0.0.1. The token is the only protection, and the traffic is not encrypted;`);
+    o.print(`prefer the default and an SSH tunnel: ssh -L ${web.port}:127.0.0.1:${web.port} this-server`);
+  }
+  o.print(`Open this address in a browser (it carries the access token; keep it private):`);
+  o.print(`  ${web.url}`);
+  o.print('Ctrl+C stops.');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  o.print(`${signal}: stopping…`);
+  await web.dispose();
+  await control.dispose();
+  await service.dispose();
+  return 0;
+}

@@ -1,0 +1,320 @@
+/**
+ * `rsync-tray serve` as an attacker and as a client see it: without the token, from a foreign
+ * origin, or under a rebound host name nothing is answered; with them the API and the event
+ * stream work. Raw HTTP requests, so every header is under the test's control.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../electron/api/status.ts';
+import { startAppService, type AppService } from '../../electron/core/app-service.ts';
+import { CONFIG_VERSION } from '../../electron/core/profile-schema.ts';
+import { fileConfigStore, fileSecretStore } from '../../electron/headless/file-stores.ts';
+import { startServe, type ServeHandle } from '../../electron/headless/serve.ts';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+let work: string;
+let service: AppService;
+let web: ServeHandle;
+const listeners = new Set<(e: EngineEvent) => void>();
+const emit = (e: EngineEvent) => listeners.forEach((l) => l(e));
+
+function request(o: { method?: string; path?: string; headers?: Record<string, string>; body?: string; host?: string }): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: web.port, method: o.method ?? 'GET', path: o.path ?? '/', headers: { host: o.host ?? `127.0.0.1:${web.port}`, ...o.headers }, setHost: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+
+const origin = () => `http://127.0.0.1:${web.port}`;
+const cookie = () => `${web.cookieName}=${web.token}`;
+const call = (method: string, input: unknown, headers: Record<string, string>) =>
+  request({ method: 'POST', path: '/api/call', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ method, input }) });
+
+/** An upgrade to /api/events: 101 with its socket, or the refusal. */
+function upgrade(headers: Record<string, string>, host?: string): Promise<{ status: number; socket?: Socket; body?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port: web.port,
+      path: '/api/events',
+      setHost: false,
+      headers: { host: host ?? `127.0.0.1:${web.port}`, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+    });
+    req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The next text frame from the server (unmasked, as servers send them). */
+function nextFrame(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (buffer.length < 2) return;
+      let length = buffer[1]! & 0x7f;
+      let offset = 2;
+      if (length === 126) {
+        length = buffer.readUInt16BE(2);
+        offset = 4;
+      }
+      if (buffer.length < offset + length) return;
+      socket.off('data', onData);
+      expect(buffer[0]).toBe(0x81); // FIN + text
+      resolve(buffer.subarray(offset, offset + length).toString('utf8'));
+    };
+    socket.on('data', onData);
+  });
+}
+
+function nextFrameRaw(socket: Socket): Promise<Buffer> {
+  return new Promise((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk)));
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-serve-'));
+  const configFile = path.join(work, 'config.json');
+  await writeFile(configFile, JSON.stringify({ version: CONFIG_VERSION, profiles: [] }));
+  const staticDir = path.join(work, 'static');
+  await mkdir(path.join(staticDir, 'assets'), { recursive: true });
+  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>window</title>');
+  await writeFile(path.join(staticDir, 'assets/app.js'), 'export {};');
+  await writeFile(path.join(work, 'secret.txt'), 'outside the static folder');
+  service = await startAppService({ configStore: fileConfigStore(configFile), secrets: fileSecretStore(path.join(work, 'secrets.json')) });
+  web = await startServe({
+    handlers: service.handlers,
+    subscribe: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    staticDir,
+  });
+});
+
+afterAll(async () => {
+  await web?.dispose();
+  await service?.dispose();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('serve binds to loopback and prints an address with a strong token', () => {
+  it('127.0.0.1 by default, a random port, 256-bit token', () => {
+    expect(web.host).toBe('127.0.0.1');
+    expect(web.url).toBe(`http://127.0.0.1:${web.port}/?token=${web.token}`);
+    expect(Buffer.from(web.token, 'base64url')).toHaveLength(32);
+  });
+});
+
+describe('requests without the token are refused', () => {
+  it.each(['/', '/index.html', '/assets/app.js', '/api/nothing'])('GET %s → 401', async (p) => {
+    const r = await request({ path: p });
+    expect(r.status).toBe(401);
+    expect(r.body).not.toContain('window');
+  });
+
+  it('API call without the token → 401, and the method does not run', async () => {
+    const r = await call('profiles.save', { profile: { name: 'x' } }, { origin: origin() });
+    expect(r.status).toBe(401);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED' } });
+  });
+
+  it('a wrong token, in the URL, the cookie or the header → 401', async () => {
+    expect((await request({ path: '/?token=wrong' })).status).toBe(401);
+    expect((await request({ headers: { cookie: `${web.cookieName}=${web.token.slice(0, -1)}x` } })).status).toBe(401);
+    expect((await call('status.get', {}, { authorization: 'Bearer nope' })).status).toBe(401);
+  });
+
+  it('the event stream without the token → 401', async () => {
+    const r = await upgrade({ origin: origin() });
+    expect(r.status).toBe(401);
+  });
+});
+
+describe('the token is traded for a cookie once', () => {
+  it('GET /?token=… sets an HttpOnly SameSite=Strict cookie and redirects the token out of the URL', async () => {
+    const r = await request({ path: `/?token=${web.token}` });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
+    expect(r.headers['set-cookie']?.[0]).toBe(`${web.cookieName}=${web.token}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(r.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('with the cookie the page is served, under a strict CSP', async () => {
+    const r = await request({ headers: { cookie: cookie() } });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<title>window</title>');
+    const csp = String(r.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
+    expect(r.headers['x-frame-options']).toBe('DENY');
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['cache-control']).toBe('no-store');
+  });
+
+  it('the API answers a same-origin call with the cookie', async () => {
+    const r = await call('status.get', {}, { cookie: cookie(), origin: origin() });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: [] });
+  });
+
+  it('scripts may send the token as a bearer header instead', async () => {
+    const r = await call('profiles.list', {}, { authorization: `Bearer ${web.token}` });
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: [] });
+  });
+
+  it('bad input still goes through the contract validation', async () => {
+    const r = await call('sync.pause', { minutes: -1 }, { authorization: `Bearer ${web.token}` });
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG', message: expect.stringContaining('sync.pause') } });
+    const unknown = await call('fs.readFile', {}, { authorization: `Bearer ${web.token}` });
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { message: expect.stringContaining('Unknown API method') } });
+  });
+});
+
+describe('cross-site requests and DNS rebinding are refused, even with the cookie', () => {
+  it('an API call from a foreign Origin → 403', async () => {
+    const r = await call('sync.pause', {}, { cookie: cookie(), origin: 'http://evil.example' });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body).error.message).toContain('http://evil.example');
+  });
+
+  it('another port of localhost is same-site (it gets the cookie) but not the same origin → 403', async () => {
+    const r = await call('sync.pause', {}, { cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' });
+    expect(r.status).toBe(403);
+  });
+
+  it('a cookie-authenticated call with no Origin at all → 403', async () => {
+    expect((await call('sync.pause', {}, { cookie: cookie() })).status).toBe(403);
+  });
+
+  it('Sec-Fetch-Site: cross-site → 403, also for the page', async () => {
+    expect((await request({ headers: { cookie: cookie(), 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+  });
+
+  it('a rebound host name (Host: evil.example) → 421, whatever the credentials', async () => {
+    expect((await request({ host: `evil.example:${web.port}`, headers: { cookie: cookie() } })).status).toBe(421);
+    const rebound = await request({ method: 'POST', path: '/api/call', host: `evil.example:${web.port}`, headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' }, body: '{"method":"status.get","input":{}}' });
+    expect(rebound.status).toBe(421);
+    expect((await request({ host: `evil.example:${web.port}`, path: `/?token=${web.token}` })).status).toBe(421);
+  });
+
+  it('localhost and 127.0.0.1 both name the server', async () => {
+    expect((await request({ host: `localhost:${web.port}`, headers: { cookie: cookie() } })).status).toBe(200);
+  });
+
+  it('the event stream from a foreign Origin, or under a rebound Host → refused', async () => {
+    expect((await upgrade({ cookie: cookie(), origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upgrade({ cookie: cookie(), origin: `http://evil.example:${web.port}` }, `evil.example:${web.port}`)).status).toBe(421);
+    expect((await upgrade({ cookie: cookie() })).status).toBe(403);
+  });
+
+  it('a form post (text/plain, the one kind a page may send cross-site without preflight) → 415', async () => {
+    const r = await request({ method: 'POST', path: '/api/call', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'text/plain' }, body: '{"method":"status.get","input":{}}' });
+    expect(r.status).toBe(415);
+  });
+});
+
+describe('static files', () => {
+  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt'])('no way out of the folder: %s', async (p) => {
+    const r = await request({ path: p, headers: { cookie: cookie() } });
+    expect(r.body).not.toContain('outside the static folder');
+    expect([400, 404]).toContain(r.status);
+  });
+
+  it('hashed assets are cacheable, with their type', async () => {
+    const r = await request({ path: '/assets/app.js', headers: { cookie: cookie() } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(r.headers['cache-control']).toContain('immutable');
+  });
+
+  it('the page says how to build it when it is missing', async () => {
+    const other = await startServe({ handlers: service.handlers, subscribe: () => () => {}, staticDir: path.join(work, 'not-built') });
+    try {
+      const r = await new Promise<Reply>((resolve) => {
+        http.get({ host: '127.0.0.1', port: other.port, path: '/', headers: { cookie: `${other.cookieName}=${other.token}` } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+      });
+      expect(r.status).toBe(503);
+      expect(r.body).toContain('npm run build:renderer');
+    } finally {
+      await other.dispose();
+    }
+  });
+});
+
+describe('the event stream', () => {
+  it('pushes every engine event to a same-origin page, as JSON text frames', async () => {
+    const r = await upgrade({ cookie: cookie(), origin: origin() });
+    expect(r.status).toBe(101);
+    const socket = r.socket!;
+    try {
+      const received = nextFrame(socket);
+      const event: EngineEvent = { type: 'log', level: 'info', message: 'hello', seq: 7, at: 1 };
+      emit(event);
+      expect(JSON.parse(await received)).toEqual(event);
+      // A large event uses the 16-bit length form.
+      const big = nextFrame(socket);
+      const long: EngineEvent = { type: 'log', level: 'warn', message: 'x'.repeat(5_000), seq: 8, at: 2 };
+      emit(long);
+      expect(JSON.parse(await big)).toEqual(long);
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('unsubscribes when the page goes away', async () => {
+    const before = listeners.size;
+    const r = await upgrade({ cookie: cookie(), origin: origin() });
+    expect(listeners.size).toBe(before + 1);
+    // A masked close frame, as a browser sends it.
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const payload = Buffer.from([0x03, 0xe8]).map((b, i) => b ^ mask[i % 4]!);
+    const echoed = nextFrameRaw(r.socket!);
+    r.socket!.write(Buffer.concat([Buffer.from([0x88, 0x80 | payload.length]), mask, payload]));
+    expect([...(await echoed)]).toEqual([0x88, 0x02, 0x03, 0xe8]); // the server answers with a close frame
+    r.socket!.resume();
+    await new Promise((resolve) => r.socket!.once('close', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(listeners.size).toBe(before);
+  });
+
+  it("Node's own WebSocket client (bearer header) interoperates", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api/events`, { headers: { authorization: `Bearer ${web.token}` } } as unknown as string[]);
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error('WebSocket failed'));
+    });
+    const message = new Promise<string>((resolve) => (ws.onmessage = (m) => resolve(String(m.data))));
+    emit({ type: 'log', level: 'info', message: 'to node', seq: 9, at: 3 });
+    expect(JSON.parse(await message)).toMatchObject({ message: 'to node', seq: 9 });
+    const closed = new Promise<number>((resolve) => (ws.onclose = (e) => resolve(e.code)));
+    ws.close(1000);
+    expect(await closed).toBe(1000);
+  });
+});
