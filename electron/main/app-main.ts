@@ -11,7 +11,7 @@ import type { Method, MethodInput } from '../api/contract.ts';
 import type { ProfileStatus } from '../api/status.ts';
 import { dispatch } from '../core/api-dispatch.ts';
 import { startAppService, type AppService, type AppServiceOptions } from '../core/app-service.ts';
-import { formatError, toErrorInfo } from '../core/errors.ts';
+import { formatError, RsyncTrayError, toErrorInfo } from '../core/errors.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { createWindowManager, hardenWebContents, type WindowManager } from './app-window.ts';
 import { createElectronConfigStore, type DocumentStore } from './config-store.ts';
@@ -75,6 +75,19 @@ export interface TrayApp {
   act(action: TrayAction): Promise<void>;
   /** Resolves when the app has shut down (after quit). */
   whenStopped: Promise<void>;
+}
+
+/**
+ * Preferences are cheap to lose: a file electron-store cannot even open (broken JSON) is set aside
+ * in memory with the defaults — the app starts, says so in the log, and the file stays as it was.
+ */
+function openPreferences(open: TrayAppOptions['openStore'], warn: (message: string) => void): DocumentStore {
+  try {
+    return open('preferences');
+  } catch (error) {
+    warn(`The preferences file cannot be read (${(error as Error).message}); using the defaults until it is fixed or deleted.`);
+    return { store: {}, path: '(defaults in memory)' };
+  }
 }
 
 /** Show the window at start only for a first run by hand: not at login, not once profiles exist. */
@@ -148,13 +161,29 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
   log = createLogFile(path.join(userData, 'logs', 'rsync-tray.log'));
   const logFile = log;
   logFile.write('info', `Rsync Tray ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${platform})`);
-  const preferences = createPreferencesStore(options.openStore('preferences'), (m) => logFile.write('warn', m));
-  const secrets = createSafeSecretStore(e.safeStorage, options.openStore('safe-storage-secrets'), platform);
+  const preferences = createPreferencesStore(openPreferences(options.openStore, (m) => logFile.write('warn', m)), (m) => logFile.write('warn', m));
 
-  let configDoc: DocumentStore;
   let service: AppService;
   try {
-    configDoc = options.openStore('config');
+    // Both files are read as they open: a damaged one stops the start here, with its path and
+    // the problem in the dialog below, rather than being replaced by an empty one.
+    const openStrict = (name: StoreName): DocumentStore & KeyValueStore => {
+      try {
+        return options.openStore(name);
+      } catch (error) {
+        const file = path.join(userData, `${name}.json`);
+        throw new RsyncTrayError(
+          'INVALID_CONFIG',
+          `${file} cannot be read: ${(error as Error).message}`,
+          name === 'config'
+            ? 'Fix the JSON (a validator shows the place), or move the file aside to start with no profiles. It was left untouched.'
+            : 'Move the file aside to start afresh (the stored passwords then need entering again). It was left untouched.',
+          { cause: error },
+        );
+      }
+    };
+    const secrets = createSafeSecretStore(e.safeStorage, openStrict('safe-storage-secrets'), platform);
+    const configDoc = openStrict('config');
     service = await (options.startService ?? startAppService)({
       configStore: createElectronConfigStore(configDoc),
       secrets,
@@ -178,7 +207,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
       title: PRODUCT_NAME,
       message: 'Rsync Tray cannot start its backups.',
       detail: `${info.message}\n\n${info.hint}`,
-      buttons: ['Show the config file', 'Quit'],
+      buttons: ['Show the file', 'Quit'],
       defaultId: 1,
     });
     if (choice.response === 0) e.shell.showItemInFolder(configFile);

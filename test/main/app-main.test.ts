@@ -57,7 +57,9 @@ function fakeService(initial: ProfileStatus[]) {
   return { service, handlers, emit, setStatuses, order, listeners };
 }
 
-async function start(opts: { statuses?: ProfileStatus[]; argv?: string[]; packaged?: boolean; gotLock?: boolean; startService?: TrayAppOptions['startService'] } = {}) {
+async function start(
+  opts: { statuses?: ProfileStatus[]; argv?: string[]; packaged?: boolean; gotLock?: boolean; startService?: TrayAppOptions['startService']; broken?: StoreName[] } = {},
+) {
   const fake = fakeElectron();
   const appData = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-appdata-'));
   const home = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-home-'));
@@ -71,6 +73,8 @@ async function start(opts: { statuses?: ProfileStatus[]; argv?: string[]; packag
     electron: fake.electron,
     paths: { preload: '/out/preload/index.cjs', rendererDir: '/out/renderer', trayImagesDir: '/res/tray', appIcon: '/res/icon.png' },
     openStore: (name) => {
+      // As electron-store does for a file that is not JSON (clearInvalidConfig: false).
+      if (opts.broken?.includes(name)) throw new SyntaxError(`Unexpected end of JSON input in /mem/${name}.json`);
       const doc = docs.get(name) ?? new MemoryDoc(`/mem/${name}.json`);
       docs.set(name, doc);
       return doc;
@@ -180,6 +184,21 @@ describe('tray app lifecycle', () => {
     expect(dialogCalls.boxes[0]).toMatchObject({ type: 'error', detail: expect.stringContaining('profiles[0].port: too big') });
     expect(shellCalls.shown).toEqual([]);
     expect(app.quitted).toBe(true);
+  });
+});
+
+describe('damaged files', () => {
+  it('a secrets file that cannot be read stops the start with its problem, untouched', async () => {
+    const { tray, dialogCalls, docs } = await start({ broken: ['safe-storage-secrets'], statuses: [status('Docs', 'idle')] });
+    expect(tray).toBeNull();
+    expect(dialogCalls.boxes[0]).toMatchObject({ detail: expect.stringMatching(/Rsync Tray\/safe-storage-secrets\.json cannot be read: Unexpected end of JSON input[^]*Move the file aside/) });
+    expect(docs.has('safe-storage-secrets')).toBe(false);
+  });
+
+  it('a preferences file that cannot be read means defaults, and a line in the log', async () => {
+    const { tray } = await start({ broken: ['preferences'], statuses: [status('Docs', 'idle')] });
+    expect(tray!.preferences.get().notifications.muted).toBe(false);
+    expect(await readFile(tray!.log.path, 'utf8')).toMatch(/WARN  The preferences file cannot be read \(Unexpected end of JSON input/);
   });
 });
 
