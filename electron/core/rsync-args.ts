@@ -62,7 +62,10 @@ export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion
     // The changed paths come NUL-separated on stdin, each prefixed "./" so names starting with
     // '#' or ';' are not read as comments. --files-from implies -R but not -r: -r makes a listed
     // (new) directory carry its whole subtree; existing directories are never listed.
-    args.push('--files-from=-', '--from0', '-r');
+    // --ignore-times: every listed path is known to have changed, and rsync's quick check
+    // compares whole seconds (--modify-window=0), so a file rewritten within the second it was
+    // last copied — or mid-copy — would otherwise be skipped as unchanged, for good.
+    args.push('--files-from=-', '--from0', '-r', '--ignore-times');
     if (del.mode === 'propagate' && caps.deleteMissingArgs) {
       // A listed path that no longer exists is deleted on the backup (--force: even a non-empty
       // directory), and a recursed directory loses what the source no longer has.

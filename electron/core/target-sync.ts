@@ -253,7 +253,12 @@ export class TargetSync {
     let verdict: Verdict;
     try {
       await assertSourceFolder(this.#deps.profile.source);
-      verdict = full ? await this.#fullPass() : await this.#batchPass(taken);
+      if (full && taken.entries.size > 0 && !this.#hold) {
+        // Deletions the watcher saw are someone's intent: send them as a batch first, so the
+        // full pass's guard judges only what changed unwatched.
+        verdict = await this.#batchPass(taken);
+        if (verdict.type === 'done') verdict = await this.#fullPass();
+      } else verdict = full ? await this.#fullPass() : await this.#batchPass(taken);
     } catch (error) {
       verdict = { type: 'failed', error: toErrorInfo(error) };
     }
@@ -270,9 +275,10 @@ export class TargetSync {
     this.#pending.restore(taken.entries, taken.firstAt);
     if (full) this.#fullSyncWanted = true;
     if (verdict.type === 'again') {
+      // Churn keeps changing files under rsync: wait a little longer each time (at most 2 s);
+      // each such batch still moved everything that held still.
       this.#vanishedStreak++;
-      if (this.#vanishedStreak >= 3) this.#fullSyncWanted = true;
-      else this.#retryAt = Date.now() + verdict.delayMs * 2 ** this.#vanishedStreak;
+      this.#retryAt = Date.now() + Math.min(2_000, verdict.delayMs * 2 ** this.#vanishedStreak);
     } else if (verdict.type === 'failed') {
       this.#attempt++;
       this.#status.totals.failures++;
