@@ -12,6 +12,7 @@ import type { ProfileStatus } from '../api/status.ts';
 import { dispatch } from '../core/api-dispatch.ts';
 import { startAppService, type AppService, type AppServiceOptions } from '../core/app-service.ts';
 import { formatError, RsyncTrayError, toErrorInfo } from '../core/errors.ts';
+import { importSersync } from '../core/sersync-import.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { createWindowManager, hardenWebContents, type WindowManager } from './app-window.ts';
 import { createElectronConfigStore, type DocumentStore } from './config-store.ts';
@@ -191,6 +192,8 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
       // the CLI names them for a config file, so `rsync-tray --config <userData>/config.json`
       // finds the same journal.
       engine: { stateDir: path.join(userData, 'state', 'config') },
+      // The window imports sersync's confxml.xml here as it does through `rsync-tray serve`.
+      importers: { sersync: importSersync },
       host: {
         async openFolder(folder) {
           const problem = await e.shell.openPath(folder);

@@ -126,6 +126,7 @@ describe('tray app lifecycle', () => {
     // The host can open folders through the shell, and the engine journals pending work in user data.
     await serviceOptions()!.host!.openFolder!('/home/ada/Documents');
     expect(serviceOptions()!.engine).toEqual({ stateDir: path.join(appData, 'Rsync Tray', 'state', 'config') });
+    expect(Object.keys(serviceOptions()!.importers!)).toEqual(['sersync']);
   });
 
   it('opens the window at a first run by hand, not at login', async () => {
