@@ -83,6 +83,7 @@ export class ProfileRunner {
             this.#journal?.schedule(this.#journalState());
           },
           onRun: (run) => deps.emit({ type: 'run', run }),
+          log: (level, message) => deps.emit({ type: 'log', level, message, profile: deps.profile.name }),
         }),
     );
   }

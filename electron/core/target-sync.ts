@@ -23,6 +23,7 @@ import { buildRsyncArgs, filesFromInput, type DeletionMode, type RunKind } from 
 import { diagnose } from './rsync-diagnostics.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
 import { parseSkippedDeletions } from './rsync-output.ts';
+import { pruneSafetyNet } from './safety-net.ts';
 import type { RsyncCapabilities } from './rsync-probe.ts';
 import { runRsync, type RunResult } from './rsync-runner.ts';
 import { backoffDelay, NEEDS_A_PERSON } from './retry-policy.ts';
@@ -36,6 +37,7 @@ export interface TargetSyncDeps {
   /** Something in the status (or the journal state) changed. */
   onChange(): void;
   onRun(record: RunRecord): void;
+  log(level: 'info' | 'warn', message: string): void;
   run?: typeof runRsync;
   random?: () => number;
 }
@@ -71,6 +73,7 @@ export class TargetSync {
   /** Consecutive batches that met vanishing files (exit 24). */
   #vanishedStreak = 0;
   #hold: DeletionHold | null = null;
+  #prunedAt = 0;
   /** The next full sync may delete what the held count said (a person confirmed it). */
   #confirmed: DeletionHold | null = null;
   #status: TargetStatus;
@@ -269,6 +272,7 @@ export class TargetSync {
 
     if (verdict.type === 'done') {
       this.#succeeded(verdict.kind);
+      if (verdict.kind === 'full') await this.#pruneSafetyNet();
       return;
     }
     // Whatever did not complete is owed again.
@@ -348,6 +352,20 @@ export class TargetSync {
     const deleting = await this.#runOnce('full', { mode: 'propagate', max: Math.ceil(deletions * 1.5) + 10 });
     if (parseSkippedDeletions(deleting.stderr) > 0) this.#fullSyncWanted = true; // more appeared meanwhile: count again
     return this.#judge('full', 0, deleting, null);
+  }
+
+  /** At most twice a day, after a good full sync: drop safety-net folders past their retention. */
+  async #pruneSafetyNet(): Promise<void> {
+    const { profile, target, caps, secrets } = this.#deps;
+    if (profile.keepDeletedDays <= 0 || Date.now() - this.#prunedAt < 12 * 3_600_000) return;
+    this.#prunedAt = Date.now();
+    try {
+      const auth = await resolveAuth(target, secrets);
+      const removed = await pruneSafetyNet({ rsyncPath: caps.path, target, auth, keepDays: profile.keepDeletedDays, timeoutSeconds: profile.timeoutSeconds });
+      if (removed.length) this.#deps.log('info', `Removed safety-net folders older than ${profile.keepDeletedDays} days from ${this.key}: ${removed.join(', ')}`);
+    } catch (error) {
+      this.#deps.log('warn', `Could not prune the safety net on ${this.key}: ${(error as Error).message}`);
+    }
   }
 
   /** Classifies one rsync result and records it in the activity log. */
