@@ -1,0 +1,24 @@
+/**
+ * What the window talks to: the API contract's ApiClient, from one of two transports —
+ * the Electron preload (`window.rsyncTray`) or HTTP + WebSocket to `rsync-tray serve`.
+ * The optional members are what differs between the two hosts.
+ */
+import type { ApiClient } from '../../../electron/api/contract.ts';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface HostClient extends ApiClient {
+  /** 'electron' when the preload provides the client; the browser transport says 'browser'. */
+  readonly kind?: 'electron' | 'browser';
+  /** Electron only: the native folder chooser; null when the user cancels. */
+  pickFolder?(): Promise<string | null>;
+  /** Transports that can lose their event stream report it; on a new 'open' the UI refetches. */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    /** Exposed by electron/preload through contextBridge: `{ call, onEvent }` (+ pickFolder). */
+    rsyncTray?: HostClient;
+  }
+}

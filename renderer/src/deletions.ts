@@ -1,0 +1,28 @@
+/**
+ * The mass-deletion guard's question, as the window asks it: the engine holds deletions back,
+ * puts the profile in 'needs-confirmation', and each held target says how many deletions wait.
+ */
+import type { DeletionHold, ProfileStatus } from '../../electron/api/status.ts';
+
+export interface DeletionQuestion {
+  message: string;
+  /** Deletions that wait, over all held targets. */
+  count: number | null;
+  /** Files and folders on the backup, when the counting pass could tell. */
+  of: number | null;
+}
+
+export function deletionQuestion(status: ProfileStatus): DeletionQuestion | null {
+  if (status.state !== 'needs-confirmation') return null;
+  const holds = status.targets.map((t) => t.hold).filter((h): h is DeletionHold => h !== null);
+  if (holds.length === 0) {
+    const error = status.lastError ?? status.targets.find((t) => t.lastError)?.lastError ?? null;
+    return { message: error?.message ?? 'Deletions on the backup are held back until you confirm them.', count: null, of: null };
+  }
+  const reasons = [...new Set(holds.map((h) => h.reason).filter(Boolean))];
+  return {
+    message: reasons.join(' ') || 'Deletions on the backup are held back until you confirm them.',
+    count: holds.reduce((n, h) => n + h.deletions, 0),
+    of: holds.every((h) => h.backupEntries > 0) ? holds.reduce((n, h) => n + h.backupEntries, 0) : null,
+  };
+}

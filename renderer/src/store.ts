@@ -1,0 +1,175 @@
+/**
+ * The window's state: statuses, profiles, activity and settings from the host, kept current by
+ * engine events. Events carry a sequence number; a gap (or a reconnect) means some were missed,
+ * and everything is fetched again rather than guessed.
+ */
+import { inject, reactive, type InjectionKey } from 'vue';
+import type { Method, MethodInput, MethodOutputs, Result } from '../../electron/api/contract.ts';
+import type { EngineEvent, ErrorInfo, LogLevel, ProfileStatus, RunRecord } from '../../electron/api/status.ts';
+import type { Profile, Settings } from '../../electron/core/profile-schema.ts';
+import type { ConnectionState, HostClient } from './api/host-client.ts';
+
+export interface Notice {
+  id: number;
+  at: number;
+  level: LogLevel;
+  profile: string | null;
+  message: string;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'ok' | 'error';
+  text: string;
+  hint?: string;
+}
+
+const RUNS_KEPT = 500;
+const NOTICES_KEPT = 300;
+
+export function createStore(client: HostClient) {
+  const state = reactive({
+    loaded: false,
+    loadError: null as ErrorInfo | null,
+    connection: 'open' as ConnectionState,
+    statuses: [] as ProfileStatus[],
+    profiles: [] as Profile[],
+    runs: [] as RunRecord[],
+    notices: [] as Notice[],
+    settings: null as Settings | null,
+    toasts: [] as Toast[],
+    /** Ticks every second, so "2 min ago" stays true. */
+    now: Date.now(),
+  });
+  let lastSeq: number | null = null;
+  let nextId = 1;
+  let refreshing: Promise<void> | null = null;
+
+  async function call<M extends Method>(method: M, input: MethodInput<M>): Promise<Result<MethodOutputs[M]>> {
+    return client.call(method, input);
+  }
+
+  function toast(kind: Toast['kind'], text: string, hint?: string): void {
+    const id = nextId++;
+    state.toasts.push({ id, kind, text, hint });
+    if (state.toasts.length > 4) state.toasts.shift();
+    if (kind === 'ok') setTimeout(() => dismiss(id), 4_000);
+  }
+  function dismiss(id: number): void {
+    const i = state.toasts.findIndex((t) => t.id === id);
+    if (i !== -1) state.toasts.splice(i, 1);
+  }
+  /** Runs a method; on failure shows what went wrong and what to do. */
+  async function act<M extends Method>(method: M, input: MethodInput<M>, done?: string): Promise<MethodOutputs[M] | null> {
+    const result = await call(method, input);
+    if (!result.ok) {
+      toast('error', result.error.message, result.error.hint);
+      return null;
+    }
+    if (done) toast('ok', done);
+    return result.value;
+  }
+
+  async function load(): Promise<void> {
+    const [statuses, profiles, runs, settings] = await Promise.all([
+      call('status.get', {}),
+      call('profiles.list', {}),
+      call('activity.list', { limit: RUNS_KEPT }),
+      call('settings.get', {}),
+    ]);
+    const failed = [statuses, profiles, runs, settings].find((r) => !r.ok);
+    if (failed && !failed.ok) {
+      state.loadError = failed.error;
+      return;
+    }
+    state.loadError = null;
+    if (statuses.ok) state.statuses = statuses.value;
+    if (profiles.ok) state.profiles = profiles.value;
+    if (runs.ok) state.runs = runs.value;
+    if (settings.ok) state.settings = settings.value;
+    state.loaded = true;
+  }
+
+  function refresh(): Promise<void> {
+    refreshing ??= load().finally(() => (refreshing = null));
+    return refreshing;
+  }
+
+  function noteStatus(next: ProfileStatus, before: ProfileStatus | undefined): void {
+    if (next.state === 'needs-confirmation' && before?.state !== 'needs-confirmation') {
+      const why = next.lastError?.message ?? next.targets.find((t) => t.lastError)?.lastError?.message ?? 'Deletions are held back.';
+      addNotice({ level: 'warn', profile: next.name, message: `Needs confirmation: ${why}` });
+    }
+  }
+
+  function addNotice(n: Omit<Notice, 'id' | 'at'> & { at?: number }): void {
+    state.notices.unshift({ id: nextId++, at: n.at ?? Date.now(), level: n.level, profile: n.profile, message: n.message });
+    if (state.notices.length > NOTICES_KEPT) state.notices.length = NOTICES_KEPT;
+  }
+
+  function apply(event: EngineEvent): void {
+    if (lastSeq !== null && event.seq !== lastSeq + 1) void refresh();
+    lastSeq = event.seq;
+    switch (event.type) {
+      case 'status': {
+        const i = state.statuses.findIndex((s) => s.name === event.status.name);
+        noteStatus(event.status, state.statuses[i]);
+        if (i === -1) state.statuses.push(event.status);
+        else state.statuses[i] = event.status;
+        break;
+      }
+      case 'run':
+        state.runs.unshift(event.run);
+        if (state.runs.length > RUNS_KEPT) state.runs.length = RUNS_KEPT;
+        break;
+      case 'log':
+        addNotice({ level: event.level, profile: event.profile ?? null, message: event.message, at: event.at });
+        break;
+    }
+  }
+
+  const disposers: Array<() => void> = [];
+  function start(): void {
+    disposers.push(client.onEvent(apply));
+    if (client.onConnection) {
+      let wasOpen = false;
+      disposers.push(
+        client.onConnection((c) => {
+          state.connection = c;
+          // Events may have been missed while the stream was down.
+          if (c === 'open' && wasOpen) void refresh();
+          if (c === 'open') wasOpen = true;
+        }),
+      );
+    }
+    const timer = setInterval(() => (state.now = Date.now()), 1_000);
+    disposers.push(() => clearInterval(timer));
+    void refresh();
+  }
+
+  const statusOf = (name: string): ProfileStatus | undefined => state.statuses.find((s) => s.name === name);
+  const profileOf = (name: string): Profile | undefined => state.profiles.find((p) => p.name === name);
+
+  return {
+    state,
+    client,
+    call,
+    act,
+    toast,
+    dismiss,
+    refresh,
+    start,
+    statusOf,
+    profileOf,
+    dispose: () => disposers.splice(0).forEach((d) => d()),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+export const STORE: InjectionKey<Store> = Symbol('store');
+
+export function useStore(): Store {
+  const store = inject(STORE);
+  if (!store) throw new Error('useStore() outside the app: provide STORE first');
+  return store;
+}

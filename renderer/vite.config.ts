@@ -1,0 +1,39 @@
+/**
+ * Builds the window on its own into dist/renderer, which `rsync-tray serve` serves and the
+ * Electron shell loads (electron.vite.config.ts points its renderer section at this folder and
+ * may reuse cspMeta()). Relative asset paths (base './') work from a file:// URL and from http.
+ */
+import vue from '@vitejs/plugin-vue';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The built page carries its CSP in a meta tag, so it holds wherever the page is loaded from
+ * (serve also sends it as a header). Build only: the dev server injects styles inline.
+ */
+export const RENDERER_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+export function cspMeta(): Plugin {
+  return {
+    name: 'rsync-tray-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: RENDERER_CSP }, injectTo: 'head-prepend' }],
+  };
+}
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: './',
+  plugins: [vue(), cspMeta()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // No inline data: scripts or module-preload polyfill: the CSP allows 'self' only.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    reportCompressedSize: false,
+  },
+});
