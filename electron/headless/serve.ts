@@ -15,7 +15,7 @@
  * - a strict CSP and the usual anti-framing, no-sniff and no-referrer headers.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -346,6 +346,8 @@ export async function serveCommand(o: ServeCommandOptions): Promise<number> {
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
     throw new RsyncTrayError('INVALID_CONFIG', `--port must be a port number (0 to 65535), not ${JSON.stringify(o.port)}.`, 'Omit it for a free port.');
   }
+  // On a first run the folder may not exist yet; the control socket and secrets live there too.
+  await mkdir(path.dirname(o.configFile), { recursive: true, mode: 0o700 });
   const service = await startAppService({
     configStore: configStoreStartingEmpty(o.configFile),
     secrets: fileSecretStore(secretsFileFor(o.configFile)),

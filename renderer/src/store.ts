@@ -52,22 +52,25 @@ export function createStore(client: HostClient) {
   function toast(kind: Toast['kind'], text: string, hint?: string): void {
     const id = nextId++;
     state.toasts.push({ id, kind, text, hint });
-    if (state.toasts.length > 4) state.toasts.shift();
+    if (state.toasts.length > 3) state.toasts.shift();
     if (kind === 'ok') setTimeout(() => dismiss(id), 4_000);
   }
   function dismiss(id: number): void {
     const i = state.toasts.findIndex((t) => t.id === id);
     if (i !== -1) state.toasts.splice(i, 1);
   }
-  /** Runs a method; on failure shows what went wrong and what to do. */
-  async function act<M extends Method>(method: M, input: MethodInput<M>, done?: string): Promise<MethodOutputs[M] | null> {
+  /**
+   * Runs a method; on failure shows what went wrong and what to do and returns null. Success is
+   * `{ value }`, since many methods answer a plain null.
+   */
+  async function act<M extends Method>(method: M, input: MethodInput<M>, done?: string): Promise<{ value: MethodOutputs[M] } | null> {
     const result = await call(method, input);
     if (!result.ok) {
       toast('error', result.error.message, result.error.hint);
       return null;
     }
     if (done) toast('ok', done);
-    return result.value;
+    return { value: result.value };
   }
 
   async function load(): Promise<void> {

@@ -150,7 +150,7 @@ describe('profile editor: validated as you type, with the schema’s own message
     await w.get('#t0-auth').setValue('none');
     await w.get('form').trigger('submit');
     await ui.flushPromises();
-    expect(w.text()).toContain('Not saved: the config has 1 problem');
+    expect(w.text()).toMatch(/Not saved:\s+the config has 1 problem/);
     expect(w.text()).toContain('What to do: Correct the fields listed');
     expect(w.get('#f-name').element.value).toBe('x');
     w.unmount();
