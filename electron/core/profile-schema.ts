@@ -85,12 +85,12 @@ export const ProfileSchema = z.object({
   keepDeletedDays: z.number().int().min(0).max(3650).default(0),
   compress: z.boolean().default(false),
   /** Quiet time after the last change before a batch starts. */
-  debounceMs: z.number().int().min(0).max(60_000).default(10),
+  debounceMs: z.number().int().min(0).max(60_000).default(5),
   /** Longest a change may wait under continuous churn. */
   maxDelayMs: z.number().int().min(10).max(600_000).default(1_000),
   /** Periodic full reconcile, which also repairs drift on the backup side; 0 turns it off. */
   fullSyncIntervalMinutes: z.number().min(0).max(7 * 24 * 60).default(60),
-  /** rsync --timeout / --contimeout, in seconds. */
+  /** rsync --contimeout, and --timeout of full syncs (batches: a runner watchdog), in seconds. */
   timeoutSeconds: z.number().int().min(5).max(3_600).default(30),
   /** native: inotify/FSEvents/ReadDirectoryChanges; poll: stat polling, for network file systems. */
   watch: z.enum(['native', 'poll']).default('native'),

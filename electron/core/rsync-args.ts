@@ -48,7 +48,10 @@ export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion
     '-a',
     // Progress for the status model and totals for the activity log; parsed under LC_ALL=C.
     ...(caps.infoProgress2 ? ['--info=progress2,stats2'] : ['--stats']),
-    `--timeout=${profile.timeoutSeconds}`,
+    // rsync's own I/O timeout costs ~40 ms per run against a daemon without TCP_NODELAY (its
+    // closing exchange waits on a delayed ACK): full syncs keep it, batches are watched by the
+    // runner's idle timer instead (see batchIdleTimeoutMs).
+    ...(kind === 'full' ? [`--timeout=${profile.timeoutSeconds}`] : []),
     `--contimeout=${profile.timeoutSeconds}`,
     // A small daemon exchange otherwise waits on Nagle + delayed ACK (~90 ms per run).
     '--sockopts=TCP_NODELAY',
@@ -62,10 +65,12 @@ export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion
     // The changed paths come NUL-separated on stdin, each prefixed "./" so names starting with
     // '#' or ';' are not read as comments. --files-from implies -R but not -r: -r makes a listed
     // (new) directory carry its whole subtree; existing directories are never listed.
-    // --ignore-times: every listed path is known to have changed, and rsync's quick check
-    // compares whole seconds (--modify-window=0), so a file rewritten within the second it was
-    // last copied — or mid-copy — would otherwise be skipped as unchanged, for good.
-    args.push('--files-from=-', '--from0', '-r', '--ignore-times');
+    // --checksum: rsync's quick check compares whole seconds (--modify-window=0), so a file
+    // rewritten within the second it was last copied — or mid-copy — would be skipped as
+    // unchanged, for good. Listed paths are compared by content instead. (Not --ignore-times: it
+    // re-sends identical files, and with the safety net that pushes the real old version out of
+    // the day's folder.)
+    args.push('--files-from=-', '--from0', '-r', '--checksum');
     if (del.mode === 'propagate' && caps.deleteMissingArgs) {
       // A listed path that no longer exists is deleted on the backup (--force: even a non-empty
       // directory), and a recursed directory loses what the source no longer has.
@@ -96,4 +101,10 @@ export function filesFromInput(paths: Iterable<string>): Buffer {
   const parts: string[] = [];
   for (const p of paths) parts.push(`./${p}\0`);
   return Buffer.from(parts.join(''), 'utf8');
+}
+
+/** How long a batch may print nothing before the runner stops it as hung. Generous: a batch that
+ *  only deletes a large tree is quiet while the daemon works. */
+export function batchIdleTimeoutMs(profile: Profile): number {
+  return Math.max(120, 4 * profile.timeoutSeconds) * 1000;
 }

@@ -18,6 +18,11 @@ export interface RunRequest {
   onStdout?: (chunk: string) => void;
   /** Removed from stderr before it leaves the runner. */
   secrets?: readonly string[];
+  /**
+   * Stop rsync when it prints nothing for this long: a hang detector for runs that do without
+   * rsync's own --timeout (which costs ~40 ms per run against a daemon without TCP_NODELAY).
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface RunResult {
@@ -51,11 +56,25 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     stripFinalNewline: false,
   });
 
+  let idleTimedOut = false;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const touch = () => {
+    if (!req.idleTimeoutMs) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idleTimedOut = true;
+      child.kill('SIGTERM');
+    }, req.idleTimeoutMs);
+  };
+  touch();
+  child.stderr?.on('data', touch);
+
   // progress2 lines end in '\r'; keep only a tail of stdout for the final stats.
   let tail = '';
   let partial = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
+    touch();
     tail = (tail + chunk).slice(-STDOUT_TAIL);
     req.onStdout?.(chunk);
     if (!req.onProgress) return;
@@ -68,11 +87,12 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
   });
 
   const result = await child;
+  clearTimeout(idleTimer);
   const stderr = redactSecrets(String(result.stderr ?? ""), [...(req.secrets ?? [])]);
   return {
     exitCode: result.exitCode,
     signal: result.signal,
-    timedOut: Boolean(result.timedOut),
+    timedOut: Boolean(result.timedOut) || idleTimedOut,
     isCanceled: Boolean(result.isCanceled),
     durationMs: performance.now() - started,
     stderr,

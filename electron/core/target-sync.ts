@@ -19,7 +19,7 @@ import type { ExcludeMatcher } from './exclude-rules.ts';
 import type { TargetJournal } from './journal.ts';
 import { PendingPaths, planBatch, type ChangeKind } from './path-aggregator.ts';
 import { targetKey, type Profile, type Target } from './profile-schema.ts';
-import { buildRsyncArgs, filesFromInput, type DeletionMode, type RunKind } from './rsync-args.ts';
+import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, type DeletionMode, type RunKind } from './rsync-args.ts';
 import { diagnose } from './rsync-diagnostics.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
 import { parseSkippedDeletions } from './rsync-output.ts';
@@ -387,7 +387,9 @@ export class TargetSync {
       this.#record(kind, paths, result, 'vanished', null, null);
       return { type: 'again', delayMs: 50 };
     }
-    const error = diagnose(result.stderr, result.exitCode, this.#context()) ?? {
+    const error: ErrorInfo = result.timedOut
+      ? { code: 'TIMEOUT', message: `rsync to ${this.key} moved no data for ${batchIdleTimeoutMs(this.#deps.profile) / 1000} s and was stopped.`, hint: 'Check the network and the daemon; it is retried automatically.' }
+      : diagnose(result.stderr, result.exitCode, this.#context()) ?? {
       code: 'RSYNC_FAILED' as const,
       message: `rsync failed (exit ${result.exitCode ?? result.signal}).`,
       hint: 'See the log for rsync’s own message.',
@@ -410,6 +412,7 @@ export class TargetSync {
       input,
       signal: this.#abort!.signal,
       secrets: auth.secrets,
+      idleTimeoutMs: kind === 'batch' ? batchIdleTimeoutMs(profile) : undefined,
       onProgress: (p) => {
         this.#status.progress = { kind, bytes: p.bytes, percent: p.percent, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds } satisfies TransferProgress;
         const now = Date.now();

@@ -19,7 +19,7 @@ describe('rsync command lines', () => {
 
   it('a batch lists paths on stdin and deletes missing ones', () => {
     const a = args('batch');
-    expect(a).toEqual(expect.arrayContaining(['--files-from=-', '--from0', '-r', '--ignore-times', '--delete-missing-args', '--force', '--delete']));
+    expect(a).toEqual(expect.arrayContaining(['--files-from=-', '--from0', '-r', '--checksum', '--delete-missing-args', '--force', '--delete']));
   });
 
   it('a batch without deletions ignores missing paths instead', () => {

@@ -129,7 +129,9 @@ describe('live sync to a real daemon', () => {
     fx = await startSyncFixture({ profile: { bandwidthLimit: '2M' } });
     await fx.converged();
     const size = 8 * 1024 * 1024;
-    await writeFile(path.join(fx.source, 'big.bin'), randomBytes(size));
+    // Written beside the tree and moved in, so one batch carries the whole file.
+    await writeFile(path.join(fx.source, '..', 'big.bin'), randomBytes(size));
+    await rename(path.join(fx.source, '..', 'big.bin'), path.join(fx.source, 'big.bin'));
     await fx.converged({ timeoutMs: 30_000 });
     const run = fx.runs().find((r) => r.kind === 'batch' && r.outcome === 'ok' && r.bytes === size)!;
     const rate = size / (run.durationMs / 1000);
