@@ -16,10 +16,11 @@ import { startLocalDaemon, type LocalDaemon } from '../../electron/core/local-rs
 import { poll } from '../support/sync-fixture.ts';
 import { ensureRendererBuilt, ROOT } from './support/build-renderer.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium package; CHROMIUM_PATH points elsewhere. Never downloaded. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'test-results/screenshots');
 const available = existsSync(CHROMIUM);
-if (!available) console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium).`);
+if (!available) console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium, or set CHROMIUM_PATH).`);
 
 let work: string;
 let daemon: LocalDaemon;
