@@ -3,6 +3,7 @@
  * profile-level duties — the initial and periodic full syncs, and turning watcher trouble into
  * rescans (events may be lost; changes never are).
  */
+import { readFileSync } from 'node:fs';
 import type { EngineEventBody, ProfileStatus, WatchMode } from '../api/status.ts';
 import type { SecretStore } from './auth.ts';
 import type { ExcludeMatcher } from './exclude-rules.ts';
@@ -49,6 +50,15 @@ const TROUBLE_POLICY: Record<WatchTrouble['reason'], { mode: WatchMode; rewatch:
   error: { mode: 'rescanning', rewatch: 'rewatchAfterMs', rescan: true },
 };
 
+/** fs.inotify.max_queued_events (Linux), or its usual default elsewhere. */
+function queuedEventsLimit(): number {
+  try {
+    return Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8')) || 16_384;
+  } catch {
+    return 16_384;
+  }
+}
+
 export class ProfileRunner {
   readonly profile: Profile;
   readonly targets: TargetSync[];
@@ -60,6 +70,7 @@ export class ProfileRunner {
   #rescanTimer: NodeJS.Timeout | null = null;
   #emitQueued = false;
   #disposed = false;
+  #burst = { count: 0, timer: undefined as NodeJS.Timeout | undefined, threshold: Math.floor(queuedEventsLimit() / 2) };
   readonly #journal: ReturnType<typeof journalWriter> | null;
   readonly #journalFile: string | null;
 
@@ -140,6 +151,7 @@ export class ProfileRunner {
 
   async dispose(): Promise<void> {
     this.#disposed = true;
+    clearTimeout(this.#burst.timer);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#stopRescans();
@@ -161,6 +173,7 @@ export class ProfileRunner {
         {
           onEvents: (events) => {
             for (const t of this.targets) t.notify(events);
+            this.#countBurst(events.length);
           },
           onTrouble: (trouble) => void this.#onTrouble(trouble),
         },
@@ -172,6 +185,23 @@ export class ProfileRunner {
       await this.#onTrouble(troubleFromError(error as Error) ?? { reason: 'error', message: `The file watcher could not start: ${(error as Error).message}` });
       return false;
     }
+  }
+
+  /**
+   * A burst that comes near the kernel's event queue size may have overflowed it, and neither
+   * @parcel/watcher nor libuv reports IN_Q_OVERFLOW (both drop it silently). So after such a
+   * burst settles, one rescan makes sure nothing was lost.
+   */
+  #countBurst(n: number): void {
+    this.#burst.count += n;
+    clearTimeout(this.#burst.timer);
+    this.#burst.timer = setTimeout(() => {
+      if (this.#burst.count >= this.#burst.threshold && !this.#disposed) {
+        this.#deps.emit({ type: 'log', level: 'info', message: `A burst of ${this.#burst.count} changes may have overflowed the kernel's event queue; rescanning to be sure.`, profile: this.profile.name });
+        this.syncNow();
+      }
+      this.#burst.count = 0;
+    }, 1_000);
   }
 
   #excluded(rel: string, isDir: boolean | undefined): boolean {
