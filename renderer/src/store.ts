@@ -44,6 +44,8 @@ export function createStore(client: HostClient) {
   let lastSeq: number | null = null;
   let nextId = 1;
   let refreshing: Promise<void> | null = null;
+  /** Events that arrive while a snapshot is being fetched: newer than it, applied after it. */
+  let held: EngineEvent[] | null = null;
 
   async function call<M extends Method>(method: M, input: MethodInput<M>): Promise<Result<MethodOutputs[M]>> {
     return client.call(method, input);
@@ -94,9 +96,21 @@ export function createStore(client: HostClient) {
   }
 
   function refresh(): Promise<void> {
-    refreshing ??= load().finally(() => (refreshing = null));
+    refreshing ??= (async () => {
+      held = [];
+      try {
+        await load();
+      } finally {
+        const replay = held;
+        held = null;
+        refreshing = null;
+        for (const event of replay) applyBody(event);
+      }
+    })();
     return refreshing;
   }
+
+  const sameRun = (a: RunRecord, b: RunRecord) => a.startedAt === b.startedAt && a.target === b.target && a.profile === b.profile && a.kind === b.kind;
 
   function noteStatus(next: ProfileStatus, before: ProfileStatus | undefined): void {
     if (next.state === 'needs-confirmation' && before?.state !== 'needs-confirmation') {
@@ -111,8 +125,16 @@ export function createStore(client: HostClient) {
   }
 
   function apply(event: EngineEvent): void {
-    if (lastSeq !== null && event.seq !== lastSeq + 1) void refresh();
+    const gap = lastSeq !== null && event.seq !== lastSeq + 1;
     lastSeq = event.seq;
+    if (held) held.push(event);
+    else {
+      applyBody(event);
+      if (gap) void refresh();
+    }
+  }
+
+  function applyBody(event: EngineEvent): void {
     switch (event.type) {
       case 'status': {
         const i = state.statuses.findIndex((s) => s.name === event.status.name);
@@ -122,6 +144,8 @@ export function createStore(client: HostClient) {
         break;
       }
       case 'run':
+        // A run can be both in a fresh snapshot and in the events held while it was fetched.
+        if (state.runs.some((r) => sameRun(r, event.run))) break;
         state.runs.unshift(event.run);
         if (state.runs.length > RUNS_KEPT) state.runs.length = RUNS_KEPT;
         break;

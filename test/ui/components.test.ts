@@ -352,6 +352,26 @@ describe('events keep the window current', () => {
     store.dispose();
   });
 
+  it('events that arrive while a snapshot is fetched are newer than it, and win', async () => {
+    let release: () => void = () => {};
+    const client = fakeClient({
+      'status.get': () => new Promise((resolve) => (release = () => resolve([status('idle')]))),
+      'activity.list': () => [{ profile: 'documents', target: 't', kind: 'full', startedAt: 1, durationMs: 1, paths: 0, files: 0, bytes: 0, latencyMs: null, outcome: 'ok', error: null }],
+    });
+    const store = ui.createStore(client);
+    store.start(); // subscribes, then fetches the snapshot (held open by the fake)
+    const run = { profile: 'documents', target: 't', kind: 'full' as const, startedAt: 1, durationMs: 1, paths: 0, files: 0, bytes: 0, latencyMs: null, outcome: 'ok' as const, error: null };
+    client.emit({ type: 'status', status: status('syncing'), seq: 1, at: 2 });
+    client.emit({ type: 'run', run, seq: 2, at: 2 });
+    const loading = store.refresh();
+    release();
+    await loading;
+    await ui.flushPromises();
+    expect(store.state.statuses.map((x: ProfileStatus) => x.state)).toEqual(['syncing']);
+    expect(store.state.runs).toHaveLength(1);
+    store.dispose();
+  });
+
   it('the dashboard’s empty state leads to the first profile and to the importer', async () => {
     const store = ui.createStore(fakeClient());
     await store.refresh();

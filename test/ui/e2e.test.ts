@@ -55,7 +55,10 @@ async function waitForBadge(name: string, label: string, timeout = 20_000): Prom
   } catch (error) {
     // Say what the card showed instead, and what serve logged.
     const shown = (await card(name).count()) ? await card(name).innerText() : '(no card)';
-    throw new Error(`"${name}" never showed ${label}. The card said:\n${shown}\n\nserve's output:\n${serveOutput.slice(-3_000)}`, { cause: error });
+    const status = await page.evaluate(
+      `fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"method":"status.get","input":{}}' }).then((r) => r.text())`,
+    );
+    throw new Error(`"${name}" never showed ${label}. The card said:\n${shown}\n\nstatus.get: ${status}\n\nserve's output:\n${serveOutput.slice(-6_000)}`, { cause: error });
   }
 }
 
