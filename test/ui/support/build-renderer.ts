@@ -94,5 +94,10 @@ export async function buildComponentBundle<T>(entrySource: string): Promise<T> {
       lib: { entry, formats: ['es'], fileName: () => 'bundle.mjs' },
     },
   });
-  return (await import(pathToFileURL(path.join(outDir, 'dist/bundle.mjs')).href)) as T;
+  try {
+    return (await import(pathToFileURL(path.join(outDir, 'dist/bundle.mjs')).href)) as T;
+  } finally {
+    // Loaded into memory: the files are not needed any more.
+    await rm(outDir, { recursive: true, force: true });
+  }
 }
