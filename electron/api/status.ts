@@ -25,6 +25,21 @@ export const STATE_SEVERITY: Record<SyncState, number> = {
   error: 7,
 };
 
+/**
+ * The words for each state, the same in the tray menu, the CLI and the window (which capitalises
+ * them). One table, so "current" never means something else elsewhere.
+ */
+export const STATE_LABEL: Record<SyncState, string> = {
+  idle: 'current',
+  scanning: 'checking',
+  syncing: 'syncing',
+  paused: 'paused',
+  retrying: 'retrying',
+  'needs-confirmation': 'needs confirmation',
+  error: 'error',
+  stopped: 'disabled',
+};
+
 export function worstState(states: Iterable<SyncState>, fallback: SyncState = 'idle'): SyncState {
   let worst: SyncState | null = null;
   for (const s of states) if (worst === null || STATE_SEVERITY[s] > STATE_SEVERITY[worst]) worst = s;

@@ -49,7 +49,9 @@ const SLASH = 0x2f;
 
 /** rsync compares bytes, not characters (`?` matches one byte of 'é'), so we match on UTF-8 bytes,
  *  each carried as one char 0-255 of a "binary" string. */
-const bytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+// TextEncoder rather than Buffer: the renderer validates excludes with this file in the browser.
+const encoder = new TextEncoder();
+const bytes = (s: string): string => String.fromCharCode(...encoder.encode(s));
 
 const hex = (c: number): string => '\\x' + c.toString(16).padStart(2, '0');
 const lit = (c: number): string => (/[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? String.fromCharCode(c) : hex(c));

@@ -1,5 +1,5 @@
 /** Readable one-line forms of engine events and status, for the CLI. Pure functions. */
-import type { EngineEvent, ProfileStatus, SyncState, TargetStatus } from '../api/status.ts';
+import { STATE_LABEL, type EngineEvent, type ProfileStatus, type SyncState, type TargetStatus } from '../api/status.ts';
 import { formatError } from '../core/errors.ts';
 
 export function formatBytes(n: number): string {
@@ -21,17 +21,6 @@ export function formatDuration(ms: number): string {
 
 const time = (at: number): string => new Date(at).toTimeString().slice(0, 8);
 
-/** What the state words mean to someone reading a terminal. */
-export const STATE_LABEL: Record<SyncState, string> = {
-  idle: 'up to date',
-  scanning: 'full sync',
-  syncing: 'syncing',
-  retrying: 'retrying',
-  'needs-confirmation': 'needs confirmation',
-  error: 'error',
-  paused: 'paused',
-  stopped: 'stopped',
-};
 
 /** One line per event worth a line; status events only when a target's state changes. */
 export function eventLogger(): (event: EngineEvent) => string | null {

@@ -3,7 +3,7 @@
  * menu (as data; the Electron glue turns actions into clicks). Rebuilt on every status change, so
  * everything here must be cheap and must not depend on anything but its input.
  */
-import { STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../api/status.ts';
+import { STATE_LABEL, STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../api/status.ts';
 
 /** One tray image per overall condition (the files in build/tray are named after these). */
 export const TRAY_ICONS = ['current', 'syncing', 'paused', 'retrying', 'error', 'confirm', 'inactive'] as const;
@@ -21,17 +21,8 @@ export const ICON_FOR_STATE: Record<SyncState, TrayIcon> = {
   stopped: 'inactive',
 };
 
-/** Words a person reads in the menu and tooltip (the renderer uses the same vocabulary). */
-export const STATE_LABEL: Record<SyncState, string> = {
-  idle: 'current',
-  scanning: 'checking',
-  syncing: 'syncing',
-  paused: 'paused',
-  retrying: 'retrying',
-  'needs-confirmation': 'needs confirmation',
-  error: 'error',
-  stopped: 'disabled',
-};
+/** Words a person reads in the menu and tooltip: the one vocabulary of electron/api/status.ts. */
+export { STATE_LABEL };
 
 export interface NotificationPrefs {
   /** Overrides the three below. */

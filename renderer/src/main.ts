@@ -4,13 +4,10 @@
  */
 import { createApp } from 'vue';
 import { createHttpClient } from './api/http-client.ts';
-import { installBufferShim } from './api/buffer-shim.ts';
 import type { HostClient } from './api/host-client.ts';
 import App from './App.vue';
 import { createStore, STORE } from './store.ts';
 import './styles.css';
-
-installBufferShim();
 
 const client: HostClient = window.rsyncTray ? { kind: 'electron', ...window.rsyncTray } : createHttpClient();
 const store = createStore(client);

@@ -7,7 +7,7 @@
  * (scripts/make-icons.ts); test/ui/components.test.ts holds them together. Text uses a darker or
  * lighter shade of the same hue, so labels stay readable (WCAG AA) on light and dark backgrounds.
  */
-import { SYNC_STATES, worstState, type ProfileStatus, type SyncState } from '../../electron/api/status.ts';
+import { STATE_LABEL, SYNC_STATES, worstState, type ProfileStatus, type SyncState } from '../../electron/api/status.ts';
 
 export type Tone = 'ok' | 'busy' | 'paused' | 'warn' | 'attention' | 'error' | 'off';
 
@@ -23,21 +23,23 @@ export interface StateLook {
   text: { light: string; dark: string };
 }
 
+const capital = (state: SyncState): string => STATE_LABEL[state].charAt(0).toUpperCase() + STATE_LABEL[state].slice(1);
+
 export const STATE_LOOK: Readonly<Record<SyncState, StateLook>> = {
-  idle: { label: 'Current', meaning: 'Every change has reached the backup.', tone: 'ok', dot: '#2da44e', text: { light: '#1a7f37', dark: '#3fb950' } },
-  scanning: { label: 'Checking', meaning: 'A full sync compares the whole folder with the backup.', tone: 'busy', dot: '#2f80ed', text: { light: '#1b62c4', dark: '#6aa5f5' } },
-  syncing: { label: 'Syncing', meaning: 'Sending recent changes to the backup.', tone: 'busy', dot: '#2f80ed', text: { light: '#1b62c4', dark: '#6aa5f5' } },
-  paused: { label: 'Paused', meaning: 'Changes are collected but not sent until you resume.', tone: 'paused', dot: '#828282', text: { light: '#5f6368', dark: '#a0a4a8' } },
-  retrying: { label: 'Retrying', meaning: 'The last attempt failed; it is tried again automatically.', tone: 'warn', dot: '#e68c1e', text: { light: '#9a5b00', dark: '#f0a94a' } },
+  idle: { label: capital('idle'), meaning: 'Every change has reached the backup.', tone: 'ok', dot: '#2da44e', text: { light: '#1a7f37', dark: '#3fb950' } },
+  scanning: { label: capital('scanning'), meaning: 'A full sync compares the whole folder with the backup.', tone: 'busy', dot: '#2f80ed', text: { light: '#1b62c4', dark: '#6aa5f5' } },
+  syncing: { label: capital('syncing'), meaning: 'Sending recent changes to the backup.', tone: 'busy', dot: '#2f80ed', text: { light: '#1b62c4', dark: '#6aa5f5' } },
+  paused: { label: capital('paused'), meaning: 'Changes are collected but not sent until you resume.', tone: 'paused', dot: '#828282', text: { light: '#5f6368', dark: '#a0a4a8' } },
+  retrying: { label: capital('retrying'), meaning: 'The last attempt failed; it is tried again automatically.', tone: 'warn', dot: '#e68c1e', text: { light: '#9a5b00', dark: '#f0a94a' } },
   'needs-confirmation': {
-    label: 'Needs confirmation',
+    label: capital('needs-confirmation'),
     meaning: 'A mass deletion is held back until you confirm or refuse it.',
     tone: 'attention',
     dot: '#9248d6',
     text: { light: '#7a34bd', dark: '#bb8af0' },
   },
-  error: { label: 'Error', meaning: 'Needs you: syncing fails until the problem below is fixed.', tone: 'error', dot: '#dc3535', text: { light: '#c42b2b', dark: '#f47272' } },
-  stopped: { label: 'Disabled', meaning: 'The profile is switched off; nothing is watched or sent.', tone: 'off', dot: '#828282', text: { light: '#5f6368', dark: '#a0a4a8' } },
+  error: { label: capital('error'), meaning: 'Needs you: syncing fails until the problem below is fixed.', tone: 'error', dot: '#dc3535', text: { light: '#c42b2b', dark: '#f47272' } },
+  stopped: { label: capital('stopped'), meaning: 'The profile is switched off; nothing is watched or sent.', tone: 'off', dot: '#828282', text: { light: '#5f6368', dark: '#a0a4a8' } },
 };
 
 export function lookOf(state: SyncState): StateLook {

@@ -108,12 +108,12 @@ describe('rsync-tray CLI', () => {
     const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], { reject: false, env: { RSYNC_TRAY_HOME: home } });
     let output = '';
     run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    await poll(() => (/up to date/.test(output) ? true : undefined), 20_000, () => output);
+    await poll(() => (/: current/.test(output) ? true : undefined), 20_000, () => output);
     await writeFile(path.join(source, 'live.txt'), 'live');
     await poll(async () => ((await exists(path.join(daemon.modules.backup!, 'live.txt'))) ? true : undefined), 10_000, () => output);
 
     const status = await cli(['status', '--config', configFile]);
-    expect(status.stdout).toMatch(/docs: up to date/);
+    expect(status.stdout).toMatch(/docs: current/);
     expect((await cli(['status', '--config', configFile, '--json'])).stdout).toContain('"lastSuccessAt"');
     expect((await cli(['pause', '--config', configFile, '--profile', 'docs'])).exitCode).toBe(0);
     expect((await cli(['status', '--config', configFile])).stdout).toMatch(/docs: paused/);

@@ -4,9 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../electron/api/status.ts';
-import { compileExcludes } from '../../electron/core/exclude-rules.ts';
 import { ProfileSchema } from '../../electron/core/profile-schema.ts';
-import { installBufferShim } from '../../renderer/src/api/buffer-shim.ts';
 import { createHttpClient } from '../../renderer/src/api/http-client.ts';
 import { formatAgo, formatBytes, formatDuration, formatEta } from '../../renderer/src/format.ts';
 import { emptyForm, formFromProfile, PROFILE_DEFAULTS, profileInput, targetKeyOf, validateForm } from '../../renderer/src/profile-form.ts';
@@ -121,22 +119,6 @@ describe('browser transport', () => {
     expect(states).toEqual(['closed', 'connecting', 'open', 'closed', 'connecting', 'open']);
     stop();
     expect(FakeSocket.all[1]!.closed).toBe(true);
-  });
-});
-
-describe('Buffer stand-in for the page', () => {
-  it.each(['plain.txt', 'é-ü', '日本語/ファイル', 'emoji 🎉', ''])('converts %j exactly like Node’s Buffer', (s) => {
-    const target: Record<string, unknown> = {};
-    installBufferShim(target);
-    const shim = target.Buffer as { from(s: string, e: 'utf8'): { toString(e: 'latin1'): string } };
-    expect(shim.from(s, 'utf8').toString('latin1')).toBe(Buffer.from(s, 'utf8').toString('latin1'));
-  });
-
-  it('leaves a real Buffer alone, and exclude rules keep working under the shim', () => {
-    const target: Record<string, unknown> = { Buffer: 'real' };
-    installBufferShim(target);
-    expect(target.Buffer).toBe('real');
-    expect(compileExcludes(['*.tmp']).isExcluded('a/b.tmp', false)).toBe(true);
   });
 });
 

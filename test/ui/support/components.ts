@@ -34,7 +34,6 @@ export interface ComponentBundle {
   ProfileEditor: unknown;
   ActivityView: unknown;
   DashboardView: unknown;
-  installBufferShim(target?: Record<string, unknown>): void;
 }
 
 export function loadComponents(): Promise<ComponentBundle> {
@@ -42,7 +41,6 @@ export function loadComponents(): Promise<ComponentBundle> {
 export { mount, flushPromises } from '@vue/test-utils';
 export { nextTick } from 'vue';
 export { createStore, STORE } from ${src('store.ts')};
-export { installBufferShim } from ${src('api/buffer-shim.ts')};
 export { default as StateBadge } from ${src('components/StateBadge.vue')};
 export { default as ProfileCard } from ${src('views/ProfileCard.vue')};
 export { default as ProfileEditor } from ${src('views/ProfileEditor.vue')};
