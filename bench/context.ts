@@ -1,0 +1,72 @@
+/** What scenarios get to work with, and what they hand back: cells of the final table. */
+import type { Destination, RunningTool, StartOptions, ToolSpec } from './tools/tool.ts';
+import type { TreeShape } from './trees.ts';
+
+export interface BenchSettings {
+  quick: boolean;
+  /** Single changes per tree. */
+  latencySamples: number;
+  largeTree: TreeShape;
+  /** Bandwidth test file, MiB. */
+  bandwidthMiB: number;
+  bandwidthLimit: string;
+  /** How long a tool must stay quiet after the burst ("no storm of follow-up runs"). */
+  quietWindowMs: number;
+  /** Idle measurement window. */
+  idleWindowMs: number;
+  /** A tool still busy this long after a scenario converged is restarted before the next one. */
+  settleTimeoutMs: number;
+}
+
+/** One cell of the table. `value` is what the ratio to lsyncd and the goal check use. */
+export interface Cell {
+  value: number | null;
+  text: string;
+  /** Extra figures shown after the main one (runs, max, …). */
+  detail?: string;
+  /** For the goal checks: the worst sample, the runs a scenario took, runs after it converged. */
+  max?: number | null;
+  runs?: number;
+  followUps?: number;
+  stillBusy?: boolean;
+}
+
+export type MetricKey =
+  | 'latencySmall'
+  | 'burst'
+  | 'latencyLarge'
+  | 'deleteDir'
+  | 'renameDir'
+  | 'startEmpty'
+  | 'startInSync'
+  | 'ready'
+  | 'idleRss'
+  | 'idleCpu'
+  | 'bandwidth'
+  | 'converged';
+
+export interface ToolResult {
+  spec: ToolSpec;
+  skipped: string | null;
+  cells: Partial<Record<MetricKey, Cell>>;
+  /** Convergence failures, restarts, anything the table's cells cannot say. */
+  notes: string[];
+  /** Tool-specific evidence (Rsync Tray's breakdown). */
+  evidence: string[];
+}
+
+export interface ToolContext {
+  spec: ToolSpec;
+  settings: BenchSettings;
+  /** The tool's own scratch folder on tmpfs. */
+  dir: string;
+  destination(kind: 'small' | 'large' | 'bw'): Destination;
+  result: ToolResult;
+  log(message: string): void;
+  /** Starts the tool and waits for its initial sync and its watcher. */
+  start(options: StartOptions): Promise<RunningTool>;
+  /** Adds the tool's own account of a window (if it gives one) to the evidence. */
+  explain(tool: RunningTool, label: string, from: number, to?: number): void;
+  /** Called with the large source before the tool first sees it (the physical baselines use it). */
+  largeTreeReady(source: string): Promise<void>;
+}

@@ -1,0 +1,70 @@
+/**
+ * Where Rsync Tray's engine spends time outside rsync, measured piece by piece on this machine:
+ * Node's own start, loading the CLI with every module, spawning a process the way the runner does
+ * (execa) and the plain way, @parcel/watcher alone on the large tree (subscribe time, memory, and
+ * its event delivery delay), and one candidate to replace it (fs.watch per directory).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { execa } from 'execa';
+import { fmtMs, median } from './measure.ts';
+import { PROJECT_NODE } from './tools/rsync-tray.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return median(out);
+}
+
+const spawnPlain = (cmd: string, args: string[]) =>
+  new Promise<void>((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('close', () => resolve());
+  });
+
+export async function engineBreakdown(o: { largeSource: string; largeLabel: string; dir: string; log(m: string): void }): Promise<string[]> {
+  o.log('Rsync Tray breakdown: node start, CLI load, process spawn, @parcel/watcher alone');
+  mkdirSync(o.dir, { recursive: true });
+  const config = path.join(o.dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ version: 1, profiles: [{ name: 'p', source: o.largeSource, targets: [{ host: '127.0.0.1', module: 'm' }] }] }));
+  const nodeBoot = await timeIt(5, () => run(PROJECT_NODE, ['-e', '0']));
+  const cliLoad = await timeIt(3, () => run(PROJECT_NODE, [path.join(ROOT, 'bin/rsync-tray.mjs'), 'validate', '--config', config]).catch(() => undefined));
+  const execaSpawn = await timeIt(15, () => execa('rsync', ['--version'], { reject: false }));
+  const plainSpawn = await timeIt(15, () => spawnPlain('rsync', ['--version']));
+  const lines = [
+    `node -e 0 (the project's Node 24): ${fmtMs(nodeBoot)}; \`rsync-tray validate\` (Node + every CLI module + config): ${fmtMs(cliLoad)}`,
+    `spawning \`rsync --version\` from Node: execa (the runner's way) p50 ${fmtMs(execaSpawn)}, child_process.spawn p50 ${fmtMs(plainSpawn)}`,
+  ];
+  try {
+    const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/parcel-probe.ts'), o.largeSource, path.join(o.dir, 'parcel-scratch')], { cwd: ROOT, timeout: 120_000 });
+    const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+    lines.push(
+      `@parcel/watcher 2.6 alone on the ${o.largeLabel} tree: subscribe ${fmtMs(p.subscribeMs)} (it walks and stats every file into its own tree before watching), ` +
+        `RSS ${p.rssBeforeMiB!.toFixed(0)} → ${p.rssAfterMiB!.toFixed(0)} MiB, idle CPU ${p.idleCpuPercent!.toFixed(1)} %`,
+      `@parcel/watcher event delivery (write → callback): ${fmtMs(p.deliveryIsolatedMs)} for a change after ≥ 0.65 s of quiet, ${fmtMs(p.deliveryRapidMs)} for a change 100 ms after the previous one (its debounce: at once after > 500 ms quiet, else ≥ 50 ms)`,
+    );
+  } catch (error) {
+    lines.push(`@parcel/watcher probe failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  try {
+    const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/fswatch-probe.ts'), o.largeSource, path.join(o.dir, 'fswatch-scratch')], { cwd: ROOT, timeout: 120_000 });
+    const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+    lines.push(
+      `candidate: Node's fs.watch on each of the ${p.watches!.toLocaleString('en')} directories (walk reads directories only): ready ${fmtMs(p.readyMs)}, ` +
+        `RSS ${p.rssBeforeMiB!.toFixed(0)} → ${p.rssAfterMiB!.toFixed(0)} MiB, idle CPU ${p.idleCpuPercent!.toFixed(1)} %, write → event ${fmtMs(p.deliveryMs)} (no debounce; but no overflow signal)`,
+    );
+  } catch (error) {
+    lines.push(`fs.watch probe failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return lines;
+}

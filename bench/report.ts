@@ -1,0 +1,135 @@
+/**
+ * The one table: a row per scenario, a column per tool, absolute figures with the ratio to lsyncd
+ * (delay 0), and the goal of issue 6 checked for Rsync Tray. Markdown, so it pastes into the
+ * README as it is.
+ */
+import type { Baselines } from './baseline.ts';
+import type { Cell, MetricKey, ToolResult } from './context.ts';
+import { fmtMs } from './measure.ts';
+
+export interface ReportInput {
+  header: string[];
+  results: ToolResult[];
+  baselines: Baselines | null;
+  smallLabel: string;
+  largeLabel: string;
+  latencySamples: number;
+  bandwidthLabel: string;
+  bandwidthBytesPerSecond: number;
+}
+
+interface Row {
+  key: MetricKey;
+  label: string;
+  goal: string;
+  /** Whether Rsync Tray's cell meets the goal; null: no goal or not measurable. */
+  met?: (cell: Cell, b: Baselines | null) => boolean | null;
+  ratio?: boolean;
+}
+
+const REFERENCE = 'lsyncd';
+
+function rows(i: ReportInput): Row[] {
+  return [
+    {
+      key: 'latencySmall',
+      label: `one 4 KiB file rewritten in the ${i.smallLabel} tree → on the backup, p50 / max of ${i.latencySamples}`,
+      goal: 'p50 < 30 ms, max < 100 ms',
+      met: (c) => c.value !== null && c.value < 30 && (c.max ?? Infinity) < 100,
+      ratio: true,
+    },
+    {
+      key: 'burst',
+      label: '10,000 files in 100 new dirs written at once → backup converged after the burst ends; rsync runs; runs after convergence',
+      goal: '≤ 0.5 s, ≤ 10 runs, quiet afterwards',
+      met: (c) => c.value !== null && c.value <= 500 && (c.runs ?? Infinity) <= 10 && (c.followUps ?? Infinity) <= 1 && !c.stillBusy,
+      ratio: true,
+    },
+    {
+      key: 'latencyLarge',
+      label: `one file rewritten in the ${i.largeLabel} tree → on the backup, p50 / max`,
+      goal: '< 30 ms, no tree walk',
+      met: (c) => c.value !== null && c.value < 30,
+      ratio: true,
+    },
+    { key: 'deleteDir', label: 'delete a 1,000-file directory → gone from the backup', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
+    { key: 'renameDir', label: 'rename a 1,000-file directory → renamed on the backup', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
+    {
+      key: 'startEmpty',
+      label: `start on the ${i.largeLabel} tree, empty backup → initial sync done`,
+      goal: i.baselines ? `≤ 1.1 × plain rsync = ${fmtMs(i.baselines.plainCopyMs * 1.1)}` : '≤ 1.1 × plain rsync',
+      met: (c, b) => (b && c.value !== null ? c.value <= b.plainCopyMs * 1.1 : null),
+      ratio: true,
+    },
+    {
+      key: 'startInSync',
+      label: `start on the ${i.largeLabel} tree, backup in sync → initial sync done`,
+      goal: i.baselines ? `≤ no-op rsync + 1 s = ${fmtMs(i.baselines.noopMs + 1000)}` : '≤ no-op rsync + 1 s',
+      met: (c, b) => (b && c.value !== null ? c.value <= b.noopMs + 1000 : null),
+      ratio: true,
+    },
+    { key: 'ready', label: `watching the ${i.largeLabel} tree: ready after (from process start)`, goal: '< 1 s', met: (c) => c.value !== null && c.value < 1000, ratio: true },
+    { key: 'idleRss', label: 'idle RSS of the tool (all its processes), watching the large tree', goal: '< 120 MiB', met: (c) => c.value !== null && c.value < 120, ratio: true },
+    { key: 'idleCpu', label: 'idle CPU, watching the large tree (% of one core)', goal: '~0', met: (c) => c.value !== null && c.value <= 0.5 },
+    {
+      key: 'bandwidth',
+      label: `bandwidth limit ${i.bandwidthLabel}: ${'rate of one big file'}`,
+      goal: `${i.bandwidthLabel} ± 10 %`,
+      met: (c) => (c.value !== null && i.bandwidthBytesPerSecond ? Math.abs((c.value * 1024 * 1024) / i.bandwidthBytesPerSecond - 1) <= 0.1 : null),
+    },
+    { key: 'converged', label: 'backup identical to the source (tree comparison after each part)', goal: 'identical' },
+  ];
+}
+
+function ratioText(cell: Cell, reference: Cell | undefined): string {
+  if (!reference || reference.value === null || cell.value === null || reference.value === 0) return '';
+  return ` (${(cell.value / reference.value).toFixed(2)}×)`;
+}
+
+const escape = (s: string) => s.replace(/\|/g, '\\|');
+
+export function renderTable(i: ReportInput): string {
+  const tools = i.results.filter((r) => !r.skipped);
+  const reference = tools.find((r) => r.spec.id === REFERENCE);
+  const lines: string[] = [];
+  lines.push(`| scenario | goal (Rsync Tray) | ${tools.map((t) => t.spec.label).join(' | ')} |`);
+  lines.push(`|---|---|${tools.map(() => '---').join('|')}|`);
+  for (const row of rows(i)) {
+    const cells = tools.map((t) => {
+      const cell = t.cells[row.key];
+      if (!cell) return '—';
+      let text = cell.text;
+      if (row.ratio && t !== reference) text += ratioText(cell, reference?.cells[row.key]);
+      if (cell.detail) text += `; ${cell.detail}`;
+      if (t.spec.id === 'rsync-tray' && row.met) {
+        const met = row.met(cell, i.baselines);
+        if (met !== null) text += met ? ' ✅' : ' ❌';
+      }
+      return escape(text);
+    });
+    lines.push(`| ${escape(row.label)} | ${escape(row.goal)} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function renderReport(i: ReportInput): string {
+  const out: string[] = [...i.header, '', renderTable(i), ''];
+  if (reference(i) === undefined) out.push(`(lsyncd was not measured: no ratios.)`, '');
+  else out.push('Ratios in parentheses are to lsyncd with delay 0 (below 1 = faster / smaller).', '');
+  if (i.baselines) {
+    const b = i.baselines;
+    out.push('Physical limits, same run, same daemon:');
+    out.push(`- one plain \`rsync -a\` of the ${i.largeLabel} tree into the empty module: ${fmtMs(b.plainCopyMs)}; a no-op one right after: ${fmtMs(b.noopMs)}`);
+    for (const s of b.singleFile) out.push(`- one 4 KiB file pushed to the daemon, ${s.label}: p50 ${fmtMs(s.p50)}, max ${fmtMs(s.max)}`);
+    out.push('');
+  }
+  out.push('Tools:');
+  for (const r of i.results) out.push(`- ${r.spec.label}: ${r.skipped ? `SKIPPED — ${r.skipped}` : r.spec.configuration}`);
+  const notes = i.results.flatMap((r) => r.notes.map((n) => `- ${r.spec.label}: ${n}`));
+  if (notes.length) out.push('', 'Notes:', ...notes);
+  const evidence = i.results.flatMap((r) => (r.evidence.length ? [`${r.spec.label}:`, ...r.evidence.map((e) => `- ${e}`)] : []));
+  if (evidence.length) out.push('', 'Where the time goes:', ...evidence);
+  return out.join('\n');
+}
+
+const reference = (i: ReportInput) => i.results.find((r) => r.spec.id === REFERENCE && !r.skipped);
