@@ -6,6 +6,7 @@
  * started here for this measurement only).
  */
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,8 +16,11 @@ import { max, median, sleep } from './measure.ts';
 import { rsyncUrl, type Destination } from './tools/tool.ts';
 
 export interface Baselines {
+  /** The best of the repeats: the limit. */
   plainCopyMs: number;
   noopMs: number;
+  plainCopyRuns: number[];
+  noopRuns: number[];
   singleFile: Array<{ label: string; p50: number; max: number }>;
 }
 
@@ -47,6 +51,16 @@ async function singleFileRuns(dest: string, auth: string[], extra: string[], dir
   return out;
 }
 
+const canConnect = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
 /** A second daemon on the same module folder whose sockets have TCP_NODELAY. */
 async function startNoDelayDaemon(daemon: LocalDaemon, folder: string, dir: string): Promise<{ port: number; stop(): void }> {
   mkdirSync(dir, { recursive: true });
@@ -60,19 +74,31 @@ async function startNoDelayDaemon(daemon: LocalDaemon, folder: string, dir: stri
   );
   const port = await findFreePort();
   const child = spawn('rsync', ['--daemon', '--no-detach', `--config=${config}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
-  await sleep(300);
+  const deadline = performance.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (performance.now() > deadline || child.exitCode !== null) throw new Error(`the TCP_NODELAY daemon did not start (see ${dir}/log)`);
+    await sleep(20);
+  }
   return { port, stop: () => child.kill('SIGTERM') };
 }
 
-export async function measureBaselines(o: { daemon: LocalDaemon; destination: Destination; largeSource: string; dir: string; samples: number; log(m: string): void }): Promise<Baselines> {
+export async function measureBaselines(o: { daemon: LocalDaemon; destination: Destination; largeSource: string; dir: string; samples: number; repeats: number; log(m: string): void }): Promise<Baselines> {
   const auth = [`--password-file=${o.destination.passwordFile}`];
   const url = rsyncUrl(o.destination);
-  o.log('baseline: one plain rsync -a of the large tree into the empty module');
-  const plainCopyMs = await timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`]);
-  o.log('baseline: the same rsync again (nothing to do)');
-  const noopMs = await timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`]);
+  const copy = path.join(o.destination.folder, 'tree');
+  const plainCopyRuns: number[] = [];
+  const noopRuns: number[] = [];
+  for (let i = 0; i < o.repeats; i++) {
+    o.log(`baseline: one plain rsync -a of the large tree into the empty module (${i + 1}/${o.repeats})`);
+    rmSync(copy, { recursive: true, force: true });
+    plainCopyRuns.push(await timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`]));
+  }
+  for (let i = 0; i < o.repeats + 1; i++) {
+    o.log(`baseline: the same rsync again, nothing to do (${i + 1}/${o.repeats + 1})`);
+    noopRuns.push(await timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`]));
+  }
   // The copy is not needed any more: remove it now, so it does not weigh on the tools' runs.
-  rmSync(path.join(o.destination.folder, 'tree'), { recursive: true, force: true });
+  rmSync(copy, { recursive: true, force: true });
 
   o.log('baseline: a single 4 KiB file to the daemon');
   const dir = path.join(o.dir, 'single');
@@ -92,5 +118,5 @@ export async function measureBaselines(o: { daemon: LocalDaemon; destination: De
   } finally {
     nd.stop();
   }
-  return { plainCopyMs, noopMs, singleFile };
+  return { plainCopyMs: Math.min(...plainCopyRuns), noopMs: Math.min(...noopRuns), plainCopyRuns, noopRuns, singleFile };
 }

@@ -4,8 +4,9 @@ import type { TreeShape } from './trees.ts';
 
 export interface BenchSettings {
   quick: boolean;
-  /** Single changes per tree. */
+  /** Single changes in the 10k tree and in the large one. */
   latencySamples: number;
+  largeLatencySamples: number;
   largeTree: TreeShape;
   /** Bandwidth test file, MiB. */
   bandwidthMiB: number;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { execa } from 'execa';
 import { fmtMs, median } from './measure.ts';
-import { PROJECT_NODE } from './tools/rsync-tray.ts';
+import { engine, PROJECT_NODE } from './tools/rsync-tray.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -32,17 +32,37 @@ const spawnPlain = (cmd: string, args: string[]) =>
     child.once('close', () => resolve());
   });
 
+/** One line: RSS and time of each thing the engine loads (load-probe.ts), in a fresh process. */
+async function loadCosts(): Promise<string> {
+  try {
+    const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/load-probe.ts'), engine.root], { cwd: ROOT, timeout: 60_000 });
+    const steps = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ name: string; ms: number; rssMiB: number }>;
+    const [start, ...rest] = steps;
+    let rss = start!.rssMiB;
+    const parts = rest.map((s) => {
+      const text = `${s.name} +${fmtMs(s.ms)}, +${(s.rssMiB - rss).toFixed(0)} MiB`;
+      rss = s.rssMiB;
+      return text;
+    });
+    const plain = Number((await run(PROJECT_NODE, ['-p', 'process.memoryUsage().rss'])).stdout) / (1024 * 1024);
+    return `loading, in a fresh process: Node + type stripping ${start!.rssMiB.toFixed(0)} MiB (plain Node: ${plain.toFixed(0)} MiB); ${parts.join('; ')} → ${rss.toFixed(0)} MiB before watching anything`;
+  } catch (error) {
+    return `load probe failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
 export async function engineBreakdown(o: { largeSource: string; largeLabel: string; dir: string; log(m: string): void }): Promise<string[]> {
   o.log('Rsync Tray breakdown: node start, CLI load, process spawn, @parcel/watcher alone');
   mkdirSync(o.dir, { recursive: true });
   const config = path.join(o.dir, 'config.json');
   writeFileSync(config, JSON.stringify({ version: 1, profiles: [{ name: 'p', source: o.largeSource, targets: [{ host: '127.0.0.1', module: 'm' }] }] }));
   const nodeBoot = await timeIt(5, () => run(PROJECT_NODE, ['-e', '0']));
-  const cliLoad = await timeIt(3, () => run(PROJECT_NODE, [path.join(ROOT, 'bin/rsync-tray.mjs'), 'validate', '--config', config]).catch(() => undefined));
+  const cliLoad = await timeIt(3, () => run(PROJECT_NODE, [path.join(engine.root, 'bin/rsync-tray.mjs'), 'validate', '--config', config]).catch(() => undefined));
   const execaSpawn = await timeIt(15, () => execa('rsync', ['--version'], { reject: false }));
   const plainSpawn = await timeIt(15, () => spawnPlain('rsync', ['--version']));
   const lines = [
     `node -e 0 (the project's Node 24): ${fmtMs(nodeBoot)}; \`rsync-tray validate\` (Node + every CLI module + config): ${fmtMs(cliLoad)}`,
+    await loadCosts(),
     `spawning \`rsync --version\` from Node: execa (the runner's way) p50 ${fmtMs(execaSpawn)}, child_process.spawn p50 ${fmtMs(plainSpawn)}`,
   ];
   try {

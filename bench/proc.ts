@@ -10,6 +10,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux the bench targets
 interface ProcSample {
   pid: number;
   comm: string;
+  /** R, S, D, Z (zombie: exited, never reaped by its parent), … */
+  state: string;
   rssKiB: number;
   /** utime + stime + cutime + cstime, in seconds: the process and the children it reaped. */
   cpuSeconds: number;
@@ -29,6 +31,7 @@ function readProc(pid: number): (ProcSample & { pgid: number }) | null {
     return {
       pid,
       comm,
+      state: fields[0] ?? '?',
       pgid: num(5),
       rssKiB: rss ? Number(rss[1]) : 0,
       cpuSeconds: (num(14) + num(15) + num(16) + num(17)) / TICKS_PER_SECOND,
@@ -52,7 +55,7 @@ export function sampleGroup(pgid: number): GroupSample {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     const p = readProc(pid);
-    if (p && p.pgid === pgid) processes.push({ pid: p.pid, comm: p.comm, rssKiB: p.rssKiB, cpuSeconds: p.cpuSeconds });
+    if (p && p.pgid === pgid) processes.push({ pid: p.pid, comm: p.comm, state: p.state, rssKiB: p.rssKiB, cpuSeconds: p.cpuSeconds });
   }
   return {
     at: performance.now(),

@@ -7,11 +7,15 @@
  * Markdown table of absolute figures and ratios to lsyncd (delay 0), then the physical limits
  * measured in the same run, notes, and Rsync Tray's own account of where its time goes.
  *
- *   --quick          fewer samples, shorter windows, a 20 MiB bandwidth file (under 3 minutes)
+ *   --quick          a 100k large tree, fewer samples, shorter windows, a 20 MiB bandwidth file
+ *                    (under 3 minutes)
  *   --tools a,b      which tools (default: rsync-tray,lsyncd,inotify-script; lsyncd-default —
  *                    lsyncd with its 15 s delay — only when asked)
- *   --large N        files in the large tree, in thousands (default 200: 200 × 100 dirs × 10)
+ *   --large N        files in the large tree, in thousands (default 200, --quick 100: N × 100
+ *                    dirs × 10 files)
  *   --parts a,b      which parts (default all): small (10k tree), large, bandwidth
+ *   --engine DIR     run the Rsync Tray engine of another checkout (e.g. a git worktree of the
+ *                    last commit, with node_modules linked) to compare two versions
  *   --json FILE      also write the results as JSON
  *   --keep           keep the scratch folder: trees, configs, the daemon's log and each tool's
  *                    transcript (transcript.log in each work folder: every line it printed, with the bench's
@@ -21,12 +25,13 @@ import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { parseBandwidth } from '../electron/core/bandwidth.ts';
 import { startLocalDaemon } from '../electron/core/local-rsync-daemon.ts';
 import { measureBaselines, type Baselines } from './baseline.ts';
 import type { BenchSettings, ToolContext, ToolResult } from './context.ts';
 import { engineBreakdown } from './engine-breakdown.ts';
+import { startLoadMonitor } from './load-monitor.ts';
 import { fmtMs } from './measure.ts';
 import { renderReport } from './report.ts';
 import { bandwidthScenario } from './scenarios/bandwidth.ts';
@@ -34,7 +39,7 @@ import { largeTreeScenarios } from './scenarios/large-tree.ts';
 import { smallTreeScenarios } from './scenarios/small-tree.ts';
 import { inotifyScript } from './tools/inotify-script.ts';
 import { lsyncdDefault, lsyncdDelay0, lsyncdVersion } from './tools/lsyncd.ts';
-import { rsyncTray } from './tools/rsync-tray.ts';
+import { engine, rsyncTray } from './tools/rsync-tray.ts';
 import type { Destination, RunningTool, ToolSpec } from './tools/tool.ts';
 import { countDirs, countFiles, SMALL_TREE, type TreeShape } from './trees.ts';
 
@@ -48,18 +53,20 @@ const { values } = parseArgs({
     large: { type: 'string' },
     json: { type: 'string' },
     parts: { type: 'string' },
+    engine: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
 
 const quick = Boolean(values.quick);
-const largeThousands = values.large ? Number(values.large) : 200;
+const largeThousands = values.large ? Number(values.large) : quick ? 100 : 200;
 if (!Number.isInteger(largeThousands) || largeThousands < 1 || largeThousands > 2000) throw new Error('--large takes the number of files in thousands, e.g. 200');
 // 10 files per leaf dir, 100 leaf dirs per top dir: 200k = 200 × 100 × 10 (20,200 dirs).
 const largeTree: TreeShape = { dirs: [largeThousands, 100], filesPerDir: 10 };
 const settings: BenchSettings = {
   quick,
   latencySamples: quick ? 8 : 20,
+  largeLatencySamples: quick ? 5 : 20,
   largeTree,
   bandwidthMiB: quick ? 20 : 200,
   bandwidthLimit: '5M',
@@ -75,7 +82,12 @@ const PARTS = ['small', 'large', 'bandwidth'];
 const parts = (values.parts ?? PARTS.join(',')).split(',').map((s) => s.trim());
 for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}"; known: ${PARTS.join(', ')}`);
 
+if (values.engine) {
+  engine.root = path.resolve(values.engine);
+  if (!existsSync(path.join(engine.root, 'bin/rsync-tray.mjs'))) throw new Error(`--engine ${values.engine}: no bin/rsync-tray.mjs there`);
+}
 const started = performance.now();
+const load = startLoadMonitor();
 const log = (m: string) => process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)} s] ${m}\n`);
 
 const root = path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), `rsync-tray-bench-${process.pid}`);
@@ -133,7 +145,7 @@ try {
         if (text) result.evidence.push(`${label}: ${text}`);
       },
       async largeTreeReady(source) {
-        if (!baselines) baselines = await measureBaselines({ daemon, destination: destination('baseline'), largeSource: source, dir: path.join(root, 'baseline'), samples: settings.latencySamples, log });
+        if (!baselines) baselines = await measureBaselines({ daemon, destination: destination('baseline'), largeSource: source, dir: path.join(root, 'baseline'), samples: settings.latencySamples, repeats: quick ? 1 : 2, log });
         if (spec.id === 'rsync-tray') result.evidence.push(...(await engineBreakdown({ largeSource: source, largeLabel, dir: path.join(dir, 'breakdown'), log })));
       },
     };
@@ -163,21 +175,32 @@ try {
   await cleanup();
 }
 
+const foreign = load.stop();
 const cpu = os.cpus();
+/** First line of a tool's version output (inotifywait --help exits 1, so the exit code is ignored). */
 const version = (cmd: string, args: string[]) => {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8' }).split('\n')[0]!.trim();
-  } catch {
-    return 'not installed';
-  }
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.error ? `${cmd} not installed` : `${r.stdout}${r.stderr}`.split('\n')[0]!.trim().replace(/\s+/g, ' ');
 };
+/** Which engine was measured: its commit, and whether its engine sources had uncommitted changes. */
+const engineVersion = (() => {
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', engine.root, ...args], { encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'electron/core', 'electron/headless', 'electron/api', 'bin') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted engine changes' : ''}${values.engine ? ` (${engine.root})` : ''}`;
+  } catch {
+    return values.engine ? engine.root : 'this checkout';
+  }
+})();
 const memGiB = (os.totalmem() / 1024 ** 3).toFixed(0);
 const osName = existsSync('/etc/os-release') ? (/PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.type()) : os.type();
 const bw = parseBandwidth(settings.bandwidthLimit);
 const header = [
   `## Rsync Tray bench${quick ? ' (--quick)' : ''} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   '',
-  `Machine: ${cpu[0]?.model ?? 'cpu'} × ${cpu.length} cores, ${memGiB} GiB, ${osName}, Linux ${os.release()}; ${version('rsync', ['--version'])}; lsyncd ${(await lsyncdVersion()) ?? 'not installed'}; ${version('inotifywait', ['--help']).replace(/^(inotifywait \S+).*/, '$1')}; Node ${process.version}.`,
+  `Engine: commit ${engineVersion}. Command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}.`,
+  `Machine: ${cpu[0]?.model ?? 'cpu'} × ${cpu.length} cores, ${memGiB} GiB, ${osName}, Linux ${os.release()}; ${version('rsync', ['--version'])}; lsyncd ${(await lsyncdVersion()) ?? 'not installed'}; ${version('inotifywait', ['--help'])}; Node ${process.version}.`,
+  `Other processes used ${foreign.foreignCores.toFixed(2)} of the ${os.cpus().length} cores on average during the run${foreign.top.length ? ` (most: ${foreign.top.map((t) => `${t.comm} ${t.seconds.toFixed(0)} s`).join(', ')})` : ''}${foreign.foreignCores > 0.1 ? ' — a noisy run: compare with care' : ''}.`,
   `Source and backup on tmpfs, one loopback rsync daemon (auth users + secrets file); one tool at a time. Trees: ${countFiles(SMALL_TREE) / 1000}k files in ${countDirs(SMALL_TREE)} dirs (+ two 1,000-file dirs), ${largeLabel} files in ${countDirs(largeTree).toLocaleString('en')} dirs, 100 B – 2 KiB each. Bench time: ${fmtMs(performance.now() - started)}.`,
 ];
 const report = renderReport({
@@ -187,6 +210,7 @@ const report = renderReport({
   smallLabel: `${countFiles(SMALL_TREE) / 1000}k`,
   largeLabel,
   latencySamples: settings.latencySamples,
+  largeLatencySamples: settings.largeLatencySamples,
   bandwidthLabel: `${settings.bandwidthLimit} (${settings.bandwidthMiB} MiB file)`,
   bandwidthBytesPerSecond: bw.ok ? bw.value.bytesPerSecond : 0,
 });

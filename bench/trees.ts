@@ -141,12 +141,12 @@ export async function compareTrees(source: string, backup: string, limit = 5): P
 }
 
 /** Compares until equal (the tool may still be finishing) or the deadline passes. */
-export async function awaitEqualTrees(source: string, backup: string, timeoutMs: number): Promise<Comparison & { waitedMs: number }> {
+export async function awaitEqualTrees(source: string, backup: string, timeoutMs: number): Promise<Comparison & { firstTry: boolean; waitedMs: number }> {
   const started = performance.now();
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const c = await compareTrees(source, backup);
     const waitedMs = performance.now() - started;
-    if (c.equal || waitedMs > timeoutMs) return { ...c, waitedMs };
+    if (c.equal || waitedMs > timeoutMs) return { ...c, firstTry: c.equal && attempt === 0, waitedMs };
     await new Promise((r) => setTimeout(r, 250));
   }
 }

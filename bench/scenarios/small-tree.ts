@@ -109,9 +109,10 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
   );
   const convergedAt = converged === null ? performance.now() : burstEnd + converged;
   tool.mark(`burst: converged ${fmtMs(converged)} after its end`);
-  const runsToConverge = tool.runsBetween(burstStart, convergedAt);
-  // Quiet afterwards? Count the runs that start in the window after convergence.
+  // Quiet afterwards? Count the runs that start in the window after convergence. (Counted at
+  // the end of the window: Rsync Tray reports a run, with its start, when it ends.)
   await new Promise((r) => setTimeout(r, Math.max(0, convergedAt + settings.quietWindowMs - performance.now())));
+  const runsToConverge = tool.runsBetween(burstStart, convergedAt);
   const followUps = tool.runsBetween(convergedAt);
   const stillBusy = tool.busy;
   result.cells.burst = {

@@ -13,6 +13,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The Node 24 the project brings (the system's may be too old for type stripping). */
 export const PROJECT_NODE = path.join(ROOT, 'node_modules/.bin/node');
 
+/**
+ * Which checkout's engine runs: this one by default; `--engine DIR` (another checkout or git
+ * worktree, e.g. of the last commit, with node_modules) compares two versions of the engine.
+ */
+export const engine = { root: ROOT };
+
 export interface RsyncTrayRun {
   kind: 'full' | 'batch';
   durationMs: number;
@@ -74,7 +80,7 @@ export const rsyncTray: ToolSpec = {
     };
     await writeFile(configFile, JSON.stringify({ version: 1, profiles: [profile] }, null, 2));
     const trace: RsyncTrayTrace = { firstEventAt: null, runs: [], logs: [] };
-    const tool = new RunningTool(PROJECT_NODE, [path.join(ROOT, 'bin/rsync-tray.mjs'), 'run', '--config', configFile, '--json'], { cwd: o.workDir, transcript: path.join(o.workDir, 'transcript.log') }, (t, line, stream) => {
+    const tool = new RunningTool(PROJECT_NODE, [path.join(engine.root, 'bin/rsync-tray.mjs'), 'run', '--config', configFile, '--json'], { cwd: o.workDir, transcript: path.join(o.workDir, 'transcript.log') }, (t, line, stream) => {
       if (stream !== 'stdout' || !line.startsWith('{')) return;
       let event: EngineEvent;
       try {

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { sampleGroup } from '../proc.ts';
 
 /** Where a tool mirrors to: one module of the bench's loopback daemon. */
 export interface Destination {
@@ -51,6 +52,9 @@ export class RunningTool {
   readonly spawnedAt: number;
   readyAt: number | null = null;
   initialSyncAt: number | null = null;
+  /** The tool's memory (MiB, all its processes) when it said it was watching / done with its initial sync. */
+  rssAtReady: number | null = null;
+  rssAtInitialSync: number | null = null;
   runsStarted = 0;
   runsEnded = 0;
   /** When each rsync run started (performance.now()). */
@@ -127,10 +131,14 @@ export class RunningTool {
 
   /** Adapters call these. */
   markReady(): void {
-    this.readyAt ??= performance.now();
+    if (this.readyAt !== null) return;
+    this.readyAt = performance.now();
+    this.rssAtReady = sampleGroup(this.pid).rssMiB;
   }
   markInitialSync(): void {
-    this.initialSyncAt ??= performance.now();
+    if (this.initialSyncAt !== null) return;
+    this.initialSyncAt = performance.now();
+    this.rssAtInitialSync = sampleGroup(this.pid).rssMiB;
   }
   /** `at`: when it started, if the tool reports it afterwards. */
   runStarted(at = performance.now()): void {
