@@ -2,7 +2,7 @@
  * Where Rsync Tray's engine spends time outside rsync, measured piece by piece on this machine:
  * Node's own start, loading the CLI with every module, spawning a process the way the runner does
  * (execa) and the plain way, @parcel/watcher alone on the large tree (subscribe time, memory, and
- * its event delivery delay), and one candidate to replace it (fs.watch per directory).
+ * its event delivery delay, when installed), and Node's fs.watch on every directory alone.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -68,7 +68,8 @@ export async function engineBreakdown(o: { largeSource: string; largeLabel: stri
   try {
     const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/parcel-probe.ts'), o.largeSource, path.join(o.dir, 'parcel-scratch')], { cwd: ROOT, timeout: 120_000 });
     const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
-    lines.push(
+    if (p.missing) lines.push('@parcel/watcher: not installed, not measured');
+    else lines.push(
       `@parcel/watcher 2.6 alone on the ${o.largeLabel} tree: subscribe ${fmtMs(p.subscribeMs)} (it walks and stats every file into its own tree before watching), ` +
         `RSS ${p.rssBeforeMiB!.toFixed(0)} → ${p.rssAfterMiB!.toFixed(0)} MiB, idle CPU ${p.idleCpuPercent!.toFixed(1)} %`,
       `@parcel/watcher event delivery (write → callback): ${fmtMs(p.deliveryIsolatedMs)} for a change after ≥ 0.65 s of quiet, ${fmtMs(p.deliveryRapidMs)} for a change 100 ms after the previous one (its debounce: at once after > 500 ms quiet, else ≥ 50 ms)`,
@@ -80,7 +81,7 @@ export async function engineBreakdown(o: { largeSource: string; largeLabel: stri
     const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/fswatch-probe.ts'), o.largeSource, path.join(o.dir, 'fswatch-scratch')], { cwd: ROOT, timeout: 120_000 });
     const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
     lines.push(
-      `candidate: Node's fs.watch on each of the ${p.watches!.toLocaleString('en')} directories (walk reads directories only): ready ${fmtMs(p.readyMs)}, ` +
+      `Node's fs.watch alone on each of the ${p.watches!.toLocaleString('en')} directories (a walk that reads directories only): ready ${fmtMs(p.readyMs)}, ` +
         `RSS ${p.rssBeforeMiB!.toFixed(0)} → ${p.rssAfterMiB!.toFixed(0)} MiB, idle CPU ${p.idleCpuPercent!.toFixed(1)} %, write → event ${fmtMs(p.deliveryMs)} (no debounce; but no overflow signal)`,
     );
   } catch (error) {

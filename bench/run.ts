@@ -16,12 +16,13 @@
  *   --parts a,b      which parts (default all): small (10k tree), large, bandwidth
  *   --engine DIR     run the Rsync Tray engine of another checkout (e.g. a git worktree of the
  *                    last commit, with node_modules linked) to compare two versions
+ *   --out DIR        also write there: report.md, results.json, and each tool's transcripts
+ *                    (transcripts/TOOL-PART.log: every line the tool printed, stamped with the
+ *                    bench's clock in ms, the bench's own actions marked "#")
  *   --json FILE      also write the results as JSON
- *   --keep           keep the scratch folder: trees, configs, the daemon's log and each tool's
- *                    transcript (transcript.log in each work folder: every line it printed, with the bench's
- *                    clock and the bench's own actions marked "#")
+ *   --keep           keep the scratch folder (trees, configs, the daemon's log, transcripts)
  */
-import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,7 +44,7 @@ import { engine, rsyncTray } from './tools/rsync-tray.ts';
 import type { Destination, RunningTool, ToolSpec } from './tools/tool.ts';
 import { countDirs, countFiles, SMALL_TREE, type TreeShape } from './trees.ts';
 
-const ALL_TOOLS: ToolSpec[] = [rsyncTray, lsyncdDelay0, inotifyScript, lsyncdDefault];
+const ALL_TOOLS: ToolSpec[] = [rsyncTray, lsyncdDelay0, lsyncdDefault, inotifyScript];
 const DEFAULT_TOOLS = ['rsync-tray', 'lsyncd', 'inotify-script'];
 
 const { values } = parseArgs({
@@ -54,6 +55,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     parts: { type: 'string' },
     engine: { type: 'string' },
+    out: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -91,7 +93,8 @@ const load = startLoadMonitor();
 const log = (m: string) => process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)} s] ${m}\n`);
 
 const root = path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), `rsync-tray-bench-${process.pid}`);
-mkdirSync(root, { recursive: true });
+const transcripts = path.join(root, 'transcripts');
+mkdirSync(transcripts, { recursive: true });
 
 const modules = tools.flatMap((t) => ['small', 'large', 'bw'].map((k) => ({ name: `${t.id}-${k}` }))).concat([{ name: 'baseline' }]);
 const daemon = await startLocalDaemon({ rootDir: path.join(root, 'daemon'), modules });
@@ -102,6 +105,10 @@ const running = new Set<RunningTool>();
 const cleanup = async () => {
   await Promise.all([...running].map((t) => t.stop()));
   await daemon.dispose();
+  if (values.out) {
+    mkdirSync(values.out, { recursive: true });
+    cpSync(transcripts, path.join(values.out, 'transcripts'), { recursive: true });
+  }
   if (!values.keep) rmSync(root, { recursive: true, force: true });
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -134,7 +141,8 @@ try {
       log: (m) => log(`${spec.label}: ${m}`),
       async start(options) {
         mkdirSync(options.workDir, { recursive: true });
-        const tool = await spec.start(options);
+        const transcript = path.join(transcripts, `${spec.id}-${path.basename(options.workDir).replace(/^work-/, '')}.log`);
+        const tool = await spec.start({ transcript, ...options });
         running.add(tool);
         void tool.exited.then(() => running.delete(tool));
         await tool.until(() => tool.initialSyncAt !== null && tool.readyAt !== null, 600_000, `${spec.label}: initial sync and watcher`);
@@ -215,4 +223,9 @@ const report = renderReport({
   bandwidthBytesPerSecond: bw.ok ? bw.value.bytesPerSecond : 0,
 });
 process.stdout.write(`${report}\n`);
-if (values.json) writeFileSync(values.json, JSON.stringify({ settings, baselines, results: results.map((r) => ({ ...r, spec: { id: r.spec.id, label: r.spec.label, configuration: r.spec.configuration } })) }, null, 2));
+const json = JSON.stringify({ settings, baselines, results: results.map((r) => ({ ...r, spec: { id: r.spec.id, label: r.spec.label, configuration: r.spec.configuration } })) }, null, 2);
+if (values.json) writeFileSync(values.json, json);
+if (values.out) {
+  writeFileSync(path.join(values.out, 'report.md'), `${report}\n`);
+  writeFileSync(path.join(values.out, 'results.json'), json);
+}

@@ -1,6 +1,6 @@
 /**
- * A candidate for the engine's native watcher, measured alone in its own process (run by
- * engine-breakdown.ts): Node's own fs.watch on every directory (one inotify watch per directory,
+ * Node's own fs.watch on every directory, measured alone in its own process (run by
+ * engine-breakdown.ts) — the ground the engine's directory watcher stands on (one inotify watch per directory,
  * like @parcel/watcher and inotifywait), found by a walk that reads directories only — no stat
  * of files.
  *   node fswatch-probe.ts LARGE_TREE SCRATCH_DIR

@@ -8,7 +8,19 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import parcel from '@parcel/watcher';
+
+/** The part of @parcel/watcher used here; it is loaded only if installed (the engine dropped it). */
+interface Parcel {
+  subscribe(dir: string, fn: (error: Error | null, events: Array<{ path: string; type: string }>) => void): Promise<{ unsubscribe(): Promise<void> }>;
+}
+const moduleName = '@parcel/watcher';
+let parcel: Parcel;
+try {
+  parcel = ((await import(moduleName)) as { default: Parcel }).default;
+} catch {
+  process.stdout.write(`${JSON.stringify({ missing: true })}\n`);
+  process.exit(0);
+}
 
 const [largeTree, scratch] = process.argv.slice(2) as [string, string];
 const rssMiB = () => process.memoryUsage().rss / (1024 * 1024);

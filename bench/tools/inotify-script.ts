@@ -30,7 +30,7 @@ export const inotifyScript: ToolSpec = {
     const bw = o.bandwidthLimit ? parseBandwidth(o.bandwidthLimit) : null;
     const args = [SCRIPT, o.source, rsyncUrl(o.destination), o.destination.passwordFile];
     if (bw?.ok && bw.value.rsyncArg) args.push(bw.value.rsyncArg);
-    return new RunningTool('bash', args, { cwd: o.workDir, transcript: path.join(o.workDir, 'transcript.log') }, (t, line) => {
+    return new RunningTool('bash', args, { cwd: o.workDir, transcript: o.transcript }, (t, line) => {
       if (line === 'run-start') t.runStarted();
       else if (line.startsWith('run-end')) t.runEnded();
       else if (line === 'initial-sync-done') t.markInitialSync();

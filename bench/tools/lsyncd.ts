@@ -49,7 +49,7 @@ function lsyncd(id: string, delay: number | null): ToolSpec {
       ].join('\n');
       const file = path.join(o.workDir, 'lsyncd.lua');
       await writeFile(file, config);
-      return new RunningTool('lsyncd', ['-nodaemon', '-log', 'Exec', file], { cwd: o.workDir, transcript: path.join(o.workDir, 'transcript.log') }, (t, line) => {
+      return new RunningTool('lsyncd', ['-nodaemon', '-log', 'Exec', file], { cwd: o.workDir, transcript: o.transcript }, (t, line) => {
         // Watches are added before the startup rsync is spawned.
         if (line.includes('recursive startup rsync:')) t.markReady();
         if (/ Exec: \S*rsync /.test(line)) t.runStarted();

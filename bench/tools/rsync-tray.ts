@@ -80,7 +80,7 @@ export const rsyncTray: ToolSpec = {
     };
     await writeFile(configFile, JSON.stringify({ version: 1, profiles: [profile] }, null, 2));
     const trace: RsyncTrayTrace = { firstEventAt: null, runs: [], logs: [] };
-    const tool = new RunningTool(PROJECT_NODE, [path.join(engine.root, 'bin/rsync-tray.mjs'), 'run', '--config', configFile, '--json'], { cwd: o.workDir, transcript: path.join(o.workDir, 'transcript.log') }, (t, line, stream) => {
+    const tool = new RunningTool(PROJECT_NODE, [path.join(engine.root, 'bin/rsync-tray.mjs'), 'run', '--config', configFile, '--json'], { cwd: o.workDir, transcript: o.transcript }, (t, line, stream) => {
       if (stream !== 'stdout' || !line.startsWith('{')) return;
       let event: EngineEvent;
       try {

@@ -26,6 +26,8 @@ export interface StartOptions {
   workDir: string;
   /** As Rsync Tray's profiles write it ("5M" = 5 MiB/s); each adapter translates. */
   bandwidthLimit?: string;
+  /** Where every line the tool prints goes, with the bench's clock (appended to). */
+  transcript?: string;
 }
 
 export interface ToolSpec {
