@@ -188,9 +188,9 @@ export class ProfileRunner {
   }
 
   /**
-   * A burst that comes near the kernel's event queue size may have overflowed it, and neither
-   * @parcel/watcher nor libuv reports IN_Q_OVERFLOW (both drop it silently). So after such a
-   * burst settles, one rescan makes sure nothing was lost.
+   * A burst that comes near the kernel's event queue size may have overflowed it, and libuv
+   * (under fs.watch) drops IN_Q_OVERFLOW silently. So after such a burst settles, one rescan
+   * makes sure nothing was lost.
    */
   #countBurst(n: number): void {
     this.#burst.count += n;

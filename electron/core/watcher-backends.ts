@@ -1,11 +1,12 @@
 /**
- * The two watcher backends behind watcher.ts.
+ * The watcher backends behind watcher.ts, chosen per profile: `native` is fs.watch
+ * (directory-watcher.ts), `poll` is chokidar's stat polling for network file systems.
  */
 import path from 'node:path';
-import parcel from '@parcel/watcher';
 import { watch as chokidarWatch } from 'chokidar';
+import { directoryTreeWatcher, recursiveWatcher } from './directory-watcher.ts';
 import type { ChangeKind } from './path-aggregator.ts';
-import type { TreeWatcher, WatchEvent, WatchHandlers, WatchOptions, WatchTrouble, WatcherFactory } from './watcher.ts';
+import { ROOT_GONE, WATCH_LIMIT, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
 
 const toRel = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
 
@@ -15,42 +16,13 @@ const toRel = (root: string, file: string): string => path.relative(root, file).
  */
 export function troubleFromError(error: Error): WatchTrouble | null {
   const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`;
-  // @parcel/watcher reports the kernel's own removal of a deleted directory's watch (EINVAL on
-  // inotify_rm_watch); the deletion itself arrived as an event.
-  if (/Unable to remove watcher/i.test(text)) return null;
-  if (/ENOSPC|max_user_watches|inotify_add_watch|watch limit/i.test(text)) {
-    return {
-      reason: 'watch-limit',
-      message: 'The system ran out of inotify watches; changes are found by periodic rescans until it has more. Raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (and add it to /etc/sysctl.d/ to keep it).',
-    };
-  }
+  if (/ENOSPC|max_user_watches|inotify_add_watch|watch limit/i.test(text)) return WATCH_LIMIT;
   if (/overflow|Q_OVERFLOW|events were dropped/i.test(text)) {
     return { reason: 'overflow', message: 'The kernel dropped file events (queue overflow); a rescan catches up.' };
   }
-  if (/ENOENT|no such file|deleted/i.test(text)) {
-    return { reason: 'root-gone', message: 'The watched folder disappeared.' };
-  }
+  if (/ENOENT|no such file|deleted/i.test(text)) return ROOT_GONE;
   return { reason: 'error', message: `The file watcher failed: ${error.message}` };
 }
-
-export const nativeWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
-  const subscription = await parcel.subscribe(options.root, (error, events) => {
-    if (error) {
-      const trouble = troubleFromError(error);
-      if (trouble) handlers.onTrouble(trouble);
-      return;
-    }
-    const out: WatchEvent[] = [];
-    for (const e of events) {
-      const rel = toRel(options.root, e.path);
-      if (rel === '' || rel.startsWith('..')) continue;
-      if (options.isExcluded(rel, undefined)) continue;
-      out.push({ path: rel, kind: e.type });
-    }
-    if (out.length) handlers.onEvents(out);
-  });
-  return { dispose: () => subscription.unsubscribe().catch(() => undefined) };
-};
 
 const CHOKIDAR_KIND: Record<string, ChangeKind | undefined> = { add: 'create', addDir: 'create', change: 'update', unlink: 'delete', unlinkDir: 'delete' };
 
@@ -80,4 +52,7 @@ export const pollingWatcher: WatcherFactory = async (options: WatchOptions, hand
   return { dispose: () => watcher.close() };
 };
 
-export const WATCHERS: Record<'native' | 'poll', WatcherFactory> = { native: nativeWatcher, poll: pollingWatcher };
+export const WATCHERS: Record<'native' | 'poll', WatcherFactory> = {
+  native: process.platform === 'linux' ? directoryTreeWatcher : recursiveWatcher,
+  poll: pollingWatcher,
+};

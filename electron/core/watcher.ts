@@ -1,8 +1,8 @@
 /**
- * One small interface over the file-watching libraries, so the engine does not care which one
+ * One small interface over the ways of watching a tree, so the engine does not care which one
  * runs. The choice is per profile (see watcher-backends.ts):
- * - native: @parcel/watcher — inotify/FSEvents/ReadDirectoryChangesW in C++, one watch per
- *   directory, ready on a 200k-file tree in about a second at a small memory cost;
+ * - native: fs.watch — one inotify watch per directory on Linux, the OS's recursive watch on
+ *   macOS and Windows (directory-watcher.ts);
  * - poll: chokidar with stat polling, for network file systems (an NFS or SMB source), where
  *   native events never see changes made by other machines.
  */
@@ -22,6 +22,14 @@ export interface WatchTrouble {
   reason: 'overflow' | 'watch-limit' | 'root-gone' | 'error';
   message: string;
 }
+
+/** The troubles every backend can meet, worded once. */
+export const WATCH_LIMIT: WatchTrouble = {
+  reason: 'watch-limit',
+  message:
+    'The system ran out of inotify watches; changes are found by periodic rescans until it has more. Raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (and add it to /etc/sysctl.d/ to keep it).',
+};
+export const ROOT_GONE: WatchTrouble = { reason: 'root-gone', message: 'The watched folder disappeared.' };
 
 export interface WatchHandlers {
   onEvents(events: WatchEvent[]): void;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
-import { nativeWatcher } from '../../electron/core/watcher-backends.ts';
+import { WATCHERS } from '../../electron/core/watcher-backends.ts';
 import type { WatcherFactory } from '../../electron/core/watcher.ts';
 import { poll, startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 import { treesEqual } from '../support/trees.ts';
@@ -83,7 +83,7 @@ describe('faults', () => {
     let failures = 2;
     const limited: WatcherFactory = async (options, handlers) => {
       if (failures-- > 0) throw Object.assign(new Error(`inotify_add_watch on '${options.root}/x' failed: No space left on device`), { code: 'ENOSPC' });
-      return nativeWatcher(options, handlers);
+      return WATCHERS.native(options, handlers);
     };
     fx = await startSyncFixture({ engine: { watcherFactory: limited, timings: { rescanEveryMs: 300, rewatchAfterMs: 1_500 } } });
     const degraded = await fx.waitForStatus((s) => s.watch.mode === 'rescanning');

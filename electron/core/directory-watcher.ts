@@ -1,0 +1,196 @@
+/**
+ * The native watcher: Node's fs.watch, one inotify watch per directory on Linux (where
+ * `recursive` would mean one per file), or one recursive watch on macOS (FSEvents) and Windows
+ * (ReadDirectoryChangesW).
+ *
+ * Why not @parcel/watcher: its Watcher::triggerCallbacks reads the pending events and clears them
+ * in two separately locked steps, so an event arriving in between is lost; under a burst that
+ * lost file modifications for good (caught by test/engine/live-sync.test.ts). It also holds
+ * every change for 50 ms after a recent one. fs.watch delivers each event as it is read.
+ *
+ * The order that makes new directories safe: a new directory is watched (with everything below
+ * it) *before* its creation is reported, and the engine syncs a created directory as a whole. A
+ * file appearing before the watch is covered by that sync; one appearing after raises an event.
+ */
+import { lstatSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChangeKind } from './path-aggregator.ts';
+import { ROOT_GONE, WATCH_LIMIT, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
+
+const YIELD_EVERY = 256;
+
+/** inotify errors → the engine's trouble kinds (null: nothing was lost). */
+export function troubleOf(error: NodeJS.ErrnoException): WatchTrouble | null {
+  if (error.code === 'ENOSPC' || error.code === 'EMFILE') return WATCH_LIMIT;
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null; // gone before we got to it
+  return { reason: 'error', message: `The file watcher failed: ${error.message}` };
+}
+
+const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
+
+async function kindOf(file: string): Promise<{ kind: 'dir' | 'other' | 'missing'; ino: number }> {
+  try {
+    const st = await lstat(file);
+    return { kind: st.isDirectory() ? 'dir' : 'other', ino: st.ino };
+  } catch {
+    return { kind: 'missing', ino: 0 };
+  }
+}
+
+/** Linux: a tree of per-directory watches, kept in step with the tree. */
+export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
+  const { root } = options;
+  /** rel dir → its watch, and the inode watched (a directory replaced under the same name needs a new watch). */
+  const watchers = new Map<string, { w: FSWatcher; ino: number }>();
+  let disposed = false;
+  let failed = false;
+
+  const fail = (trouble: WatchTrouble): void => {
+    if (failed || disposed) return;
+    failed = true;
+    handlers.onTrouble(trouble);
+  };
+
+  const unwatchTree = (rel: string): void => {
+    for (const [dir, { w }] of watchers) {
+      if (dir === rel || dir.startsWith(`${rel}/`)) {
+        w.close();
+        watchers.delete(dir);
+      }
+    }
+  };
+
+  /** Watches one directory; false when it could not be (vanished, or the limit was hit). */
+  const watchOne = (rel: string): boolean => {
+    if (watchers.has(rel)) return true;
+    try {
+      const ino = lstatSync(path.join(root, rel)).ino;
+      const w = watch(path.join(root, rel), { persistent: false }, (type, name) => void onEvent(rel, type, name));
+      w.on('error', (error: NodeJS.ErrnoException) => {
+        // The directory itself went away (or cannot be read any more).
+        w.close();
+        watchers.delete(rel);
+        if (rel === '') fail(ROOT_GONE);
+        else if (troubleOf(error)) fail(troubleOf(error)!);
+      });
+      watchers.set(rel, { w, ino });
+      return true;
+    } catch (error) {
+      const trouble = troubleOf(error as NodeJS.ErrnoException);
+      if (trouble) {
+        fail(trouble);
+        throw error;
+      }
+      return false;
+    }
+  };
+
+  /**
+   * Watches `rel` and every directory below it that is not excluded. Listing is synchronous
+   * (readdirSync is ~7x faster than promise-based listing here: 0.27 s against 1.9 s for 20k
+   * directories), yielding to the event loop every few hundred directories.
+   */
+  const watchTree = async (rel: string): Promise<void> => {
+    if (!watchOne(rel)) return;
+    const stack = [rel];
+    for (let listed = 0; stack.length && !disposed; listed++) {
+      if (listed % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
+      const dir = stack.pop()!;
+      let entries;
+      try {
+        entries = readdirSync(path.join(root, dir), { withFileTypes: true });
+      } catch {
+        continue; // vanished meanwhile: its parent's event reports that
+      }
+      for (const e of entries) {
+        if (!e.isDirectory()) continue;
+        const child = join(dir, e.name);
+        if (options.isExcluded(child, true)) continue;
+        if (watchOne(child)) stack.push(child);
+      }
+    }
+  };
+
+  let queued: WatchEvent[] = [];
+  let flushScheduled = false;
+  const report = (event: WatchEvent): void => {
+    queued.push(event);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    // One hand-over per turn of the event loop, however many events the kernel delivered.
+    setImmediate(() => {
+      flushScheduled = false;
+      const events = queued;
+      queued = [];
+      if (!disposed && events.length) handlers.onEvents(events);
+    });
+  };
+
+  const onEvent = async (dir: string, type: string, name: string | Buffer | null): Promise<void> => {
+    if (disposed) return;
+    if (name === null) {
+      // The kernel did not say which entry changed: sync the whole directory.
+      report({ path: dir, kind: 'create' });
+      return;
+    }
+    const rel = join(dir, String(name));
+    if (type === 'change') {
+      if (!options.isExcluded(rel, undefined)) report({ path: rel, kind: 'update' });
+      return;
+    }
+    // 'rename': created, deleted or moved, in or out. What it is now decides.
+    const { kind, ino } = await kindOf(path.join(root, rel));
+    if (disposed) return;
+    if (kind === 'missing') {
+      unwatchTree(rel);
+      if (rel === path.basename(root) && dir === '' && (await kindOf(root)).kind === 'missing') {
+        fail(ROOT_GONE);
+        return;
+      }
+      report({ path: rel, kind: 'delete' });
+      return;
+    }
+    if (options.isExcluded(rel, kind === 'dir')) return;
+    if (kind === 'dir') {
+      // Same name, other directory (deleted and made again): the old watch sees nothing now.
+      if (watchers.has(rel) && watchers.get(rel)!.ino !== ino) unwatchTree(rel);
+      try {
+        await watchTree(rel);
+      } catch {
+        return; // watch limit: the engine falls back to rescans
+      }
+    }
+    report({ path: rel, kind: 'create' satisfies ChangeKind });
+  };
+
+  try {
+    await watchTree('');
+  } catch (error) {
+    for (const { w } of watchers.values()) w.close();
+    throw error;
+  }
+  if (failed) {
+    for (const { w } of watchers.values()) w.close();
+    throw Object.assign(new Error('inotify watch limit reached while starting'), { code: 'ENOSPC' });
+  }
+  return {
+    async dispose() {
+      disposed = true;
+      for (const { w } of watchers.values()) w.close();
+      watchers.clear();
+    },
+  };
+};
+
+/** macOS and Windows: the OS watches recursively; one fs.watch covers the tree. */
+export const recursiveWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
+  const w = watch(options.root, { recursive: true, persistent: false }, (type, name) => {
+    if (name === null) return handlers.onEvents([{ path: '', kind: 'create' }]);
+    const rel = String(name).split(path.sep).join('/');
+    if (options.isExcluded(rel, undefined)) return;
+    handlers.onEvents([{ path: rel, kind: type === 'change' ? 'update' : 'create' }]);
+  });
+  w.on('error', (error: NodeJS.ErrnoException) => handlers.onTrouble(troubleOf(error) ?? ROOT_GONE));
+  return { dispose: async () => w.close() };
+};
