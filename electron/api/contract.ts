@@ -10,10 +10,24 @@ import { z } from 'zod';
 import type { ConnectionReport } from '../core/connection-test.ts';
 import type { ErrorInfo } from '../core/errors.ts';
 import { ProfileSchema, SettingsSchema, TargetSchema, type Profile, type Settings } from '../core/profile-schema.ts';
+import { HostPreferencesPatchSchema, type HostPreferences } from './host-preferences.ts';
 import type { EngineEvent, ProfileStatus, RunRecord } from './status.ts';
 
 const profileName = z.string().min(1).max(200);
 const optionalProfile = z.object({ profile: profileName.optional() }).strict();
+
+/**
+ * What settings.set takes: any subset of the settings; what is left out stays as it is. Not
+ * `SettingsSchema.partial()`: zod applies defaults inside optional fields, so a partial would
+ * quietly reset every setting left out to its default.
+ */
+export const SettingsPatchSchema = z
+  .object({
+    rsyncPath: SettingsSchema.shape.rsyncPath.unwrap().optional(),
+    defaultDebounceMs: SettingsSchema.shape.defaultDebounceMs.unwrap().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 /** Input schema of each method. The method list *is* this table. */
 export const METHOD_INPUTS = {
@@ -41,7 +55,10 @@ export const METHOD_INPUTS = {
     })
     .strict(),
   'settings.get': z.object({}).strict(),
-  'settings.set': z.object({ settings: SettingsSchema.partial() }).strict(),
+  'settings.set': z.object({ settings: SettingsPatchSchema }).strict(),
+  /** The host's own preferences (start at login, notifications); a host without any refuses. */
+  'preferences.get': z.object({}).strict(),
+  'preferences.set': z.object({ preferences: HostPreferencesPatchSchema }).strict(),
   'deletions.confirm': z.object({ profile: profileName }).strict(),
   'deletions.refuse': z.object({ profile: profileName }).strict(),
   'folder.open': z.object({ profile: profileName }).strict(),
@@ -76,6 +93,8 @@ export interface MethodOutputs {
   'config.importApply': { created: string[]; replaced: string[]; skipped: string[] };
   'settings.get': Settings;
   'settings.set': Settings;
+  'preferences.get': HostPreferences;
+  'preferences.set': HostPreferences;
   'deletions.confirm': null;
   'deletions.refuse': null;
   'folder.open': null;

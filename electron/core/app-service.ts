@@ -4,6 +4,7 @@
  * them — where the config and the secrets are kept, and how a folder is opened.
  */
 import type { ApiHandlers } from '../api/contract.ts';
+import type { HostPreferences, HostPreferencesPatch } from '../api/host-preferences.ts';
 import type { EngineEvent, RunRecord } from '../api/status.ts';
 import type { SecretStore } from './auth.ts';
 import { describeIssues, serializeConfig, validateConfig } from './config-file.ts';
@@ -23,8 +24,17 @@ export interface ConfigStore {
 
 export interface HostActions {
   openFolder?(folder: string): Promise<void>;
+  /**
+   * The host's own preferences (start at login, notifications), which the config file does not
+   * hold: the tray app keeps them with the OS and its preferences file. Absent on a host that has
+   * none (`serve`): the API then says so, and the window leaves those controls out.
+   */
+  preferences?: {
+    get(): Promise<HostPreferences>;
+    /** Applies what the patch names; answers the preferences as they are afterwards. */
+    set(patch: HostPreferencesPatch): Promise<HostPreferences>;
+  };
 }
-
 
 export interface AppServiceOptions {
   configStore: ConfigStore;
@@ -77,6 +87,15 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     const p = config.profiles.find((x) => x.name === name);
     if (!p) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, 'Refresh the list; it may have been renamed or deleted.');
     return p;
+  };
+
+  const hostPreferences = (): NonNullable<HostActions['preferences']> => {
+    if (options.host?.preferences) return options.host.preferences;
+    throw new RsyncTrayError(
+      'NOT_RUNNING',
+      'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.',
+      'This host runs until its service stops; set them in the tray app on a desktop.',
+    );
   };
 
   const handlers: ApiHandlers = {
@@ -142,6 +161,8 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       await commit({ ...config, settings: { ...config.settings, ...settings } });
       return config.settings;
     },
+    'preferences.get': async () => hostPreferences().get(),
+    'preferences.set': async ({ preferences }) => hostPreferences().set(preferences),
     'deletions.confirm': async ({ profile }) => (engine.confirmDeletions(findProfile(profile).name), null),
     'deletions.refuse': async ({ profile }) => (engine.refuseDeletions(findProfile(profile).name), null),
     'folder.open': async ({ profile }) => {

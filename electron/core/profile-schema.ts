@@ -97,9 +97,16 @@ export const ProfileSchema = z.object({
   pollIntervalSeconds: z.number().min(0.1).max(3_600).default(2),
 });
 
+/** Settings shared by every host: they live in the config file, beside the profiles. */
 export const SettingsSchema = z.object({
   /** Path or name of the rsync binary. */
-  rsyncPath: z.string().min(1).default('rsync'),
+  rsyncPath: z.string().trim().min(1, 'give the rsync program, e.g. rsync or /usr/local/bin/rsync').default('rsync'),
+  /**
+   * The quiet time a new profile starts with (the editor fills it in; existing profiles keep
+   * their own). The profile field's own schema, so limits and default are the same; config files
+   * written before this setting existed get that default.
+   */
+  defaultDebounceMs: ProfileSchema.shape.debounceMs,
 });
 
 export const CONFIG_VERSION = 1;
@@ -107,7 +114,8 @@ export const CONFIG_VERSION = 1;
 export const ConfigSchema = z
   .object({
     version: z.literal(CONFIG_VERSION, { message: `must be ${CONFIG_VERSION} (this version of Rsync Tray reads format ${CONFIG_VERSION})` }),
-    settings: SettingsSchema.default({ rsyncPath: 'rsync' }),
+    // prefault: a missing settings object is parsed as {}, so each setting gets its own default.
+    settings: SettingsSchema.prefault({}),
     profiles: z.array(ProfileSchema).default([]),
   })
   .superRefine((config, ctx) => {

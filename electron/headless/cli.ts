@@ -12,7 +12,7 @@ import { startEngine } from '../core/engine.ts';
 import { formatError, RsyncTrayError, toErrorInfo } from '../core/errors.ts';
 import { describeBandwidth } from '../core/bandwidth.ts';
 import { applyImport, previewImport, type ConflictChoice, type ImportFormat } from '../core/profile-import.ts';
-import { CONFIG_VERSION, targetKey, type Config } from '../core/profile-schema.ts';
+import { CONFIG_VERSION, ConfigSchema, targetKey, type Config } from '../core/profile-schema.ts';
 import { callControlSocket, serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { eventLogger, formatStatusTable } from './log-format.ts';
@@ -239,7 +239,7 @@ const COMMANDS: Record<string, Command> = {
         config = await loadConfig(file);
       } catch (error) {
         if (!(error instanceof RsyncTrayError) || error.code !== 'CONFIG_NOT_FOUND') throw error;
-        config = { version: CONFIG_VERSION, settings: { rsyncPath: 'rsync' }, profiles: [] };
+        config = ConfigSchema.parse({ version: CONFIG_VERSION });
       }
       const { loadImporters } = await import('./importers.ts');
       const preview = previewImport(await readFile(input, 'utf8'), format, config, await loadImporters());

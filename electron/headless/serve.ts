@@ -26,7 +26,7 @@ import type { EngineEvent } from '../api/status.ts';
 import { dispatch } from '../core/api-dispatch.ts';
 import { startAppService, type ConfigStore } from '../core/app-service.ts';
 import { RsyncTrayError, type ErrorInfo } from '../core/errors.ts';
-import { CONFIG_VERSION, type Config } from '../core/profile-schema.ts';
+import { CONFIG_VERSION, ConfigSchema, type Config } from '../core/profile-schema.ts';
 import { serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { loadImporters } from './importers.ts';
@@ -324,7 +324,7 @@ function configStoreStartingEmpty(file: string): ConfigStore {
       try {
         return await store.read();
       } catch (error) {
-        if (error instanceof RsyncTrayError && error.code === 'CONFIG_NOT_FOUND') return { version: CONFIG_VERSION, settings: { rsyncPath: 'rsync' }, profiles: [] };
+        if (error instanceof RsyncTrayError && error.code === 'CONFIG_NOT_FOUND') return ConfigSchema.parse({ version: CONFIG_VERSION });
         throw error;
       }
     },

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { previewImport } from '../../electron/core/profile-import.ts';
-import { CONFIG_VERSION, ProfileSchema, type Config } from '../../electron/core/profile-schema.ts';
+import { CONFIG_VERSION, ConfigSchema, ProfileSchema, type Config } from '../../electron/core/profile-schema.ts';
 import { importSersync, parseXml, sersyncRegexToExclude } from '../../electron/core/sersync-import.ts';
 import { loadImporters } from '../../electron/headless/importers.ts';
 
 const sample = readFileSync(path.join(import.meta.dirname, 'fixtures/sersync-confxml.xml'), 'utf8');
-const emptyConfig: Config = { version: CONFIG_VERSION, settings: { rsyncPath: 'rsync' }, profiles: [] };
+const emptyConfig: Config = ConfigSchema.parse({ version: CONFIG_VERSION });
 
 /** A minimal confxml.xml around the given <sersync> body (and optional top-level extras). */
 const conf = (sersync: string, extra = ''): string => `<?xml version="1.0" encoding="ISO-8859-1"?>

@@ -38,7 +38,7 @@ describe('config store over electron-store', () => {
     const dir = await tempDir();
     const store = createElectronConfigStore(openStore(dir, 'config'));
     const empty = await store.read();
-    expect(empty).toEqual({ version: 1, settings: { rsyncPath: 'rsync' }, profiles: [] });
+    expect(empty).toEqual({ version: 1, settings: { rsyncPath: 'rsync', defaultDebounceMs: 5 }, profiles: [] });
 
     const config = { ...empty, profiles: [profile] } as unknown as Config;
     const validated = (await import('../../electron/core/config-file.ts')).validateConfig(config);
