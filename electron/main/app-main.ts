@@ -20,6 +20,7 @@ import type { ElectronApi } from './electron-api.ts';
 import { registerIpc } from './ipc-bridge.ts';
 import { EVENT_CHANNEL } from './ipc-channels.ts';
 import { APP_BASE_URL, APP_SCHEME } from './ipc-security.ts';
+import { createHostPreferences, type HostPreferencesService } from './host-preferences.ts';
 import { createLogFile, type LogFile } from './log-file.ts';
 import { HIDDEN_ARG } from './login-item.ts';
 import { createLoginItem, type LoginItem } from './login-item-service.ts';
@@ -72,6 +73,8 @@ export interface TrayApp {
   log: LogFile;
   preferences: PreferencesStore;
   loginItem: LoginItem;
+  /** Start at login and notifications, as both the tray menu and the window change them. */
+  hostPreferences: HostPreferencesService;
   /** Runs a tray menu action (what a click does). */
   act(action: TrayAction): Promise<void>;
   /** Resolves when the app has shut down (after quit). */
@@ -163,6 +166,10 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
   const logFile = log;
   logFile.write('info', `Rsync Tray ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${platform})`);
   const preferences = createPreferencesStore(openPreferences(options.openStore, (m) => logFile.write('warn', m)), (m) => logFile.write('warn', m));
+  const loginItem = createLoginItem(e, { platform, execPath: process.execPath, isPackaged: app.isPackaged, appPath: app.getAppPath(), env, homeDir: options.homeDir ?? os.homedir() });
+  // The tray is made further down; until then there is no menu to redraw.
+  let redrawTray = (): void => {};
+  const hostPreferences = await createHostPreferences({ store: preferences, loginItem, onChange: () => redrawTray() });
 
   let service: AppService;
   try {
@@ -199,6 +206,8 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
           const problem = await e.shell.openPath(folder);
           if (problem) throw new Error(`Cannot open ${folder}: ${problem}`);
         },
+        // The window's Settings page edits what the tray menu edits.
+        preferences: hostPreferences,
       },
     });
   } catch (error) {
@@ -239,14 +248,11 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
 
   const notifier = createNotifier(e, { icon: options.paths.appIcon, onClick: (profile) => win.show(profile) });
 
-  const loginItem = createLoginItem(e, { platform, execPath: process.execPath, isPackaged: app.isPackaged, appPath: app.getAppPath(), env, homeDir: options.homeDir ?? os.homedir() });
-  let openAtLogin: boolean | null = loginItem.supported ? await loginItem.isEnabled().catch(() => false) : null;
   if (loginItem.supported && app.isPackaged && !preferences.get().loginItemDefaultApplied) {
     // A backup that silently stops after a reboot is the worst default; the menu turns it off.
     try {
-      await loginItem.setEnabled(true);
-      openAtLogin = true;
-      logFile.write('info', 'Start at login switched on (first run); turn it off in the tray menu.');
+      await hostPreferences.set({ startAtLogin: true });
+      logFile.write('info', 'Start at login switched on (first run); turn it off in the tray menu or the settings.');
     } catch (error) {
       logFile.write('warn', `Could not switch on start at login: ${(error as Error).message}`);
     }
@@ -258,7 +264,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     imagesDir: options.paths.trayImagesDir,
     platform,
     throttleMs: options.trayThrottleMs,
-    input: () => ({ statuses: statuses(), now: now(), notifications: preferences.get().notifications, openAtLogin }),
+    input: () => ({ statuses: statuses(), now: now(), notifications: preferences.get().notifications, openAtLogin: hostPreferences.openAtLogin() }),
     theme: () => panelTheme({ preference: preferences.get().trayTheme, platform, darkMode: e.nativeTheme.shouldUseDarkColors, desktop: env.XDG_CURRENT_DESKTOP }),
     onAction: (action) => void act(action),
     onClick: () => {
@@ -291,14 +297,14 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
       }
       case 'set-login-item':
         try {
-          await loginItem.setEnabled(action.enabled);
-          openAtLogin = await loginItem.isEnabled();
+          await hostPreferences.set({ startAtLogin: action.enabled });
         } catch (error) {
-          notifier.plain('Rsync Tray', `Could not change start at login: ${(error as Error).message}`);
+          const info = toErrorInfo(error);
+          notifier.plain('Rsync Tray', `${info.message} ${info.hint}`);
         }
         break;
       case 'set-notification':
-        preferences.update((p) => ({ ...p, notifications: { ...p.notifications, [action.key]: action.value } }));
+        await hostPreferences.set({ notifications: { [action.key]: action.value } });
         break;
       case 'quit':
         app.quit();
@@ -333,6 +339,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     },
   });
 
+  redrawTray = () => tray.render();
   tray.render();
   notifier.update(statuses(), preferences.get().notifications, now());
 
@@ -349,5 +356,5 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
   };
 
   if (shouldShowWindowAtStart(argv, service.engine().status().length)) win.show();
-  return { service, windows: win, tray, notifier, log: logFile, preferences, loginItem, act, whenStopped };
+  return { service, windows: win, tray, notifier, log: logFile, preferences, loginItem, hostPreferences, act, whenStopped };
 }

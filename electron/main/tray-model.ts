@@ -3,6 +3,7 @@
  * menu (as data; the Electron glue turns actions into clicks). Rebuilt on every status change, so
  * everything here must be cheap and must not depend on anything but its input.
  */
+import type { NotificationPrefs } from '../api/host-preferences.ts';
 import { STATE_LABEL, STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../api/status.ts';
 
 /** One tray image per overall condition (the files in build/tray are named after these). */
@@ -24,13 +25,8 @@ export const ICON_FOR_STATE: Record<SyncState, TrayIcon> = {
 /** Words a person reads in the menu and tooltip: the one vocabulary of electron/api/status.ts. */
 export { STATE_LABEL };
 
-export interface NotificationPrefs {
-  /** Overrides the three below. */
-  muted: boolean;
-  failures: boolean;
-  recoveries: boolean;
-  confirmations: boolean;
-}
+/** The notification switches, as the API defines them (the window edits the same ones). */
+export type { NotificationPrefs };
 
 export type TrayAction =
   | { type: 'sync-now'; profile?: string }

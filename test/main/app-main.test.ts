@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { METHODS, type ApiHandlers } from '../../electron/api/contract.ts';
 import type { EngineEvent, ProfileStatus } from '../../electron/api/status.ts';
-import type { AppService, AppServiceOptions } from '../../electron/core/app-service.ts';
+import { startAppService, type AppService, type AppServiceOptions } from '../../electron/core/app-service.ts';
 import { RsyncTrayError } from '../../electron/core/errors.ts';
 import { shouldShowWindowAtStart, startTrayApp, type StoreName, type TrayAppOptions } from '../../electron/main/app-main.ts';
 import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/main/ipc-channels.ts';
@@ -308,5 +308,41 @@ describe('start at login', () => {
   it('is left alone when running from source', async () => {
     const { home } = await start({ statuses: [status('Docs', 'idle')] });
     await expect(stat(path.join(home, '.config', 'autostart', 'rsync-tray.desktop'))).rejects.toThrow();
+  });
+});
+
+describe('the window’s Settings and the tray menu', () => {
+  it('change the same start at login and notifications, each showing what the other did', async () => {
+    // The real app service, so the window's calls go through IPC, dispatch and the host's hook.
+    const { tray, ipcMain, home, docs } = await start({ startService: startAppService });
+    try {
+      const win = FakeBrowserWindow.instances[0]!;
+      const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+      const call = (method: string, input: unknown) => ipcMain.handlers.get(CALL_CHANNEL)!(event, method, input);
+      const menuItem = (label: string) => lastMenu().find((i: { label: string }) => i.label === label);
+      const autostart = path.join(home, '.config', 'autostart', 'rsync-tray.desktop');
+
+      expect(await call('preferences.get', {})).toEqual({ ok: true, value: { startAtLogin: false, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } } });
+
+      // Window → tray: the menu is redrawn with the new state, and it is kept.
+      expect(await call('preferences.set', { preferences: { startAtLogin: true, notifications: { muted: true } } })).toMatchObject({ ok: true, value: { startAtLogin: true, notifications: { muted: true } } });
+      expect((await stat(autostart)).isFile()).toBe(true);
+      expect(menuItem('Start at login').checked).toBe(true);
+      expect(menuItem('Notifications').submenu[0]).toMatchObject({ label: 'Mute all', checked: true });
+      expect((docs.get('preferences')!.store.notifications as { muted: boolean }).muted).toBe(true);
+
+      // Tray → window: the next preferences.get says what the menu did.
+      clickMenu(lastMenu(), ['Notifications', 'Mute all']);
+      clickMenu(lastMenu(), ['Start at login']);
+      await tick();
+      expect(await call('preferences.get', {})).toEqual({ ok: true, value: { startAtLogin: false, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } } });
+      await expect(stat(autostart)).rejects.toThrow();
+
+      // A bad payload from the page is refused before it reaches the host.
+      const bad = await call('preferences.set', { preferences: { startAtLogin: 'yes' } });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG' } });
+    } finally {
+      await tray!.service.dispose();
+    }
   });
 });
