@@ -383,3 +383,121 @@ describe('events keep the window current', () => {
     w.unmount();
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+const NOT_HERE = { code: 'NOT_RUNNING', message: 'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.', hint: 'Set them in the tray app.' };
+const PREFS = { startAtLogin: true, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } };
+
+async function mountSettings(client: FakeClient): Promise<Wrapper> {
+  const store = ui.createStore(client);
+  await store.refresh();
+  const w = ui.mount(ui.SettingsView, { global: { provide: { [ui.STORE]: store } }, attachTo: dom.document.body });
+  await ui.flushPromises();
+  return w;
+}
+const button = (w: Wrapper, text: string) => w.findAll('button').find((b) => b.text() === text)!;
+const checkbox = (w: Wrapper, label: string) => w.findAll('label.check').find((l) => l.text().startsWith(label))!.find('input');
+
+describe('settings: the config’s settings everywhere, the host’s preferences where there are some', () => {
+  it('in a browser on serve: rsync program and quiet time, validated by the schema; no host controls', async () => {
+    const client = fakeClient({ 'preferences.get': () => Promise.reject(NOT_HERE), 'settings.set': ({ settings }) => ({ rsyncPath: 'rsync', defaultDebounceMs: 5, ...settings }) });
+    const w = await mountSettings(client);
+    expect(w.get('#s-rsync').element.value).toBe('rsync');
+    expect(w.get('#s-debounce').element.value).toBe('5');
+    expect(w.find('[data-host-preferences]').exists()).toBe(false);
+    expect(w.findAll('input[type="checkbox"]')).toHaveLength(0);
+    expect(w.text()).toContain(NOT_HERE.message);
+    expect(button(w, 'Save settings').attributes('disabled')).toBeDefined(); // nothing changed yet
+
+    await w.get('#s-debounce').setValue('70000');
+    expect(msg(w, 's-debounce')).toBe('Too big: expected number to be <=60000');
+    expect(w.get('#s-debounce').attributes('aria-invalid')).toBe('true');
+    expect(button(w, 'Save settings').attributes('disabled')).toBeDefined();
+    await w.get('#s-rsync').setValue('');
+    expect(msg(w, 's-rsync')).toBe('give the rsync program, e.g. rsync or /usr/local/bin/rsync');
+
+    await w.get('#s-rsync').setValue('/usr/local/bin/rsync');
+    await w.get('#s-debounce').setValue('250');
+    expect(w.get('[role="status"]').text()).toBe('Unsaved changes');
+    await w.get('form').trigger('submit');
+    await ui.flushPromises();
+    expect(client.calls.filter((c) => c.method.endsWith('.set'))).toEqual([{ method: 'settings.set', input: { settings: { rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 } } }]);
+    expect(w.get('[role="status"]').text()).toBe('Settings saved.');
+    expect(button(w, 'Save settings').attributes('disabled')).toBeDefined();
+    w.unmount();
+  });
+
+  it('a refusal by the host is shown with what to do, and the form keeps what was typed', async () => {
+    const client = fakeClient({
+      'preferences.get': () => Promise.reject(NOT_HERE),
+      'settings.set': () => Promise.reject({ code: 'RSYNC_MISSING', message: 'There is no rsync at /nope.', hint: 'Install rsync or correct the path.' }),
+    });
+    const w = await mountSettings(client);
+    await w.get('#s-rsync').setValue('/nope');
+    await w.get('form').trigger('submit');
+    await ui.flushPromises();
+    expect(w.get('[role="alert"]').text()).toMatch(/Not saved:\s+There is no rsync at \/nope\.\s*What to do: Install rsync or correct the path\./);
+    expect(w.get('#s-rsync').element.value).toBe('/nope');
+    expect(w.get('[role="status"]').text()).toBe('Unsaved changes');
+    w.unmount();
+  });
+
+  it('in the tray app: start at login and notifications, sent as a patch of what changed', async () => {
+    let prefs = structuredClone(PREFS);
+    const client = fakeClient(
+      {
+        'preferences.get': () => prefs,
+        'preferences.set': ({ preferences }) => (prefs = { startAtLogin: preferences.startAtLogin ?? prefs.startAtLogin, notifications: { ...prefs.notifications, ...preferences.notifications } }),
+      },
+      'electron',
+    );
+    const w = await mountSettings(client);
+    expect(w.find('[data-host-preferences]').exists()).toBe(true);
+    expect(checkbox(w, 'Start Rsync Tray when I log in').element.checked).toBe(true);
+    expect(checkbox(w, 'When a backup fails').element.disabled).toBe(false);
+
+    await checkbox(w, 'Mute all notifications').setValue(true);
+    // Muted: the kinds stay as they are, but cannot be changed while muted (as in the tray menu).
+    expect(checkbox(w, 'When a backup fails').element.disabled).toBe(true);
+    await checkbox(w, 'Start Rsync Tray when I log in').setValue(false);
+    await w.get('form').trigger('submit');
+    await ui.flushPromises();
+    const sets = client.calls.filter((c) => c.method.endsWith('.set'));
+    expect(sets).toEqual([{ method: 'preferences.set', input: { preferences: { startAtLogin: false, notifications: { muted: true } } } }]);
+    expect(w.get('[role="status"]').text()).toBe('Settings saved.');
+    w.unmount();
+  });
+
+  it('what the tray menu changed shows when the window gets the focus back; edits in progress are kept', async () => {
+    let prefs = structuredClone(PREFS);
+    const client = fakeClient({ 'preferences.get': () => prefs }, 'electron');
+    const w = await mountSettings(client);
+    prefs = { ...prefs, notifications: { ...prefs.notifications, muted: true } };
+    (globalThis as unknown as { window: { dispatchEvent(e: unknown): void } }).window.dispatchEvent(new Event('focus'));
+    await ui.flushPromises();
+    expect(checkbox(w, 'Mute all notifications').element.checked).toBe(true);
+
+    await checkbox(w, 'When it works again').setValue(true); // no-op while muted: disabled
+    await checkbox(w, 'Start Rsync Tray when I log in').setValue(false);
+    prefs = { ...prefs, notifications: { ...prefs.notifications, muted: false } };
+    (globalThis as unknown as { window: { dispatchEvent(e: unknown): void } }).window.dispatchEvent(new Event('focus'));
+    await ui.flushPromises();
+    expect(checkbox(w, 'Start Rsync Tray when I log in').element.checked).toBe(false);
+    expect(w.get('[role="status"]').text()).toBe('Unsaved changes');
+    w.unmount();
+  });
+
+  it('where start at login cannot be managed, it says so instead of offering a checkbox', async () => {
+    const w = await mountSettings(fakeClient({ 'preferences.get': () => ({ ...PREFS, startAtLogin: null }) }, 'electron'));
+    expect(w.findAll('label.check').map((l) => l.text())).not.toContain('Start Rsync Tray when I log in');
+    expect(w.text()).toContain('Start at login cannot be managed by this copy of Rsync Tray');
+    w.unmount();
+  });
+
+  it('a new profile starts with the quiet time from the settings', async () => {
+    const w = await mountEditor(fakeClient({ 'settings.get': () => ({ rsyncPath: 'rsync', defaultDebounceMs: 250 }) }));
+    expect(w.get('#f-debounce').element.value).toBe('250');
+    w.unmount();
+  });
+});

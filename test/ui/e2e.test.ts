@@ -348,11 +348,46 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
     expect(await page.locator('article[data-profile]').count()).toBe(2);
   });
 
-  it('settings, and the main screens in dark mode', async () => {
+  it('settings: the rsync program and the quiet time for new profiles are saved; no tray-only controls', async () => {
     await go('Settings');
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     expect(await page.inputValue('#s-rsync')).toBe('rsync');
+    expect(await page.inputValue('#s-debounce')).toBe('5');
+    // serve has no start at login or notifications: it says so, and offers no checkbox for them.
+    await page.getByText('Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.').waitFor();
+    expect(await page.locator('main input[type="checkbox"]').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'This computer' }).count()).toBe(0);
     await shot('11-settings');
+
+    // Validated as typed, with the schema's words; Save waits for a valid form.
+    await page.fill('#s-debounce', '70000');
+    await page.locator('#s-debounce-msg', { hasText: 'Too big' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+
+    // A real change of the rsync program restarts the engine; the profiles come back current.
+    const rsync = '/usr/bin/rsync';
+    await page.fill('#s-rsync', rsync);
+    await page.fill('#s-debounce', '250');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    await shot('11b-settings-saved');
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as { settings: unknown };
+    expect(config.settings).toEqual({ rsyncPath: rsync, defaultDebounceMs: 250 });
+
+    // Kept by the host: a reload shows them, and a new profile starts with that quiet time.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    expect(await page.inputValue('#s-rsync')).toBe(rsync);
+    expect(await page.inputValue('#s-debounce')).toBe('250');
+    await go('Profiles');
+    await waitForBadge('documents', 'Current');
+    await page.getByRole('link', { name: 'New profile' }).click();
+    await page.getByRole('heading', { name: 'New profile' }).waitFor();
+    expect(await page.inputValue('#f-debounce')).toBe('250');
+    await page.getByRole('link', { name: 'Cancel' }).click();
+  });
+
+  it('the main screens in dark mode', async () => {
 
     await page.emulateMedia({ colorScheme: 'dark' });
     await go('Profiles');

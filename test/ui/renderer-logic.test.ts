@@ -8,6 +8,7 @@ import { ProfileSchema } from '../../electron/core/profile-schema.ts';
 import { createHttpClient } from '../../renderer/src/api/http-client.ts';
 import { formatAgo, formatBytes, formatDuration, formatEta } from '../../renderer/src/format.ts';
 import { emptyForm, formFromProfile, PROFILE_DEFAULTS, profileInput, targetKeyOf, validateForm } from '../../renderer/src/profile-form.ts';
+import { preferencesPatch, settingsFormFrom, validateSettings } from '../../renderer/src/settings-form.ts';
 
 describe('profile form model', () => {
   const full = ProfileSchema.parse({
@@ -57,6 +58,29 @@ describe('profile form model', () => {
     const form = formFromProfile(full);
     expect(targetKeyOf(form.targets[0]!)).toBe('deploy@a.example:874/www/site');
     expect(targetKeyOf({ ...form.targets[0]!, host: '' })).toBeNull();
+  });
+});
+
+describe('settings form model', () => {
+  it('round-trips the settings and validates with the schema’s messages', () => {
+    const form = settingsFormFrom({ rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 });
+    expect(form).toEqual({ rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: '250' });
+    expect(validateSettings(form)).toEqual({ patch: { rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 }, errors: {} });
+    expect(validateSettings({ rsyncPath: ' ', defaultDebounceMs: '' }).errors).toEqual({
+      rsyncPath: 'give the rsync program, e.g. rsync or /usr/local/bin/rsync',
+      defaultDebounceMs: 'give the quiet time in milliseconds, e.g. 5',
+    });
+    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: 'soon' }).errors.defaultDebounceMs).toBe('give the quiet time in milliseconds, e.g. 5');
+    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '70000' })).toEqual({ patch: null, errors: { defaultDebounceMs: 'Too big: expected number to be <=60000' } });
+    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '1.5' }).errors.defaultDebounceMs).toMatch(/expected int/);
+  });
+
+  it('a preferences patch holds only what changed, and never an unknown start at login', () => {
+    const before = { startAtLogin: true, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } };
+    expect(preferencesPatch(before, structuredClone(before))).toBeNull();
+    expect(preferencesPatch(before, { ...before, notifications: { ...before.notifications, muted: true } })).toEqual({ notifications: { muted: true } });
+    expect(preferencesPatch(before, { ...before, startAtLogin: false })).toEqual({ startAtLogin: false });
+    expect(preferencesPatch({ ...before, startAtLogin: null }, { ...before, startAtLogin: null })).toBeNull();
   });
 });
 

@@ -34,6 +34,7 @@ export interface ComponentBundle {
   ProfileEditor: unknown;
   ActivityView: unknown;
   DashboardView: unknown;
+  SettingsView: unknown;
 }
 
 export function loadComponents(): Promise<ComponentBundle> {
@@ -46,6 +47,7 @@ export { default as ProfileCard } from ${src('views/ProfileCard.vue')};
 export { default as ProfileEditor } from ${src('views/ProfileEditor.vue')};
 export { default as ActivityView } from ${src('views/ActivityView.vue')};
 export { default as DashboardView } from ${src('views/DashboardView.vue')};
+export { default as SettingsView } from ${src('views/SettingsView.vue')};
 `);
 }
 
@@ -68,7 +70,7 @@ export function fakeClient(handlers: Partial<Record<Method, Handler>> = {}, kind
     'status.get': () => [],
     'profiles.list': () => [],
     'activity.list': () => [],
-    'settings.get': () => ({ rsyncPath: 'rsync' }),
+    'settings.get': () => ({ rsyncPath: 'rsync', defaultDebounceMs: 5 }),
     'secrets.has': () => false,
   };
   const client: FakeClient = {
