@@ -19,10 +19,17 @@ export function deletionQuestion(status: ProfileStatus): DeletionQuestion | null
     const error = status.lastError ?? status.targets.find((t) => t.lastError)?.lastError ?? null;
     return { message: error?.message ?? 'Deletions on the backup are held back until you confirm them.', count: null, of: null };
   }
-  const reasons = [...new Set(holds.map((h) => h.reason).filter(Boolean))];
+  const reasons = [...new Set(holds.map((h) => h.reason).filter(Boolean))].map(sentence);
   return {
     message: reasons.join(' ') || 'Deletions on the backup are held back until you confirm them.',
     count: holds.reduce((n, h) => n + h.deletions, 0),
     of: holds.every((h) => h.backupEntries > 0) ? holds.reduce((n, h) => n + h.backupEntries, 0) : null,
   };
+}
+
+/** The engine words a reason as a clause ("the source folder is empty …"); shown alone, it is a sentence. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
 }

@@ -8,6 +8,7 @@ import type { Method, MethodInput, MethodOutputs, Result } from '../../electron/
 import type { EngineEvent, ErrorInfo, LogLevel, ProfileStatus, RunRecord } from '../../electron/api/status.ts';
 import type { Profile, Settings } from '../../electron/core/profile-schema.ts';
 import type { ConnectionState, HostClient } from './api/host-client.ts';
+import { deletionQuestion } from './deletions.ts';
 
 export interface Notice {
   id: number;
@@ -114,7 +115,8 @@ export function createStore(client: HostClient) {
 
   function noteStatus(next: ProfileStatus, before: ProfileStatus | undefined): void {
     if (next.state === 'needs-confirmation' && before?.state !== 'needs-confirmation') {
-      const why = next.lastError?.message ?? next.targets.find((t) => t.lastError)?.lastError?.message ?? 'Deletions are held back.';
+      // The hold's own reason ("the source folder is empty …"), as the prompt shows it.
+      const why = deletionQuestion(next)?.message ?? 'Deletions are held back.';
       addNotice({ level: 'warn', profile: next.name, message: `Needs confirmation: ${why}` });
     }
   }

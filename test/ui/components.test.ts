@@ -304,12 +304,13 @@ describe('a profile card says what is going on, and what to do', () => {
   });
 
   it('needs confirmation: the held deletions are counted, and confirm/refuse go to the host', async () => {
-    const hold = { deletions: 1234, backupEntries: 1500, reason: 'The source folder is empty.', since: Date.now() };
+    // Worded by the engine as a clause; the window shows it as a sentence.
+    const hold = { deletions: 1234, backupEntries: 1500, reason: 'the source folder is empty (is its disk mounted?)', since: Date.now() };
     const client = fakeClient({ 'deletions.refuse': () => null });
     const w = await mountCard(status('needs-confirmation', {}, { hold }), client);
     expect(w.get('.badge').text()).toBe('Needs confirmation');
     expect(w.text()).toContain('1,234 files of 1,500 would be deleted on the backup.');
-    expect(w.text()).toContain('The source folder is empty.');
+    expect(w.text()).toContain('The source folder is empty (is its disk mounted?).');
     await w.findAll('button').find((b) => b.text() === 'Keep the files')!.trigger('click');
     await ui.flushPromises();
     expect(client.calls.at(-1)).toEqual({ method: 'deletions.refuse', input: { profile: 'documents' } });
