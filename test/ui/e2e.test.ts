@@ -5,86 +5,36 @@
  * Sync now, pause/resume, export and re-import, import a sersync confxml.xml, and see malformed
  * imports refused. Screenshots of each screen go to test-results/screenshots/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDaemon, type LocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
 import { poll } from '../support/sync-fixture.ts';
-import { ensureRendererBuilt, ROOT } from './support/build-renderer.ts';
-
-/** Debian's chromium package; CHROMIUM_PATH points elsewhere. Never downloaded. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, 'test-results/screenshots');
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium, or set CHROMIUM_PATH).`);
+import { chromiumAvailable as available, startBrowserSession, type BrowserSession, type NavItem } from './support/browser-session.ts';
 
 let work: string;
 let daemon: LocalDaemon;
 let source: string;
 let webSource: string;
 let configFile: string;
-let serve: ChildProcess;
-let serveOutput = '';
+let session: BrowserSession;
+let page: BrowserSession['page'];
 let origin: string;
-let browser: Browser;
-let page: Page;
-const pageProblems: string[] = [];
 
 const backupFile = (name: string) => path.join(daemon.modules.backup!, name);
-
-async function shot(name: string, options: { tall?: boolean } = {}): Promise<void> {
-  if (options.tall) await page.setViewportSize({ width: 1280, height: 1500 });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  if (options.tall) await page.setViewportSize({ width: 1280, height: 860 });
-}
+const shot = (name: string, options?: { tall?: boolean }) => session.shot(name, options);
+const card = (name: string) => session.card(name);
+const waitForBadge = (name: string, label: string, timeout?: number) => session.waitForBadge(name, label, timeout);
+const go = (nav: NavItem) => session.go(nav);
 
 async function waitForFile(file: string, timeoutMs = 15_000): Promise<string> {
   return poll(async () => (existsSync(file) ? readFile(file, 'utf8') : undefined), timeoutMs, () => `${file} never appeared`);
 }
 
-const card = (name: string) => page.locator(`article[data-profile="${name}"]`);
-const badgeOf = (name: string) => card(name).locator('.card-head .badge');
-
-async function waitForBadge(name: string, label: string, timeout = 20_000): Promise<void> {
-  try {
-    await badgeOf(name).filter({ hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }).waitFor({ timeout });
-  } catch (error) {
-    // Say what the card showed instead, and what serve logged.
-    const shown = (await card(name).count()) ? await card(name).innerText() : '(no card)';
-    const status = await page.evaluate(
-      `fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"method":"status.get","input":{}}' }).then((r) => r.text())`,
-    );
-    throw new Error(`"${name}" never showed ${label}. The card said:\n${shown}\n\nstatus.get: ${status}\n\nserve's output:\n${serveOutput.slice(-6_000)}`, { cause: error });
-  }
-}
-
-async function go(nav: 'Profiles' | 'Activity' | 'Import & export' | 'Settings'): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: nav }).click();
-}
-
-/** Starts `rsync-tray serve` the way a user does and reads the address it prints. */
-async function startServe(): Promise<string> {
-  serve = spawn(process.execPath, [path.join(ROOT, 'electron/headless/cli.ts'), 'serve', '--config', configFile, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  serve.stdout!.setEncoding('utf8').on('data', (chunk: string) => (serveOutput += chunk));
-  serve.stderr!.setEncoding('utf8').on('data', (chunk: string) => (serveOutput += chunk));
-  return poll(
-    () => {
-      if (serve.exitCode !== null) throw new Error(`serve exited with ${serve.exitCode}:\n${serveOutput}`);
-      return /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(serveOutput)?.[0];
-    },
-    20_000,
-    () => `serve printed no address:\n${serveOutput}`,
-  );
-}
-
 beforeAll(async () => {
   if (!available) return;
-  await ensureRendererBuilt();
-  await mkdir(SHOTS, { recursive: true });
   work = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-e2e-'));
   daemon = await startLocalDaemon({ rootDir: path.join(work, 'daemon'), modules: [{ name: 'backup' }, { name: 'web' }] });
   source = path.join(work, 'Documents');
@@ -96,30 +46,15 @@ beforeAll(async () => {
   await writeFile(path.join(webSource, 'upload.tmp'), 'partial\n');
   // No config yet: the window starts empty, as on a first run.
   configFile = path.join(work, 'config', 'config.json');
-
-  const url = await startServe();
-  origin = new URL(url).origin;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, colorScheme: 'light', locale: 'en-GB' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // A CSP violation, a failed request or a Vue warning is a bug in the window.
-    if (m.type() === 'error' || m.type() === 'warning') pageProblems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  await page.goto(url);
+  session = await startBrowserSession(configFile);
+  page = session.page;
+  origin = session.origin;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise<number | null>((resolve) => serve.once('exit', (code) => resolve(code)));
-    serve.kill('SIGTERM');
-    const code = await exited;
-    expect(serveOutput).toContain('SIGTERM: stopping');
+  if (session) {
+    const code = await session.dispose();
+    expect(session.serveOutput()).toContain('SIGTERM: stopping');
     expect(code).toBe(0);
   }
   await daemon?.dispose();
@@ -405,6 +340,6 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
   });
 
   it('the page logged no errors, CSP violations or Vue warnings', () => {
-    expect(pageProblems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

@@ -1,0 +1,133 @@
+/**
+ * The mass-deletion guard, end to end in the window: a profile mirrors 30 files to a real rsync
+ * daemon; its source folder is emptied (what an unmounted disk looks like); the window says the
+ * deletions wait for confirmation, how many and why. "Keep the files" keeps every file on the
+ * backup and pauses the profile; asked again, "Delete on the backup" empties it. The verdicts are
+ * tree comparisons of the source and the backup.
+ */
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDaemon, type LocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
+import { poll } from '../support/sync-fixture.ts';
+import { snapshot, treesEqual, type Tree } from '../support/trees.ts';
+import { chromiumAvailable, startBrowserSession, type BrowserSession } from './support/browser-session.ts';
+
+const PROFILE = 'photos';
+const DIRS = ['2023', '2024', '2025'];
+const FILES_PER_DIR = 10;
+
+let work: string;
+let daemon: LocalDaemon;
+let source: string;
+let backup: string;
+let session: BrowserSession;
+/** The backup as it was before the source was emptied. */
+let mirrored: Tree;
+
+beforeAll(async () => {
+  if (!chromiumAvailable) return;
+  work = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-e2e-deletions-'));
+  daemon = await startLocalDaemon({ rootDir: path.join(work, 'daemon'), modules: [{ name: 'backup' }] });
+  backup = daemon.modules.backup!;
+  source = path.join(work, 'Pictures');
+  for (const dir of DIRS) {
+    await mkdir(path.join(source, dir), { recursive: true });
+    for (let i = 0; i < FILES_PER_DIR; i++) await writeFile(path.join(source, dir, `img-${i}.jpg`), `picture ${dir}/${i}\n`.repeat(20));
+  }
+  const configFile = path.join(work, 'config', 'config.json');
+  await mkdir(path.dirname(configFile), { recursive: true });
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      version: 1,
+      profiles: [
+        {
+          name: PROFILE,
+          source,
+          // No periodic full sync: every pass in this test is one the test caused.
+          fullSyncIntervalMinutes: 0,
+          targets: [{ host: '127.0.0.1', port: daemon.port, module: 'backup', user: daemon.user, auth: { type: 'passwordFile', path: daemon.passwordFile } }],
+        },
+      ],
+    }),
+  );
+  session = await startBrowserSession(configFile);
+}, 120_000);
+
+afterAll(async () => {
+  if (session) expect(await session.dispose()).toBe(0);
+  await daemon?.dispose();
+  if (work) await rm(work, { recursive: true, force: true });
+}, 30_000);
+
+const card = () => session.card(PROFILE);
+const backupUnchanged = async () => expect(await snapshot(backup)).toEqual(mirrored);
+
+describe.skipIf(!chromiumAvailable)('mass deletions wait for a person, in the window served by rsync-tray serve', () => {
+  it('the profile mirrors 30 files', async () => {
+    await session.waitForBadge(PROFILE, 'Current');
+    await poll(async () => ((await treesEqual(source, backup)).length === 0 ? true : undefined), 15_000, async () => (await treesEqual(source, backup)).join('\n'));
+    mirrored = await snapshot(backup);
+    expect([...mirrored.values()].filter((v) => v.startsWith('file:'))).toHaveLength(DIRS.length * FILES_PER_DIR);
+  });
+
+  it('an emptied source folder is held: the window says how many deletions wait, and why', async () => {
+    for (const entry of await readdir(source)) await rm(path.join(source, entry), { recursive: true });
+    await session.waitForBadge(PROFILE, 'Needs confirmation');
+    const prompt = card().getByRole('group', { name: `Pending deletions of ${PROFILE}` });
+    // Every one of the 30 files ("of N" is the counting pass's estimate of the backup's entries).
+    await prompt.getByText(/^30 files of \d+ would be deleted on the backup\.$/).waitFor();
+    const reason = 'The source folder is empty (is its disk mounted?), so mirroring it would delete 30 entries on the backup.';
+    await prompt.getByText(reason).waitFor();
+    // The activity's messages keep the reason too.
+    await session.go('Activity');
+    await session.page.getByRole('region', { name: 'Messages' }).getByText(`Needs confirmation: ${reason}`).first().waitFor();
+    await session.go('Profiles');
+    // The tray's overall state in the sidebar says it too.
+    await session.page.getByRole('navigation').getByText('Needs confirmation').waitFor();
+    await session.shot('20-deletions-held');
+    await backupUnchanged();
+  });
+
+  it('"Keep the files" keeps every file on the backup and pauses the profile', async () => {
+    await card().getByRole('button', { name: 'Keep the files' }).click();
+    await session.page.getByText('Deletions refused; the backup keeps the files.').waitFor();
+    await session.waitForBadge(PROFILE, 'Paused');
+    expect(await card().getByRole('group', { name: `Pending deletions of ${PROFILE}` }).count()).toBe(0);
+    // Nothing is deleted later either.
+    await new Promise((r) => setTimeout(r, 1_000));
+    await backupUnchanged();
+    await session.shot('21-deletions-refused-paused');
+  });
+
+  it('asked again after resuming, "Delete on the backup" mirrors the empty folder', async () => {
+    await card().getByRole('button', { name: 'Resume' }).click();
+    await session.page.getByText(`"${PROFILE}" resumed.`).waitFor();
+    // Resuming alone does not count again yet (the engine goes back to watching, and the next
+    // periodic full sync would ask); Sync now asks at once.
+    await card().getByRole('button', { name: 'Sync now' }).click();
+    await session.waitForBadge(PROFILE, 'Needs confirmation');
+    await card().getByText(/^30 files of \d+ would be deleted on the backup\.$/).waitFor();
+    await backupUnchanged();
+
+    // The activity lists the held passes, with the same question.
+    await session.go('Activity');
+    await session.page.locator('tr[data-outcome="held"]').first().waitFor();
+    expect(await session.page.locator('tr[data-outcome="held"]').count()).toBeGreaterThanOrEqual(2);
+    await session.shot('22-deletions-held-again-activity');
+    await session.go('Profiles');
+
+    await card().getByRole('button', { name: 'Delete on the backup' }).click();
+    await session.page.getByText('Deletions confirmed; syncing.').waitFor();
+    await session.waitForBadge(PROFILE, 'Current');
+    await poll(async () => ((await snapshot(backup)).size === 0 ? true : undefined), 15_000, async () => `the backup still holds ${[...(await snapshot(backup)).keys()].join(', ')}`);
+    expect(await treesEqual(source, backup)).toEqual([]);
+    await session.shot('23-deletions-confirmed');
+  });
+
+  it('the page logged no errors, CSP violations or Vue warnings', () => {
+    expect(session.problems).toEqual([]);
+  });
+});
