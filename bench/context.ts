@@ -17,6 +17,11 @@ export interface BenchSettings {
   idleWindowMs: number;
   /** A tool still busy this long after a scenario converged is restarted before the next one. */
   settleTimeoutMs: number;
+  /**
+   * Time a plain rsync (copy, no-op) of the large tree right before each tool's start, so the
+   * start is compared with the machine as it is then (a shared machine drifts by ±30 %).
+   */
+  pairedBaselines: boolean;
 }
 
 /** One cell of the table. `value` is what the ratio to lsyncd and the goal check use. */
@@ -30,6 +35,8 @@ export interface Cell {
   runs?: number;
   followUps?: number;
   stillBusy?: boolean;
+  /** The physical limit measured right before (paired baselines), for the goal check. */
+  ref?: number | null;
 }
 
 export type MetricKey =
@@ -62,6 +69,8 @@ export interface ToolContext {
   /** The tool's own scratch folder on tmpfs. */
   dir: string;
   destination(kind: 'small' | 'large' | 'bw'): Destination;
+  /** The module the physical baselines are measured on. */
+  baseline: Destination;
   result: ToolResult;
   log(message: string): void;
   /** Starts the tool and waits for its initial sync and its watcher. */

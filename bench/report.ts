@@ -58,15 +58,21 @@ function rows(i: ReportInput): Row[] {
     {
       key: 'startEmpty',
       label: `start on the ${i.largeLabel} tree, empty backup → initial sync done`,
-      goal: i.baselines ? `≤ 1.1 × plain rsync = ${fmtMs(i.baselines.plainCopyMs * 1.1)}` : '≤ 1.1 × plain rsync',
-      met: (c, b) => (b && c.value !== null ? c.value <= b.plainCopyMs * 1.1 : null),
+      goal: '≤ 1.1 × plain rsync',
+      met: (c, b) => {
+        const ref = c.ref ?? b?.plainCopyMs;
+        return ref && c.value !== null ? c.value <= ref * 1.1 : null;
+      },
       ratio: true,
     },
     {
       key: 'startInSync',
       label: `start on the ${i.largeLabel} tree, backup in sync → initial sync done`,
-      goal: i.baselines ? `≤ no-op rsync + 1 s = ${fmtMs(i.baselines.noopMs + 1000)}` : '≤ no-op rsync + 1 s',
-      met: (c, b) => (b && c.value !== null ? c.value <= b.noopMs + 1000 : null),
+      goal: '≤ no-op rsync + 1 s',
+      met: (c, b) => {
+        const ref = c.ref ?? b?.noopMs;
+        return ref && c.value !== null ? c.value <= ref + 1000 : null;
+      },
       ratio: true,
     },
     { key: 'ready', label: `watching the ${i.largeLabel} tree: ready after (from process start)`, goal: '< 1 s', met: (c) => c.value !== null && c.value < 1000, ratio: true },
@@ -125,6 +131,7 @@ export function renderReport(i: ReportInput): string {
     for (const s of b.singleFile) out.push(`- one 4 KiB file pushed to the daemon, ${s.label}: p50 ${fmtMs(s.p50)}, max ${fmtMs(s.max)}`);
     out.push('');
   }
+  if (i.results.some((r) => r.cells.startEmpty?.ref)) out.push('The start goals are checked against the plain rsync timed right before each tool started (the "right before" figures); the limits above are the best of the run.', '');
   out.push('Tools:');
   for (const r of i.results) out.push(`- ${r.spec.label}: ${r.skipped ? `SKIPPED — ${r.skipped}` : r.spec.configuration}`);
   const notes = i.results.flatMap((r) => r.notes.map((n) => `- ${r.spec.label}: ${n}`));

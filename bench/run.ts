@@ -75,6 +75,7 @@ const settings: BenchSettings = {
   quietWindowMs: quick ? 3_000 : 10_000,
   idleWindowMs: quick ? 3_000 : 10_000,
   settleTimeoutMs: quick ? 4_000 : 15_000,
+  pairedBaselines: !quick,
 };
 
 const wanted = (values.tools ?? DEFAULT_TOOLS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
@@ -138,6 +139,7 @@ try {
       dir,
       result,
       destination: (kind) => destination(`${spec.id}-${kind}`),
+      baseline: destination('baseline'),
       log: (m) => log(`${spec.label}: ${m}`),
       async start(options) {
         mkdirSync(options.workDir, { recursive: true });

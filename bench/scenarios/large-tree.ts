@@ -3,11 +3,13 @@
  * ready time, idle memory and CPU, single changes in the big tree, then a restart on the backup
  * that is now in sync.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { timeRsync } from '../baseline.ts';
 import type { ToolContext } from '../context.ts';
 import { cpuShare, sampleGroup } from '../proc.ts';
 import { fmtMs, sleep } from '../measure.ts';
-import type { RunningTool, StartOptions } from '../tools/tool.ts';
+import { rsyncUrl, type RunningTool, type StartOptions } from '../tools/tool.ts';
 import { awaitEqualTrees, countDirs, countFiles, generateTree } from '../trees.ts';
 import { mergeConverged } from './small-tree.ts';
 import { singleChanges } from './single-change.ts';
@@ -24,6 +26,15 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
   await ctx.largeTreeReady(source);
   const destination = ctx.destination('large');
   const startOptions: StartOptions = { source, destination, workDir: path.join(ctx.dir, 'work-large') };
+
+  const auth = `--password-file=${destination.passwordFile}`;
+  let plainNow: number | null = null;
+  if (settings.pairedBaselines) {
+    ctx.log(`plain rsync -a of the ${label} tree into an empty folder, right before the tool starts`);
+    const scratch = path.join(ctx.baseline.folder, ctx.spec.id);
+    plainNow = await timeRsync(['-a', auth, `${source}/`, `${rsyncUrl(ctx.baseline)}${ctx.spec.id}/`]);
+    rmSync(scratch, { recursive: true, force: true });
+  }
 
   // Start with an empty backup.
   ctx.log(`start on the ${label} tree, empty backup`);
@@ -69,6 +80,11 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
   await tool.stop();
 
   // Restart on the backup that is now in sync.
+  let noopNow: number | null = null;
+  if (settings.pairedBaselines) {
+    ctx.log('a no-op plain rsync -a to the backup, right before the restart');
+    noopNow = await timeRsync(['-a', auth, `${source}/`, rsyncUrl(destination)]);
+  }
   ctx.log(`start on the ${label} tree, backup in sync`);
   tool = await ctx.start(startOptions);
   const syncedStart = since(tool, tool.initialSyncAt)!;
@@ -79,8 +95,9 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
   if (!check2.equal) result.notes.push(`${label} tree after the restart: ${check2.differenceCount} differences, e.g. ${check2.differences.join('; ')}`);
   await tool.stop();
 
-  result.cells.startEmpty = { value: emptyStart, text: fmtMs(emptyStart) };
-  result.cells.startInSync = { value: syncedStart, text: fmtMs(syncedStart) };
+  const paired = (ms: number, ref: number | null, what: string) => (ref === null ? undefined : `${what} right before: ${fmtMs(ref)} (${(ms / ref).toFixed(2)}×)`);
+  result.cells.startEmpty = { value: emptyStart, text: fmtMs(emptyStart), ref: plainNow, detail: paired(emptyStart, plainNow, 'plain rsync') };
+  result.cells.startInSync = { value: syncedStart, text: fmtMs(syncedStart), ref: noopNow, detail: paired(syncedStart, noopNow, 'no-op rsync') };
   result.cells.ready = { value: emptyReady, text: fmtMs(emptyReady), detail: `${fmtMs(syncedReady)} on the in-sync start` };
   result.cells.converged = mergeConverged(result.cells.converged, check1.equal && check2.equal, label);
 }
