@@ -30,9 +30,15 @@ export function fateOf(kind: 'missing' | 'dir' | 'other', flags: number): PathFa
 export class PendingPaths {
   #entries = new Map<string, number>();
   #firstAt: number | null = null;
+  #deletions = false;
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** Whether any pending change is a deletion (they wait a little longer; see target-sync). */
+  get hasDeletions(): boolean {
+    return this.#deletions;
   }
 
   /** When the oldest pending change arrived (for the maximum delay), or null when empty. */
@@ -44,11 +50,15 @@ export class PendingPaths {
     if (rel === '' || rel === '.') return;
     this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | FLAG[kind]);
     this.#firstAt ??= now;
+    if (kind === 'delete') this.#deletions = true;
   }
 
   /** Put back the paths of a batch that did not complete; they are merged, not duplicated. */
   restore(entries: ReadonlyMap<string, number>, firstAt: number): void {
-    for (const [rel, flags] of entries) this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | flags);
+    for (const [rel, flags] of entries) {
+      this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | flags);
+      if (flags & FLAG.delete) this.#deletions = true;
+    }
     if (entries.size) this.#firstAt = Math.min(this.#firstAt ?? firstAt, firstAt);
   }
 
@@ -62,6 +72,7 @@ export class PendingPaths {
     const taken = { entries: this.#entries, firstAt: this.#firstAt ?? Date.now() };
     this.#entries = new Map();
     this.#firstAt = null;
+    this.#deletions = false;
     return taken;
   }
 }

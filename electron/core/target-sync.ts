@@ -44,6 +44,9 @@ export interface TargetSyncDeps {
 
 type Taken = ReturnType<PendingPaths['drain']>;
 
+/** Quiet time before a batch with deletions is cut (see #schedule). */
+const DELETION_QUIET_MS = 50;
+
 /** How a cycle ended, for the bookkeeping that follows it. */
 type Verdict =
   | { type: 'done'; kind: RunKind | null }
@@ -140,16 +143,22 @@ export class TargetSync {
   /** A person confirmed the held deletions: the next full sync carries them out. */
   confirmDeletions(): boolean {
     if (!this.#hold) return false;
+    this.#deps.log('info', `Deletions on ${this.key} confirmed (${this.#hold.deletions}); the next full sync carries them out.`);
     this.#confirmed = this.#hold;
     this.#hold = null;
     this.requestFullSync();
     return true;
   }
 
-  /** A person refused them: nothing is deleted, and the target pauses until resumed. */
+  /**
+   * A person refused them: nothing is deleted, and the target pauses. Resuming counts again (a
+   * full sync is owed), so an unchanged source is held again rather than shown as current.
+   */
   refuseDeletions(): boolean {
     if (!this.#hold) return false;
+    this.#deps.log('warn', `Deletions on ${this.key} refused (${this.#hold.deletions}); nothing was deleted and syncing is paused.`);
     this.#hold = null;
+    this.#fullSyncWanted = true;
     this.pause();
     return true;
   }
@@ -209,7 +218,10 @@ export class TargetSync {
     else if (this.#fullSyncWanted) due = now;
     else if (this.#pending.size > 0) {
       const { debounceMs, maxDelayMs } = this.#deps.profile;
-      due = Math.min(this.#lastEventAt + debounceMs, (this.#pending.firstAt ?? now) + maxDelayMs);
+      // Deletions wait for a slightly longer quiet: a folder being emptied (rm -rf dir/*, a disk
+      // going away) is then seen whole, and the empty-source guard can hold it.
+      const quiet = this.#pending.hasDeletions ? Math.max(debounceMs, DELETION_QUIET_MS) : debounceMs;
+      due = Math.min(this.#lastEventAt + quiet, (this.#pending.firstAt ?? now) + maxDelayMs);
     } else {
       this.#wakeIdle();
       return;

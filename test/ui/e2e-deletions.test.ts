@@ -105,9 +105,7 @@ describe.skipIf(!chromiumAvailable)('mass deletions wait for a person, in the wi
   it('asked again after resuming, "Delete on the backup" mirrors the empty folder', async () => {
     await card().getByRole('button', { name: 'Resume' }).click();
     await session.page.getByText(`"${PROFILE}" resumed.`).waitFor();
-    // Resuming alone does not count again yet (the engine goes back to watching, and the next
-    // periodic full sync would ask); Sync now asks at once.
-    await card().getByRole('button', { name: 'Sync now' }).click();
+    // Resuming counts again, and the source is still empty: asked again, without Sync now.
     await session.waitForBadge(PROFILE, 'Needs confirmation');
     await card().getByText(/^30 files of \d+ would be deleted on the backup\.$/).waitFor();
     await backupUnchanged();
