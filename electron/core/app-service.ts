@@ -92,7 +92,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
   const hostPreferences = (): NonNullable<HostActions['preferences']> => {
     if (options.host?.preferences) return options.host.preferences;
     throw new RsyncTrayError(
-      'NOT_RUNNING',
+      'UNSUPPORTED',
       'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.',
       'This host runs until its service stops; set them in the tray app on a desktop.',
     );
@@ -167,7 +167,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     'deletions.refuse': async ({ profile }) => (engine.refuseDeletions(findProfile(profile).name), null),
     'folder.open': async ({ profile }) => {
       const p = findProfile(profile);
-      if (!options.host?.openFolder) throw new RsyncTrayError('INTERNAL', 'This host cannot open folders.', `The folder is ${p.source}.`);
+      if (!options.host?.openFolder) throw new RsyncTrayError('UNSUPPORTED', 'This host cannot open folders.', `The folder is ${p.source}.`);
       await options.host.openFolder(p.source);
       return null;
     },

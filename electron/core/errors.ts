@@ -31,8 +31,10 @@ export const ERROR_CODES = [
   'DISK_FULL',
   'CANCELED',
   'RSYNC_FAILED',
-  // engine
+  // engine and hosts
   'NOT_RUNNING',
+  /** The host cannot do this (a desktop-only setting on a server, opening a folder in a browser). */
+  'UNSUPPORTED',
   'UNKNOWN_PROFILE',
   'INTERNAL',
 ] as const;

@@ -130,7 +130,7 @@ describe('preferences.get and preferences.set', () => {
       const result = await call(method, input);
       expect(result.ok, method).toBe(false);
       expect(!result.ok && result.error).toEqual({
-        code: 'NOT_RUNNING',
+        code: 'UNSUPPORTED',
         message: 'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.',
         hint: expect.stringContaining('tray app'),
       });

@@ -387,7 +387,7 @@ describe('events keep the window current', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const NOT_HERE = { code: 'NOT_RUNNING', message: 'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.', hint: 'Set them in the tray app.' };
+const NOT_HERE = { code: 'UNSUPPORTED', message: 'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.', hint: 'Set them in the tray app.' };
 const PREFS = { startAtLogin: true, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } };
 
 async function mountSettings(client: FakeClient): Promise<Wrapper> {
