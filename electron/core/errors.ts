@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'RSYNC_FAILED',
   // engine and hosts
   'NOT_RUNNING',
+  'ALREADY_RUNNING',
   /** The host cannot do this (a desktop-only setting on a server, opening a folder in a browser). */
   'UNSUPPORTED',
   'UNKNOWN_PROFILE',

@@ -25,15 +25,18 @@ export const NEEDS_A_PERSON: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export interface BackoffPolicy {
   baseMs: number;
   capMs: number;
-  /** Cap for errors in NEEDS_A_PERSON. */
+  /** Start and cap for errors in NEEDS_A_PERSON: a wrong password retried every second would
+   *  fill the daemon's log and trip fail2ban. */
+  slowBaseMs: number;
   slowCapMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, slowCapMs: 300_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, slowBaseMs: 30_000, slowCapMs: 300_000 };
 
 /** Delay before attempt `attempt` (1-based) — "full jitter" halved: between 50 % and 100 %. */
 export function backoffDelay(attempt: number, code: ErrorCode, policy = DEFAULT_BACKOFF, random = Math.random): number {
-  const cap = NEEDS_A_PERSON.has(code) ? policy.slowCapMs : policy.capMs;
-  const raw = Math.min(cap, policy.baseMs * 2 ** Math.min(attempt - 1, 30));
+  const slow = NEEDS_A_PERSON.has(code);
+  const cap = slow ? policy.slowCapMs : policy.capMs;
+  const raw = Math.min(cap, (slow ? policy.slowBaseMs : policy.baseMs) * 2 ** Math.min(attempt - 1, 30));
   return Math.round(raw * (0.5 + random() * 0.5));
 }

@@ -2,18 +2,19 @@
  * `rsync-tray`: the engine without Electron, for servers and scripts. Each command is one entry
  * of the COMMANDS table; exit codes: 0 ok, 1 a sync or test failed, 2 bad input, 3 not running.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { EngineEvent, ProfileStatus } from '../api/status.ts';
 import { startAppService } from '../core/app-service.ts';
 import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config-file.ts';
+import { checkPasswordFile } from '../core/auth.ts';
 import { testConnection } from '../core/connection-test.ts';
 import { startEngine } from '../core/engine.ts';
 import { formatError, RsyncTrayError, toErrorInfo } from '../core/errors.ts';
 import { describeBandwidth } from '../core/bandwidth.ts';
 import { applyImport, previewImport, type ConflictChoice, type ImportFormat } from '../core/profile-import.ts';
 import { CONFIG_VERSION, ConfigSchema, targetKey, type Config } from '../core/profile-schema.ts';
-import { callControlSocket, serveControlSocket } from './control-socket.ts';
+import { assertNotRunning, callControlSocket, serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { eventLogger, formatStatusTable } from './log-format.ts';
 import { controlSocketFor, defaultConfigFile, secretsFileFor, stateDirFor } from './paths.ts';
@@ -49,12 +50,12 @@ function printEvents(json: boolean): (e: EngineEvent) => void {
   };
 }
 
-/** Waits until every target of every running profile has finished one full sync, or failed once. */
+/** Waits until every target of every running profile has finished one full sync, failed once, or held deletions. */
 function firstPass(statuses: () => ProfileStatus[], subscribe: (l: () => void) => () => void): Promise<ProfileStatus[]> {
   return new Promise((resolve) => {
     const check = () => {
       const all = statuses();
-      const done = all.every((s) => s.state === 'stopped' || (s.targets.length === 0 ? s.lastError !== null : s.targets.every((t) => (t.lastFullSyncAt !== null && t.pending === 0 && t.state === 'idle') || t.lastError !== null)));
+      const done = all.every((s) => s.state === 'stopped' || (s.targets.length === 0 ? s.lastError !== null : s.targets.every((t) => (t.lastFullSyncAt !== null && t.pending === 0 && t.state === 'idle') || t.lastError !== null || t.hold !== null)));
       if (done) {
         unsubscribe();
         resolve(all);
@@ -78,7 +79,9 @@ const COMMANDS: Record<string, Command> = {
     options: { ...configOption, json: { type: 'boolean' } },
     async run(v) {
       const file = configFile(v);
-      const service = await startAppService({ configStore: fileConfigStore(file), secrets: fileSecretStore(secretsFileFor(file)), engine: { stateDir: stateDirFor(file) } });
+      await assertNotRunning(controlSocketFor(file));
+      const { loadImporters } = await import('./importers.ts');
+      const service = await startAppService({ configStore: fileConfigStore(file), secrets: fileSecretStore(secretsFileFor(file)), importers: await loadImporters(), engine: { stateDir: stateDirFor(file) } });
       service.subscribe(printEvents(Boolean(v.json)));
       const control = await serveControlSocket(controlSocketFor(file), service.handlers);
       const profiles = service.engine().status();
@@ -100,9 +103,9 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   sync: {
-    usage: 'sync [--config FILE] [--profile NAME]',
-    summary: 'Full sync now: asks a running `run` to do it, or does it once and exits.',
-    options: { ...configOption, ...profileOption },
+    usage: 'sync [--config FILE] [--profile NAME] [--confirm-deletions]',
+    summary: 'Full sync now: asks a running `run` to do it, or does it once and exits (--confirm-deletions: carry out a mass deletion the guard would hold).',
+    options: { ...configOption, ...profileOption, 'confirm-deletions': { type: 'boolean' } },
     async run(v) {
       const file = configFile(v);
       const profile = v.profile as string | undefined;
@@ -118,12 +121,33 @@ const COMMANDS: Record<string, Command> = {
       const selected: Config = { ...config, profiles: config.profiles.filter((p) => !profile || p.name === profile) };
       if (profile && selected.profiles.length === 0) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${profile}" in ${file}.`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ') || 'none'}.`);
       const engine = await startEngine({ config: selected, secrets: fileSecretStore(secretsFileFor(file)), stateDir: stateDirFor(file) });
-      engine.subscribe(printEvents(false));
-      const statuses = await firstPass(engine.status, (l) => engine.subscribe(l));
+      const print = printEvents(false);
+      let stopping = false;
+      engine.subscribe((e) => {
+        if (!stopping) print(e);
+      });
+      let statuses = await firstPass(engine.status, (l) => engine.subscribe(l));
+      const held = statuses.filter((s) => s.targets.some((t) => t.hold));
+      if (held.length && v['confirm-deletions']) {
+        for (const s of held) engine.confirmDeletions(s.name);
+        statuses = await firstPass(engine.status, (l) => engine.subscribe(l));
+      }
+      stopping = true;
       await engine.dispose();
-      const failed = statuses.filter((s) => s.lastError || s.targets.some((t) => t.lastError));
-      for (const s of failed) for (const t of s.targets.length ? s.targets : [s]) if (t.lastError) out(`FAILED [${s.name}] ${'key' in t ? t.key : ''}: ${formatError(t.lastError)}`);
-      return failed.length ? 1 : 0;
+      let failures = 0;
+      for (const s of statuses) {
+        for (const t of s.targets) {
+          if (t.hold) out(`HELD [${s.name}] ${t.key}: ${t.hold.reason}. Nothing was deleted. To delete: rsync-tray sync --profile ${JSON.stringify(s.name)} --confirm-deletions`);
+          else if (t.lastError) out(`FAILED [${s.name}] ${t.key}: ${formatError(t.lastError)}`);
+          else continue;
+          failures++;
+        }
+        if (s.targets.length === 0 && s.lastError) {
+          out(`FAILED [${s.name}]: ${formatError(s.lastError)}`);
+          failures++;
+        }
+      }
+      return failures ? 1 : 0;
     },
   },
   status: {
@@ -143,6 +167,9 @@ const COMMANDS: Record<string, Command> = {
     options: { ...configOption, ...profileOption, minutes: { type: 'string' } },
     async run(v) {
       const minutes = v.minutes === undefined ? undefined : Number(v.minutes);
+      if (minutes !== undefined && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
+        throw new RsyncTrayError('INVALID_CONFIG', `--minutes must be a number of minutes between 1 and 10080, not "${v.minutes}".`, 'Leave it out to pause until `rsync-tray resume`.');
+      }
       const result = await callControlSocket(controlSocketFor(configFile(v)), 'sync.pause', { profile: v.profile as string | undefined, minutes });
       if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
       out(`Paused${minutes ? ` for ${minutes} min` : ''}.`);
@@ -182,9 +209,20 @@ const COMMANDS: Record<string, Command> = {
       out(`${file} is valid: ${config.profiles.length} profile${config.profiles.length === 1 ? '' : 's'}.`);
       for (const p of config.profiles) {
         out(`  ${p.name}${p.enabled ? '' : ' (disabled)'}: ${p.source} → ${p.targets.map((t) => targetKey(t)).join(', ')}`);
-        out(`    bandwidth: ${p.bandwidthLimit ? describeBandwidth(p.bandwidthLimit) : 'unlimited'}; deletions ${p.deletions ? 'propagate' : 'are kept on the backup'}; ${p.excludes.length} exclude${p.excludes.length === 1 ? '' : 's'}; full sync every ${p.fullSyncIntervalMinutes || '— (off)'} min`);
+        out(`    bandwidth: ${p.bandwidthLimit ? describeBandwidth(p.bandwidthLimit) : 'unlimited'}; deletions ${p.deletions ? 'propagate' : 'are kept on the backup'}; ${p.excludes.length} exclude${p.excludes.length === 1 ? '' : 's'}; ${p.fullSyncIntervalMinutes ? `full sync every ${p.fullSyncIntervalMinutes} min` : 'no periodic full sync'}`);
       }
-      return 0;
+      // The file is valid; is this machine ready for it? (What `run` would stop at.)
+      const problems: string[] = [];
+      for (const p of config.profiles.filter((x) => x.enabled)) {
+        const source = await stat(p.source).catch(() => null);
+        if (!source?.isDirectory()) problems.push(`[${p.name}] the source folder ${p.source} is missing or not a folder — create or mount it, or fix the path.`);
+        for (const t of p.targets) {
+          if (t.auth.type !== 'passwordFile') continue;
+          await checkPasswordFile(t.auth.path).catch((error: RsyncTrayError) => problems.push(`[${p.name}] ${targetKey(t)}: ${formatError(error.toInfo())}`));
+        }
+      }
+      for (const line of problems) out(`PROBLEM ${line}`);
+      return problems.length ? 1 : 0;
     },
   },
   test: {
@@ -241,17 +279,35 @@ const COMMANDS: Record<string, Command> = {
         if (!(error instanceof RsyncTrayError) || error.code !== 'CONFIG_NOT_FOUND') throw error;
         config = ConfigSchema.parse({ version: CONFIG_VERSION });
       }
+      let text: string;
+      try {
+        text = await readFile(input, 'utf8');
+      } catch (error) {
+        throw new RsyncTrayError('CONFIG_NOT_FOUND', `Cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`, 'Check the path of the file to import.');
+      }
       const { loadImporters } = await import('./importers.ts');
-      const preview = previewImport(await readFile(input, 'utf8'), format, config, await loadImporters());
-      const conflicts = Object.fromEntries(preview.conflicts.map((n) => [n, onConflict]).filter(([, c]) => c)) as Record<string, ConflictChoice>;
+      const preview = previewImport(text, format, config, await loadImporters());
+      if (preview.conflicts.length && !onConflict && !preview.problems.length) {
+        throw new RsyncTrayError('INVALID_CONFIG', `${preview.conflicts.map((n) => `"${n}"`).join(', ')} exist${preview.conflicts.length === 1 ? 's' : ''} already; nothing was imported.`, 'Say what to do with --on-conflict replace, skip or rename.');
+      }
+      const conflicts = Object.fromEntries(preview.conflicts.map((n) => [n, onConflict])) as Record<string, ConflictChoice>;
       const outcome = applyImport(preview, config, conflicts);
-      const summary = `${outcome.created.length} created${outcome.created.length ? ` (${outcome.created.join(', ')})` : ''}, ${outcome.replaced.length} replaced, ${outcome.skipped.length} skipped`;
+      const summary = (o: { created: string[]; replaced: string[]; skipped: string[] }) => `${o.created.length} created${o.created.length ? ` (${o.created.join(', ')})` : ''}, ${o.replaced.length} replaced, ${o.skipped.length} skipped`;
       if (v['dry-run']) {
-        out(`Would import into ${file}: ${summary}. Nothing was written (--dry-run).`);
+        out(`Would import into ${file}: ${summary(outcome)}. Nothing was written (--dry-run).`);
         return 0;
       }
+      // A running engine imports through its own service, so the new profiles start right away.
+      try {
+        const result = await callControlSocket(controlSocketFor(file), 'config.importApply', { text, format, conflicts });
+        if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
+        out(`Imported into the running engine (${file}): ${summary(result.value)}.`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof RsyncTrayError) || error.code !== 'NOT_RUNNING') throw error;
+      }
       await writeFileAtomic(file, serializeConfig(outcome.config));
-      out(`Imported into ${file}: ${summary}.`);
+      out(`Imported into ${file}: ${summary(outcome)}.`);
       return 0;
     },
   },
@@ -268,8 +324,7 @@ const COMMANDS: Record<string, Command> = {
       const index = v.target === undefined ? 0 : Number(v.target) - 1;
       const target = profile.targets[index];
       if (!target) throw new RsyncTrayError('INVALID_CONFIG', `Profile "${name}" has no target ${index + 1}.`, `It has ${profile.targets.length}.`);
-      if (process.stdin.isTTY) process.stderr.write(`Password for ${targetKey(target)} (input hidden is up to your terminal; end with Enter): `);
-      const password = (await readStdinLine()).replace(/\r?\n$/, '');
+      const password = process.stdin.isTTY ? await readHidden(`Password for ${targetKey(target)}: `) : (await readStdinLine()).replace(/\r?\n$/, '');
       if (!password) throw new RsyncTrayError('PASSWORD_MISSING', 'No password was given on standard input.', 'Pipe it in: printf %s "$PW" | rsync-tray password set NAME');
       await fileSecretStore(secretsFileFor(file)).set(targetKey(target), password);
       out(`Stored the password for ${targetKey(target)} in ${secretsFileFor(file)} (mode 600).${target.auth.type === 'secret' ? '' : ` Set this target's auth to {"type": "secret"} to use it.`}`);
@@ -285,6 +340,35 @@ async function deletionDecision(v: Values, method: 'deletions.confirm' | 'deleti
   if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
   out(done);
   return 0;
+}
+
+/** Reads a line from the terminal without echoing it. */
+function readHidden(prompt: string): Promise<string> {
+  process.stderr.write(prompt);
+  const stdin = process.stdin;
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const done = (error?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new RsyncTrayError('PASSWORD_MISSING', 'Cancelled; nothing was stored.', 'Run the command again to store a password.'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
 
 async function readStdinLine(): Promise<string> {

@@ -9,8 +9,31 @@ import type { ApiHandlers, Method, MethodInput, MethodOutputs, Result } from '..
 import { dispatch } from '../core/api-dispatch.ts';
 import { RsyncTrayError } from '../core/errors.ts';
 
+/**
+ * One engine per config: a second `run`/`serve`/`demo` on the same config would sync the same
+ * targets twice and take the first one's control socket. Call before starting anything.
+ */
+export async function assertNotRunning(socketPath: string): Promise<void> {
+  const alive = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+  if (alive) {
+    throw new RsyncTrayError(
+      'ALREADY_RUNNING',
+      `Rsync Tray is already running for this config (its control socket ${socketPath} answers).`,
+      'Use `rsync-tray status`, `sync`, `pause` or `resume` to talk to it, or stop it first.',
+    );
+  }
+}
+
 export async function serveControlSocket(socketPath: string, handlers: ApiHandlers): Promise<{ dispose(): Promise<void> }> {
-  await rm(socketPath, { force: true });
+  await assertNotRunning(socketPath);
+  await rm(socketPath, { force: true }); // a stale socket left by a process that died
   const server = net.createServer((socket) => {
     let buffer = '';
     socket.setEncoding('utf8');

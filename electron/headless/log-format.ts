@@ -43,7 +43,8 @@ export function eventLogger(): (event: EngineEvent) => string | null {
           const key = `${event.status.name}\u0000${t.key}`;
           if (lastState.get(key) === t.state) continue;
           lastState.set(key, t.state);
-          lines.push(`${time(event.at)} [${event.status.name}] ${t.key}: ${describeTarget(t)}`);
+          if (t.state === 'stopped') continue; // the engine stopping says nothing about the backup
+          lines.push(`${time(event.at)} [${event.status.name}] ${t.key}: ${describeTarget(t, event.status.name)}`);
         }
         if (event.status.targets.length === 0 && event.status.lastError) lines.push(`${time(event.at)} [${event.status.name}] ${formatError(event.status.lastError)}`);
         return lines.length ? lines.join('\n') : null;
@@ -52,9 +53,9 @@ export function eventLogger(): (event: EngineEvent) => string | null {
   };
 }
 
-export function describeTarget(t: TargetStatus): string {
+export function describeTarget(t: TargetStatus, profile = 'NAME'): string {
   let text = STATE_LABEL[t.state];
-  if (t.state === 'needs-confirmation' && t.hold) text += `: ${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile NAME\` or refuse with \`rsync-tray refuse-deletions --profile NAME\``;
+  if (t.state === 'needs-confirmation' && t.hold) text += `: ${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile ${JSON.stringify(profile)}\` or refuse with \`rsync-tray refuse-deletions --profile ${JSON.stringify(profile)}\``;
   if (t.state === 'retrying' && t.retry) text += ` in ${formatDuration(Math.max(0, t.retry.nextAt - Date.now()))} (attempt ${t.retry.attempt})`;
   if (t.lastError && (t.state === 'retrying' || t.state === 'error')) text += `: ${formatError(t.lastError)}`;
   if (t.pending) text += ` — ${t.pending} change${t.pending === 1 ? '' : 's'} pending`;
@@ -67,7 +68,7 @@ export function formatStatusTable(statuses: readonly ProfileStatus[], now = Date
   for (const s of statuses) {
     const last = s.lastSuccessAt ? `last complete sync ${formatDuration(now - s.lastSuccessAt)} ago` : 'not synced yet';
     lines.push(`${s.name}: ${STATE_LABEL[s.state]} (${last})${s.watch.note ? ` — ${s.watch.note}` : ''}`);
-    for (const t of s.targets) lines.push(`  ${t.key}: ${describeTarget(t)}`);
+    for (const t of s.targets) lines.push(`  ${t.key}: ${describeTarget(t, s.name)}`);
     if (s.targets.length === 0 && s.lastError) lines.push(`  ${formatError(s.lastError)}`);
   }
   return lines.join('\n');

@@ -27,11 +27,11 @@ import { dispatch } from '../core/api-dispatch.ts';
 import { startAppService, type ConfigStore } from '../core/app-service.ts';
 import { RsyncTrayError, type ErrorInfo } from '../core/errors.ts';
 import { CONFIG_VERSION, ConfigSchema, type Config } from '../core/profile-schema.ts';
-import { serveControlSocket } from './control-socket.ts';
+import { assertNotRunning, serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { loadImporters } from './importers.ts';
 import { eventLogger } from './log-format.ts';
-import { controlSocketFor, secretsFileFor } from './paths.ts';
+import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
 import { acceptWebSocket, type WebSocketConnection } from './websocket.ts';
 
 /** Where `npm run build:renderer` puts the window. */
@@ -348,10 +348,12 @@ export async function serveCommand(o: ServeCommandOptions): Promise<number> {
   }
   // On a first run the folder may not exist yet; the control socket and secrets live there too.
   await mkdir(path.dirname(o.configFile), { recursive: true, mode: 0o700 });
+  await assertNotRunning(controlSocketFor(o.configFile));
   const service = await startAppService({
     configStore: configStoreStartingEmpty(o.configFile),
     secrets: fileSecretStore(secretsFileFor(o.configFile)),
     importers: await loadImporters(),
+    engine: { stateDir: stateDirFor(o.configFile) },
   });
   const line = eventLogger();
   service.subscribe((e) => {

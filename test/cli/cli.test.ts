@@ -169,4 +169,48 @@ describe('rsync-tray CLI', () => {
     expect(r.exitCode).toBe(0);
     expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
   });
+
+  it('validate names what this machine lacks: a missing source, a readable password file', async () => {
+    await writeFile(configFile, JSON.stringify(config({}, { source: path.join(home, 'not-there') })));
+    const r = await cli(['validate', '--config', configFile]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/PROBLEM \[docs\] the source folder .*not-there is missing/);
+  });
+
+  it('a one-shot sync that meets a mass deletion holds it, exits 1, and --confirm-deletions carries it out', async () => {
+    for (let i = 0; i < 20; i++) await writeFile(path.join(source, `f${i}`), 'x');
+    expect((await cli(['sync', '--config', configFile])).exitCode).toBe(0);
+    for (let i = 0; i < 20; i++) await rm(path.join(source, `f${i}`));
+    const held = await cli(['sync', '--config', configFile]);
+    expect(held.exitCode).toBe(1);
+    expect(held.stdout).toMatch(/HELD \[docs\].*would delete 20 of \d+ entries.*rsync-tray sync --profile "docs" --confirm-deletions/);
+    expect(await exists(path.join(daemon.modules.backup!, 'f0'))).toBe(true);
+    const confirmed = await cli(['sync', '--config', configFile, '--confirm-deletions']);
+    expect(confirmed.exitCode).toBe(0);
+    expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
+  });
+
+  it('refuses a second engine on the same config, and imports into the running one', async () => {
+    const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], { reject: false, env: { RSYNC_TRAY_HOME: home } });
+    let output = '';
+    run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    await poll(() => (/: current/.test(output) ? true : undefined), 20_000, () => output);
+    const second = await cli(['run', '--config', configFile]);
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toMatch(/already running for this config/);
+    expect((await cli(['status', '--config', configFile])).exitCode).toBe(0); // the first one still answers
+
+    const other = path.join(home, 'other-source');
+    await import('node:fs/promises').then((fs) => fs.mkdir(other));
+    await writeFile(path.join(other, 'new.txt'), 'from an import');
+    const file = path.join(home, 'more.json');
+    const more = config({ path: 'more' }, { name: 'more', source: other });
+    await writeFile(file, JSON.stringify(more));
+    const imported = await cli(['import', file, '--config', configFile]);
+    expect(imported.stdout).toContain('Imported into the running engine');
+    await poll(async () => ((await exists(path.join(daemon.modules.backup!, 'more/new.txt'))) ? true : undefined), 15_000, () => output);
+    run.kill('SIGTERM');
+    await run;
+  });
 });
+
