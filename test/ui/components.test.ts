@@ -309,7 +309,7 @@ describe('a profile card says what is going on, and what to do', () => {
     const client = fakeClient({ 'deletions.refuse': () => null });
     const w = await mountCard(status('needs-confirmation', {}, { hold }), client);
     expect(w.get('.badge').text()).toBe('Needs confirmation');
-    expect(w.text()).toContain('1,234 files of 1,500 would be deleted on the backup.');
+    expect(w.text()).toContain('1,234 entries of 1,500 would be deleted on the backup.');
     expect(w.text()).toContain('The source folder is empty (is its disk mounted?).');
     await w.findAll('button').find((b) => b.text() === 'Keep the files')!.trigger('click');
     await ui.flushPromises();

@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable)('mass deletions wait for a person, in the wi
     await session.waitForBadge(PROFILE, 'Needs confirmation');
     const prompt = card().getByRole('group', { name: `Pending deletions of ${PROFILE}` });
     // Every one of the 30 files ("of N" is the counting pass's estimate of the backup's entries).
-    await prompt.getByText(/^30 files of \d+ would be deleted on the backup\.$/).waitFor();
+    await prompt.getByText(/^30 entries of \d+ would be deleted on the backup\.$/).waitFor();
     const reason = 'The source folder is empty (is its disk mounted?), so mirroring it would delete 30 entries on the backup.';
     await prompt.getByText(reason).waitFor();
     // The activity's messages keep the reason too.
@@ -107,7 +107,7 @@ describe.skipIf(!chromiumAvailable)('mass deletions wait for a person, in the wi
     await session.page.getByText(`"${PROFILE}" resumed.`).waitFor();
     // Resuming counts again, and the source is still empty: asked again, without Sync now.
     await session.waitForBadge(PROFILE, 'Needs confirmation');
-    await card().getByText(/^30 files of \d+ would be deleted on the backup\.$/).waitFor();
+    await card().getByText(/^30 entries of \d+ would be deleted on the backup\.$/).waitFor();
     await backupUnchanged();
 
     // The activity lists the held passes, with the same question.
