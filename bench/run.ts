@@ -80,7 +80,8 @@ const settings: BenchSettings = {
 
 const wanted = (values.tools ?? DEFAULT_TOOLS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const id of wanted) if (!ALL_TOOLS.some((t) => t.id === id)) throw new Error(`unknown tool "${id}"; known: ${ALL_TOOLS.map((t) => t.id).join(', ')}`);
-const tools = ALL_TOOLS.filter((t) => wanted.includes(t.id));
+// In the order asked for (the default: Rsync Tray first).
+const tools = wanted.map((id) => ALL_TOOLS.find((t) => t.id === id)!);
 const PARTS = ['small', 'large', 'bandwidth'];
 const parts = (values.parts ?? PARTS.join(',')).split(',').map((s) => s.trim());
 for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}"; known: ${PARTS.join(', ')}`);
