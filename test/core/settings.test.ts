@@ -40,7 +40,8 @@ describe('settings in the config file', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-settings-'));
     try {
       const file = path.join(dir, 'config.json');
-      await writeFile(file, JSON.stringify({ version: 1, settings: { rsyncPath: 'rsync' }, profiles: [profile] }));
+      // A source that exists: validate also reports what the machine lacks.
+      await writeFile(file, JSON.stringify({ version: 1, settings: { rsyncPath: 'rsync' }, profiles: [{ ...profile, source: dir }] }));
       const cli = (args: string[]) => execa(process.execPath, [path.resolve('bin/rsync-tray.mjs'), ...args], { reject: false, env: { RSYNC_TRAY_HOME: dir } });
       const good = await cli(['validate', '--config', file]);
       expect(good.exitCode, good.stderr).toBe(0);
