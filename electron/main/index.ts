@@ -8,6 +8,10 @@ import Store from 'electron-store';
 import { startTrayApp } from './app-main.ts';
 import { serializeStoreDocument } from './config-store.ts';
 
+// The engine idles for days in this process: keep V8's young generation small, or it holds on to
+// ~37 MiB it grew during a first full sync (measured headless on a 200k-file tree: 187 → 126 MiB).
+app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=1');
+
 const here = import.meta.dirname;
 // Packaged: electron-builder copies build/tray and the icon into resources/ (electron-builder.yml).
 const resources = app.isPackaged ? process.resourcesPath : path.join(here, '..', '..', 'build');
