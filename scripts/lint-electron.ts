@@ -27,6 +27,8 @@ const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
 const REVIEWED: Record<string, string> = {
   'CSP_GLOBAL_CHECK electron/main/app-main.ts':
     'The tool only parses CSP string literals; ours is built by contentSecurityPolicy() in window-security.ts, whose directives test/main/window-security.test.ts asserts.',
+  'CUSTOM_ARGUMENTS_JS_CHECK electron/main/index.ts':
+    'The only switch is js-flags --max-semi-space-size=1, a V8 memory setting (smaller young generation for a process that idles for days); no security-relevant Chromium switch.',
 };
 
 interface Issue {
