@@ -1,17 +1,7 @@
 /** Readable one-line forms of engine events and status, for the CLI. Pure functions. */
+import { formatBytes } from '../api/format.ts';
 import { STATE_LABEL, type EngineEvent, type ProfileStatus, type SyncState, type TargetStatus } from '../api/status.ts';
 import { formatError } from '../core/errors.ts';
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;

@@ -28,6 +28,7 @@ import { startAppService, type ConfigStore } from '../core/app-service.ts';
 import { RsyncTrayError, type ErrorInfo } from '../core/errors.ts';
 import { CONFIG_VERSION, ConfigSchema, type Config } from '../core/profile-schema.ts';
 import { assertNotRunning, serveControlSocket } from './control-socket.ts';
+import { mimeType } from '../core/mime-types.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { loadImporters } from './importers.ts';
 import { eventLogger } from './log-format.ts';
@@ -84,19 +85,6 @@ function allowedHosts(bound: string, port: number): Set<string> {
   return names;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 function securityHeaders(res: ServerResponse, hostHeader: string | undefined, page: boolean): void {
   const ws = hostHeader ? ` ws://${hostHeader}` : '';
@@ -203,9 +191,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       if (rel === '/index.html') return sendText(res, 503, `The window is not built (no ${file}). Run: npm run build:renderer`);
       return sendText(res, 404, 'Not found.');
     }
-    const ext = path.extname(file);
     res.writeHead(200, {
-      'Content-Type': MIME[ext] ?? 'application/octet-stream',
+      'Content-Type': mimeType(file),
       // Vite names assets by content hash; the page itself must always be fresh.
       'Cache-Control': rel.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store',
       'Content-Length': String(data.length),

@@ -5,25 +5,11 @@
  * renderer's build folder, refusing anything that tries to leave it.
  */
 import path from 'node:path';
+import { mimeType } from '../core/mime-types.ts';
 import { APP_HOST, APP_SCHEME } from './ipc-security.ts';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json; charset=utf-8',
-};
 
-export function mimeType(file: string): string {
-  return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+export { mimeType };
 
 /** The file for a request, or null (wrong scheme/host, traversal, encoded separators, NUL). */
 export function resolveAppRequest(requestUrl: string, root: string): string | null {

@@ -12,6 +12,7 @@ const ALLOWED_PACKAGES = new Set(['vue', 'zod']);
 const ALLOWED_ENGINE_FILES = new Set([
   'electron/api/contract.ts',
   'electron/api/status.ts',
+  'electron/api/format.ts',
   'electron/api/host-preferences.ts',
   'electron/core/profile-schema.ts',
   'electron/core/bandwidth.ts',
