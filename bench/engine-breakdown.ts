@@ -1,8 +1,8 @@
 /**
  * Where Rsync Tray's engine spends time outside rsync, measured piece by piece on this machine:
  * Node's own start, loading the CLI with every module, spawning a process the way the runner does
- * (execa) and the plain way, @parcel/watcher alone on the large tree (subscribe time, memory, and
- * its event delivery delay, when installed), and Node's fs.watch on every directory alone.
+ * (execa) and the plain way, and Node's fs.watch on every directory alone (what the engine watches
+ * with; @parcel/watcher, measured before it was dropped, is in the README).
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -52,7 +52,7 @@ async function loadCosts(): Promise<string> {
 }
 
 export async function engineBreakdown(o: { largeSource: string; largeLabel: string; dir: string; log(m: string): void }): Promise<string[]> {
-  o.log('Rsync Tray breakdown: node start, CLI load, process spawn, @parcel/watcher alone');
+  o.log('Rsync Tray breakdown: node start, CLI load, process spawn, fs.watch alone');
   mkdirSync(o.dir, { recursive: true });
   const config = path.join(o.dir, 'config.json');
   writeFileSync(config, JSON.stringify({ version: 1, profiles: [{ name: 'p', source: o.largeSource, targets: [{ host: '127.0.0.1', module: 'm' }] }] }));
@@ -65,18 +65,6 @@ export async function engineBreakdown(o: { largeSource: string; largeLabel: stri
     await loadCosts(),
     `spawning \`rsync --version\` from Node: execa (the runner's way) p50 ${fmtMs(execaSpawn)}, child_process.spawn p50 ${fmtMs(plainSpawn)}`,
   ];
-  try {
-    const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/parcel-probe.ts'), o.largeSource, path.join(o.dir, 'parcel-scratch')], { cwd: ROOT, timeout: 120_000 });
-    const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
-    if (p.missing) lines.push('@parcel/watcher: not installed, not measured');
-    else lines.push(
-      `@parcel/watcher 2.6 alone on the ${o.largeLabel} tree: subscribe ${fmtMs(p.subscribeMs)} (it walks and stats every file into its own tree before watching), ` +
-        `RSS ${p.rssBeforeMiB!.toFixed(0)} → ${p.rssAfterMiB!.toFixed(0)} MiB, idle CPU ${p.idleCpuPercent!.toFixed(1)} %`,
-      `@parcel/watcher event delivery (write → callback): ${fmtMs(p.deliveryIsolatedMs)} for a change after ≥ 0.65 s of quiet, ${fmtMs(p.deliveryRapidMs)} for a change 100 ms after the previous one (its debounce: at once after > 500 ms quiet, else ≥ 50 ms)`,
-    );
-  } catch (error) {
-    lines.push(`@parcel/watcher probe failed: ${(error as Error).message.split('\n')[0]}`);
-  }
   try {
     const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/fswatch-probe.ts'), o.largeSource, path.join(o.dir, 'fswatch-scratch')], { cwd: ROOT, timeout: 120_000 });
     const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;

@@ -2,8 +2,6 @@
  * One file rewritten (4 KiB, new bytes) → how long until the backup holds exactly those bytes.
  * The bench writes, then reads the backup's copy every millisecond. One change at a time, on an
  * idle tool: each change comes `gapMs` (600 ms) after the tool went quiet, as single edits do.
- * (The spacing matters to @parcel/watcher, which delivers a change at once only after 500 ms
- * without events; see the breakdown.)
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

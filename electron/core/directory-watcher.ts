@@ -16,16 +16,9 @@ import { lstatSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeKind } from './path-aggregator.ts';
-import { ROOT_GONE, WATCH_LIMIT, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
+import { ROOT_GONE, troubleFromError, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
 
 const YIELD_EVERY = 256;
-
-/** inotify errors → the engine's trouble kinds (null: nothing was lost). */
-export function troubleOf(error: NodeJS.ErrnoException): WatchTrouble | null {
-  if (error.code === 'ENOSPC' || error.code === 'EMFILE') return WATCH_LIMIT;
-  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null; // gone before we got to it
-  return { reason: 'error', message: `The file watcher failed: ${error.message}` };
-}
 
 const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
 
@@ -45,6 +38,7 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
   const watchers = new Map<string, { w: FSWatcher; ino: number }>();
   let disposed = false;
   let failed = false;
+  let started = false;
 
   const fail = (trouble: WatchTrouble): void => {
     if (failed || disposed) return;
@@ -71,18 +65,16 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
         // The directory itself went away (or cannot be read any more).
         w.close();
         watchers.delete(rel);
-        if (rel === '') fail(ROOT_GONE);
-        else if (troubleOf(error)) fail(troubleOf(error)!);
+        const trouble = troubleFromError(error);
+        if (rel === '' || trouble.reason !== 'root-gone') fail(trouble);
       });
       watchers.set(rel, { w, ino });
       return true;
     } catch (error) {
-      const trouble = troubleOf(error as NodeJS.ErrnoException);
-      if (trouble) {
-        fail(trouble);
-        throw error;
-      }
-      return false;
+      const trouble = troubleFromError(error as Error);
+      if (trouble.reason === 'root-gone' && rel !== '') return false; // a subfolder gone before we got to it
+      if (started) fail(trouble); // while starting, the factory's caller gets the error instead
+      throw error;
     }
   };
 
@@ -170,10 +162,7 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
     for (const { w } of watchers.values()) w.close();
     throw error;
   }
-  if (failed) {
-    for (const { w } of watchers.values()) w.close();
-    throw Object.assign(new Error('inotify watch limit reached while starting'), { code: 'ENOSPC' });
-  }
+  started = true;
   return {
     async dispose() {
       disposed = true;
@@ -191,6 +180,6 @@ export const recursiveWatcher: WatcherFactory = async (options: WatchOptions, ha
     if (options.isExcluded(rel, undefined)) return;
     handlers.onEvents([{ path: rel, kind: type === 'change' ? 'update' : 'create' }]);
   });
-  w.on('error', (error: NodeJS.ErrnoException) => handlers.onTrouble(troubleOf(error) ?? ROOT_GONE));
+  w.on('error', (error: NodeJS.ErrnoException) => handlers.onTrouble(troubleFromError(error)));
   return { dispose: async () => w.close() };
 };

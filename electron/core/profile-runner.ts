@@ -182,7 +182,7 @@ export class ProfileRunner {
       this.#setWatch(this.profile.watch === 'poll' ? 'polling' : 'watching', null);
       return true;
     } catch (error) {
-      await this.#onTrouble(troubleFromError(error as Error) ?? { reason: 'error', message: `The file watcher could not start: ${(error as Error).message}` });
+      await this.#onTrouble(troubleFromError(error as Error));
       return false;
     }
   }

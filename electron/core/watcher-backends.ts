@@ -6,23 +6,11 @@ import path from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import { directoryTreeWatcher, recursiveWatcher } from './directory-watcher.ts';
 import type { ChangeKind } from './path-aggregator.ts';
-import { ROOT_GONE, WATCH_LIMIT, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
+import { troubleFromError, type TreeWatcher, type WatchHandlers, type WatchOptions, type WatcherFactory } from './watcher.ts';
+
+export { troubleFromError };
 
 const toRel = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
-
-/**
- * What a watcher's error text means for us (null: nothing lost). inotify's limits show up as
- * ENOSPC / "watch limit".
- */
-export function troubleFromError(error: Error): WatchTrouble | null {
-  const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`;
-  if (/ENOSPC|max_user_watches|inotify_add_watch|watch limit/i.test(text)) return WATCH_LIMIT;
-  if (/overflow|Q_OVERFLOW|events were dropped/i.test(text)) {
-    return { reason: 'overflow', message: 'The kernel dropped file events (queue overflow); a rescan catches up.' };
-  }
-  if (/ENOENT|no such file|deleted/i.test(text)) return ROOT_GONE;
-  return { reason: 'error', message: `The file watcher failed: ${error.message}` };
-}
 
 const CHOKIDAR_KIND: Record<string, ChangeKind | undefined> = { add: 'create', addDir: 'create', change: 'update', unlink: 'delete', unlinkDir: 'delete' };
 
@@ -44,10 +32,7 @@ export const pollingWatcher: WatcherFactory = async (options: WatchOptions, hand
     const rel = toRel(options.root, file);
     if (kind && rel) handlers.onEvents([{ path: rel, kind }]);
   });
-  watcher.on('error', (error: unknown) => {
-    const trouble = troubleFromError(error as Error);
-    if (trouble) handlers.onTrouble(trouble);
-  });
+  watcher.on('error', (error: unknown) => handlers.onTrouble(troubleFromError(error as Error)));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return { dispose: () => watcher.close() };
 };

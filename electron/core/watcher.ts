@@ -50,3 +50,14 @@ export interface TreeWatcher {
 
 /** Resolves once the watcher sees every change made after it. */
 export type WatcherFactory = (options: WatchOptions, handlers: WatchHandlers) => Promise<TreeWatcher>;
+
+/**
+ * What an error from a watcher means. ENOENT/ENOTDIR say a watched folder is gone: the root (the
+ * caller knows which) or a subfolder whose deletion arrives as an event anyway.
+ */
+export function troubleFromError(error: Error): WatchTrouble {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EMFILE' || /max_user_watches|watch limit/i.test(error.message)) return WATCH_LIMIT;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return ROOT_GONE;
+  return { reason: 'error', message: `The file watcher failed: ${error.message}` };
+}
