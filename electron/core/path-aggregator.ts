@@ -30,15 +30,19 @@ export function fateOf(kind: 'missing' | 'dir' | 'other', flags: number): PathFa
 export class PendingPaths {
   #entries = new Map<string, number>();
   #firstAt: number | null = null;
-  #deletions = false;
+  /** The top-level entries of the source under (or at) which something was deleted. */
+  #deletionTops = new Set<string>();
 
   get size(): number {
     return this.#entries.size;
   }
 
-  /** Whether any pending change is a deletion (they wait a little longer; see target-sync). */
-  get hasDeletions(): boolean {
-    return this.#deletions;
+  /**
+   * How many of the source's top-level entries pending deletions reach into: a source being
+   * emptied shows up as deletions across much of its top level (see target-sync's quiet time).
+   */
+  get deletionReach(): number {
+    return this.#deletionTops.size;
   }
 
   /** When the oldest pending change arrived (for the maximum delay), or null when empty. */
@@ -50,14 +54,14 @@ export class PendingPaths {
     if (rel === '' || rel === '.') return;
     this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | FLAG[kind]);
     this.#firstAt ??= now;
-    if (kind === 'delete') this.#deletions = true;
+    if (kind === 'delete') this.#deletionTops.add(topOf(rel));
   }
 
   /** Put back the paths of a batch that did not complete; they are merged, not duplicated. */
   restore(entries: ReadonlyMap<string, number>, firstAt: number): void {
     for (const [rel, flags] of entries) {
       this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | flags);
-      if (flags & FLAG.delete) this.#deletions = true;
+      if (flags & FLAG.delete) this.#deletionTops.add(topOf(rel));
     }
     if (entries.size) this.#firstAt = Math.min(this.#firstAt ?? firstAt, firstAt);
   }
@@ -72,7 +76,7 @@ export class PendingPaths {
     const taken = { entries: this.#entries, firstAt: this.#firstAt ?? Date.now() };
     this.#entries = new Map();
     this.#firstAt = null;
-    this.#deletions = false;
+    this.#deletionTops = new Set();
     return taken;
   }
 }
@@ -93,13 +97,20 @@ export interface PlanOptions {
   isExcluded: (rel: string, isDir: boolean) => boolean;
 }
 
+function topOf(rel: string): string {
+  const slash = rel.indexOf('/');
+  return slash === -1 ? rel : rel.slice(0, slash);
+}
+
 function ancestors(rel: string): string[] {
   const out: string[] = [];
   for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) out.push(rel.slice(0, i));
   return out;
 }
 
-async function kindOnDisk(file: string): Promise<'missing' | 'dir' | 'other'> {
+type DiskKind = 'missing' | 'dir' | 'other';
+
+async function kindOnDisk(file: string): Promise<DiskKind> {
   try {
     return (await lstat(file)).isDirectory() ? 'dir' : 'other';
   } catch {
@@ -108,7 +119,7 @@ async function kindOnDisk(file: string): Promise<'missing' | 'dir' | 'other'> {
 }
 
 export async function planBatch(entries: ReadonlyMap<string, number>, options: PlanOptions): Promise<BatchPlan> {
-  const kinds = new Map<string, Promise<'missing' | 'dir' | 'other'>>();
+  const kinds = new Map<string, Promise<DiskKind>>();
   const kindOf = (rel: string) => {
     let k = kinds.get(rel);
     if (!k) kinds.set(rel, (k = kindOnDisk(path.join(options.root, rel))));
@@ -120,12 +131,31 @@ export async function planBatch(entries: ReadonlyMap<string, number>, options: P
     for (const a of ancestors(rel)) if ((await kindOf(a)) === 'missing') return a;
     return rel;
   };
-  const resolved = await Promise.all(
-    [...entries].map(async ([rel, flags]) => {
-      const kind = await kindOf(rel);
-      return kind === 'missing' ? { rel: await deletionRoot(rel), kind, flags } : { rel, kind, flags };
-    }),
-  );
+  // Looked at one depth at a time, shallow first: a path beneath a directory that is listed
+  // whole (created, or deleted) is covered without an lstat, so a burst of 10,000 files in new
+  // directories, or the 1,000 events of a deleted one, costs one lstat per directory.
+  const levels = new Map<number, Array<[string, number]>>();
+  for (const entry of entries) {
+    const depth = ancestors(entry[0]).length;
+    if (!levels.has(depth)) levels.set(depth, []);
+    levels.get(depth)!.push(entry);
+  }
+  const whole = new Set<string>();
+  const resolved: Array<{ rel: string; kind: DiskKind; flags: number }> = [];
+  for (const depth of [...levels.keys()].sort((a, b) => a - b)) {
+    const todo = levels.get(depth)!.filter(([rel]) => !ancestors(rel).some((a) => whole.has(a)));
+    const level = await Promise.all(
+      todo.map(async ([rel, flags]) => {
+        const kind = await kindOf(rel);
+        return kind === 'missing' ? { rel: await deletionRoot(rel), kind, flags } : { rel, kind, flags };
+      }),
+    );
+    for (const r of level) {
+      const fate = fateOf(r.kind, r.flags);
+      if ((fate === 'tree' || (fate === 'delete' && options.deletions)) && !options.isExcluded(r.rel, r.kind === 'dir')) whole.add(r.rel);
+    }
+    resolved.push(...level);
+  }
   // Shallow paths first, so a recursed or deleted directory is known before anything beneath it.
   resolved.sort((a, b) => a.rel.split('/').length - b.rel.split('/').length || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const covering = new Set<string>(); // trees and deletions cover their descendants
@@ -142,8 +172,7 @@ export async function planBatch(entries: ReadonlyMap<string, number>, options: P
     if (fate === 'delete') {
       plan.deletions++;
       plan.deleted.add(rel);
-    }
-    else if (fate === 'tree') plan.trees++;
+    } else if (fate === 'tree') plan.trees++;
     else plan.files++;
   }
   return plan;

@@ -13,7 +13,7 @@
 import { stat } from 'node:fs/promises';
 import { worstState, type DeletionHold, type ProfileStatus, type RunRecord, type TargetStatus, type TransferProgress } from '../api/status.ts';
 import { resolveAuth, type SecretStore } from './auth.ts';
-import { isEmptyFolder, judgeDeletions } from './deletion-guard.ts';
+import { isEmptyFolder, judgeDeletions, sourceMayBeEmptying } from './deletion-guard.ts';
 import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
 import type { ExcludeMatcher } from './exclude-rules.ts';
 import type { TargetJournal } from './journal.ts';
@@ -44,7 +44,7 @@ export interface TargetSyncDeps {
 
 type Taken = ReturnType<PendingPaths['drain']>;
 
-/** Quiet time before a batch with deletions is cut (see #schedule). */
+/** Quiet time before a batch that may be emptying the source is cut (see #schedule). */
 const DELETION_QUIET_MS = 50;
 
 /** How a cycle ended, for the bookkeeping that follows it. */
@@ -218,9 +218,9 @@ export class TargetSync {
     else if (this.#fullSyncWanted) due = now;
     else if (this.#pending.size > 0) {
       const { debounceMs, maxDelayMs } = this.#deps.profile;
-      // Deletions wait for a slightly longer quiet: a folder being emptied (rm -rf dir/*, a disk
-      // going away) is then seen whole, and the empty-source guard can hold it.
-      const quiet = this.#pending.hasDeletions ? Math.max(debounceMs, DELETION_QUIET_MS) : debounceMs;
+      // Deletions across much of the source wait for a slightly longer quiet: a source being
+      // emptied is then seen whole, and the empty-source check holds it.
+      const quiet = sourceMayBeEmptying(this.#deps.profile.source, this.#pending.deletionReach) ? Math.max(debounceMs, DELETION_QUIET_MS) : debounceMs;
       due = Math.min(this.#lastEventAt + quiet, (this.#pending.firstAt ?? now) + maxDelayMs);
     } else {
       this.#wakeIdle();

@@ -65,6 +65,21 @@ describe('planBatch', () => {
     expect((await plan([['top', 'update'], ['old/changed', 'update']], true, (rel) => rel === 'top')).paths).toEqual(['old/changed']);
   });
 
+  it('lists a tree once however many paths beneath it changed, at any depth', async () => {
+    const events: Array<[string, ChangeKind]> = [['new', 'create'], ['new/deep', 'create']];
+    for (let i = 0; i < 50; i++) events.push([`new/deep/gone${i}`, 'delete'], [`new/deep/sub${i}/x`, 'create']);
+    expect((await plan(events)).paths).toEqual(['new']);
+  });
+
+  it('knows how far deletions reach across the top level', () => {
+    const p = pending([['a/x', 'delete'], ['a/y', 'delete'], ['b', 'delete'], ['c/z', 'update']]);
+    expect(p.deletionReach).toBe(2);
+    const taken = p.drain();
+    expect(p.deletionReach).toBe(0);
+    p.restore(taken.entries, taken.firstAt);
+    expect(p.deletionReach).toBe(2);
+  });
+
   it('restore merges a failed batch back without duplicates and keeps the oldest time', () => {
     const p = new PendingPaths();
     p.add('a', 'create', 1000);
