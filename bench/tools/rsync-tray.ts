@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineEvent } from '../../electron/api/status.ts';
+import { ProfileSchema } from '../../electron/core/profile-schema.ts';
 import { RunningTool, type StartOptions, type ToolSpec } from './tool.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -62,10 +63,16 @@ function explainRuns(runs: RsyncTrayRun[], from: number): string | null {
   return `${runs.length} rsync run${runs.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
+/** The defaults the bench runs with, read from the schema so the report cannot go stale. */
+const DEFAULTS = (() => {
+  const s = ProfileSchema.shape;
+  return `debounce ${s.debounceMs.parse(undefined)} ms, max delay ${s.maxDelayMs.parse(undefined)} ms, ${s.watch.parse(undefined)} watcher`;
+})();
+
 export const rsyncTray: ToolSpec = {
   id: 'rsync-tray',
   label: 'Rsync Tray',
-  configuration: 'rsync-tray run --json, one profile, every default (debounce 10 ms, max delay 1 s, native watcher)',
+  configuration: `rsync-tray run --json, one profile, every default (${DEFAULTS})`,
   async unavailable() {
     return null;
   },

@@ -7,6 +7,7 @@
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -95,6 +96,39 @@ describe('faults', () => {
     await fx.waitForStatus((s) => s.watch.mode === 'watching', 10_000);
     await writeFile(path.join(fx.source, 'watched-again.txt'), 'seen by the watcher');
     await fx.converged();
+  });
+
+  it('a kernel queue overflow is inferred from one large hand-over and repaired by a rescan; a long burst is not', async () => {
+    // libuv drops IN_Q_OVERFLOW, so the test plays the overflow: events for one file are lost,
+    // and the watcher hands over more events at once than half the kernel's queue holds.
+    const half = Math.floor(Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8')) / 2);
+    let handlers: Parameters<WatcherFactory>[1] | undefined;
+    const lossy: WatcherFactory = async (options, real) => {
+      handlers = real;
+      return WATCHERS.native(options, { ...real, onEvents: (events) => real.onEvents(events.filter((e) => !e.path.startsWith('lost'))) });
+    };
+    // (Not an empty source: deletions into an empty one are held and trigger a full pass.)
+    fx = await startSyncFixture({ engine: { watcherFactory: lossy }, prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x') });
+    await fx.converged();
+    const fullRuns = () => fx!.runs().filter((r) => r.kind === 'full').length;
+    const ghosts = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ path: `ghost-${tag}/${i}`, kind: 'delete' as const }));
+
+    // A long burst, read as it comes: many hand-overs, each well under the queue's size.
+    const before = fullRuns();
+    for (let i = 0; i < 20; i++) {
+      handlers!.onEvents(ghosts(Math.ceil(half / 10), `long${i}`));
+      await sleep(5);
+    }
+    await sleep(1_500);
+    expect(fullRuns()).toBe(before);
+
+    // An overflow: a change lost, then one hand-over near the queue's size.
+    await writeFile(path.join(fx.source, 'lost.txt'), 'its event was dropped');
+    await sleep(100);
+    handlers!.onEvents(ghosts(half + 1, 'overflow'));
+    await fx.converged({ timeoutMs: 10_000 });
+    expect(fullRuns()).toBe(before + 1);
+    expect(fx.events.some((e) => e.type === 'log' && /may have overflowed the kernel's event queue/.test(e.message))).toBe(true);
   });
 
   it('a file rewritten continuously during its transfer ends identical once the writes stop', async () => {
