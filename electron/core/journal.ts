@@ -50,9 +50,14 @@ async function writeDurably(file: string, text: string): Promise<void> {
   await rename(tmp, file);
 }
 
-/** Coalesces writes: at most one in flight, the latest state always written last. */
+/**
+ * Coalesces writes: at most one in flight, the latest state always written last. The state is
+ * read when it is written, not when a change is scheduled: under a burst, changes come a
+ * thousand times a second and a copy of every pending path each time would cost more than the
+ * sync itself.
+ */
 export function journalWriter(file: string, delayMs = 100) {
-  let latest: JournalFile | null = null;
+  let latest: (() => JournalFile) | null = null;
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
@@ -60,11 +65,11 @@ export function journalWriter(file: string, delayMs = 100) {
     timer = null;
     const state = latest;
     latest = null;
-    if (state) writing = writing.then(() => writeDurably(file, JSON.stringify(state))).catch(() => undefined);
+    if (state) writing = writing.then(() => writeDurably(file, JSON.stringify(state()))).catch(() => undefined);
     await writing;
   };
   return {
-    schedule(state: JournalFile): void {
+    schedule(state: () => JournalFile): void {
       latest = state;
       timer ??= setTimeout(() => void flush(), delayMs);
     },

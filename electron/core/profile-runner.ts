@@ -59,6 +59,14 @@ function queuedEventsLimit(): number {
   }
 }
 
+/** How often a status that only counts progress is emitted (see #queueStatus). */
+const STATUS_INTERVAL_MS = 100;
+
+/** What a person reads at a glance; when it changes, the status goes out at once. */
+function headline(s: ProfileStatus): string {
+  return JSON.stringify([s.state, s.watch, s.lastError?.code, s.targets.map((t) => [t.state, t.lastError?.code, t.hold?.deletions, t.retry?.attempt, t.lastSuccessAt])]);
+}
+
 export class ProfileRunner {
   readonly profile: Profile;
   readonly targets: TargetSync[];
@@ -69,6 +77,7 @@ export class ProfileRunner {
   #timers = new Set<NodeJS.Timeout>();
   #rescanTimer: NodeJS.Timeout | null = null;
   #emitQueued = false;
+  #emitted: { headline: string; at: number; timer: NodeJS.Timeout | undefined } = { headline: '', at: 0, timer: undefined };
   #disposed = false;
   #burst = { count: 0, largest: 0, timer: undefined as NodeJS.Timeout | undefined, threshold: Math.floor(queuedEventsLimit() / 2) };
   readonly #journal: ReturnType<typeof journalWriter> | null;
@@ -91,7 +100,7 @@ export class ProfileRunner {
           run: deps.run,
           onChange: () => {
             this.#queueStatus();
-            this.#journal?.schedule(this.#journalState());
+            this.#journal?.schedule(() => this.#journalState());
           },
           onRun: (run) => deps.emit({ type: 'run', run }),
           log: (level, message) => deps.emit({ type: 'log', level, message, profile: deps.profile.name }),
@@ -160,7 +169,7 @@ export class ProfileRunner {
     this.#watch = { mode: 'stopped', note: null };
     await Promise.all(this.targets.map((t) => t.dispose()));
     // After the targets stopped: interrupted batches are back in pending, so they are written.
-    this.#journal?.schedule(this.#journalState());
+    this.#journal?.schedule(() => this.#journalState());
     await this.#journal?.flush();
     this.#emitStatus();
   }
@@ -260,17 +269,30 @@ export class ProfileRunner {
     });
   }
 
-  /** Status events are coalesced: one per turn of the event loop, however many things changed. */
+  /**
+   * Status events are coalesced: one per turn of the event loop at most, and while only counts
+   * and progress move (a burst changes the pending count on every turn), one per
+   * STATUS_INTERVAL_MS. A change of state, error, hold or watch mode goes out at once.
+   */
   #queueStatus(): void {
     if (this.#emitQueued) return;
     this.#emitQueued = true;
     setImmediate(() => {
       this.#emitQueued = false;
-      this.#emitStatus();
+      if (this.#disposed) return;
+      const status = this.status;
+      const wait = headline(status) === this.#emitted.headline ? this.#emitted.at + STATUS_INTERVAL_MS - performance.now() : 0;
+      if (wait <= 0) this.#emitStatus(status);
+      else this.#emitted.timer ??= setTimeout(() => {
+        this.#emitted.timer = undefined;
+        this.#queueStatus();
+      }, wait);
     });
   }
 
-  #emitStatus(): void {
-    this.#deps.emit({ type: 'status', status: this.status });
+  #emitStatus(status = this.status): void {
+    clearTimeout(this.#emitted.timer);
+    this.#emitted = { headline: headline(status), at: performance.now(), timer: undefined };
+    this.#deps.emit({ type: 'status', status });
   }
 }

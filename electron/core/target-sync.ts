@@ -59,6 +59,8 @@ export class TargetSync {
   readonly #deps: TargetSyncDeps;
   readonly #pending = new PendingPaths();
   #lastEventAt = 0;
+  /** When the last cycle ended (see #schedule: changes that arrived during a run go next). */
+  #lastCycleEndedAt = 0;
   /** Every target starts with a full sync (like lsyncd's init), once the watcher is up. */
   #fullSyncWanted = true;
   #started = false;
@@ -122,7 +124,7 @@ export class TargetSync {
     for (const e of events) this.#pending.add(e.path, e.kind, now);
     this.#lastEventAt = now;
     this.#schedule();
-    this.#deps.onChange();
+    this.#setState(); // pending changes: the target is no longer current
   }
 
   /** Begins syncing: the initial full sync, then batches. Call once the watcher is ready. */
@@ -220,8 +222,13 @@ export class TargetSync {
       const { debounceMs, maxDelayMs } = this.#deps.profile;
       // Deletions across much of the source wait for a slightly longer quiet: a source being
       // emptied is then seen whole, and the empty-source check holds it.
-      const quiet = sourceMayBeEmptying(this.#deps.profile.source, this.#pending.deletionReach) ? Math.max(debounceMs, DELETION_QUIET_MS) : debounceMs;
-      due = Math.min(this.#lastEventAt + quiet, (this.#pending.firstAt ?? now) + maxDelayMs);
+      const emptying = sourceMayBeEmptying(this.#deps.profile.source, this.#pending.deletionReach);
+      const quiet = emptying ? Math.max(debounceMs, DELETION_QUIET_MS) : debounceMs;
+      const firstAt = this.#pending.firstAt ?? now;
+      due = Math.min(this.#lastEventAt + quiet, firstAt + maxDelayMs);
+      // Changes that arrived during a run have waited for it already: they go at once, so under a
+      // burst runs follow each other back to back instead of idling until the churn pauses.
+      if (!emptying && firstAt <= this.#lastCycleEndedAt) due = now;
     } else {
       this.#wakeIdle();
       return;
@@ -230,6 +237,7 @@ export class TargetSync {
       this.#timer = null;
       this.#retryAt = null;
       this.#running = this.#cycle().finally(() => {
+        this.#lastCycleEndedAt = Date.now();
         this.#running = null;
         this.#abort = null;
         this.#schedule();

@@ -2,7 +2,7 @@
  * The engine against a real rsync daemon on 127.0.0.1 with real file watching: every test ends in
  * a comparison of the source and backup trees.
  */
-import { appendFile, mkdir, rename, rm, writeFile, symlink } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,6 +56,24 @@ describe('live sync to a real daemon', () => {
     expect(await exists(path.join(fx.backup, 'keep/top-moved.txt'))).toBe(true);
     // Live changes went as batches, not full syncs.
     expect(fx.runs().filter((r) => r.kind === 'full')).toHaveLength(1);
+  });
+
+  it('a folder made again with same-size files of the same mtime still gets the new content', async () => {
+    // rsync's quick check (size + whole-second mtime) would call these unchanged; a batch must
+    // not (batches compare by checksum), with or without the safety net.
+    for (const keepDeletedDays of [0, 3]) {
+      fx = await startSyncFixture({ profile: { keepDeletedDays }, prepare: ({ source }) => write(source, 'made/again.txt', 'old!') });
+      await fx.converged();
+      const { mtime } = await stat(path.join(fx.source, 'made/again.txt'));
+      await rm(path.join(fx.source, 'made'), { recursive: true });
+      await write(fx.source, 'made/again.txt', 'new!');
+      await utimes(path.join(fx.source, 'made/again.txt'), mtime, mtime);
+      await fx.converged({ skip: (rel) => rel.startsWith('.rsync-tray-deleted') });
+      expect(await readFile(path.join(fx.backup, 'made/again.txt'), 'utf8')).toBe('new!');
+      expect(fx.runs().at(-1)).toMatchObject({ kind: 'batch', outcome: 'ok' });
+      await fx.dispose();
+      fx = undefined;
+    }
   });
 
   it('moves a burst of thousands of files in a few rsync runs', async () => {
