@@ -3,6 +3,8 @@
 // ~37 MiB it grew during the first full sync (measured on a 200k-file tree: 187 → 126 MiB).
 // Rsync Tray's CLI runs its TypeScript sources directly, which needs Node >= 22.18 (type
 // stripping). Inside the project, `npx rsync-tray` uses the Node 24 that `npm install` brought.
+import module from 'node:module';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
@@ -16,5 +18,9 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+// Node's compile cache keeps the type-stripped, compiled modules (keyed by their content, so an
+// edited source is never served stale): from the second start on, the TypeScript stripper is not
+// loaded at all, which saves ~27 MiB of RSS for the life of an engine that idles for days.
+module.enableCompileCache?.();
 const { main } = await import('../electron/headless/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

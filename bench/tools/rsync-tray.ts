@@ -87,7 +87,10 @@ export const rsyncTray: ToolSpec = {
     };
     await writeFile(configFile, JSON.stringify({ version: 1, profiles: [profile] }, null, 2));
     const trace: RsyncTrayTrace = { firstEventAt: null, runs: [], logs: [] };
-    const tool = new RunningTool(PROJECT_NODE, [path.join(engine.root, 'bin/rsync-tray.mjs'), 'run', '--config', configFile, '--json'], { cwd: o.workDir, transcript: o.transcript }, (t, line, stream) => {
+    // Started as users start it: the bin itself, so its shebang's V8 flags apply, with the
+    // project's Node 24 first on PATH (as under `npx rsync-tray` or an npm script).
+    const env = { ...process.env, PATH: `${path.dirname(PROJECT_NODE)}${path.delimiter}${process.env.PATH ?? ''}` };
+    const tool = new RunningTool(path.join(engine.root, 'bin/rsync-tray.mjs'), ['run', '--config', configFile, '--json'], { cwd: o.workDir, env, transcript: o.transcript }, (t, line, stream) => {
       if (stream !== 'stdout' || !line.startsWith('{')) return;
       let event: EngineEvent;
       try {
