@@ -84,7 +84,6 @@ export async function testConnection(target: Target, options: ConnectionTestOpti
 }
 
 async function runCapture(rsyncPath: string, args: string[], env: Record<string, string>, secrets: string[]) {
-  let stdout = '';
-  const result = await runRsync({ rsyncPath, args, env, secrets, onStdout: (chunk) => (stdout += chunk) });
-  return { exitCode: result.exitCode, stderr: result.stderr, stdout };
+  const result = await runRsync({ rsyncPath, args, env, secrets, captureStdout: true });
+  return { exitCode: result.exitCode, stderr: result.stderr, stdout: result.stdout ?? '' };
 }

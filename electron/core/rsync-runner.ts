@@ -2,7 +2,10 @@
  * Runs one rsync process and reports what happened, shaped like execa's result. It never throws
  * for rsync's own failures: the caller classifies them (rsync-exit-codes, rsync-diagnostics).
  */
-import { execa } from 'execa';
+import { execa, type Options } from 'execa';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseProgress2, parseStats, type Progress, type TransferStats } from './rsync-output.ts';
 import { redactSecrets } from './rsync-diagnostics.ts';
 
@@ -14,8 +17,8 @@ export interface RunRequest {
   input?: Buffer;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
-  /** Raw stdout, for the few callers that read rsync's listing output. */
-  onStdout?: (chunk: string) => void;
+  /** Keep stdout whole (listings, module lists); otherwise only progress and stats are read. */
+  captureStdout?: boolean;
   /** Removed from stderr before it leaves the runner. */
   secrets?: readonly string[];
   /**
@@ -33,9 +36,74 @@ export interface RunResult {
   durationMs: number;
   stderr: string;
   stats: TransferStats | null;
+  /** With captureStdout. */
+  stdout?: string;
 }
 
-const STDOUT_TAIL = 64 * 1024;
+/** How often the newest progress line is read while rsync runs (status goes out every 100 ms). */
+const PROGRESS_EVERY_MS = 100;
+/** The output file is emptied past this size, so a full sync of millions of files stays small. */
+const TRUNCATE_AT = 4 * 1024 * 1024;
+/** How much of the end is read for the final stats (~1 KiB) and the newest progress line. */
+const STATS_TAIL = 16 * 1024;
+
+/**
+ * rsync's stdout as an anonymous temp file rather than a pipe. rsync prints a progress2 line per
+ * file: through a pipe a full sync of 100k files woke the engine ~67,000 times and cost it
+ * ~0.7 s of CPU, on a machine where rsync needs every core; from a file the engine reads the
+ * newest line ten times a second for ~10 ms in all. Opened with O_APPEND, so emptying it while
+ * rsync writes is safe.
+ */
+class OutputFile {
+  readonly fd: number;
+  #size = 0;
+
+  constructor() {
+    const file = path.join(os.tmpdir(), `rsync-tray-out-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    this.fd = openSync(file, 'a+', 0o600);
+    unlinkSync(file); // nothing to clean up after a crash; the space goes when the fd closes
+  }
+
+  /** Whether rsync wrote since the last look. */
+  grew(): boolean {
+    const size = fstatSync(this.fd).size;
+    const grew = size !== this.#size;
+    this.#size = size;
+    return grew;
+  }
+
+  tail(bytes: number): string {
+    const size = fstatSync(this.fd).size;
+    const length = Math.min(bytes, size);
+    const buf = Buffer.alloc(length);
+    const read = readSync(this.fd, buf, 0, length, size - length);
+    return buf.subarray(0, read).toString('utf8');
+  }
+
+  /**
+   * Empties a large file, only when nothing was written since the last look: what is dropped is
+   * progress already read. (Should the final stats still fall into the microseconds between
+   * the check and the truncation, the result has no stats, which callers treat as unknown.)
+   */
+  trim(): void {
+    if (this.#size > TRUNCATE_AT && fstatSync(this.fd).size === this.#size) {
+      ftruncateSync(this.fd, 0);
+      this.#size = 0;
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** The newest complete line of `text` (lines end in '\r' or '\n'). */
+function newestLine(text: string): string | null {
+  const end = Math.max(text.lastIndexOf('\r'), text.lastIndexOf('\n'));
+  if (end <= 0) return null;
+  const start = Math.max(text.lastIndexOf('\r', end - 1), text.lastIndexOf('\n', end - 1)) + 1;
+  return text.slice(start, end);
+}
 
 export async function runRsync(req: RunRequest): Promise<RunResult> {
   const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C', LANG: 'C', ...req.env };
@@ -43,13 +111,17 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
   if (!req.env || !('RSYNC_PASSWORD' in req.env)) delete env.RSYNC_PASSWORD;
 
   const started = performance.now();
+  const output = req.captureStdout ? null : new OutputFile();
+  // execa passes any file descriptor to the child; its types only spell out 3-9.
+  const stdout = (output ? output.fd : 'pipe') as Options['stdout'];
   const child = execa(req.rsyncPath, req.args, {
     env,
     extendEnv: false,
     input: req.input,
     stdin: req.input ? undefined : 'ignore',
+    stdout,
     reject: false,
-    buffer: { stdout: false, stderr: true },
+    buffer: { stdout: Boolean(req.captureStdout), stderr: true },
     cancelSignal: req.signal,
     // SIGTERM lets rsync remove its temp file; SIGKILL only if it does not go.
     forceKillAfterDelay: 5_000,
@@ -69,30 +141,27 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
   touch();
   child.stderr?.on('data', touch);
 
-  // progress2 lines end in '\r'; keep only a tail of stdout for the final stats.
-  let tail = '';
-  let partial = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (chunk: string) => {
+  const look = () => {
+    if (!output?.grew()) return;
     touch();
-    tail = (tail + chunk).slice(-STDOUT_TAIL);
-    req.onStdout?.(chunk);
-    if (!req.onProgress) return;
-    const pieces = (partial + chunk).split(/[\r\n]/);
-    partial = pieces.pop() ?? '';
-    // Only the newest progress line of a chunk matters (a full sync prints ~8 MB of them per
-    // 100k files; parsing each cost the engine ~70 ms of a 10k-file burst).
-    for (let i = pieces.length - 1; i >= 0; i--) {
-      const progress = parseProgress2(pieces[i]!);
-      if (progress) {
-        req.onProgress(progress);
-        break;
-      }
-    }
-  });
+    const line = req.onProgress ? newestLine(output.tail(512)) : null;
+    const progress = line === null ? null : parseProgress2(line);
+    if (progress) req.onProgress!(progress);
+    output.trim();
+  };
+  const poller = output ? setInterval(look, PROGRESS_EVERY_MS) : undefined;
 
-  const result = await child;
-  clearTimeout(idleTimer);
+  let result;
+  let tail: string;
+  try {
+    result = await child;
+  } finally {
+    clearInterval(poller);
+    clearTimeout(idleTimer);
+    tail = output ? output.tail(STATS_TAIL) : '';
+    output?.close();
+  }
+  const text = output ? tail : String(result?.stdout ?? '');
   const stderr = redactSecrets(String(result.stderr ?? ""), [...(req.secrets ?? [])]);
   return {
     exitCode: result.exitCode,
@@ -101,6 +170,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     isCanceled: Boolean(result.isCanceled),
     durationMs: performance.now() - started,
     stderr,
-    stats: parseStats(tail),
+    stats: /^Number of files: /m.test(text) ? parseStats(text) : null,
+    ...(req.captureStdout ? { stdout: text } : {}),
   };
 }

@@ -36,8 +36,8 @@ export interface PruneRequest {
 export async function pruneSafetyNet(req: PruneRequest): Promise<string[]> {
   const base = `${targetUrl(req.target)}${DELETED_DIR}/`;
   const common = [`--timeout=${req.timeoutSeconds}`, `--contimeout=${req.timeoutSeconds}`, '--sockopts=TCP_NODELAY', ...req.auth.args];
-  let listing = '';
-  const list = await runRsync({ rsyncPath: req.rsyncPath, args: [...common, '--list-only', base], env: req.auth.env, secrets: req.auth.secrets, onStdout: (c) => (listing += c) });
+  const list = await runRsync({ rsyncPath: req.rsyncPath, args: [...common, '--list-only', base], env: req.auth.env, secrets: req.auth.secrets, captureStdout: true });
+  const listing = list.stdout ?? '';
   if (list.exitCode === 23 && /No such file or directory/.test(list.stderr)) return []; // nothing deleted yet
   if (list.exitCode !== 0) throw new Error(`listing ${DELETED_DIR} failed: ${list.stderr.trim()}`);
   const expired = expiredFolders(listing, req.keepDays, req.now ?? new Date());
