@@ -53,8 +53,8 @@ function rows(i: ReportInput): Row[] {
       met: (c) => c.value !== null && c.value < 30,
       ratio: true,
     },
-    { key: 'deleteDir', label: 'delete a 1,000-file directory → gone from the backup', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
-    { key: 'renameDir', label: 'rename a 1,000-file directory → renamed on the backup', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
+    { key: 'deleteDir', label: 'delete a 1,000-file directory → gone from the backup (p50 / max)', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
+    { key: 'renameDir', label: 'rename a 1,000-file directory → renamed on the backup (p50 / max)', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
     {
       key: 'startEmpty',
       label: `start on the ${i.largeLabel} tree, empty backup → initial sync done`,

@@ -325,7 +325,7 @@ export class TargetSync {
     }
     const paths = deletion.mode === 'hold' ? plan.paths.filter((p) => !plan.deleted.has(p)) : plan.paths;
     if (paths.length === 0) return { type: 'done', kind: null };
-    const result = await this.#runOnce('batch', deletion, filesFromInput(paths));
+    const result = await this.#runOnce('batch', deletion, filesFromInput(paths), plan.files === 0);
     const verdict = this.#judge('batch', paths.length, result, taken.firstAt);
     if (verdict.type === 'done' && this.#fullSyncWanted) return { type: 'done', kind: null };
     return verdict;
@@ -418,10 +418,10 @@ export class TargetSync {
     return { type: 'failed', error };
   }
 
-  async #runOnce(kind: RunKind, deletion: DeletionMode, input?: Buffer): Promise<RunResult> {
+  async #runOnce(kind: RunKind, deletion: DeletionMode, input?: Buffer, onlyNewTrees = false): Promise<RunResult> {
     const { profile, target, caps, excludes, secrets } = this.#deps;
     const auth = await resolveAuth(target, secrets);
-    const args = buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra: auth.args });
+    const args = buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra: auth.args, onlyNewTrees });
     this.#runningKind = kind;
     this.#setState();
     let lastEmit = 0;

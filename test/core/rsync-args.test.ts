@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExcludes } from '../../electron/core/exclude-rules.ts';
 import { ProfileSchema } from '../../electron/core/profile-schema.ts';
-import { buildRsyncArgs, filesFromInput } from '../../electron/core/rsync-args.ts';
+import { batchComparison, buildRsyncArgs, filesFromInput } from '../../electron/core/rsync-args.ts';
 import { capabilitiesFrom } from '../../electron/core/rsync-probe.ts';
 
 const caps = capabilitiesFrom('rsync', 'rsync  version 3.2.7  protocol version 31\n');
@@ -20,6 +20,17 @@ describe('rsync command lines', () => {
   it('a batch lists paths on stdin and deletes missing ones', () => {
     const a = args('batch');
     expect(a).toEqual(expect.arrayContaining(['--files-from=-', '--from0', '-r', '--checksum', '--delete-missing-args', '--force', '--delete']));
+  });
+
+  it.each([
+    ['files changed in place', false, 0, '--checksum'],
+    ['only new directories', true, 0, '--ignore-times'],
+    ['only new directories, with the safety net on', true, 7, '--checksum'],
+  ] as const)('a batch of %s compares with %s', (_what, onlyNewTrees, keepDeletedDays, flag) => {
+    expect(batchComparison({ ...profile, keepDeletedDays }, onlyNewTrees)).toBe(flag);
+    const a = buildRsyncArgs({ profile: { ...profile, keepDeletedDays }, target: profile.targets[0]!, caps, excludes: compileExcludes([]), kind: 'batch', onlyNewTrees });
+    expect(a).toContain(flag);
+    expect(a).not.toContain(flag === '--checksum' ? '--ignore-times' : '--checksum');
   });
 
   it('a batch without deletions ignores missing paths instead', () => {

@@ -59,8 +59,8 @@ describe('live sync to a real daemon', () => {
   });
 
   it('a folder made again with same-size files of the same mtime still gets the new content', async () => {
-    // rsync's quick check (size + whole-second mtime) would call these unchanged; a batch must
-    // not (batches compare by checksum), with or without the safety net.
+    // rsync's quick check (size + whole-second mtime) would call these unchanged; a batch of new
+    // directories must not (--ignore-times, or --checksum with the safety net on).
     for (const keepDeletedDays of [0, 3]) {
       fx = await startSyncFixture({ profile: { keepDeletedDays }, prepare: ({ source }) => write(source, 'made/again.txt', 'old!') });
       await fx.converged();
