@@ -280,7 +280,10 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
     await page.getByText(/The file is not valid JSON/).waitFor();
 
     await go('Profiles');
-    expect(await page.locator('article[data-profile]').count()).toBe(2);
+    // The list renders after the page asks for it: wait for it rather than count at once.
+    await expect.poll(() => page.locator('article[data-profile]').count()).toBe(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await page.locator('article[data-profile]').count()).toBe(2); // and no third appears
   });
 
   it('settings: the rsync program and the quiet time for new profiles are saved; no tray-only controls', async () => {
