@@ -3,7 +3,7 @@
  * for rsync's own failures: the caller classifies them (rsync-exit-codes, rsync-diagnostics).
  */
 import { execa, type Options } from 'execa';
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseProgress2, parseStats, type Progress, type TransferStats } from './rsync-output.ts';
@@ -57,11 +57,17 @@ const STATS_TAIL = 16 * 1024;
 class OutputFile {
   readonly fd: number;
   #size = 0;
+  /** Set where an open file cannot be unlinked (Windows without share-delete): removed on close. */
+  #path: string | null = null;
 
   constructor() {
     const file = path.join(os.tmpdir(), `rsync-tray-out-${process.pid}-${Math.random().toString(36).slice(2)}`);
     this.fd = openSync(file, 'a+', 0o600);
-    unlinkSync(file); // nothing to clean up after a crash; the space goes when the fd closes
+    try {
+      unlinkSync(file); // nothing to clean up after a crash; the space goes when the fd closes
+    } catch {
+      this.#path = file;
+    }
   }
 
   /** Whether rsync wrote since the last look. */
@@ -94,6 +100,7 @@ class OutputFile {
 
   close(): void {
     closeSync(this.fd);
+    if (this.#path) rmSync(this.#path, { force: true });
   }
 }
 
