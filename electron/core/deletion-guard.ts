@@ -3,7 +3,6 @@
  * source was empty or unmounted. A full sync first transfers without deleting and counts what it
  * would delete (--max-delete=0); this judges the count. Pure, so every case has a test.
  */
-import { opendirSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
 
 /** Below this many deletions the share is not checked (small trees change a lot in relative terms). */
@@ -34,41 +33,6 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
     return { allow: false, backupEntries, reason: `mirroring would delete ${c.deletions} of ${backupEntries} entries on the backup (${percent.toFixed(0)} %, more than the ${c.maxDeletePercent} % allowed)` };
   }
   return { allow: true };
-}
-
-/**
- * Watched deletions that reach into at least this share of the source's top-level entries may be
- * the source being emptied (rm -rf src/*, a sync client unlinking a folder): their batch waits for
- * a short quiet so the emptying is seen whole and the empty-source check can hold it. A folder
- * deleted somewhere in a wide tree is not that, and goes at once.
- */
-export const EMPTYING_SHARE = 1 / 8;
-
-/** `reach`: top-level entries the pending deletions touch; `remaining`: top-level entries left. */
-export function mayBeEmptying(reach: number, remaining: number): boolean {
-  return reach > 0 && reach >= EMPTYING_SHARE * (remaining + reach);
-}
-
-/**
- * Whether the top level of `source` may be being emptied by deletions reaching into `reach` of
- * its entries. Reads only as many entries as the decision needs (a wide root is not listed
- * whole on every event); a source that cannot be read counts as empty.
- */
-export function sourceMayBeEmptying(source: string, reach: number): boolean {
-  if (reach === 0) return false;
-  const enough = Math.ceil(reach / EMPTYING_SHARE);
-  let remaining = 0;
-  try {
-    const dir = opendirSync(source);
-    try {
-      while (remaining < enough && dir.readSync()) remaining++;
-    } finally {
-      dir.closeSync();
-    }
-  } catch {
-    remaining = 0;
-  }
-  return mayBeEmptying(reach, remaining);
 }
 
 export async function isEmptyFolder(folder: string): Promise<boolean> {

@@ -30,19 +30,21 @@ export function fateOf(kind: 'missing' | 'dir' | 'other', flags: number): PathFa
 export class PendingPaths {
   #entries = new Map<string, number>();
   #firstAt: number | null = null;
-  /** The top-level entries of the source under (or at) which something was deleted. */
-  #deletionTops = new Set<string>();
+  /** Entries with no deletion among their changes (they need not wait for a deletion's quiet). */
+  #changes = 0;
 
   get size(): number {
     return this.#entries.size;
   }
 
-  /**
-   * How many of the source's top-level entries pending deletions reach into: a source being
-   * emptied shows up as deletions across much of its top level (see target-sync's quiet time).
-   */
-  get deletionReach(): number {
-    return this.#deletionTops.size;
+  /** Whether any pending path was deleted (those wait a little longer; see target-sync). */
+  get hasDeletions(): boolean {
+    return this.#changes < this.#entries.size;
+  }
+
+  /** Whether any pending path changed without being deleted. */
+  get hasChanges(): boolean {
+    return this.#changes > 0;
   }
 
   /** When the oldest pending change arrived (for the maximum delay), or null when empty. */
@@ -52,18 +54,23 @@ export class PendingPaths {
 
   add(rel: string, kind: ChangeKind, now = Date.now()): void {
     if (rel === '' || rel === '.') return;
-    this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | FLAG[kind]);
+    this.#merge(rel, FLAG[kind]);
     this.#firstAt ??= now;
-    if (kind === 'delete') this.#deletionTops.add(topOf(rel));
   }
 
   /** Put back the paths of a batch that did not complete; they are merged, not duplicated. */
   restore(entries: ReadonlyMap<string, number>, firstAt: number): void {
-    for (const [rel, flags] of entries) {
-      this.#entries.set(rel, (this.#entries.get(rel) ?? 0) | flags);
-      if (flags & FLAG.delete) this.#deletionTops.add(topOf(rel));
-    }
+    for (const [rel, flags] of entries) this.#merge(rel, flags);
     if (entries.size) this.#firstAt = Math.min(this.#firstAt ?? firstAt, firstAt);
+  }
+
+  #merge(rel: string, flags: number): void {
+    const before = this.#entries.get(rel);
+    const after = (before ?? 0) | flags;
+    this.#entries.set(rel, after);
+    const wasChange = before !== undefined && !(before & FLAG.delete);
+    const isChange = !(after & FLAG.delete);
+    this.#changes += Number(isChange) - Number(wasChange);
   }
 
   /** A copy of what is pending, for the journal. */
@@ -76,8 +83,22 @@ export class PendingPaths {
     const taken = { entries: this.#entries, firstAt: this.#firstAt ?? Date.now() };
     this.#entries = new Map();
     this.#firstAt = null;
-    this.#deletionTops = new Set();
+    this.#changes = 0;
     return taken;
+  }
+
+  /** Take the paths that were not deleted; deletions stay for their quiet time. */
+  drainChanges(): { entries: Map<string, number>; firstAt: number } {
+    const taken = new Map<string, number>();
+    for (const [rel, flags] of this.#entries) {
+      if (flags & FLAG.delete) continue;
+      taken.set(rel, flags);
+      this.#entries.delete(rel);
+    }
+    this.#changes = 0;
+    const firstAt = this.#firstAt ?? Date.now();
+    if (this.#entries.size === 0) this.#firstAt = null;
+    return { entries: taken, firstAt };
   }
 }
 
@@ -95,11 +116,6 @@ export interface PlanOptions {
   root: string;
   deletions: boolean;
   isExcluded: (rel: string, isDir: boolean) => boolean;
-}
-
-function topOf(rel: string): string {
-  const slash = rel.indexOf('/');
-  return slash === -1 ? rel : rel.slice(0, slash);
 }
 
 function ancestors(rel: string): string[] {

@@ -13,7 +13,7 @@
 import { stat } from 'node:fs/promises';
 import { worstState, type DeletionHold, type ProfileStatus, type RunRecord, type TargetStatus, type TransferProgress } from '../api/status.ts';
 import { resolveAuth, type SecretStore } from './auth.ts';
-import { isEmptyFolder, judgeDeletions, sourceMayBeEmptying } from './deletion-guard.ts';
+import { isEmptyFolder, judgeDeletions } from './deletion-guard.ts';
 import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
 import type { ExcludeMatcher } from './exclude-rules.ts';
 import type { TargetJournal } from './journal.ts';
@@ -44,7 +44,11 @@ export interface TargetSyncDeps {
 
 type Taken = ReturnType<PendingPaths['drain']>;
 
-/** Quiet time before a batch that may be emptying the source is cut (see #schedule). */
+/**
+ * Deletions wait for this much quiet before they are sent: the first deletion of an emptying
+ * source (rm -rf src/*, a sync client unlinking a folder) looks like any deletion, and only a
+ * little patience lets the emptying be seen whole and held. Other changes do not wait for it.
+ */
 const DELETION_QUIET_MS = 50;
 
 /** How a cycle ended, for the bookkeeping that follows it. */
@@ -219,16 +223,8 @@ export class TargetSync {
     if (this.#retryAt !== null) due = this.#retryAt;
     else if (this.#fullSyncWanted) due = now;
     else if (this.#pending.size > 0) {
-      const { debounceMs, maxDelayMs } = this.#deps.profile;
-      // Deletions across much of the source wait for a slightly longer quiet: a source being
-      // emptied is then seen whole, and the empty-source check holds it.
-      const emptying = sourceMayBeEmptying(this.#deps.profile.source, this.#pending.deletionReach);
-      const quiet = emptying ? Math.max(debounceMs, DELETION_QUIET_MS) : debounceMs;
-      const firstAt = this.#pending.firstAt ?? now;
-      due = Math.min(this.#lastEventAt + quiet, firstAt + maxDelayMs);
-      // Changes that arrived during a run have waited for it already: they go at once, so under a
-      // burst runs follow each other back to back instead of idling until the churn pauses.
-      if (!emptying && firstAt <= this.#lastCycleEndedAt) due = now;
+      const { changes, deletions } = this.#dueTimes(now);
+      due = Math.min(changes, deletions);
     } else {
       this.#wakeIdle();
       return;
@@ -245,6 +241,21 @@ export class TargetSync {
         this.#deps.onChange(); // totals, last success and last error changed, whatever the state
       });
     }, Math.max(0, due - now));
+  }
+
+  /**
+   * When pending changes and pending deletions are due: after `debounceMs` of quiet (deletions:
+   * DELETION_QUIET_MS), at the latest `maxDelayMs` after the oldest. Changes that arrived during
+   * a run have waited for it already and go at once, so under a burst runs follow each other
+   * back to back instead of idling until the churn pauses.
+   */
+  #dueTimes(now: number): { changes: number; deletions: number } {
+    const { debounceMs, maxDelayMs } = this.#deps.profile;
+    const firstAt = this.#pending.firstAt ?? now;
+    const latest = firstAt + maxDelayMs;
+    const changes = !this.#pending.hasChanges ? Infinity : firstAt <= this.#lastCycleEndedAt ? now : Math.min(this.#lastEventAt + debounceMs, latest);
+    const deletions = !this.#pending.hasDeletions ? Infinity : Math.min(this.#lastEventAt + Math.max(debounceMs, DELETION_QUIET_MS), latest);
+    return { changes, deletions };
   }
 
   #setState(): void {
@@ -267,7 +278,9 @@ export class TargetSync {
   async #cycle(): Promise<void> {
     const full = this.#fullSyncWanted;
     this.#fullSyncWanted = false;
-    const taken = this.#pending.drain();
+    // Deletions not yet due stay behind; a full pass takes everything.
+    const withDeletions = full || this.#dueTimes(Date.now()).deletions <= Date.now();
+    const taken = withDeletions ? this.#pending.drain() : this.#pending.drainChanges();
     this.#inFlight = taken;
     this.#inFlightFull = full;
     this.#abort = new AbortController();
@@ -279,9 +292,9 @@ export class TargetSync {
       if (full && taken.entries.size > 0 && !this.#hold) {
         // Deletions the watcher saw are someone's intent: send them as a batch first, so the
         // full pass's guard judges only what changed unwatched.
-        verdict = await this.#batchPass(taken);
+        verdict = await this.#batchPass(taken, true);
         if (verdict.type === 'done') verdict = await this.#fullPass();
-      } else verdict = full ? await this.#fullPass() : await this.#batchPass(taken);
+      } else verdict = full ? await this.#fullPass() : await this.#batchPass(taken, withDeletions);
     } catch (error) {
       verdict = { type: 'failed', error: toErrorInfo(error) };
     }
@@ -311,10 +324,18 @@ export class TargetSync {
     }
   }
 
-  async #batchPass(taken: Taken): Promise<Verdict> {
+  /** `withDeletions` false: deletions are not due yet; one found now (a path gone before its event came) waits too. */
+  async #batchPass(taken: Taken, withDeletions: boolean): Promise<Verdict> {
     const { profile, caps, excludes } = this.#deps;
     let deletion: DeletionMode = this.#hold ? { mode: 'hold' } : { mode: 'propagate' };
     const plan = await planBatch(taken.entries, { root: profile.source, deletions: profile.deletions && deletion.mode !== 'hold', isExcluded: (p, d) => excludes.isExcluded(p, d) });
+    if (!withDeletions && plan.deletions > 0) {
+      for (const rel of plan.deleted) this.#pending.add(rel, 'delete');
+      this.#lastEventAt = Date.now();
+      plan.paths = plan.paths.filter((p) => !plan.deleted.has(p));
+      plan.deleted.clear();
+      plan.deletions = 0;
+    }
     if (plan.deletions > 0 && (await isEmptyFolder(profile.source))) {
       // Everything vanished from the source at once: an unmounted disk looks like this. Send
       // nothing destructive; a full pass counts and asks.

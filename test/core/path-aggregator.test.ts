@@ -71,13 +71,16 @@ describe('planBatch', () => {
     expect((await plan(events)).paths).toEqual(['new']);
   });
 
-  it('knows how far deletions reach across the top level', () => {
-    const p = pending([['a/x', 'delete'], ['a/y', 'delete'], ['b', 'delete'], ['c/z', 'update']]);
-    expect(p.deletionReach).toBe(2);
-    const taken = p.drain();
-    expect(p.deletionReach).toBe(0);
+  it('lets changes go ahead of deletions, which wait for their quiet', () => {
+    const p = pending([['gone', 'delete'], ['new', 'create'], ['edited', 'update'], ['back', 'delete'], ['back', 'create']]);
+    expect(p).toMatchObject({ hasDeletions: true, hasChanges: true, size: 4 });
+    const taken = p.drainChanges();
+    expect([...taken.entries.keys()].sort()).toEqual(['edited', 'new']);
+    expect(p).toMatchObject({ hasDeletions: true, hasChanges: false, size: 2 });
     p.restore(taken.entries, taken.firstAt);
-    expect(p.deletionReach).toBe(2);
+    expect(p.hasChanges).toBe(true);
+    p.drain();
+    expect(p).toMatchObject({ hasDeletions: false, hasChanges: false, size: 0, firstAt: null });
   });
 
   it('restore merges a failed batch back without duplicates and keeps the oldest time', () => {

@@ -3,6 +3,7 @@
  * folder, or is emptied never wipes the backup; the status says why; confirming lets the
  * deletions through.
  */
+import { execa } from 'execa';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +68,28 @@ describe('mass-deletion guard', () => {
     fx = await populated();
     for (let i = 0; i < 4; i++) await rm(path.join(fx.source, `dir${i}`), { recursive: true });
     await expectHeldThenConfirm(fx);
+  });
+
+  it('a wide source emptied folder by folder, with pauses, is held whole (no folder goes first)', async () => {
+    // A single deleted folder looks like the first one of an emptying: deletions wait for 50 ms
+    // of quiet, so an rm -rf src/* with pauses below that is seen whole.
+    fx = await startSyncFixture({
+      prepare: async ({ source }) => {
+        for (let d = 0; d < 20; d++) {
+          await mkdir(path.join(source, `dir${String(d).padStart(2, '0')}`));
+          for (let f = 0; f < 5; f++) await writeFile(path.join(source, `dir${String(d).padStart(2, '0')}`, `f${f}`), 'x');
+        }
+      },
+    });
+    await fx.converged();
+    const before = await snapshot(fx.backup);
+    // From another process, 8 ms between folders (a cold disk, a busy machine).
+    const code = `const fs = require('fs'), p = require('path'); const s = ${JSON.stringify(fx.source)};
+      for (const d of fs.readdirSync(s).sort()) { fs.rmSync(p.join(s, d), { recursive: true }); const e = Date.now() + 8; while (Date.now() < e); }`;
+    await execa(process.execPath, ['-e', code]);
+    await fx.waitForStatus((s) => s.state === 'needs-confirmation');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await snapshot(fx.backup)).toEqual(before);
   });
 
   it('a source emptied while the engine was not running is held at start', async () => {
