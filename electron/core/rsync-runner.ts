@@ -89,12 +89,21 @@ class OutputFile {
   /**
    * Empties a large file, only when nothing was written since the last look: what is dropped is
    * progress already read. (Should the final stats still fall into the microseconds between
-   * the check and the truncation, the result has no stats, which callers treat as unknown.)
+   * the check and the truncation, the result has no stats: callers treat them as unknown.)
    */
   trim(): void {
     if (this.#size > TRUNCATE_AT && fstatSync(this.fd).size === this.#size) {
       ftruncateSync(this.fd, 0);
       this.#size = 0;
+    }
+  }
+
+  /** Null where no temp file can be made (an unusable TMPDIR): the output then goes through a pipe. */
+  static open(): OutputFile | null {
+    try {
+      return new OutputFile();
+    } catch {
+      return null;
     }
   }
 
@@ -118,7 +127,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
   if (!req.env || !('RSYNC_PASSWORD' in req.env)) delete env.RSYNC_PASSWORD;
 
   const started = performance.now();
-  const output = req.captureStdout ? null : new OutputFile();
+  const output = req.captureStdout ? null : OutputFile.open();
   // execa passes any file descriptor to the child; its types only spell out 3-9.
   const stdout = (output ? output.fd : 'pipe') as Options['stdout'];
   const child = execa(req.rsyncPath, req.args, {
@@ -128,7 +137,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     stdin: req.input ? undefined : 'ignore',
     stdout,
     reject: false,
-    buffer: { stdout: Boolean(req.captureStdout), stderr: true },
+    buffer: { stdout: !output, stderr: true },
     cancelSignal: req.signal,
     // SIGTERM lets rsync remove its temp file; SIGKILL only if it does not go.
     forceKillAfterDelay: 5_000,
@@ -177,7 +186,8 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     isCanceled: Boolean(result.isCanceled),
     durationMs: performance.now() - started,
     stderr,
-    stats: /^Number of files: /m.test(text) ? parseStats(text) : null,
+    // Only a whole stats block counts: the deletion guard must not judge half of one.
+    stats: /^Number of files: /m.test(text) && /^Total bytes received: /m.test(text) ? parseStats(text) : null,
     ...(req.captureStdout ? { stdout: text } : {}),
   };
 }

@@ -83,6 +83,8 @@ export class TargetSync {
   #vanishedStreak = 0;
   #hold: DeletionHold | null = null;
   #prunedAt = 0;
+  /** The last count came without rsync's stats and was repeated (see #fullPass). */
+  #recounted = false;
   /** The next full sync may delete what the held count said (a person confirmed it). */
   #confirmed: DeletionHold | null = null;
   #status: TargetStatus;
@@ -376,6 +378,15 @@ export class TargetSync {
       this.#record('full', 0, counting, 'ok', null, null);
       return verdict;
     }
+    if (!counting.stats && !this.#recounted) {
+      // The counts the share is judged by did not arrive whole (rare: see rsync-runner): count
+      // again rather than judge without them. A second miss is judged as it is (it holds).
+      this.#recounted = true;
+      this.#fullSyncWanted = true;
+      this.#record('full', 0, counting, 'ok', null, null);
+      return { type: 'done', kind: null };
+    }
+    this.#recounted = false;
     const judgement = judgeDeletions({
       deletions,
       sourceEntries: counting.stats?.files ?? 0,

@@ -70,6 +70,25 @@ describe('rsync runner', () => {
     expect(r.stats).toBeNull();
   });
 
+  it('takes only a whole stats block: half of one is unknown', async () => {
+    const half = STATS.split('\n').slice(0, 2).join('\n');
+    const r = await runRsync({ rsyncPath: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(half)} + '\\n')`] });
+    expect(r.stats).toBeNull();
+  });
+
+  it('falls back to a pipe where no temp file can be made, stats and all', async () => {
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(dir, 'no-such-dir');
+    try {
+      const r = await runRsync({ rsyncPath: fake, args: ['50', '50'], onProgress: () => undefined });
+      expect(r.exitCode).toBe(0);
+      expect(r.stats?.files).toBe(120_001);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+  });
+
   it('captures stdout whole for listings', async () => {
     const r = await runRsync({ rsyncPath: process.execPath, args: ['-e', 'console.log("backup\\tmain backups")'], captureStdout: true });
     expect(r.stdout).toBe('backup\tmain backups\n');

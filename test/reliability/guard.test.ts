@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runRsync } from '../../electron/core/rsync-runner.ts';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 import { snapshot } from '../support/trees.ts';
 
@@ -90,6 +91,31 @@ describe('mass-deletion guard', () => {
     await fx.waitForStatus((s) => s.state === 'needs-confirmation');
     await new Promise((r) => setTimeout(r, 300));
     expect(await snapshot(fx.backup)).toEqual(before);
+  });
+
+  it('a count whose stats did not arrive whole is repeated, not judged without them', async () => {
+    // rsync's stats can be lost to the runner's output trimming in a microseconds-wide window;
+    // here the first count's are dropped on purpose.
+    let dropped = false;
+    const run: typeof runRsync = async (req) => {
+      const result = await runRsync(req);
+      if (!dropped && req.args.includes('--max-delete=0')) {
+        dropped = true;
+        return { ...result, stats: null };
+      }
+      return result;
+    };
+    fx = await startSyncFixture({
+      engine: { run },
+      prepare: async ({ source, backup }) => {
+        for (let i = 0; i < 100; i++) await writeFile(path.join(source, `kept${i}`), 'x');
+        for (let i = 0; i < 12; i++) await writeFile(path.join(backup, `stale${i}`), 'x'); // 11 % of the backup
+      },
+    });
+    await fx.converged();
+    expect(dropped).toBe(true);
+    expect(fx.status().targets[0]!.hold).toBeNull();
+    expect(fx.runs().filter((r) => r.kind === 'full').length).toBeGreaterThanOrEqual(3); // count, count again, delete
   });
 
   it('a source emptied while the engine was not running is held at start', async () => {
