@@ -209,7 +209,11 @@ export class ProfileRunner {
     this.#burst.largest = Math.max(this.#burst.largest, n);
     clearTimeout(this.#burst.timer);
     this.#burst.timer = setTimeout(() => {
-      if (this.#burst.largest >= this.#burst.threshold && !this.#disposed) {
+      // Per hand-over only where the watcher hands over what one read of the inotify queue
+      // brought (Linux, native); other watchers hand over event by event: there, the whole burst.
+      const perRead = process.platform === 'linux' && this.profile.watch === 'native';
+      const measure = perRead ? this.#burst.largest : this.#burst.count;
+      if (measure >= this.#burst.threshold && !this.#disposed) {
         this.#deps.emit({ type: 'log', level: 'info', message: `A burst of ${this.#burst.count} changes may have overflowed the kernel's event queue (${this.#burst.largest} were waiting at once); rescanning to be sure.`, profile: this.profile.name });
         this.syncNow();
       }

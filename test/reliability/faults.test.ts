@@ -131,6 +131,27 @@ describe('faults', () => {
     expect(fx.events.some((e) => e.type === 'log' && /may have overflowed the kernel's event queue/.test(e.message))).toBe(true);
   });
 
+  it('watchers that hand events over one by one (polling, macOS, Windows) rescan after a long burst', async () => {
+    const half = Math.floor(Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8')) / 2);
+    let handlers: Parameters<WatcherFactory>[1] | undefined;
+    const capture: WatcherFactory = async (options, real) => {
+      handlers = real;
+      return WATCHERS.native(options, real);
+    };
+    fx = await startSyncFixture({ profile: { watch: 'poll' }, engine: { watcherFactory: capture }, prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x') });
+    await fx.converged();
+    const fullRuns = () => fx!.runs().filter((r) => r.kind === 'full').length;
+    const before = fullRuns();
+    for (let i = 0; i < 20; i++) {
+      handlers!.onEvents(Array.from({ length: Math.ceil(half / 10) }, (_, j) => ({ path: `ghost${i}/${j}`, kind: 'delete' as const })));
+      await sleep(5);
+    }
+    await fx.converged({ timeoutMs: 10_000 });
+    await sleep(1_500);
+    await fx.converged({ timeoutMs: 10_000 });
+    expect(fullRuns()).toBe(before + 1);
+  });
+
   it('a file rewritten continuously during its transfer ends identical once the writes stop', async () => {
     fx = await startSyncFixture({ profile: { bandwidthLimit: '4M' } });
     await fx.converged();
