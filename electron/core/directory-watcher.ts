@@ -18,6 +18,8 @@ import type { ChangeKind } from './path-aggregator.ts';
 import { ROOT_GONE, troubleFromError, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
 
 const YIELD_EVERY = 256;
+/** How long a vanished directory waits for its other half of a move (both events come in one read). */
+const MOVE_PAIRING_MS = 1_000;
 
 const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
 
@@ -26,13 +28,13 @@ const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : na
  * takes microseconds, and the 1,000 events of a deleted folder then cost ~2 ms instead of ~30 ms
  * through the thread pool. (Network filesystems use the polling watcher.)
  */
-function kindOf(file: string): { kind: 'dir' | 'other' | 'missing'; ino: number } {
+function kindOf(file: string): { kind: 'dir' | 'other' | 'missing'; ino: number; born: number } {
   try {
     const st = lstatSync(file, { throwIfNoEntry: false });
-    if (!st) return { kind: 'missing', ino: 0 };
-    return { kind: st.isDirectory() ? 'dir' : 'other', ino: st.ino };
+    if (!st) return { kind: 'missing', ino: 0, born: 0 };
+    return { kind: st.isDirectory() ? 'dir' : 'other', ino: st.ino, born: st.birthtimeMs };
   } catch {
-    return { kind: 'missing', ino: 0 }; // ENOTDIR and the like: it is not there as a path
+    return { kind: 'missing', ino: 0, born: 0 }; // ENOTDIR and the like: it is not there as a path
   }
 }
 
@@ -40,7 +42,12 @@ function kindOf(file: string): { kind: 'dir' | 'other' | 'missing'; ino: number 
 export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
   const { root } = options;
   /** rel dir → its watch, and the inode watched (a directory replaced under the same name needs a new watch). */
-  const watchers = new Map<string, { w: FSWatcher; ino: number }>();
+  const watchers = new Map<string, { w: FSWatcher; ino: number; born: number }>();
+  /**
+   * inode → a watched directory that just vanished, to pair a move's two events. The birth time
+   * must match too: a deleted directory's inode number is often reused at once by a new one.
+   */
+  const recentlyGone = new Map<number, { rel: string; born: number; at: number }>();
   let disposed = false;
   let failed = false;
   let started = false;
@@ -66,7 +73,7 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
   const watchOne = (rel: string): boolean => {
     if (watchers.has(rel)) return true;
     try {
-      const ino = lstatSync(path.join(root, rel)).ino;
+      const { ino, birthtimeMs: born } = lstatSync(path.join(root, rel));
       const w = watch(path.join(root, rel), { persistent: false }, (type, name) => void onEvent(rel, type, name));
       w.on('error', (error: NodeJS.ErrnoException) => {
         // The directory itself went away (or cannot be read any more).
@@ -75,7 +82,7 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
         const trouble = troubleFromError(error);
         if (rel === '' || trouble.reason !== 'root-gone') fail(trouble);
       });
-      watchers.set(rel, { w, ino });
+      watchers.set(rel, { w, ino, born });
       return true;
     } catch (error) {
       const trouble = troubleFromError(error as Error);
@@ -139,8 +146,14 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
       return;
     }
     // 'rename': created, deleted or moved, in or out. What it is now decides.
-    const { kind, ino } = kindOf(path.join(root, rel));
+    const { kind, ino, born } = kindOf(path.join(root, rel));
     if (kind === 'missing') {
+      const watched = watchers.get(rel);
+      if (watched) {
+        const now = Date.now();
+        for (const [gone, { at }] of recentlyGone) if (now - at >= MOVE_PAIRING_MS) recentlyGone.delete(gone);
+        recentlyGone.set(watched.ino, { rel, born: watched.born, at: now });
+      }
       unwatchTree(rel);
       if (rel === path.basename(root) && dir === '' && kindOf(root).kind === 'missing') {
         fail(ROOT_GONE);
@@ -150,16 +163,21 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
       return;
     }
     if (options.isExcluded(rel, kind === 'dir')) return;
+    let movedFrom: string | undefined;
     if (kind === 'dir') {
       // Same name, other directory (deleted and made again): the old watch sees nothing now.
       if (watchers.has(rel) && watchers.get(rel)!.ino !== ino) unwatchTree(rel);
+      // A watched directory that just vanished under another name: moved within the tree.
+      const gone = recentlyGone.get(ino);
+      if (gone && born > 0 && gone.born === born && Date.now() - gone.at < MOVE_PAIRING_MS) movedFrom = gone.rel;
+      recentlyGone.delete(ino);
       try {
         await watchTree(rel);
       } catch {
         return; // watch limit: the engine falls back to rescans
       }
     }
-    report({ path: rel, kind: 'create' satisfies ChangeKind });
+    report({ path: rel, kind: 'create' satisfies ChangeKind, ...(movedFrom !== undefined ? { movedFrom } : {}) });
   };
 
   try {

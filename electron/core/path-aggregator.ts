@@ -10,6 +10,13 @@ import path from 'node:path';
 export type ChangeKind = 'create' | 'update' | 'delete';
 
 const FLAG: Record<ChangeKind, number> = { create: 1, update: 2, delete: 4 };
+/** A deleted path whose content moved elsewhere in the tree (see WatchEvent.movedFrom). */
+const MOVED = 8;
+/** A deletion that waits for the deletion quiet: gone, and not known to have moved. */
+const waits = (flags: number): boolean => (flags & FLAG.delete) !== 0 && (flags & MOVED) === 0;
+
+/** Whether a pending path's flags say it moved elsewhere in the tree. */
+export const movedAway = (flags: number | undefined): boolean => ((flags ?? 0) & MOVED) !== 0;
 
 /**
  * What a pending path becomes when the batch is cut, by what it is on disk then:
@@ -30,19 +37,19 @@ export function fateOf(kind: 'missing' | 'dir' | 'other', flags: number): PathFa
 export class PendingPaths {
   #entries = new Map<string, number>();
   #firstAt: number | null = null;
-  /** Entries with no deletion among their changes (they need not wait for a deletion's quiet). */
+  /** Entries that need not wait for a deletion's quiet (see `waits`). */
   #changes = 0;
 
   get size(): number {
     return this.#entries.size;
   }
 
-  /** Whether any pending path was deleted (those wait a little longer; see target-sync). */
+  /** Whether any pending path was deleted, not moved (those wait a little longer; see target-sync). */
   get hasDeletions(): boolean {
     return this.#changes < this.#entries.size;
   }
 
-  /** Whether any pending path changed without being deleted. */
+  /** Whether any pending path can go without waiting for a deletion's quiet. */
   get hasChanges(): boolean {
     return this.#changes > 0;
   }
@@ -58,6 +65,11 @@ export class PendingPaths {
     this.#firstAt ??= now;
   }
 
+  /** The deleted path `rel` moved elsewhere in the tree: its deletion need not wait. */
+  markMoved(rel: string): void {
+    if (this.#entries.has(rel)) this.#merge(rel, MOVED);
+  }
+
   /** Put back the paths of a batch that did not complete; they are merged, not duplicated. */
   restore(entries: ReadonlyMap<string, number>, firstAt: number): void {
     for (const [rel, flags] of entries) this.#merge(rel, flags);
@@ -68,8 +80,8 @@ export class PendingPaths {
     const before = this.#entries.get(rel);
     const after = (before ?? 0) | flags;
     this.#entries.set(rel, after);
-    const wasChange = before !== undefined && !(before & FLAG.delete);
-    const isChange = !(after & FLAG.delete);
+    const wasChange = before !== undefined && !waits(before);
+    const isChange = !waits(after);
     this.#changes += Number(isChange) - Number(wasChange);
   }
 
@@ -87,11 +99,11 @@ export class PendingPaths {
     return taken;
   }
 
-  /** Take the paths that were not deleted; deletions stay for their quiet time. */
+  /** Take what need not wait; deletions stay for their quiet time. */
   drainChanges(): { entries: Map<string, number>; firstAt: number } {
     const taken = new Map<string, number>();
     for (const [rel, flags] of this.#entries) {
-      if (flags & FLAG.delete) continue;
+      if (waits(flags)) continue;
       taken.set(rel, flags);
       this.#entries.delete(rel);
     }

@@ -17,7 +17,7 @@ import { isEmptyFolder, judgeDeletions } from './deletion-guard.ts';
 import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
 import type { ExcludeMatcher } from './exclude-rules.ts';
 import type { TargetJournal } from './journal.ts';
-import { PendingPaths, planBatch, type ChangeKind } from './path-aggregator.ts';
+import { movedAway, PendingPaths, planBatch, type ChangeKind } from './path-aggregator.ts';
 import { targetKey, type Profile, type Target } from './profile-schema.ts';
 import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, type DeletionMode, type RunKind } from './rsync-args.ts';
 import { diagnose } from './rsync-diagnostics.ts';
@@ -125,9 +125,12 @@ export class TargetSync {
   }
 
   /** Watcher events for this target. */
-  notify(events: ReadonlyArray<{ path: string; kind: ChangeKind }>): void {
+  notify(events: ReadonlyArray<{ path: string; kind: ChangeKind; movedFrom?: string }>): void {
     const now = Date.now();
-    for (const e of events) this.#pending.add(e.path, e.kind, now);
+    for (const e of events) {
+      this.#pending.add(e.path, e.kind, now);
+      if (e.movedFrom !== undefined) this.#pending.markMoved(e.movedFrom);
+    }
     this.#lastEventAt = now;
     this.#schedule();
     this.#setState(); // pending changes: the target is no longer current
@@ -331,12 +334,15 @@ export class TargetSync {
     const { profile, caps, excludes } = this.#deps;
     let deletion: DeletionMode = this.#hold ? { mode: 'hold' } : { mode: 'propagate' };
     const plan = await planBatch(taken.entries, { root: profile.source, deletions: profile.deletions && deletion.mode !== 'hold', isExcluded: (p, d) => excludes.isExcluded(p, d) });
-    if (!withDeletions && plan.deletions > 0) {
-      for (const rel of plan.deleted) this.#pending.add(rel, 'delete');
+    const early = withDeletions ? [] : [...plan.deleted].filter((rel) => !movedAway(taken.entries.get(rel)));
+    if (early.length > 0) {
+      for (const rel of early) {
+        this.#pending.add(rel, 'delete');
+        plan.deleted.delete(rel);
+      }
       this.#lastEventAt = Date.now();
-      plan.paths = plan.paths.filter((p) => !plan.deleted.has(p));
-      plan.deleted.clear();
-      plan.deletions = 0;
+      plan.paths = plan.paths.filter((p) => !early.includes(p));
+      plan.deletions = plan.deleted.size;
     }
     if (plan.deletions > 0 && (await isEmptyFolder(profile.source))) {
       // Everything vanished from the source at once: an unmounted disk looks like this. Send

@@ -12,6 +12,11 @@ export interface WatchEvent {
   /** Relative to the watched root, '/'-separated. */
   path: string;
   kind: ChangeKind;
+  /**
+   * A created directory that is a directory moved within the tree (same inode): its old path,
+   * reported deleted just before. That deletion is a move, not the source emptying.
+   */
+  movedFrom?: string;
 }
 
 /**

@@ -69,6 +69,18 @@ describe('directory watcher', () => {
     expect(events.some((e) => e.path.startsWith('existing/'))).toBe(false);
   });
 
+  it('tells a directory moved within the tree from one deleted and another made', async () => {
+    await rename(path.join(root, 'existing'), path.join(root, 'renamed'));
+    await seen('renamed', 'create');
+    expect(events.find((e) => e.path === 'renamed')).toMatchObject({ kind: 'create', movedFrom: 'existing' });
+    events.length = 0;
+    await rm(path.join(root, 'renamed'), { recursive: true });
+    await seen('renamed', 'delete');
+    await mkdir(path.join(root, 'fresh'));
+    await seen('fresh', 'create');
+    expect(events.find((e) => e.path === 'fresh')!.movedFrom).toBeUndefined();
+  });
+
   it('neither watches nor reports excluded directories', async () => {
     await writeFile(path.join(root, 'cache/junk'), 'x');
     await writeFile(path.join(root, 'marker'), 'x');

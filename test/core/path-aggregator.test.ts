@@ -83,6 +83,14 @@ describe('planBatch', () => {
     expect(p).toMatchObject({ hasDeletions: false, hasChanges: false, size: 0, firstAt: null });
   });
 
+  it('a deletion known to be a move need not wait', () => {
+    const p = pending([['old-name', 'delete'], ['new-name', 'create']]);
+    expect(p.hasDeletions).toBe(true);
+    p.markMoved('old-name');
+    expect(p.hasDeletions).toBe(false);
+    expect([...p.drainChanges().entries.keys()].sort()).toEqual(['new-name', 'old-name']);
+  });
+
   it('restore merges a failed batch back without duplicates and keeps the oldest time', () => {
     const p = new PendingPaths();
     p.add('a', 'create', 1000);

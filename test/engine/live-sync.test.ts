@@ -76,6 +76,23 @@ describe('live sync to a real daemon', () => {
     }
   });
 
+  it('a deleted folder waits for a moment of quiet; a renamed one goes in a single run', async () => {
+    fx = await startSyncFixture({
+      prepare: async ({ source }) => {
+        for (const d of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) await write(source, `${d}/file.txt`);
+      },
+    });
+    await fx.converged();
+    let from = fx.runs().length;
+    await rename(path.join(fx.source, 'a'), path.join(fx.source, 'a-renamed'));
+    await fx.converged();
+    expect(fx.runs().slice(from).map((r) => r.paths)).toEqual([2]); // the new name and the old, together
+    from = fx.runs().length;
+    await rm(path.join(fx.source, 'b'), { recursive: true });
+    await fx.converged();
+    expect(fx.runs().slice(from)).toHaveLength(1);
+  });
+
   it('moves a burst of thousands of files in a few rsync runs', async () => {
     fx = await startSyncFixture();
     await fx.converged();
