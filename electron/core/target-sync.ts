@@ -51,6 +51,9 @@ type Taken = ReturnType<PendingPaths['drain']>;
  */
 const DELETION_QUIET_MS = 50;
 
+/** Changes pending after a run that make the next run start at once (see #dueTimes). */
+const BACK_TO_BACK_MIN_PATHS = 50;
+
 /** How a cycle ended, for the bookkeeping that follows it. */
 type Verdict =
   | { type: 'done'; kind: RunKind | null }
@@ -250,15 +253,17 @@ export class TargetSync {
 
   /**
    * When pending changes and pending deletions are due: after `debounceMs` of quiet (deletions:
-   * DELETION_QUIET_MS), at the latest `maxDelayMs` after the oldest. Changes that arrived during
-   * a run have waited for it already and go at once, so under a burst runs follow each other
-   * back to back instead of idling until the churn pauses.
+   * DELETION_QUIET_MS), at the latest `maxDelayMs` after the oldest. Many changes that arrived
+   * during a run have waited for it already and go at once, so under a burst runs follow each
+   * other back to back instead of idling until the churn pauses. (A few do not: a log file
+   * appended every millisecond would otherwise cost the daemon ~50 connections a second.)
    */
   #dueTimes(now: number): { changes: number; deletions: number } {
     const { debounceMs, maxDelayMs } = this.#deps.profile;
     const firstAt = this.#pending.firstAt ?? now;
     const latest = firstAt + maxDelayMs;
-    const changes = !this.#pending.hasChanges ? Infinity : firstAt <= this.#lastCycleEndedAt ? now : Math.min(this.#lastEventAt + debounceMs, latest);
+    const backToBack = firstAt <= this.#lastCycleEndedAt && this.#pending.size >= BACK_TO_BACK_MIN_PATHS;
+    const changes = !this.#pending.hasChanges ? Infinity : backToBack ? now : Math.min(this.#lastEventAt + debounceMs, latest);
     const deletions = !this.#pending.hasDeletions ? Infinity : Math.min(this.#lastEventAt + Math.max(debounceMs, DELETION_QUIET_MS), latest);
     return { changes, deletions };
   }
