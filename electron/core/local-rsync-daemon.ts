@@ -32,6 +32,11 @@ export interface LocalDaemonOptions {
   rsyncPath?: string;
   /** Fixed port; a free one by default. */
   port?: number;
+  /**
+   * Global `socket options` (the demo uses TCP_NODELAY, as the README recommends for a live
+   * mirror). None by default: tests and the bench measure against a daemon as shipped.
+   */
+  socketOptions?: string;
 }
 
 export interface LocalDaemon {
@@ -76,11 +81,12 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function renderConfig(o: { rootDir: string; user: string; secretsFile: string; logFile: string; modules: Array<LocalModuleSpec & { path: string }> }): string {
+function renderConfig(o: { rootDir: string; user: string; secretsFile: string; logFile: string; socketOptions?: string; modules: Array<LocalModuleSpec & { path: string }> }): string {
   // A daemon started by root would switch to `nobody`; serve as whoever we are instead.
   const identity = typeof process.getuid === 'function' && process.getuid() === 0 ? ['uid = 0', 'gid = 0'] : [];
   // Without chroot rsyncd "munges" symlinks by default; this daemon serves only our own files.
-  const lines = ['use chroot = no', 'munge symlinks = no', ...identity, `log file = ${o.logFile}`, `pid file = ${path.join(o.rootDir, 'rsyncd.pid')}`, ''];
+  const socket = o.socketOptions ? [`socket options = ${o.socketOptions}`] : [];
+  const lines = ['use chroot = no', 'munge symlinks = no', ...identity, ...socket, `log file = ${o.logFile}`, `pid file = ${path.join(o.rootDir, 'rsyncd.pid')}`, ''];
   for (const m of o.modules) {
     lines.push(`[${m.name}]`, `path = ${m.path}`, `read only = ${m.readOnly ? 'yes' : 'no'}`, 'list = yes');
     lines.push(`auth users = ${o.user}`, `secrets file = ${o.secretsFile}`, 'strict modes = yes', ...(m.extra ?? []), '');
@@ -104,7 +110,7 @@ export async function startLocalDaemon(options: LocalDaemonOptions = {}): Promis
   for (const m of specs) await mkdir(m.path, { recursive: true });
   await writeFile(secretsFile, `${user}:${password}\n`, { mode: 0o600 });
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-  await writeFile(configFile, renderConfig({ rootDir, user, secretsFile, logFile, modules: specs }));
+  await writeFile(configFile, renderConfig({ rootDir, user, secretsFile, logFile, socketOptions: options.socketOptions, modules: specs }));
 
   const port = options.port ?? (await findFreePort());
   let child: ChildProcess | null = null;

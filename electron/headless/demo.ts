@@ -41,7 +41,8 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   const source = path.join(root, 'source');
   await mkdir(source, { recursive: true });
   await writeFile(path.join(source, 'README.txt'), 'Files you put in this folder are mirrored to the local test server.\n');
-  const daemon = await startLocalDaemon({ rootDir: path.join(root, 'daemon'), modules: [{ name: 'backup' }] });
+  // Configured as the README recommends for a live mirror (see "On the daemon's side").
+  const daemon = await startLocalDaemon({ rootDir: path.join(root, 'daemon'), modules: [{ name: 'backup' }], socketOptions: 'TCP_NODELAY' });
   const backup = daemon.modules.backup!;
   const configFile = path.join(root, 'config.json');
   const config = ConfigSchema.parse({
