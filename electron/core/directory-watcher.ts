@@ -12,7 +12,7 @@
  * it) *before* its creation is reported, and the engine syncs a created directory as a whole. A
  * file appearing before the watch is covered by that sync; one appearing after raises an event.
  */
-import { lstatSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { lstatSync, readdirSync, statfsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { ChangeKind } from './path-aggregator.ts';
 import { ROOT_GONE, troubleFromError, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
@@ -22,6 +22,35 @@ const YIELD_EVERY = 256;
 const MOVE_PAIRING_MS = 1_000;
 
 const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
+
+/**
+ * Filesystems (statfs f_type) where a directory's link count is exactly 2 + its subdirectories,
+ * so a directory with nlink 2 has none and need not be listed to find them — GNU find's "leaf
+ * optimisation". Most directories of a large tree are leaves: on 200k files in 20k directories
+ * this skips ~20,000 listings (~0.25 s of a ~0.55 s start). Others are listed: btrfs reports 1,
+ * overlayfs, NFS and CIFS do not keep the count reliably, and an unknown one is not trusted.
+ * ext4 reports 1 past 65,000 subdirectories, which is not 2, so it is listed too.
+ */
+export const FS_COUNTING_SUBDIRS: ReadonlyMap<number, string> = new Map([
+  [0xef53, 'ext2/ext3/ext4'],
+  [0x58465342, 'xfs'],
+  [0x01021994, 'tmpfs'],
+]);
+
+/** Whether a watched directory must be listed to find its subdirectories. */
+export function mustList(dir: { dev: number; nlink: number }, tree: { dev: number; countsSubdirs: boolean }): boolean {
+  // Another device below the root (a mount point) may be any filesystem.
+  return !(tree.countsSubdirs && dir.dev === tree.dev && dir.nlink === 2);
+}
+
+/** The root's device and whether its filesystem's link counts can be trusted (mustList). */
+function treeFacts(root: string): { dev: number; countsSubdirs: boolean } {
+  try {
+    return { dev: statSync(root).dev, countsSubdirs: FS_COUNTING_SUBDIRS.has(Number(statfsSync(root).type)) };
+  } catch {
+    return { dev: -1, countsSubdirs: false };
+  }
+}
 
 /**
  * What an entry is now. Synchronous on purpose: this watcher serves local disks, where an lstat
@@ -69,22 +98,33 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
     }
   };
 
-  /** Watches one directory; false when it could not be (vanished, or the limit was hit). */
-  const watchOne = (rel: string): boolean => {
-    if (watchers.has(rel)) return true;
+  /** The root's filesystem facts, read once per walk (a directory below may be a mount point). */
+  let tree = { dev: -1, countsSubdirs: false };
+
+  /**
+   * Watches one directory: 'list' when its listing is needed to find subdirectories, 'leaf' when
+   * its link count says it has none, false when it could not be watched (vanished). The watch is
+   * set before the lstat: a subdirectory made before the lstat is in the link count, one made
+   * after it raises an event.
+   */
+  const watchOne = (rel: string): 'list' | 'leaf' | false => {
+    if (watchers.has(rel)) return 'list';
+    let w: FSWatcher | undefined;
     try {
-      const { ino, birthtimeMs: born } = lstatSync(path.join(root, rel));
-      const w = watch(path.join(root, rel), { persistent: false }, (type, name) => void onEvent(rel, type, name));
-      w.on('error', (error: NodeJS.ErrnoException) => {
+      const watcher = watch(path.join(root, rel), { persistent: false }, (type, name) => void onEvent(rel, type, name));
+      w = watcher;
+      watcher.on('error', (error: NodeJS.ErrnoException) => {
         // The directory itself went away (or cannot be read any more).
-        w.close();
+        watcher.close();
         watchers.delete(rel);
         const trouble = troubleFromError(error);
         if (rel === '' || trouble.reason !== 'root-gone') fail(trouble);
       });
-      watchers.set(rel, { w, ino, born });
-      return true;
+      const st = lstatSync(path.join(root, rel));
+      watchers.set(rel, { w: watcher, ino: st.ino, born: st.birthtimeMs });
+      return mustList(st, tree) ? 'list' : 'leaf';
     } catch (error) {
+      w?.close();
       const trouble = troubleFromError(error as Error);
       if (trouble.reason === 'root-gone' && rel !== '') return false; // a subfolder gone before we got to it
       if (started) fail(trouble); // while starting, the factory's caller gets the error instead
@@ -98,7 +138,8 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
    * directories), yielding to the event loop every few hundred directories.
    */
   const watchTree = async (rel: string): Promise<void> => {
-    if (!watchOne(rel)) return;
+    tree = treeFacts(root);
+    if (watchOne(rel) !== 'list') return;
     const stack = [rel];
     for (let listed = 0; stack.length && !disposed; listed++) {
       if (listed % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
@@ -113,7 +154,7 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
         if (!e.isDirectory()) continue;
         const child = join(dir, e.name);
         if (options.isExcluded(child, true)) continue;
-        if (watchOne(child)) stack.push(child);
+        if (watchOne(child) === 'list') stack.push(child);
       }
     }
   };

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FS_COUNTING_SUBDIRS, mustList } from '../../electron/core/directory-watcher.ts';
 import { WATCHERS } from '../../electron/core/watcher-backends.ts';
 import type { TreeWatcher, WatchEvent, WatchTrouble } from '../../electron/core/watcher.ts';
 import { poll } from '../support/sync-fixture.ts';
@@ -91,5 +92,36 @@ describe('directory watcher', () => {
   it('says so when the watched folder itself disappears', async () => {
     await rm(root, { recursive: true });
     await poll(() => (troubles.some((t) => t.reason === 'root-gone') ? true : undefined), 5_000, () => JSON.stringify(troubles));
+  });
+
+  it('watches every directory of a wide tree, leaves included, and new ones made inside a leaf', async () => {
+    // Leaves are watched without being listed where the filesystem counts subdirectories (ext4
+    // and tmpfs here); a directory made in a leaf afterwards must still be found and watched.
+    await watcher!.dispose();
+    const leaves = Array.from({ length: 30 }, (_, i) => `wide/d${i}/e${i % 3}`);
+    for (const leaf of leaves) await mkdir(path.join(root, leaf), { recursive: true });
+    watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
+    for (const leaf of leaves) await writeFile(path.join(root, leaf, 'f'), 'x');
+    for (const leaf of leaves) await seen(`${leaf}/f`, 'create');
+    await mkdir(path.join(root, 'wide/d7/e1/inner'));
+    await seen('wide/d7/e1/inner', 'create');
+    await writeFile(path.join(root, 'wide/d7/e1/inner/g'), 'x');
+    await seen('wide/d7/e1/inner/g', 'create');
+  });
+});
+
+describe('leaf directories (no listing needed)', () => {
+  const ext4 = { dev: 7, countsSubdirs: true };
+  it('skips the listing only for nlink 2 on a filesystem that counts subdirectories, on the same device', () => {
+    expect(mustList({ dev: 7, nlink: 2 }, ext4)).toBe(false);
+    expect(mustList({ dev: 7, nlink: 3 }, ext4)).toBe(true); // one subdirectory
+    expect(mustList({ dev: 7, nlink: 1 }, ext4)).toBe(true); // ext4 past 65,000 subdirectories; btrfs always
+    expect(mustList({ dev: 9, nlink: 2 }, ext4)).toBe(true); // a mount point below the root
+    expect(mustList({ dev: 7, nlink: 2 }, { dev: 7, countsSubdirs: false })).toBe(true); // overlayfs, NFS, unknown
+  });
+  it('trusts only filesystems known to keep the count', () => {
+    expect([...FS_COUNTING_SUBDIRS.values()]).toEqual(['ext2/ext3/ext4', 'xfs', 'tmpfs']);
+    expect(FS_COUNTING_SUBDIRS.has(0x9123683e)).toBe(false); // btrfs
+    expect(FS_COUNTING_SUBDIRS.has(0x794c7630)).toBe(false); // overlayfs
   });
 });
