@@ -22,6 +22,8 @@ export interface BenchSettings {
    * start is compared with the machine as it is then (a shared machine drifts by ±30 %).
    */
   pairedBaselines: boolean;
+  /** Starts of each kind (empty backup, in sync) per tool; the cell shows the median round. */
+  startRounds: number;
 }
 
 /** One cell of the table. `value` is what the ratio to lsyncd and the goal check use. */

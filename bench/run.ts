@@ -76,6 +76,7 @@ const settings: BenchSettings = {
   idleWindowMs: quick ? 3_000 : 10_000,
   settleTimeoutMs: quick ? 4_000 : 15_000,
   pairedBaselines: !quick,
+  startRounds: quick ? 1 : 3,
 };
 
 const wanted = (values.tools ?? DEFAULT_TOOLS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
