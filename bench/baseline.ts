@@ -21,6 +21,8 @@ export interface Baselines {
   noopMs: number;
   plainCopyRuns: number[];
   noopRuns: number[];
+  /** The same plain copies while another process watches every directory of the source. */
+  watchedCopyRuns: number[];
   singleFile: Array<{ label: string; p50: number; max: number }>;
 }
 
@@ -82,16 +84,35 @@ async function startNoDelayDaemon(daemon: LocalDaemon, folder: string, dir: stri
   return { port, stop: () => child.kill('SIGTERM') };
 }
 
+/** Runs `fn` while a separate process holds a watch on every directory of `tree`. */
+async function whileWatched<T>(tree: string, fn: () => Promise<T>): Promise<T> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'probes/hold-watches.ts'), tree], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`hold-watches exited ${code} before it was ready`)));
+      child.stdout.once('data', () => resolve());
+    });
+    return await fn();
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 export async function measureBaselines(o: { daemon: LocalDaemon; destination: Destination; largeSource: string; dir: string; samples: number; repeats: number; log(m: string): void }): Promise<Baselines> {
   const auth = [`--password-file=${o.destination.passwordFile}`];
   const url = rsyncUrl(o.destination);
   const copy = path.join(o.destination.folder, 'tree');
   const plainCopyRuns: number[] = [];
   const noopRuns: number[] = [];
+  const watchedCopyRuns: number[] = [];
   for (let i = 0; i < o.repeats; i++) {
     o.log(`baseline: one plain rsync -a of the large tree into the empty module (${i + 1}/${o.repeats})`);
     rmSync(copy, { recursive: true, force: true });
     plainCopyRuns.push(await timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`]));
+    o.log(`baseline: the same, while another process watches every directory of the source (${i + 1}/${o.repeats})`);
+    rmSync(copy, { recursive: true, force: true });
+    watchedCopyRuns.push(await whileWatched(o.largeSource, () => timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`])));
   }
   for (let i = 0; i < o.repeats + 1; i++) {
     o.log(`baseline: the same rsync again, nothing to do (${i + 1}/${o.repeats + 1})`);
@@ -118,5 +139,5 @@ export async function measureBaselines(o: { daemon: LocalDaemon; destination: De
   } finally {
     nd.stop();
   }
-  return { plainCopyMs: Math.min(...plainCopyRuns), noopMs: Math.min(...noopRuns), plainCopyRuns, noopRuns, singleFile };
+  return { plainCopyMs: Math.min(...plainCopyRuns), noopMs: Math.min(...noopRuns), plainCopyRuns, noopRuns, watchedCopyRuns, singleFile };
 }

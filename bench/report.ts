@@ -128,6 +128,10 @@ export function renderReport(i: ReportInput): string {
     out.push('Physical limits, same run, same daemon:');
     const runs = (v: number[]) => (v.length > 1 ? ` (best of ${v.map(fmtMs).join(', ')})` : '');
     out.push(`- one plain \`rsync -a\` of the ${i.largeLabel} tree into the empty module: ${fmtMs(b.plainCopyMs)}${runs(b.plainCopyRuns)}; a no-op one right after: ${fmtMs(b.noopMs)}${runs(b.noopRuns)}`);
+    if (b.watchedCopyRuns.length) {
+      const ratios = b.watchedCopyRuns.map((w, k) => w / b.plainCopyRuns[k]!);
+      out.push(`- the same plain copy while another process watches every directory of the source (as a real-time tool must during its initial sync): ${b.watchedCopyRuns.map(fmtMs).join(', ')} — ${ratios.map((r) => `${r.toFixed(3)}×`).join(', ')} the unwatched copy before it`);
+    }
     for (const s of b.singleFile) out.push(`- one 4 KiB file pushed to the daemon, ${s.label}: p50 ${fmtMs(s.p50)}, max ${fmtMs(s.max)}`);
     out.push('');
   }
