@@ -70,7 +70,7 @@ function kindOf(file: string): { kind: 'dir' | 'other' | 'missing'; ino: number;
 /** Linux: a tree of per-directory watches, kept in step with the tree. */
 export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
   const { root } = options;
-  /** rel dir → its watch, and the inode watched (a directory replaced under the same name needs a new watch). */
+  /** rel dir → its watch, and its inode and birth time (to pair a move's two events). */
   const watchers = new Map<string, { w: FSWatcher; ino: number; born: number }>();
   /**
    * inode → a watched directory that just vanished, to pair a move's two events. The birth time
@@ -98,7 +98,7 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
     }
   };
 
-  /** The root's filesystem facts, read once per walk (a directory below may be a mount point). */
+  /** The root's filesystem facts, read again at each walk (a directory below may be a mount point). */
   let tree = { dev: -1, countsSubdirs: false };
 
   /**
@@ -206,8 +206,10 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
     if (options.isExcluded(rel, kind === 'dir')) return;
     let movedFrom: string | undefined;
     if (kind === 'dir') {
-      // Same name, other directory (deleted and made again): the old watch sees nothing now.
-      if (watchers.has(rel) && watchers.get(rel)!.ino !== ino) unwatchTree(rel);
+      // Made or moved in under a name already watched: it may be another directory now (deleted
+      // and made again — even between our watch and its lstat, so inode numbers cannot tell),
+      // and a watch follows the inode it was set on. Watch it afresh; it is reported whole below.
+      if (watchers.has(rel)) unwatchTree(rel);
       // A watched directory that just vanished under another name: moved within the tree.
       const gone = recentlyGone.get(ino);
       if (gone && born > 0 && gone.born === born && Date.now() - gone.at < MOVE_PAIRING_MS) movedFrom = gone.rel;

@@ -1,5 +1,7 @@
 /** The fs.watch tree watcher on real folders: what it reports, and that it follows the tree. */
+import fs from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +112,39 @@ describe('directory watcher', () => {
   });
 });
 
+describe('a directory replaced right after its watch was set', () => {
+  it('is watched afresh when its creation is reported, so files made in it later are seen', async () => {
+    // Fault injection: fs.watch is wrapped so that the moment the watch on a/c is set, a/c is
+    // moved away and made again — the old watch then follows the moved directory.
+    await watcher!.dispose();
+    await mkdir(path.join(root, 'a/c'), { recursive: true });
+    const target = path.join(root, 'a/c');
+    const realWatch = fs.watch;
+    let replaced = false;
+    fs.watch = ((file: fs.PathLike, ...rest: unknown[]) => {
+      const w = (realWatch as (...a: unknown[]) => fs.FSWatcher)(file, ...rest);
+      if (!replaced && file === target) {
+        replaced = true;
+        fs.renameSync(target, `${target}.old`);
+        fs.mkdirSync(target);
+      }
+      return w;
+    }) as typeof fs.watch;
+    syncBuiltinESMExports();
+    try {
+      watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
+    } finally {
+      fs.watch = realWatch;
+      syncBuiltinESMExports();
+    }
+    expect(replaced).toBe(true);
+    await seen('a/c', 'create');
+    await quiet();
+    await writeFile(path.join(root, 'a/c/later.txt'), 'x');
+    await seen('a/c/later.txt', 'create');
+  });
+});
+
 describe('leaf directories (no listing needed)', () => {
   const ext4 = { dev: 7, countsSubdirs: true };
   it('skips the listing only for nlink 2 on a filesystem that counts subdirectories, on the same device', () => {
@@ -118,6 +153,29 @@ describe('leaf directories (no listing needed)', () => {
     expect(mustList({ dev: 7, nlink: 1 }, ext4)).toBe(true); // ext4 past 65,000 subdirectories; btrfs always
     expect(mustList({ dev: 9, nlink: 2 }, ext4)).toBe(true); // a mount point below the root
     expect(mustList({ dev: 7, nlink: 2 }, { dev: 7, countsSubdirs: false })).toBe(true); // overlayfs, NFS, unknown
+  });
+  it('lists only the directories that have subdirectories, where the filesystem keeps the count', async (ctx) => {
+    if (!FS_COUNTING_SUBDIRS.has(Number(fs.statfsSync(root).type))) ctx.skip(); // e.g. btrfs or overlayfs temp dirs
+    await watcher!.dispose();
+    for (let i = 0; i < 20; i++) await mkdir(path.join(root, `tree/d${i}/leaf`), { recursive: true });
+    const realReaddir = fs.readdirSync;
+    const listed: string[] = [];
+    fs.readdirSync = ((dir: fs.PathLike, ...rest: unknown[]) => {
+      listed.push(path.relative(root, String(dir)));
+      return (realReaddir as (...a: unknown[]) => unknown)(dir, ...rest);
+    }) as typeof fs.readdirSync;
+    syncBuiltinESMExports();
+    try {
+      watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
+    } finally {
+      fs.readdirSync = realReaddir;
+      syncBuiltinESMExports();
+    }
+    // The root, tree, tree/d0..d19, existing: not the 20 leaves, nor existing/deep or cache.
+    expect(listed.filter((d) => d.endsWith('leaf'))).toEqual([]);
+    expect(listed).toContain('tree/d7');
+    await writeFile(path.join(root, 'tree/d7/leaf/f'), 'x');
+    await seen('tree/d7/leaf/f', 'create');
   });
   it('trusts only filesystems known to keep the count', () => {
     expect([...FS_COUNTING_SUBDIRS.values()]).toEqual(['ext2/ext3/ext4', 'xfs', 'tmpfs']);
