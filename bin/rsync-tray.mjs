@@ -4,6 +4,8 @@
 // Rsync Tray's CLI runs its TypeScript sources directly, which needs Node >= 22.18 (type
 // stripping). Inside the project, `npx rsync-tray` uses the Node 24 that `npm install` brought.
 import module from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -22,5 +24,8 @@ process.stdout.on('error', (error) => {
 // edited source is never served stale): from the second start on, the TypeScript stripper is not
 // loaded at all, which saves ~27 MiB of RSS for the life of an engine that idles for days.
 module.enableCompileCache?.();
-const { main } = await import('../electron/headless/cli.ts');
+// The bundled CLI when it is current (see cli-bundle.mjs), else the sources themselves.
+const { currentBundle } = await import('./cli-bundle.mjs');
+const bundle = currentBundle(path.resolve(import.meta.dirname, '..'));
+const { main } = await import(bundle ? pathToFileURL(bundle).href : '../electron/headless/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -27,4 +27,7 @@ if ((${#missing[@]})); then
 fi
 
 if [[ -f package-lock.json ]]; then npm ci --no-fund --no-audit; else npm install --no-fund --no-audit; fi
+# The headless CLI as one bundle (starts in ~0.08 s instead of ~0.17 s); bin/rsync-tray.mjs runs
+# the sources instead whenever they differ from what the bundle was built from.
+npm run --silent build:cli
 echo "Set up: $(rsync --version | head -1); Node for npm scripts: $(node_modules/.bin/node --version)"
