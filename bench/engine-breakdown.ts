@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { execa } from 'execa';
+import { currentBundle } from '../bin/cli-bundle.mjs';
 import { fmtMs, median } from './measure.ts';
 import { engine, PROJECT_NODE } from './tools/rsync-tray.ts';
 
@@ -45,7 +46,7 @@ async function loadCosts(): Promise<string> {
       return text;
     });
     const plain = Number((await run(PROJECT_NODE, ['-p', 'process.memoryUsage().rss'])).stdout) / (1024 * 1024);
-    return `loading, in a fresh process: Node + type stripping ${start!.rssMiB.toFixed(0)} MiB (plain Node: ${plain.toFixed(0)} MiB); ${parts.join('; ')} → ${rss.toFixed(0)} MiB before watching anything`;
+    return `loading the sources module by module, in a fresh process: Node + type stripping ${start!.rssMiB.toFixed(0)} MiB (plain Node: ${plain.toFixed(0)} MiB); ${parts.join('; ')} → ${rss.toFixed(0)} MiB before watching anything`;
   } catch (error) {
     return `load probe failed: ${(error as Error).message.split('\n')[0]}`;
   }
@@ -61,7 +62,7 @@ export async function engineBreakdown(o: { largeSource: string; largeLabel: stri
   const execaSpawn = await timeIt(15, () => execa('rsync', ['--version'], { reject: false }));
   const plainSpawn = await timeIt(15, () => spawnPlain('rsync', ['--version']));
   const lines = [
-    `node -e 0 (the project's Node 24): ${fmtMs(nodeBoot)}; \`rsync-tray validate\` (Node + every CLI module + config): ${fmtMs(cliLoad)}`,
+    `node -e 0 (the project's Node 24): ${fmtMs(nodeBoot)}; \`rsync-tray validate\` (Node + every CLI module + config, ${currentBundle(engine.root) ? 'from the CLI bundle' : 'from the sources: no current CLI bundle'}): ${fmtMs(cliLoad)}`,
     await loadCosts(),
     `spawning \`rsync --version\` from Node: execa (the runner's way) p50 ${fmtMs(execaSpawn)}, child_process.spawn p50 ${fmtMs(plainSpawn)}`,
   ];

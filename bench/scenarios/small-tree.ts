@@ -145,7 +145,7 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
     followUps,
     stillBusy,
     text: converged === null ? 'not converged' : fmtMs(converged),
-    detail: `${runsToConverge} runs; then ${followUps} in ${fmtMs(settings.quietWindowMs)}${stillBusy ? ', still busy' : ''}`,
+    detail: `${runsToConverge} run${runsToConverge === 1 ? '' : 's'}; then ${followUps} in ${fmtMs(settings.quietWindowMs)}${stillBusy ? ', still busy' : ''}`,
   };
   ctx.log(`burst written in ${fmtMs(burstEnd - burstStart)}; converged ${fmtMs(converged)} after its end`);
   ctx.explain(tool, `burst (written in ${fmtMs(burstEnd - burstStart)})`, burstStart);
