@@ -2,6 +2,7 @@
  * The watcher backends behind watcher.ts, chosen per profile: `native` is fs.watch
  * (directory-watcher.ts), `poll` is chokidar's stat polling for network file systems.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import { directoryTreeWatcher, recursiveWatcher } from './directory-watcher.ts';
@@ -35,6 +36,17 @@ export const pollingWatcher: WatcherFactory = async (options: WatchOptions, hand
   watcher.on('error', (error: unknown) => handlers.onTrouble(troubleFromError(error as Error)));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return { dispose: () => watcher.close() };
+};
+
+/**
+ * For one full pass and out (`rsync-tray sync` with no engine running): the pass reads the tree
+ * as it is, so watches would only cost time and memory (and, polling, a scan of the whole tree).
+ * It still fails like the others when the source folder is not there.
+ */
+export const noWatcher: WatcherFactory = async (options: WatchOptions): Promise<TreeWatcher> => {
+  const st = await stat(options.root);
+  if (!st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, '${options.root}'`), { code: 'ENOTDIR' });
+  return { dispose: async () => undefined };
 };
 
 export const WATCHERS: Record<'native' | 'poll', WatcherFactory> = {

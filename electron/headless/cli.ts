@@ -10,6 +10,7 @@ import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config-fil
 import { checkPasswordFile } from '../core/auth.ts';
 import { testConnection } from '../core/connection-test.ts';
 import { startEngine } from '../core/engine.ts';
+import { noWatcher } from '../core/watcher-backends.ts';
 import { formatError, RsyncTrayError, toErrorInfo } from '../core/errors.ts';
 import { describeBandwidth } from '../core/bandwidth.ts';
 import { applyImport, previewImport, type ConflictChoice, type ImportFormat } from '../core/profile-import.ts';
@@ -120,7 +121,8 @@ const COMMANDS: Record<string, Command> = {
       const config = await loadConfig(file);
       const selected: Config = { ...config, profiles: config.profiles.filter((p) => !profile || p.name === profile) };
       if (profile && selected.profiles.length === 0) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${profile}" in ${file}.`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ') || 'none'}.`);
-      const engine = await startEngine({ config: selected, secrets: fileSecretStore(secretsFileFor(file)), stateDir: stateDirFor(file) });
+      // One pass and out: nothing to watch.
+      const engine = await startEngine({ config: selected, secrets: fileSecretStore(secretsFileFor(file)), stateDir: stateDirFor(file), watcherFactory: noWatcher });
       const print = printEvents(false);
       let stopping = false;
       engine.subscribe((e) => {

@@ -177,6 +177,16 @@ describe('rsync-tray CLI', () => {
     expect(r.stdout).toMatch(/PROBLEM \[docs\] the source folder .*not-there is missing/);
   });
 
+  it('a one-shot sync of a missing source says so, exits 1 and leaves the backup as it was', async () => {
+    await writeFile(path.join(source, 'kept.txt'), 'x');
+    expect((await cli(['sync', '--config', configFile])).exitCode).toBe(0);
+    await rm(source, { recursive: true });
+    const r = await cli(['sync', '--config', configFile]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/FAILED \[docs\].*source folder .* is missing or not a folder; nothing was sent and nothing on the backup was changed/);
+    expect(await exists(path.join(daemon.modules.backup!, 'kept.txt'))).toBe(true);
+  });
+
   it('a one-shot sync that meets a mass deletion holds it, exits 1, and --confirm-deletions carries it out', async () => {
     for (let i = 0; i < 20; i++) await writeFile(path.join(source, `f${i}`), 'x');
     expect((await cli(['sync', '--config', configFile])).exitCode).toBe(0);
