@@ -15,7 +15,6 @@
  * - a strict CSP and the usual anti-framing, no-sniff and no-referrer headers.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,18 +35,8 @@ import { eventLogger } from './log-format.ts';
 import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
 import { acceptWebSocket, type WebSocketConnection } from './websocket.ts';
 
-/**
- * Where `npm run build:renderer` puts the window: dist/renderer in the project, found from here
- * whether this runs from the sources (electron/headless/) or from the CLI bundle (dist/cli/).
- */
-export const DEFAULT_RENDERER_DIR = path.join(projectRoot(import.meta.dirname), 'dist/renderer');
-
-function projectRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(import.meta.dirname, '../..');
-  }
-}
+/** Where `npm run build:renderer` puts the window. */
+export const DEFAULT_RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
 /** The import text may be up to 5 MB (contract); leave room for JSON escaping. */
 const MAX_BODY = 12 * 1024 * 1024;
 
