@@ -42,6 +42,22 @@ async function quiet(): Promise<void> {
   }
 }
 
+/**
+ * Starts the native watcher on `root` while fs[name] is wrapped (fault injection and counting);
+ * syncBuiltinESMExports carries the swap into the watcher's `import { … } from 'node:fs'`.
+ */
+async function startWithFs(name: 'watch' | 'readdirSync', wrap: (real: (...a: unknown[]) => any) => (...a: any[]) => unknown): Promise<void> {
+  const real = fs[name];
+  (fs as Record<string, unknown>)[name] = wrap(real as (...a: unknown[]) => any);
+  syncBuiltinESMExports();
+  try {
+    watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
+  } finally {
+    (fs as Record<string, unknown>)[name] = real;
+    syncBuiltinESMExports();
+  }
+}
+
 describe('directory watcher', () => {
   it('reports creates, changes and deletes in directories that existed at start', async () => {
     await writeFile(path.join(root, 'existing/deep/a.txt'), 'one');
@@ -119,24 +135,16 @@ describe('a directory replaced right after its watch was set', () => {
     await watcher!.dispose();
     await mkdir(path.join(root, 'a/c'), { recursive: true });
     const target = path.join(root, 'a/c');
-    const realWatch = fs.watch;
     let replaced = false;
-    fs.watch = ((file: fs.PathLike, ...rest: unknown[]) => {
-      const w = (realWatch as (...a: unknown[]) => fs.FSWatcher)(file, ...rest);
+    await startWithFs('watch', (real) => (file: fs.PathLike, ...rest: unknown[]) => {
+      const w = real(file, ...rest);
       if (!replaced && file === target) {
         replaced = true;
         fs.renameSync(target, `${target}.old`);
         fs.mkdirSync(target);
       }
       return w;
-    }) as typeof fs.watch;
-    syncBuiltinESMExports();
-    try {
-      watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
-    } finally {
-      fs.watch = realWatch;
-      syncBuiltinESMExports();
-    }
+    });
     expect(replaced).toBe(true);
     await seen('a/c', 'create');
     await quiet();
@@ -158,19 +166,11 @@ describe('leaf directories (no listing needed)', () => {
     if (!FS_COUNTING_SUBDIRS.has(Number(fs.statfsSync(root).type))) ctx.skip(); // e.g. btrfs or overlayfs temp dirs
     await watcher!.dispose();
     for (let i = 0; i < 20; i++) await mkdir(path.join(root, `tree/d${i}/leaf`), { recursive: true });
-    const realReaddir = fs.readdirSync;
     const listed: string[] = [];
-    fs.readdirSync = ((dir: fs.PathLike, ...rest: unknown[]) => {
+    await startWithFs('readdirSync', (real) => (dir: fs.PathLike, ...rest: unknown[]) => {
       listed.push(path.relative(root, String(dir)));
-      return (realReaddir as (...a: unknown[]) => unknown)(dir, ...rest);
-    }) as typeof fs.readdirSync;
-    syncBuiltinESMExports();
-    try {
-      watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
-    } finally {
-      fs.readdirSync = realReaddir;
-      syncBuiltinESMExports();
-    }
+      return real(dir, ...rest);
+    });
     // The root, tree, tree/d0..d19, existing: not the 20 leaves, nor existing/deep or cache.
     expect(listed.filter((d) => d.endsWith('leaf'))).toEqual([]);
     expect(listed).toContain('tree/d7');
