@@ -98,8 +98,8 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
     }
   };
 
-  /** The root's filesystem facts, read again at each walk (a directory below may be a mount point). */
-  let tree = { dev: -1, countsSubdirs: false };
+  /** The root's filesystem facts, read once (a directory below on another device is listed). */
+  const tree = treeFacts(root);
 
   /**
    * Watches one directory: 'list' when its listing is needed to find subdirectories, 'leaf' when
@@ -138,7 +138,6 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
    * directories), yielding to the event loop every few hundred directories.
    */
   const watchTree = async (rel: string): Promise<void> => {
-    tree = treeFacts(root);
     if (watchOne(rel) !== 'list') return;
     const stack = [rel];
     for (let listed = 0; stack.length && !disposed; listed++) {
