@@ -31,32 +31,42 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
   const rounds = settings.startRounds;
   const of = (round: number) => (rounds > 1 ? ` (${round + 1}/${rounds})` : '');
 
-  // Start with an empty backup: each round times a plain rsync -a into an empty folder right
-  // before the tool's start (paired, so both see the machine as it is then).
+  /**
+   * One round: the plain rsync timed right before (paired baselines), the tool's start, and a
+   * tree comparison once it says its initial sync is done (on an empty backup at once, so a
+   * backup not yet identical when the tool said so is noted; in sync after 300 ms of quiet).
+   */
+  const round = async (what: 'empty backup' | 'backup in sync', n: number, baseline: () => Promise<number>): Promise<{ tool: RunningTool; sample: StartSample; equal: boolean }> => {
+    const ref = settings.pairedBaselines ? await baseline() : null;
+    ctx.log(`start on the ${label} tree, ${what}${of(n)}`);
+    const tool = await ctx.start(startOptions);
+    const sample = { ms: since(tool, tool.initialSyncAt)!, ready: since(tool, tool.readyAt)!, ref };
+    ctx.explain(tool, `start on the ${label} tree, ${what}${of(n)} (ready at +${fmtMs(sample.ready)}, done at +${fmtMs(sample.ms)})`, tool.spawnedAt);
+    if (what === 'backup in sync') await tool.settle(300, 60_000);
+    const check = await awaitEqualTrees(source, destination.folder, 120_000);
+    if (!check.equal) result.notes.push(`${label} tree after the start, ${what}${of(n)}: ${check.differenceCount} differences, e.g. ${check.differences.join('; ')}`);
+    else if (!check.firstTry) result.notes.push(`${label} tree, ${what}${of(n)}: the backup was not yet identical when the tool reported its initial sync done; it was ${fmtMs(check.waitedMs)} later`);
+    return { tool, sample, equal: check.equal };
+  };
+
+  // Start with an empty backup; each round's plain rsync goes into an empty folder.
   const empties: StartSample[] = [];
   let tool!: RunningTool;
-  let emptyConverged = true;
-  for (let round = 0; round < rounds; round++) {
+  let converged = true;
+  for (let n = 0; n < rounds; n++) {
     // Emptied first, so the plain rsync and the tool's start find the machine in the same state
     // (a full backup left in place made the plain rsync after it ~30 % slower).
-    if (round > 0) emptyFolder(destination.folder);
-    let plainNow: number | null = null;
-    if (settings.pairedBaselines) {
-      ctx.log(`plain rsync -a of the ${label} tree into an empty folder, right before the tool starts${of(round)}`);
-      const scratch = path.join(ctx.baseline.folder, ctx.spec.id);
-      plainNow = await timeRsync(['-a', auth, `${source}/`, `${rsyncUrl(ctx.baseline)}${ctx.spec.id}/`]);
-      rmSync(scratch, { recursive: true, force: true });
-    }
-    ctx.log(`start on the ${label} tree, empty backup${of(round)}`);
-    tool = await ctx.start(startOptions);
-    const sample = { ms: since(tool, tool.initialSyncAt)!, ready: since(tool, tool.readyAt)!, ref: plainNow };
-    empties.push(sample);
-    ctx.explain(tool, `start on the ${label} tree, empty backup${of(round)} (ready at +${fmtMs(sample.ready)}, done at +${fmtMs(sample.ms)})`, tool.spawnedAt);
-    const check = await awaitEqualTrees(source, destination.folder, 120_000);
-    emptyConverged &&= check.equal;
-    if (!check.equal) result.notes.push(`${label} tree after the start${of(round)}: ${check.differenceCount} differences, e.g. ${check.differences.join('; ')}`);
-    else if (!check.firstTry) result.notes.push(`${label} tree${of(round)}: the backup was not yet identical when the tool reported its initial sync done; it was ${fmtMs(check.waitedMs)} later`);
-    if (round < rounds - 1) await tool.stop();
+    if (n > 0) emptyFolder(destination.folder);
+    const r = await round('empty backup', n, async () => {
+      ctx.log(`plain rsync -a of the ${label} tree into an empty folder, right before the tool starts${of(n)}`);
+      const ms = await timeRsync(['-a', auth, `${source}/`, `${rsyncUrl(ctx.baseline)}${ctx.spec.id}/`]);
+      rmSync(path.join(ctx.baseline.folder, ctx.spec.id), { recursive: true, force: true });
+      return ms;
+    });
+    empties.push(r.sample);
+    converged &&= r.equal;
+    tool = r.tool;
+    if (n < rounds - 1) await tool.stop();
   }
 
   // Idle: nothing changes; what does watching cost?
@@ -94,23 +104,14 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
 
   // Restart on the backup that is now in sync, each round after a no-op plain rsync.
   const synced: StartSample[] = [];
-  let syncedConverged = true;
-  for (let round = 0; round < rounds; round++) {
-    let noopNow: number | null = null;
-    if (settings.pairedBaselines) {
-      ctx.log(`a no-op plain rsync -a to the backup, right before the restart${of(round)}`);
-      noopNow = await timeRsync(['-a', auth, `${source}/`, rsyncUrl(destination)]);
-    }
-    ctx.log(`start on the ${label} tree, backup in sync${of(round)}`);
-    tool = await ctx.start(startOptions);
-    const sample = { ms: since(tool, tool.initialSyncAt)!, ready: since(tool, tool.readyAt)!, ref: noopNow };
-    synced.push(sample);
-    ctx.explain(tool, `start on the ${label} tree, backup in sync${of(round)} (ready at +${fmtMs(sample.ready)}, done at +${fmtMs(sample.ms)})`, tool.spawnedAt);
-    await tool.settle(300, 60_000);
-    const check = await awaitEqualTrees(source, destination.folder, 60_000);
-    syncedConverged &&= check.equal;
-    if (!check.equal) result.notes.push(`${label} tree after the restart${of(round)}: ${check.differenceCount} differences, e.g. ${check.differences.join('; ')}`);
-    await tool.stop();
+  for (let n = 0; n < rounds; n++) {
+    const r = await round('backup in sync', n, () => {
+      ctx.log(`a no-op plain rsync -a to the backup, right before the restart${of(n)}`);
+      return timeRsync(['-a', auth, `${source}/`, rsyncUrl(destination)]);
+    });
+    synced.push(r.sample);
+    converged &&= r.equal;
+    await r.tool.stop();
   }
 
   // Each goal's own measure picks the median round: a ratio for the empty start (≤ 1.1×), a
@@ -123,7 +124,7 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
     text: fmtMs(median(readies)),
     detail: `${rounds > 1 ? `median of ${rounds} (${readies.map(fmtMs).join(', ')}); ` : ''}${fmtMs(median(synced.map((e) => e.ready)))} on the in-sync start`,
   };
-  result.cells.converged = mergeConverged(result.cells.converged, emptyConverged && syncedConverged, label);
+  result.cells.converged = mergeConverged(result.cells.converged, converged, label);
 }
 
 interface StartSample {
