@@ -48,8 +48,10 @@ export function worstState(states: Iterable<SyncState>, fallback: SyncState = 'i
 
 export interface TransferProgress {
   kind: 'full' | 'batch';
+  /** Of file data (batches) or sent on the wire (full syncs, see PROGRESS_FROM). */
   bytes: number;
-  percent: number;
+  /** Null where no honest percentage is known (a full sync's file list is never whole upfront). */
+  percent: number | null;
   bytesPerSecond: number;
   etaSeconds: number | null;
 }

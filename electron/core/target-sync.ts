@@ -19,7 +19,7 @@ import type { ExcludeMatcher } from './exclude-rules.ts';
 import type { TargetJournal } from './journal.ts';
 import { movedAway, PendingPaths, planBatch, type ChangeKind } from './path-aggregator.ts';
 import { targetKey, type Profile, type Target } from './profile-schema.ts';
-import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, type DeletionMode, type RunKind } from './rsync-args.ts';
+import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, PROGRESS_FROM, type DeletionMode, type RunKind } from './rsync-args.ts';
 import { diagnose } from './rsync-diagnostics.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
 import { parseSkippedDeletions } from './rsync-output.ts';
@@ -476,6 +476,7 @@ export class TargetSync {
       signal: this.#abort!.signal,
       secrets: auth.secrets,
       idleTimeoutMs: kind === 'batch' ? batchIdleTimeoutMs(profile) : undefined,
+      progressFrom: PROGRESS_FROM[kind],
       onProgress: (p) => {
         this.#status.progress = { kind, bytes: p.bytes, percent: p.percent, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds } satisfies TransferProgress;
         const now = Date.now();

@@ -102,8 +102,8 @@ export function formatSyncTime(at: number, now: number): string {
 /** What a profile is doing, in a few words ("syncing 42%", "retrying: connection refused"). */
 export function describeProfile(s: ProfileStatus, now: number): string {
   const parts: string[] = [];
-  const progress = s.targets.find((t) => t.progress)?.progress;
-  if ((s.state === 'syncing' || s.state === 'scanning') && progress) parts.push(`${STATE_LABEL[s.state]} ${Math.round(progress.percent)}%`);
+  const percent = s.targets.find((t) => t.progress)?.progress?.percent ?? null;
+  if ((s.state === 'syncing' || s.state === 'scanning') && percent !== null) parts.push(`${STATE_LABEL[s.state]} ${Math.round(percent)}%`);
   else if (s.state === 'syncing' && s.pending > 0) parts.push(`syncing ${s.pending} change${s.pending === 1 ? '' : 's'}`);
   else parts.push(STATE_LABEL[s.state]);
   if ((s.state === 'retrying' || s.state === 'error') && s.lastError) parts[0] += `: ${shorten(firstSentence(s.lastError.message), 48)}`;

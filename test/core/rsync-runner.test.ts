@@ -4,12 +4,12 @@
  * stats after it, an output file emptied past its size cap without losing the stats, the idle
  * watchdog, and captured stdout for listings.
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Progress } from '../../electron/core/rsync-output.ts';
-import { runRsync } from '../../electron/core/rsync-runner.ts';
+import { runRsync, type RunProgress } from '../../electron/core/rsync-runner.ts';
 
 const STATS = [
   'Number of files: 120,001 (reg: 120,000, dir: 1)',
@@ -23,7 +23,10 @@ const STATS = [
 ].join('\n');
 
 let dir: string;
-/** A stand-in for rsync: `node fake.js LINES DELAY_MS` prints LINES progress2 lines over DELAY_MS, then the stats. */
+/**
+ * A stand-in for rsync: `node fake.js LINES DELAY_MS [IR]` prints LINES progress2 lines over
+ * DELAY_MS, then the stats; with IR the first half says "ir-chk" (file list still growing).
+ */
 let fake: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'runner-'));
@@ -32,12 +35,12 @@ beforeAll(async () => {
     fake,
     `#!${process.execPath}
 import { writeSync } from 'node:fs';
-const [lines, ms] = process.argv.slice(2).map(Number);
+const [lines, ms, ir] = process.argv.slice(2).map(Number);
 const total = lines * 10;
 const started = Date.now();
 for (let i = 1; i <= lines; i++) {
   const pct = Math.floor((100 * i) / lines);
-  writeSync(1, '\\r' + String(i * 10).padStart(15) + String(pct).padStart(4) + '%   10.00MB/s    0:00:01 (xfr#' + i + ', to-chk=' + (lines - i) + '/' + lines + ')');
+  writeSync(1, '\\r' + String(i * 10).padStart(15) + String(pct).padStart(4) + '%   10.00MB/s    0:00:01 (xfr#' + i + ', ' + (ir && i <= lines / 2 ? 'ir' : 'to') + '-chk=' + (lines - i) + '/' + lines + ')');
   while (Date.now() - started < (ms * i) / lines) {}
 }
 writeSync(1, '\\n\\n' + ${JSON.stringify(STATS)} + '\\n');
@@ -49,13 +52,41 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('rsync runner', () => {
   it('reads progress while rsync runs and the stats when it ends', async () => {
-    const seen: Progress[] = [];
+    const seen: RunProgress[] = [];
     const r = await runRsync({ rsyncPath: fake, args: ['2000', '600'], onProgress: (p) => seen.push(p) });
     expect(r.exitCode).toBe(0);
     expect(seen.length).toBeGreaterThan(2); // every ~100 ms, not once per line
     expect(seen.length).toBeLessThan(30);
-    expect(seen.map((p) => p.percent)).toEqual([...seen.map((p) => p.percent)].sort((a, b) => a - b));
+    const percents = seen.map((p) => p.percent ?? -1);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents.every((p) => p >= 0)).toBe(true); // a whole file list: rsync's percentage stands
     expect(r.stats).toMatchObject({ files: 120_001, created: 120_000, regularFilesTransferred: 120_000, transferredFileSize: 1_200_000 });
+  });
+
+  it('gives no percentage while rsync is still finding files (its own is of those found so far)', async () => {
+    const seen: RunProgress[] = [];
+    await runRsync({ rsyncPath: fake, args: ['2000', '800', '1'], onProgress: (p) => seen.push(p) });
+    const growing = seen.filter((p) => p.percent === null);
+    const whole = seen.filter((p) => p.percent !== null);
+    expect(growing.length).toBeGreaterThan(0);
+    expect(growing.every((p) => p.etaSeconds === null && p.bytes > 0)).toBe(true);
+    expect(whole.length).toBeGreaterThan(0);
+    expect(seen.indexOf(whole[0]!)).toBeGreaterThan(seen.indexOf(growing.at(-1)!)); // once whole, it stays
+    expect(whole.every((p) => p.percent! >= 50)).toBe(true);
+  });
+
+  it.skipIf(!existsSync('/proc/self/io'))('follows a run without progress lines by the bytes it writes (process-io)', async () => {
+    // Writes 64 KiB every 20 ms for ~0.6 s and prints no progress lines.
+    const writer = ['-e', 'const b = Buffer.alloc(65536, 120); let n = 0; const t = setInterval(() => { require("fs").writeSync(1, b); if (++n === 30) clearInterval(t); }, 20);'];
+    const seen: RunProgress[] = [];
+    const r = await runRsync({ rsyncPath: process.execPath, args: writer, progressFrom: 'process-io', onProgress: (p) => seen.push(p) });
+    expect(r.exitCode).toBe(0);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.every((p) => p.percent === null && p.etaSeconds === null)).toBe(true);
+    const bytes = seen.map((p) => p.bytes);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(bytes.at(-1)).toBeGreaterThan(10 * 65536);
+    expect(seen.at(-1)!.bytesPerSecond).toBeGreaterThan(65536); // ~3 MiB/s written
   });
 
   it('keeps the stats when the output passes the size cap (it is emptied as it goes)', async () => {
