@@ -51,7 +51,9 @@ const SLASH = 0x2f;
  *  each carried as one char 0-255 of a "binary" string. */
 // TextEncoder rather than Buffer: the renderer validates excludes with this file in the browser.
 const encoder = new TextEncoder();
-const bytes = (s: string): string => String.fromCharCode(...encoder.encode(s));
+// An ASCII string already is its bytes: the common case, asked once per directory while a watcher
+// starts (20k times on a large tree), skips the encoding.
+const bytes = (s: string): string => (/^[\x00-\x7f]*$/.test(s) ? s : String.fromCharCode(...encoder.encode(s)));
 
 const hex = (c: number): string => '\\x' + c.toString(16).padStart(2, '0');
 const lit = (c: number): string => (/[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? String.fromCharCode(c) : hex(c));
@@ -225,7 +227,7 @@ export function compileExcludes(patterns: readonly string[]): ExcludeMatcher {
     rsyncArgs: Object.freeze(patterns.map((p) => `--exclude=${p}`)),
     isExcluded(relPath: string, isDir: boolean): boolean {
       if (rules.length === 0) return false;
-      const path = bytes(relPath.replace(/\/+$/, ''));
+      const path = bytes(relPath.endsWith('/') ? relPath.replace(/\/+$/, '') : relPath);
       if (path === '') return false; // the transfer root itself is never excluded
       // rsync tests each directory on the way down and stops at the first excluded one.
       for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
