@@ -70,7 +70,8 @@ function kindOf(file: string): { kind: 'dir' | 'other' | 'missing'; ino: number;
 
 /** Linux: a tree of per-directory watches, kept in step with the tree. */
 export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
-  const { root } = options;
+  // Normalised once, so the watches (root + '/' + rel) and the listings (path.join) agree.
+  const root = path.resolve(options.root);
   /** rel dir → its watch, and its inode and birth time (to pair a move's two events). */
   const watchers = new Map<string, { w: FSWatcher; ino: number; born: number }>();
   /**
@@ -101,7 +102,7 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
 
   /** The root's filesystem facts, read once (a directory below on another device is listed). */
   const tree = treeFacts(root);
-  const rootSlash = root.endsWith('/') ? root : `${root}/`;
+  const rootSlash = root === '/' ? root : `${root}/`;
 
   /**
    * Watches one directory: 'list' when its listing is needed to find subdirectories, 'leaf' when
