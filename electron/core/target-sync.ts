@@ -19,7 +19,7 @@ import type { ExcludeMatcher } from './exclude-rules.ts';
 import type { TargetJournal } from './journal.ts';
 import { movedAway, PendingPaths, planBatch, type ChangeKind } from './path-aggregator.ts';
 import { targetKey, type Profile, type Target } from './profile-schema.ts';
-import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, PROGRESS_FROM, type DeletionMode, type RunKind } from './rsync-args.ts';
+import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, progressFrom, type DeletionMode, type RunKind } from './rsync-args.ts';
 import { diagnose } from './rsync-diagnostics.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
 import { parseSkippedDeletions } from './rsync-output.ts';
@@ -476,7 +476,7 @@ export class TargetSync {
       signal: this.#abort!.signal,
       secrets: auth.secrets,
       idleTimeoutMs: kind === 'batch' ? batchIdleTimeoutMs(profile) : undefined,
-      progressFrom: PROGRESS_FROM[kind],
+      progressFrom: progressFrom(kind),
       onProgress: (p) => {
         this.#status.progress = { kind, bytes: p.bytes, percent: p.percent, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds } satisfies TransferProgress;
         const now = Date.now();
@@ -538,7 +538,7 @@ async function assertSourceFolder(source: string): Promise<void> {
     ok = false;
   }
   if (!ok) {
-    throw new RsyncTrayError('SOURCE_MISSING', `The source folder ${source} is missing or not a folder; nothing was sent and nothing on the backup was changed.`, 'Mount or restore the folder (or fix the path in the profile); syncing resumes by itself.');
+    throw new RsyncTrayError('SOURCE_MISSING', `The source folder ${source} is missing or not a folder; nothing was sent and nothing on the backup was changed.`, 'Mount or restore the folder, or fix the path in the profile. A running engine (the tray, `rsync-tray run`) tries again by itself; a one-shot `rsync-tray sync` does not.');
   }
 }
 

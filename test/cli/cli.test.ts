@@ -184,6 +184,7 @@ describe('rsync-tray CLI', () => {
     const r = await cli(['sync', '--config', configFile]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/FAILED \[docs\].*source folder .* is missing or not a folder; nothing was sent and nothing on the backup was changed/);
+    expect(r.stdout).toContain('a one-shot `rsync-tray sync` does not'); // no promise that it resumes by itself
     expect(await exists(path.join(daemon.modules.backup!, 'kept.txt'))).toBe(true);
   });
 
