@@ -48,9 +48,12 @@ export function worstState(states: Iterable<SyncState>, fallback: SyncState = 'i
 
 export interface TransferProgress {
   kind: 'full' | 'batch';
-  /** Of file data (batches) or sent on the wire (full syncs, see PROGRESS_FROM). */
+  /**
+   * Of file data (rsync's own count), or as sent on the wire — file lists too, so a full sync
+   * with nothing to copy still counts up (full syncs on Linux, see progressFrom).
+   */
   bytes: number;
-  /** Null where no honest percentage is known (a full sync's file list is never whole upfront). */
+  /** Null where no honest percentage is known: full syncs on Linux, and while rsync is still finding files. */
   percent: number | null;
   bytesPerSecond: number;
   etaSeconds: number | null;

@@ -34,17 +34,21 @@ export interface ArgsInput {
   extra?: readonly string[];
   /** A batch that lists only created directories and deletions, no file changed in place. */
   onlyNewTrees?: boolean;
+  /** Where progress is read from (see progressFrom); defaults to this machine's. */
+  platform?: NodeJS.Platform;
 }
 
 /**
  * Where a run's progress comes from. rsync's progress2 prints a line at the end of every file:
  * in a full sync of 200k small files that cost its sender ~0.3 s of CPU (~4 % of the sync where
  * rsync needs every core), and while incremental recursion is still finding files its percentage
- * is of those found so far (94-99 % through nearly all of an initial sync). Full syncs are
- * followed from outside instead (the bytes rsync has written, rsync-runner); batches list few
- * files, and there the percentage of a big file is real.
+ * is of those found so far (94-99 % through nearly all of an initial sync). On Linux full syncs
+ * are followed from outside instead (the bytes rsync has written, /proc/PID/io); batches list few
+ * files, and there the percentage of a big file is real. Elsewhere there is no /proc: lines.
  */
-export const PROGRESS_FROM: Readonly<Record<RunKind, 'lines' | 'process-io'>> = { full: 'process-io', batch: 'lines' };
+export function progressFrom(kind: RunKind, platform: NodeJS.Platform = process.platform): 'lines' | 'process-io' {
+  return kind === 'full' && platform === 'linux' ? 'process-io' : 'lines';
+}
 
 /**
  * How a batch compares what it lists. rsync's quick check compares whole seconds, so a file
@@ -69,13 +73,13 @@ export function profileExcludes(profile: Profile): ExcludeMatcher {
   return compileExcludes([...profile.excludes, `/${DELETED_DIR}/`]);
 }
 
-export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra = [], now = new Date(), onlyNewTrees = false }: ArgsInput): string[] {
+export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra = [], now = new Date(), onlyNewTrees = false, platform }: ArgsInput): string[] {
   const del: DeletionMode = !profile.deletions ? { mode: 'hold' } : (deletion ?? { mode: 'propagate' });
   const args = [
     '-a',
-    // Totals for the activity log (and progress lines where PROGRESS_FROM wants them); parsed
+    // Totals for the activity log (and progress lines where progressFrom wants them); parsed
     // under LC_ALL=C.
-    ...(PROGRESS_FROM[kind] === 'lines' && caps.infoProgress2 ? ['--info=progress2,stats2'] : ['--stats']),
+    ...(progressFrom(kind, platform) === 'lines' && caps.infoProgress2 ? ['--info=progress2,stats2'] : ['--stats']),
     // rsync's own I/O timeout costs ~40 ms per run against a daemon without TCP_NODELAY (its
     // closing exchange waits on a delayed ACK): full syncs keep it, batches are watched by the
     // runner's idle timer instead (see batchIdleTimeoutMs).

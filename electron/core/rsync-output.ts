@@ -1,5 +1,6 @@
 /**
- * Parsers for rsync's stdout under LC_ALL=C with --info=progress2,stats2 (rsync >= 3.1).
+ * Parsers for rsync's stdout under LC_ALL=C: progress2 lines (--info=progress2, rsync >= 3.1) and
+ * the stats block (--stats or --info=stats2).
  * LC_ALL=C matters: numbers use "," as the thousands separator only in the C locale.
  *
  * A progress2 line is printed by progress.c as "\r%15s %3d%% %7.2f%s %s%s":

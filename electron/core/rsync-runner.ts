@@ -36,7 +36,7 @@ export interface RunRequest {
 /** What a running rsync has done so far. */
 export interface RunProgress {
   bytes: number;
-  /** Null where no honest percentage is known (see look). */
+  /** Null where no honest percentage is known (see fromLines, WrittenBytes). */
   percent: number | null;
   bytesPerSecond: number;
   etaSeconds: number | null;
@@ -54,7 +54,7 @@ export interface RunResult {
   stdout?: string;
 }
 
-/** How often the newest progress line is read while rsync runs (status goes out every 100 ms). */
+/** How often progress is read while rsync runs — its newest line, or the bytes it has written. */
 const PROGRESS_EVERY_MS = 100;
 /** The output file is emptied past this size, so a full sync of millions of files stays small. */
 const TRUNCATE_AT = 4 * 1024 * 1024;
@@ -62,10 +62,11 @@ const TRUNCATE_AT = 4 * 1024 * 1024;
 const STATS_TAIL = 16 * 1024;
 
 /**
- * rsync's stdout as an anonymous temp file rather than a pipe. rsync prints a progress2 line per
- * file: through a pipe a full sync of 100k files woke the engine ~67,000 times and cost it
- * ~0.7 s of CPU, on a machine where rsync needs every core; from a file the engine reads the
- * newest line ten times a second for ~10 ms in all. Opened with O_APPEND, so emptying it while
+ * rsync's stdout as an anonymous temp file rather than a pipe. With progress2 rsync prints a line
+ * per file: through a pipe a sync of 100k files woke the engine ~67,000 times and cost it ~0.7 s
+ * of CPU, on a machine where rsync needs every core; from a file the engine reads the newest line
+ * ten times a second for ~10 ms in all. (Full syncs on Linux print no such lines any more, see
+ * progressFrom; the file still takes their stats.) Opened with O_APPEND, so emptying it while
  * rsync writes is safe.
  */
 class OutputFile {
@@ -128,35 +129,38 @@ class OutputFile {
 }
 
 /**
- * The bytes an rsync process has written so far (its file list and data, on the wire), from
- * Linux's /proc/PID/io: progress that costs rsync nothing. Null elsewhere, or once it is gone.
+ * The bytes an rsync process has written so far — its file list and data as sent, compressed
+ * where -z is on — from Linux's /proc/PID/io: progress that costs rsync nothing. Nothing
+ * elsewhere (progressFrom asks for lines there), or once the process has exited (its pid may be
+ * someone else's by then).
  */
 class WrittenBytes {
   readonly #file: string | null;
-  /** Recent samples, for a rate over the last ~2 s. */
-  #samples: Array<{ at: number; bytes: number }> = [];
+  #exited = false;
+  /** Samples of the last ~2 s, for the rate (which falls to 0 while rsync waits); from 0 at the spawn. */
+  #samples: Array<{ at: number; bytes: number }> = [{ at: performance.now(), bytes: 0 }];
 
-  constructor(pid: number | undefined) {
-    this.#file = pid === undefined ? null : `/proc/${pid}/io`;
+  constructor(child: { pid?: number | undefined; once(event: 'exit', listener: () => void): unknown }) {
+    this.#file = child.pid === undefined ? null : `/proc/${child.pid}/io`;
+    child.once('exit', () => (this.#exited = true));
   }
 
-  /** The newest count and rate, when it grew since the last sample. */
-  sample(): { bytes: number; bytesPerSecond: number } | null {
-    if (!this.#file) return null;
+  sample(): { bytes: number; bytesPerSecond: number; grew: boolean } | null {
+    if (!this.#file || this.#exited) return null;
     let bytes: number;
     try {
       bytes = Number(/^wchar: (\d+)$/m.exec(readFileSync(this.#file, 'utf8'))?.[1] ?? NaN);
     } catch {
       return null; // no /proc here, or the process just ended
     }
-    const last = this.#samples.at(-1);
-    if (Number.isNaN(bytes) || (last && bytes === last.bytes)) return null;
+    if (Number.isNaN(bytes)) return null;
+    const grew = bytes !== this.#samples.at(-1)?.bytes;
     const at = performance.now();
     this.#samples.push({ at, bytes });
     while (this.#samples.length > 2 && at - this.#samples[1]!.at >= 2_000) this.#samples.shift();
     const first = this.#samples[0]!;
     const bytesPerSecond = at > first.at ? Math.round(((bytes - first.bytes) * 1000) / (at - first.at)) : 0;
-    return { bytes, bytesPerSecond };
+    return { bytes, bytesPerSecond, grew };
   }
 }
 
@@ -207,22 +211,26 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
   let listComplete: boolean | null = null;
   const fromLines = () => {
     const text = output!.tail(512);
-    // Mid-file lines do not say whether the file list is whole; the newest line that does, does.
-    const chk = text.lastIndexOf('-chk=');
-    if (chk >= 2) listComplete = text.slice(chk - 2, chk) === 'to';
     const line = newestLine(text);
+    // Mid-file lines do not say whether the file list is whole; the newest line up to this one
+    // that does, does (lines after it are not read yet).
+    const upTo = line === null ? '' : text.slice(0, text.lastIndexOf(line) + line.length);
+    const chk = upTo.lastIndexOf('-chk=');
+    if (chk >= 2) listComplete = upTo.slice(chk - 2, chk) === 'to';
     const p = line === null ? null : parseProgress2(line);
     if (!p) return;
     // While incremental recursion is still finding files, rsync's percentage is of the files found
     // so far: 94-99 % through nearly all of an initial sync of 200k files. None beats a wrong one.
+    // Before rsync has said either way (a first big file), its percentage is shown: that of a
+    // single big file is real, and a batch seldom starts mid-way through a growing list.
     const partial = listComplete === false;
     req.onProgress!({ bytes: p.bytes, percent: partial ? null : p.percent, bytesPerSecond: p.bytesPerSecond, etaSeconds: partial ? null : p.etaSeconds });
   };
-  const written = req.progressFrom === 'process-io' && req.onProgress ? new WrittenBytes(child.pid) : null;
+  const written = req.progressFrom === 'process-io' && req.onProgress ? new WrittenBytes(child) : null;
   const look = () => {
     const wrote = written?.sample();
     if (wrote) {
-      touch();
+      if (wrote.grew) touch();
       req.onProgress!({ bytes: wrote.bytes, percent: null, bytesPerSecond: wrote.bytesPerSecond, etaSeconds: null });
     }
     if (!output?.grew()) return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExcludes } from '../../electron/core/exclude-rules.ts';
 import { ProfileSchema } from '../../electron/core/profile-schema.ts';
-import { batchComparison, buildRsyncArgs, filesFromInput, PROGRESS_FROM } from '../../electron/core/rsync-args.ts';
+import { batchComparison, buildRsyncArgs, filesFromInput, progressFrom } from '../../electron/core/rsync-args.ts';
 import { capabilitiesFrom } from '../../electron/core/rsync-probe.ts';
 
 const caps = capabilitiesFrom('rsync', 'rsync  version 3.2.7  protocol version 31\n');
@@ -17,14 +17,20 @@ describe('rsync command lines', () => {
     expect(a).not.toContain('--files-from=-');
   });
 
-  it('asks for progress lines only where PROGRESS_FROM reads them (a line per file costs a full sync ~4 %)', () => {
-    for (const kind of ['full', 'batch'] as const) {
-      const lines = PROGRESS_FROM[kind] === 'lines';
-      expect(args(kind).includes('--info=progress2,stats2')).toBe(lines);
-      expect(args(kind).includes('--stats')).toBe(!lines);
-    }
-    expect(PROGRESS_FROM.full).toBe('process-io');
-    expect(args('batch', profile, { ...caps, infoProgress2: false })).toContain('--stats'); // rsync before 3.1 has none
+  it.each([
+    ['full', 'linux', 'process-io'],
+    ['batch', 'linux', 'lines'],
+    ['full', 'darwin', 'lines'], // no /proc to count bytes from
+    ['full', 'win32', 'lines'],
+  ] as const)('a %s run on %s reads its progress from %s (a line per file costs a full sync ~4 %%)', (kind, platform, from) => {
+    expect(progressFrom(kind, platform)).toBe(from);
+    const a = buildRsyncArgs({ profile, target: profile.targets[0]!, caps, excludes: compileExcludes([]), kind, platform });
+    expect(a.includes('--info=progress2,stats2')).toBe(from === 'lines');
+    expect(a.includes('--stats')).toBe(from !== 'lines');
+  });
+
+  it('asks an rsync before 3.1 for --stats only (it has no progress2)', () => {
+    expect(buildRsyncArgs({ profile, target: profile.targets[0]!, caps: { ...caps, infoProgress2: false }, excludes: compileExcludes([]), kind: 'batch' })).toContain('--stats');
   });
 
   it('a batch lists paths on stdin and deletes missing ones', () => {

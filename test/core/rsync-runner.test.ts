@@ -1,8 +1,9 @@
 /**
  * The runner's own mechanics, with a stand-in that prints what rsync prints (rsync itself runs in
- * every engine test): progress read from the output file while the process runs, the final
- * stats after it, an output file emptied past its size cap without losing the stats, the idle
- * watchdog, and captured stdout for listings.
+ * every engine test): progress read from the output file while the process runs (without a
+ * percentage while rsync is still finding files), or from the bytes the process has written, the
+ * final stats after it, an output file emptied past its size cap without losing the stats, the
+ * idle watchdog, and captured stdout for listings.
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -86,7 +87,18 @@ describe('rsync runner', () => {
     const bytes = seen.map((p) => p.bytes);
     expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
     expect(bytes.at(-1)).toBeGreaterThan(10 * 65536);
-    expect(seen.at(-1)!.bytesPerSecond).toBeGreaterThan(65536); // ~3 MiB/s written
+    const moving = seen.filter((p, i) => i > 0 && p.bytes > seen[i - 1]!.bytes);
+    expect(Math.max(...moving.map((p) => p.bytesPerSecond))).toBeGreaterThan(65536); // ~3 MiB/s written
+  });
+
+  it.skipIf(!existsSync('/proc/self/io'))('lets the rate fall while rsync writes nothing (process-io)', async () => {
+    // 1 MiB at once, then ~2.5 s of silence.
+    const writer = ['-e', 'require("fs").writeSync(1, Buffer.alloc(1 << 20, 120)); setTimeout(() => {}, 2_500);'];
+    const seen: RunProgress[] = [];
+    await runRsync({ rsyncPath: process.execPath, args: writer, progressFrom: 'process-io', onProgress: (p) => seen.push(p) });
+    expect(seen.some((p) => p.bytesPerSecond > 0)).toBe(true);
+    expect(seen.at(-1)!.bytes).toBeGreaterThanOrEqual(1 << 20);
+    expect(seen.at(-1)!.bytesPerSecond).toBe(0); // not the last burst's rate, frozen
   });
 
   it('keeps the stats when the output passes the size cap (it is emptied as it goes)', async () => {
