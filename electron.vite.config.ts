@@ -42,6 +42,7 @@ export default defineConfig({
           // As renderer/vite.config.ts builds it for `rsync-tray serve`: relative asset paths, no
           // inline module-preload polyfill or data: assets (the CSP allows 'self' only).
           base: './',
+          resolve: { alias: { '@shared': resolve(root, 'electron/shared') } },
           plugins: [vue()],
           build: {
             outDir: resolve(root, 'out/renderer'),

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { SHARED_ALIAS } from './renderer/vite.config.ts';
 
 export default defineConfig({
+  resolve: { alias: SHARED_ALIAS },
   test: {
     include: ['test/**/*.test.ts'],
     // The integration tests start real rsync daemons and watch real folders: give them room,

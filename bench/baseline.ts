@@ -10,8 +10,8 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LocalDaemon } from '../electron/core/local-rsync-daemon.ts';
-import { findFreePort } from '../electron/core/local-rsync-daemon.ts';
+import type { LocalDaemon } from '../electron/core/service/local-rsync-daemon.ts';
+import { findFreePort } from '../electron/core/service/local-rsync-daemon.ts';
 import { max, median, sleep } from './measure.ts';
 import { rsyncUrl, type Destination } from './tools/tool.ts';
 

@@ -23,9 +23,16 @@ export function cspMeta(): Plugin {
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * The window imports the engine only through `@shared/…` (electron/shared: the browser-safe model
+ * layer). One alias, here and in tsconfig/vitest/electron-vite, so the rule is a folder, not a list.
+ */
+export const SHARED_ALIAS = { '@shared': fileURLToPath(new URL('../electron/shared', import.meta.url)) };
+
 export default defineConfig({
   root,
   base: './',
+  resolve: { alias: SHARED_ALIAS },
   plugins: [vue(), cspMeta()],
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseBandwidth } from '../../electron/core/bandwidth.ts';
+import { parseBandwidth } from '../../electron/shared/bandwidth.ts';
 import type { ToolContext } from '../context.ts';
 import { waitFor } from '../measure.ts';
 

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parseBandwidth } from '../../electron/core/bandwidth.ts';
+import { parseBandwidth } from '../../electron/shared/bandwidth.ts';
 import { RunningTool, rsyncUrl, type StartOptions, type ToolSpec } from './tool.ts';
 
 const run = promisify(execFile);

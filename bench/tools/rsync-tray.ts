@@ -6,8 +6,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EngineEvent } from '../../electron/api/status.ts';
-import { ProfileSchema } from '../../electron/core/profile-schema.ts';
+import type { EngineEvent } from '../../electron/shared/status.ts';
+import { ProfileSchema } from '../../electron/shared/profile-schema.ts';
 import { RunningTool, type StartOptions, type ToolSpec } from './tool.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -4,17 +4,17 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { EngineEvent, ProfileStatus } from '../api/status.ts';
-import { startAppService } from '../core/app-service.ts';
-import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config-file.ts';
-import { checkPasswordFile } from '../core/auth.ts';
-import { testConnection } from '../core/connection-test.ts';
-import { startEngine } from '../core/engine.ts';
-import { noWatcher } from '../core/watcher-backends.ts';
-import { formatError, RsyncTrayError, toErrorInfo } from '../core/errors.ts';
-import { describeBandwidth } from '../core/bandwidth.ts';
-import { applyImport, previewImport, type ConflictChoice, type ImportFormat } from '../core/profile-import.ts';
-import { CONFIG_VERSION, ConfigSchema, targetKey, type Config } from '../core/profile-schema.ts';
+import type { EngineEvent, ProfileStatus } from '../shared/status.ts';
+import { startAppService } from '../core/service/app-service.ts';
+import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config/config-file.ts';
+import { checkPasswordFile } from '../core/rsync/auth.ts';
+import { testConnection } from '../core/service/connection-test.ts';
+import { startEngine } from '../core/sync/engine.ts';
+import { noWatcher } from '../core/watch/watcher-backends.ts';
+import { formatError, RsyncTrayError, toErrorInfo } from '../shared/errors.ts';
+import { describeBandwidth } from '../shared/bandwidth.ts';
+import { applyImport, previewImport, type ConflictChoice, type ImportFormat } from '../core/config/profile-import.ts';
+import { CONFIG_VERSION, ConfigSchema, targetKey, type Config } from '../shared/profile-schema.ts';
 import { assertNotRunning, callControlSocket, serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';
 import { eventLogger, formatStatusTable } from './log-format.ts';

@@ -5,9 +5,9 @@
  */
 import { chmod, rm } from 'node:fs/promises';
 import net from 'node:net';
-import type { ApiHandlers, Method, MethodInput, MethodOutputs, Result } from '../api/contract.ts';
-import { dispatch } from '../core/api-dispatch.ts';
-import { RsyncTrayError } from '../core/errors.ts';
+import type { ApiHandlers, Method, MethodInput, MethodOutputs, Result } from '../shared/contract.ts';
+import { dispatch } from '../core/service/api-dispatch.ts';
+import { RsyncTrayError } from '../shared/errors.ts';
 
 /**
  * One engine per config: a second `run`/`serve`/`demo` on the same config would sync the same

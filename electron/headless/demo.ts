@@ -6,10 +6,10 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startAppService } from '../core/app-service.ts';
-import { serializeConfig } from '../core/config-file.ts';
-import { startLocalDaemon } from '../core/local-rsync-daemon.ts';
-import { ConfigSchema } from '../core/profile-schema.ts';
+import { startAppService } from '../core/service/app-service.ts';
+import { serializeConfig } from '../core/config/config-file.ts';
+import { startLocalDaemon } from '../core/service/local-rsync-daemon.ts';
+import { ConfigSchema } from '../shared/profile-schema.ts';
 import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
 import { serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileSecretStore } from './file-stores.ts';

@@ -3,11 +3,11 @@
  * mode-600 JSON file beside it — the same protection rsync expects of a password file.
  */
 import { readFile } from 'node:fs/promises';
-import type { SecretStore } from '../core/auth.ts';
-import type { ConfigStore } from '../core/app-service.ts';
-import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config-file.ts';
-import { RsyncTrayError } from '../core/errors.ts';
-import type { Config } from '../core/profile-schema.ts';
+import type { SecretStore } from '../core/rsync/auth.ts';
+import type { ConfigStore } from '../core/service/app-service.ts';
+import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config/config-file.ts';
+import { RsyncTrayError } from '../shared/errors.ts';
+import type { Config } from '../shared/profile-schema.ts';
 
 export function fileConfigStore(file: string): ConfigStore {
   return {

@@ -1,7 +1,7 @@
 /** Readable one-line forms of engine events and status, for the CLI. Pure functions. */
-import { formatBytes } from '../api/format.ts';
-import { STATE_LABEL, type EngineEvent, type ProfileStatus, type SyncState, type TargetStatus } from '../api/status.ts';
-import { formatError } from '../core/errors.ts';
+import { formatBytes } from '../shared/format.ts';
+import { STATE_LABEL, type EngineEvent, type ProfileStatus, type SyncState, type TargetStatus } from '../shared/status.ts';
+import { formatError } from '../shared/errors.ts';
 
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;

@@ -5,7 +5,7 @@
  * renderer's build folder, refusing anything that tries to leave it.
  */
 import path from 'node:path';
-import { mimeType } from '../core/mime-types.ts';
+import { mimeType } from '../core/service/mime-types.ts';
 import { APP_HOST, APP_SCHEME } from './ipc-security.ts';
 
 

@@ -7,11 +7,11 @@
  * A file that does not parse is never overwritten: reading fails with every problem and its place,
  * and the app says so rather than starting with an empty config over the user's profiles.
  */
-import type { ConfigStore } from '../core/app-service.ts';
-import { serializeConfig, validateConfig } from '../core/config-file.ts';
-import { RsyncTrayError } from '../core/errors.ts';
-import { CONFIG_VERSION, type Config } from '../core/profile-schema.ts';
-import { migrate, type Migration } from './store-migrations.ts';
+import type { ConfigStore } from '../core/service/app-service.ts';
+import { serializeConfig, validateConfig } from '../core/config/config-file.ts';
+import { RsyncTrayError } from '../shared/errors.ts';
+import { CONFIG_VERSION, type Config } from '../shared/profile-schema.ts';
+import { migrate, type Migration } from '../core/config/migrations.ts';
 
 /** The part of an electron-store (conf) used here: the whole document at once. */
 export interface DocumentStore {

@@ -4,8 +4,8 @@
  * menu changes them through here too, so the menu and the window never disagree; `onChange` lets
  * the menu redraw after the window changed something.
  */
-import type { HostPreferences, HostPreferencesPatch } from '../api/host-preferences.ts';
-import { RsyncTrayError } from '../core/errors.ts';
+import type { HostPreferences, HostPreferencesPatch } from '../shared/host-preferences.ts';
+import { RsyncTrayError } from '../shared/errors.ts';
 import type { LoginItem } from './login-item-service.ts';
 import type { PreferencesStore } from './preferences.ts';
 

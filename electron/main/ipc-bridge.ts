@@ -5,10 +5,10 @@
  * `{ ok: false, error: { code, message, hint } }` — nothing is thrown across the bridge.
  */
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import type { ApiHandlers, Result } from '../api/contract.ts';
-import { dispatch } from '../core/api-dispatch.ts';
+import type { ApiHandlers, Result } from '../shared/contract.ts';
+import { dispatch } from '../core/service/api-dispatch.ts';
 import type { ElectronApi } from './electron-api.ts';
-import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from './ipc-channels.ts';
+import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from '../shared/ipc-channels.ts';
 import { checkSender, type SenderInfo, type SenderPolicy } from './ipc-security.ts';
 
 export function senderInfo(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): SenderInfo {

@@ -6,8 +6,8 @@
  */
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineEvent, LogLevel, RunRecord } from '../api/status.ts';
-import { formatError } from '../core/errors.ts';
+import type { EngineEvent, LogLevel, RunRecord } from '../shared/status.ts';
+import { formatError } from '../shared/errors.ts';
 
 export interface LogFile {
   readonly path: string;

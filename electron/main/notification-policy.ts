@@ -10,7 +10,7 @@
  * - Needs-confirmation (a mass deletion held back) notifies each time a profile enters that state.
  * - Muted or switched-off kinds are remembered as "seen", so unmuting never replays old news.
  */
-import type { ProfileStatus } from '../api/status.ts';
+import type { ProfileStatus } from '../shared/status.ts';
 import type { NotificationPrefs } from './tray-model.ts';
 import { formatSyncTime, shorten } from './tray-model.ts';
 

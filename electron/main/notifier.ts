@@ -3,7 +3,7 @@
  * Notification objects are kept until closed: on Windows a collected one loses its click handler.
  */
 import type { Notification as NotificationType } from 'electron';
-import type { ProfileStatus } from '../api/status.ts';
+import type { ProfileStatus } from '../shared/status.ts';
 import type { ElectronApi } from './electron-api.ts';
 import { decideNotifications, type NotificationSpec, type PolicyMemory } from './notification-policy.ts';
 import type { NotificationPrefs } from './tray-model.ts';

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { DocumentStore } from './config-store.ts';
 import { DEFAULT_NOTIFICATION_PREFS } from './notification-policy.ts';
-import { migrate, type Migration } from './store-migrations.ts';
+import { migrate, type Migration } from '../core/config/migrations.ts';
 
 export const PREFERENCES_VERSION = 1;
 

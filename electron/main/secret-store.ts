@@ -7,8 +7,8 @@
  * into Chromium, which is clear text in all but name. We refuse to store a password then, and say
  * what to do instead.
  */
-import type { SecretStore } from '../core/auth.ts';
-import { RsyncTrayError } from '../core/errors.ts';
+import type { SecretStore } from '../core/rsync/auth.ts';
+import { RsyncTrayError } from '../shared/errors.ts';
 
 /** The subset of Electron's safeStorage used here. */
 export interface Encryptor {

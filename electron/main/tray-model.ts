@@ -3,8 +3,8 @@
  * menu (as data; the Electron glue turns actions into clicks). Rebuilt on every status change, so
  * everything here must be cheap and must not depend on anything but its input.
  */
-import type { NotificationPrefs } from '../api/host-preferences.ts';
-import { STATE_LABEL, STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../api/status.ts';
+import type { NotificationPrefs } from '../shared/host-preferences.ts';
+import { STATE_LABEL, STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../shared/status.ts';
 
 /** One tray image per overall condition (the files in build/tray are named after these). */
 export const TRAY_ICONS = ['current', 'syncing', 'paused', 'retrying', 'error', 'confirm', 'inactive'] as const;
@@ -22,7 +22,7 @@ export const ICON_FOR_STATE: Record<SyncState, TrayIcon> = {
   stopped: 'inactive',
 };
 
-/** Words a person reads in the menu and tooltip: the one vocabulary of electron/api/status.ts. */
+/** Words a person reads in the menu and tooltip: the one vocabulary of electron/shared/status.ts. */
 export { STATE_LABEL };
 
 /** The notification switches, as the API defines them (the window edits the same ones). */

@@ -4,9 +4,9 @@
  * can show) — and nothing more. Listeners are wrapped so the page never receives the IPC event
  * object (which would hand it `sender`, i.e. ipcRenderer itself).
  */
-import type { ApiClient } from '../api/contract.ts';
-import type { EngineEvent } from '../api/status.ts';
-import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../main/ipc-channels.ts';
+import type { ApiClient } from '../shared/contract.ts';
+import type { EngineEvent } from '../shared/status.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../shared/ipc-channels.ts';
 
 /** What the preload exposes as `window.rsyncTray`. */
 export interface PreloadApi extends ApiClient {

@@ -3,7 +3,7 @@
  * chooser) as `window.rsyncTray` through contextBridge, and nothing else — no ipcRenderer, no Node.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_GLOBAL } from '../main/ipc-channels.ts';
+import { API_GLOBAL } from '../shared/ipc-channels.ts';
 import { createApiClient } from './api-bridge.ts';
 
 contextBridge.exposeInMainWorld(API_GLOBAL, createApiClient(ipcRenderer));

@@ -2,7 +2,7 @@
  * The mass-deletion guard's question, as the window asks it: the engine holds deletions back,
  * puts the profile in 'needs-confirmation', and each held target says how many deletions wait.
  */
-import type { DeletionHold, ProfileStatus } from '../../electron/api/status.ts';
+import type { DeletionHold, ProfileStatus } from '@shared/status.ts';
 
 export interface DeletionQuestion {
   message: string;

@@ -1,6 +1,6 @@
 /** Numbers and times as people read them. Pure functions (tests run them under Node). */
 
-import { formatBytes } from '../../electron/api/format.ts';
+import { formatBytes } from '@shared/format.ts';
 
 export { formatBytes };
 

@@ -3,8 +3,8 @@
  * and its validation — by ProfileSchema itself, so the editor, the config file and the importers
  * all say the same thing about the same mistake. Pure (no DOM, no Vue): tested under Node.
  */
-import { describeBandwidth } from '../../electron/core/bandwidth.ts';
-import { ProfileSchema, targetKey, type Auth, type Profile, type Target } from '../../electron/core/profile-schema.ts';
+import { describeBandwidth } from '@shared/bandwidth.ts';
+import { ProfileSchema, targetKey, type Auth, type Profile, type Target } from '@shared/profile-schema.ts';
 
 export type AuthType = Auth['type'];
 

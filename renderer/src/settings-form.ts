@@ -3,9 +3,9 @@
  * preferences (the tray app only), as the form holds them, validated by the schemas the host
  * checks them with. Pure (no DOM, no Vue): tested under Node.
  */
-import { HostPreferencesPatchSchema, type HostPreferences, type HostPreferencesPatch, type NotificationPrefs } from '../../electron/api/host-preferences.ts';
-import { SettingsPatchSchema, type SettingsPatch } from '../../electron/api/contract.ts';
-import type { Settings } from '../../electron/core/profile-schema.ts';
+import { HostPreferencesPatchSchema, type HostPreferences, type HostPreferencesPatch, type NotificationPrefs } from '@shared/host-preferences.ts';
+import { SettingsPatchSchema, type SettingsPatch } from '@shared/contract.ts';
+import type { Settings } from '@shared/profile-schema.ts';
 
 export interface SettingsForm {
   rsyncPath: string;

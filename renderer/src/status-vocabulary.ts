@@ -7,7 +7,7 @@
  * (scripts/make-icons.ts); test/ui/components.test.ts holds them together. Text uses a darker or
  * lighter shade of the same hue, so labels stay readable (WCAG AA) on light and dark backgrounds.
  */
-import { STATE_LABEL, SYNC_STATES, worstState, type ProfileStatus, type SyncState } from '../../electron/api/status.ts';
+import { STATE_LABEL, SYNC_STATES, worstState, type ProfileStatus, type SyncState } from '@shared/status.ts';
 
 export type Tone = 'ok' | 'busy' | 'paused' | 'warn' | 'attention' | 'error' | 'off';
 

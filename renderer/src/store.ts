@@ -4,9 +4,9 @@
  * and everything is fetched again rather than guessed.
  */
 import { inject, reactive, type InjectionKey } from 'vue';
-import type { Method, MethodInput, MethodOutputs, Result } from '../../electron/api/contract.ts';
-import type { EngineEvent, ErrorInfo, LogLevel, ProfileStatus, RunRecord } from '../../electron/api/status.ts';
-import type { Profile, Settings } from '../../electron/core/profile-schema.ts';
+import type { Method, MethodInput, MethodOutputs, Result } from '@shared/contract.ts';
+import type { EngineEvent, ErrorInfo, LogLevel, ProfileStatus, RunRecord } from '@shared/status.ts';
+import type { Profile, Settings } from '@shared/profile-schema.ts';
 import type { ConnectionState, HostClient } from './api/host-client.ts';
 import { deletionQuestion } from './deletions.ts';
 

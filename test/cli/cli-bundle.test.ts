@@ -56,7 +56,7 @@ describe('CLI bundle build', () => {
     const ROOT = path.resolve(import.meta.dirname, '../..');
     const files = await buildCli(ROOT, out);
     expect(files).toContain('electron/headless/cli.ts');
-    expect(files).toContain('electron/core/directory-watcher.ts');
+    expect(files).toContain('electron/core/watch/directory-watcher.ts');
     expect(files.some((f) => f.startsWith('node_modules/zod/'))).toBe(true);
     expect(files.some((f) => f.startsWith('node_modules/execa/'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(out, MANIFEST), 'utf8')).files).toEqual(files);

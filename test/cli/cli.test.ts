@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalDaemon, type LocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
+import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
 import { poll } from '../support/sync-fixture.ts';
 import { exists, treesEqual } from '../support/trees.ts';
 

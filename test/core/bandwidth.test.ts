@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeBandwidth, parseBandwidth } from '../../electron/core/bandwidth.ts';
+import { describeBandwidth, parseBandwidth } from '../../electron/shared/bandwidth.ts';
 
 describe('parseBandwidth', () => {
   // input → bytes per second, --bwlimit value, label

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeDeletions } from '../../electron/core/deletion-guard.ts';
+import { judgeDeletions } from '../../electron/core/sync/deletion-guard.ts';
 
 const base = { deletions: 0, sourceEntries: 1000, created: 0, sourceEmpty: false, maxDeletePercent: 20 };
 

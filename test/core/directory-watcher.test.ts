@@ -5,9 +5,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FS_COUNTING_SUBDIRS, mustList } from '../../electron/core/directory-watcher.ts';
-import { WATCHERS } from '../../electron/core/watcher-backends.ts';
-import type { TreeWatcher, WatchEvent, WatchTrouble } from '../../electron/core/watcher.ts';
+import { FS_COUNTING_SUBDIRS, mustList } from '../../electron/core/watch/directory-watcher.ts';
+import { WATCHERS } from '../../electron/core/watch/watcher-backends.ts';
+import type { TreeWatcher, WatchEvent, WatchTrouble } from '../../electron/core/watch/tree-watcher.ts';
 import { poll } from '../support/sync-fixture.ts';
 
 let root: string;

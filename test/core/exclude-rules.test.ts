@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkExcludePattern, compileExcludes } from '../../electron/core/exclude-rules.ts';
+import { checkExcludePattern, compileExcludes } from '../../electron/shared/exclude-rules.ts';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fateOf, PendingPaths, planBatch, type ChangeKind } from '../../electron/core/path-aggregator.ts';
+import { fateOf, PendingPaths, planBatch, type ChangeKind } from '../../electron/core/sync/pending-paths.ts';
 
 let root: string;
 beforeAll(async () => {

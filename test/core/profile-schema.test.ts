@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, validateConfig } from '../../electron/core/config-file.ts';
-import { ProfileSchema, targetKey, targetUrl } from '../../electron/core/profile-schema.ts';
+import { parseConfig, validateConfig } from '../../electron/core/config/config-file.ts';
+import { ProfileSchema, targetKey, targetUrl } from '../../electron/shared/profile-schema.ts';
 
 const good = { name: 'docs', source: '/srv/docs', targets: [{ host: 'backup.lan', module: 'docs', user: 'me', auth: { type: 'passwordFile', path: '/etc/pw' } }] };
 

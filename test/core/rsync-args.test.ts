@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileExcludes } from '../../electron/core/exclude-rules.ts';
-import { ProfileSchema } from '../../electron/core/profile-schema.ts';
-import { batchComparison, buildRsyncArgs, filesFromInput, progressFrom } from '../../electron/core/rsync-args.ts';
-import { capabilitiesFrom } from '../../electron/core/rsync-probe.ts';
+import { compileExcludes } from '../../electron/shared/exclude-rules.ts';
+import { ProfileSchema } from '../../electron/shared/profile-schema.ts';
+import { batchComparison, buildRsyncArgs, filesFromInput, progressFrom } from '../../electron/core/rsync/rsync-args.ts';
+import { capabilitiesFrom } from '../../electron/core/rsync/rsync-probe.ts';
 
 const caps = capabilitiesFrom('rsync', 'rsync  version 3.2.7  protocol version 31\n');
 const oldCaps = capabilitiesFrom('rsync', 'rsync  version 3.1.3  protocol version 31\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../electron/core/errors.ts';
-import { diagnose, redactSecrets, type DiagnoseContext } from '../../electron/core/rsync-diagnostics.ts';
+import type { ErrorCode } from '../../electron/shared/errors.ts';
+import { diagnose, redactSecrets, type DiagnoseContext } from '../../electron/core/rsync/rsync-diagnostics.ts';
 
 const ctx: DiagnoseContext = { host: '127.0.0.1', port: 18731, module: 'backup', user: 'alice', passwordFile: '/etc/rsync-tray/backup.pw' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyExit, RSYNC_EXIT_CODES } from '../../electron/core/rsync-exit-codes.ts';
+import { classifyExit, RSYNC_EXIT_CODES } from '../../electron/core/rsync/rsync-exit-codes.ts';
 
 describe('RSYNC_EXIT_CODES', () => {
   // Every value in man rsync (3.5.0) EXIT VALUES, and the policy for it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProgress2, parseStats, ProgressSplitter, type Progress } from '../../electron/core/rsync-output.ts';
+import { parseProgress2, parseStats, ProgressSplitter, type Progress } from '../../electron/core/rsync/rsync-output.ts';
 
 // Captured from rsync 3.5.0: `LC_ALL=C rsync -a --info=progress2,stats2 --bwlimit=1000 src/ dst/`
 // (a 2 MB file and three 32 KiB files and a symlink), stdout verbatim.

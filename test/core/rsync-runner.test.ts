@@ -10,7 +10,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRsync, type RunProgress } from '../../electron/core/rsync-runner.ts';
+import { runRsync, type RunProgress } from '../../electron/core/rsync/rsync-runner.ts';
 
 const STATS = [
   'Number of files: 120,001 (reg: 120,000, dir: 1)',

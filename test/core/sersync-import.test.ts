@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { previewImport } from '../../electron/core/profile-import.ts';
-import { CONFIG_VERSION, ConfigSchema, ProfileSchema, type Config } from '../../electron/core/profile-schema.ts';
-import { importSersync, parseXml, sersyncRegexToExclude } from '../../electron/core/sersync-import.ts';
+import { previewImport } from '../../electron/core/config/profile-import.ts';
+import { CONFIG_VERSION, ConfigSchema, ProfileSchema, type Config } from '../../electron/shared/profile-schema.ts';
+import { importSersync, parseXml, sersyncRegexToExclude } from '../../electron/core/config/sersync-import.ts';
 import { loadImporters } from '../../electron/headless/importers.ts';
 
 const sample = readFileSync(path.join(import.meta.dirname, 'fixtures/sersync-confxml.xml'), 'utf8');

@@ -8,12 +8,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SettingsPatchSchema } from '../../electron/api/contract.ts';
-import { HostPreferencesPatchSchema, HostPreferencesSchema, type HostPreferences, type HostPreferencesPatch } from '../../electron/api/host-preferences.ts';
-import { dispatch } from '../../electron/core/api-dispatch.ts';
-import { startAppService, type AppService, type HostActions } from '../../electron/core/app-service.ts';
-import { parseConfig, serializeConfig, validateConfig } from '../../electron/core/config-file.ts';
-import { ConfigSchema, ProfileSchema, SettingsSchema, type Config } from '../../electron/core/profile-schema.ts';
+import { SettingsPatchSchema } from '../../electron/shared/contract.ts';
+import { HostPreferencesPatchSchema, HostPreferencesSchema, type HostPreferences, type HostPreferencesPatch } from '../../electron/shared/host-preferences.ts';
+import { dispatch } from '../../electron/core/service/api-dispatch.ts';
+import { startAppService, type AppService, type HostActions } from '../../electron/core/service/app-service.ts';
+import { parseConfig, serializeConfig, validateConfig } from '../../electron/core/config/config-file.ts';
+import { ConfigSchema, ProfileSchema, SettingsSchema, type Config } from '../../electron/shared/profile-schema.ts';
 
 const profile = { name: 'docs', source: '/srv/docs', targets: [{ host: 'backup.lan', module: 'docs' }] };
 

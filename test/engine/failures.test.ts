@@ -6,8 +6,8 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProfileStatus } from '../../electron/api/status.ts';
-import { findFreePort } from '../../electron/core/local-rsync-daemon.ts';
+import type { ProfileStatus } from '../../electron/shared/status.ts';
+import { findFreePort } from '../../electron/core/service/local-rsync-daemon.ts';
 import { startSyncFixture, type FixtureOptions, type SyncFixture } from '../support/sync-fixture.ts';
 import { snapshot } from '../support/trees.ts';
 

@@ -7,9 +7,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TransferProgress } from '../../electron/api/status.ts';
-import { progressFrom } from '../../electron/core/rsync-args.ts';
-import { runRsync } from '../../electron/core/rsync-runner.ts';
+import type { TransferProgress } from '../../electron/shared/status.ts';
+import { progressFrom } from '../../electron/core/rsync/rsync-args.ts';
+import { runRsync } from '../../electron/core/rsync/rsync-runner.ts';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 
 let fx: SyncFixture | undefined;

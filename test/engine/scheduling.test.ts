@@ -8,8 +8,8 @@ import { execa } from 'execa';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProfileStatus } from '../../electron/api/status.ts';
-import { runRsync } from '../../electron/core/rsync-runner.ts';
+import type { ProfileStatus } from '../../electron/shared/status.ts';
+import { runRsync } from '../../electron/core/rsync/rsync-runner.ts';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 
 let fx: SyncFixture | undefined;

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { METHODS, type ApiHandlers } from '../../electron/api/contract.ts';
-import type { EngineEvent, ProfileStatus } from '../../electron/api/status.ts';
-import { startAppService, type AppService, type AppServiceOptions } from '../../electron/core/app-service.ts';
-import { RsyncTrayError } from '../../electron/core/errors.ts';
+import { METHODS, type ApiHandlers } from '../../electron/shared/contract.ts';
+import type { EngineEvent, ProfileStatus } from '../../electron/shared/status.ts';
+import { startAppService, type AppService, type AppServiceOptions } from '../../electron/core/service/app-service.ts';
+import { RsyncTrayError } from '../../electron/shared/errors.ts';
 import { shouldShowWindowAtStart, startTrayApp, type StoreName, type TrayAppOptions } from '../../electron/main/app-main.ts';
-import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/main/ipc-channels.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/shared/ipc-channels.ts';
 import { clickMenu, fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray } from './fake-electron.ts';
 import { status } from './statuses.ts';
 

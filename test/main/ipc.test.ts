@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { METHODS, type ApiHandlers } from '../../electron/api/contract.ts';
+import { METHODS, type ApiHandlers } from '../../electron/shared/contract.ts';
 import { handleCall, registerIpc, REFUSED_SENDER, senderInfo, type IpcBridgeOptions } from '../../electron/main/ipc-bridge.ts';
-import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/main/ipc-channels.ts';
+import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/shared/ipc-channels.ts';
 import { APP_BASE_URL, checkSender, sameOrigin, type SenderInfo } from '../../electron/main/ipc-security.ts';
 import { fakeElectron } from './fake-electron.ts';
 

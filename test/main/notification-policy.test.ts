@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileStatus, SyncState } from '../../electron/api/status.ts';
+import type { ProfileStatus, SyncState } from '../../electron/shared/status.ts';
 import { decideNotifications, DEFAULT_GRACE_MS, DEFAULT_NOTIFICATION_PREFS, type NotificationSpec, type PolicyMemory } from '../../electron/main/notification-policy.ts';
 import type { NotificationPrefs } from '../../electron/main/tray-model.ts';
 import { AUTH, held, REFUSED, status } from './statuses.ts';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../electron/preload/api-bridge.ts';
-import { API_GLOBAL, CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/main/ipc-channels.ts';
+import { API_GLOBAL, CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/shared/ipc-channels.ts';
 
 class FakeIpcRenderer extends EventEmitter {
   invoke = vi.fn(async (..._args: unknown[]) => ({ ok: true, value: [] }));

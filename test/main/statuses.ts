@@ -1,5 +1,5 @@
 /** Builders of ProfileStatus values for the tray and notification tests. */
-import type { ErrorInfo, ProfileStatus, SyncState, TargetStatus } from '../../electron/api/status.ts';
+import type { ErrorInfo, ProfileStatus, SyncState, TargetStatus } from '../../electron/shared/status.ts';
 
 export const REFUSED: ErrorInfo = {
   code: 'CONNECTION_REFUSED',

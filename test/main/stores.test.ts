@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it, vi } from 'vitest';
-import { loadConfig, serializeConfig } from '../../electron/core/config-file.ts';
-import { RsyncTrayError } from '../../electron/core/errors.ts';
-import type { Config } from '../../electron/core/profile-schema.ts';
+import { loadConfig, serializeConfig } from '../../electron/core/config/config-file.ts';
+import { RsyncTrayError } from '../../electron/shared/errors.ts';
+import type { Config } from '../../electron/shared/profile-schema.ts';
 import { createElectronConfigStore, serializeStoreDocument } from '../../electron/main/config-store.ts';
 import { createPreferencesStore, defaultPreferences } from '../../electron/main/preferences.ts';
 import { createSafeSecretStore, NO_KEYRING_HINT, type KeyValueStore } from '../../electron/main/secret-store.ts';
-import { migrate } from '../../electron/main/store-migrations.ts';
+import { migrate } from '../../electron/core/config/migrations.ts';
 import { FakeSafeStorage } from './fake-electron.ts';
 
 
@@ -41,7 +41,7 @@ describe('config store over electron-store', () => {
     expect(empty).toEqual({ version: 1, settings: { rsyncPath: 'rsync', defaultDebounceMs: 5 }, profiles: [] });
 
     const config = { ...empty, profiles: [profile] } as unknown as Config;
-    const validated = (await import('../../electron/core/config-file.ts')).validateConfig(config);
+    const validated = (await import('../../electron/core/config/config-file.ts')).validateConfig(config);
     await store.write(validated);
     const file = path.join(dir, 'config.json');
     // Byte for byte what an export of the same config looks like, and loadable by the CLI.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STATE_SEVERITY, SYNC_STATES, type ProfileStatus, type SyncState } from '../../electron/api/status.ts';
+import { STATE_SEVERITY, SYNC_STATES, type ProfileStatus, type SyncState } from '../../electron/shared/status.ts';
 import {
   escapeMnemonic,
   formatSyncTime,

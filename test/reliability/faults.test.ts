@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
-import { WATCHERS } from '../../electron/core/watcher-backends.ts';
-import type { WatcherFactory } from '../../electron/core/watcher.ts';
+import { startLocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
+import { WATCHERS } from '../../electron/core/watch/watcher-backends.ts';
+import type { WatcherFactory } from '../../electron/core/watch/tree-watcher.ts';
 import { poll, startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 import { treesEqual } from '../support/trees.ts';
 

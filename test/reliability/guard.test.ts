@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runRsync } from '../../electron/core/rsync-runner.ts';
+import { runRsync } from '../../electron/core/rsync/rsync-runner.ts';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 import { snapshot } from '../support/trees.ts';
 
@@ -132,8 +132,8 @@ describe('mass-deletion guard', () => {
     await writeFile(path.join(fx.source, 'survivor'), 'stays');
     await fx.engine.dispose();
     for (let i = 0; i < 3; i++) await rm(path.join(fx.source, `dir${i}`), { recursive: true });
-    const { startEngine } = await import('../../electron/core/engine.ts');
-    const { ConfigSchema } = await import('../../electron/core/profile-schema.ts');
+    const { startEngine } = await import('../../electron/core/sync/engine.ts');
+    const { ConfigSchema } = await import('../../electron/shared/profile-schema.ts');
     const before = await snapshot(fx.backup);
     const status = fx.status(); // the disposed engine's config lives on in the fixture: restart with the same
     expect(status.state).toBe('stopped');

@@ -2,7 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expiredFolders } from '../../electron/core/safety-net.ts';
+import { expiredFolders } from '../../electron/core/sync/safety-net.ts';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 import { exists } from '../support/trees.ts';
 

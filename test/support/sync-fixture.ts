@@ -5,10 +5,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineEvent, ProfileStatus, RunRecord } from '../../electron/api/status.ts';
-import { startEngine, type Engine, type EngineOptions } from '../../electron/core/engine.ts';
-import { startLocalDaemon, type LocalDaemon, type LocalDaemonOptions } from '../../electron/core/local-rsync-daemon.ts';
-import { ConfigSchema, type ProfileInput, type TargetSchema } from '../../electron/core/profile-schema.ts';
+import type { EngineEvent, ProfileStatus, RunRecord } from '../../electron/shared/status.ts';
+import { startEngine, type Engine, type EngineOptions } from '../../electron/core/sync/engine.ts';
+import { startLocalDaemon, type LocalDaemon, type LocalDaemonOptions } from '../../electron/core/service/local-rsync-daemon.ts';
+import { ConfigSchema, type ProfileInput, type TargetSchema } from '../../electron/shared/profile-schema.ts';
 import type { z } from 'zod';
 import { diffTrees, snapshot } from './trees.ts';
 

@@ -5,9 +5,9 @@
  * table, the tray's, everywhere a state is shown.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SYNC_STATES, type ProfileStatus, type SyncState, type TargetStatus } from '../../electron/api/status.ts';
-import { describeBandwidth } from '../../electron/core/bandwidth.ts';
-import { ProfileSchema, type Profile } from '../../electron/core/profile-schema.ts';
+import { SYNC_STATES, type ProfileStatus, type SyncState, type TargetStatus } from '../../electron/shared/status.ts';
+import { describeBandwidth } from '../../electron/shared/bandwidth.ts';
+import { ProfileSchema, type Profile } from '../../electron/shared/profile-schema.ts';
 import { STATE_LABEL as TRAY_LABEL } from '../../electron/main/tray-model.ts';
 import { overallLook, STATE_LOOK } from '../../renderer/src/status-vocabulary.ts';
 import { fakeClient, loadComponents, type ComponentBundle, type FakeClient, type Wrapper } from './support/components.ts';

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalDaemon, type LocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
+import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
 import { poll } from '../support/sync-fixture.ts';
 import { snapshot, treesEqual, type Tree } from '../support/trees.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './support/browser-session.ts';

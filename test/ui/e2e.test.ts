@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalDaemon, type LocalDaemon } from '../../electron/core/local-rsync-daemon.ts';
+import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
 import { poll } from '../support/sync-fixture.ts';
 import { chromiumAvailable as available, startBrowserSession, type BrowserSession, type NavItem } from './support/browser-session.ts';
 

@@ -3,8 +3,8 @@
  * Buffer stand-in, and number formatting.
  */
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../electron/api/status.ts';
-import { ProfileSchema } from '../../electron/core/profile-schema.ts';
+import type { EngineEvent } from '../../electron/shared/status.ts';
+import { ProfileSchema } from '../../electron/shared/profile-schema.ts';
 import { createHttpClient } from '../../renderer/src/api/http-client.ts';
 import { formatAgo, formatBytes, formatDuration, formatEta } from '../../renderer/src/format.ts';
 import { emptyForm, formFromProfile, PROFILE_DEFAULTS, profileInput, targetKeyOf, validateForm } from '../../renderer/src/profile-form.ts';

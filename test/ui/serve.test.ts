@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../electron/api/status.ts';
-import { startAppService, type AppService } from '../../electron/core/app-service.ts';
-import { CONFIG_VERSION } from '../../electron/core/profile-schema.ts';
+import type { EngineEvent } from '../../electron/shared/status.ts';
+import { startAppService, type AppService } from '../../electron/core/service/app-service.ts';
+import { CONFIG_VERSION } from '../../electron/shared/profile-schema.ts';
 import { fileConfigStore, fileSecretStore } from '../../electron/headless/file-stores.ts';
 import { startServe, type ServeHandle } from '../../electron/headless/serve.ts';
 

@@ -3,7 +3,7 @@
  * the Electron preload (`window.rsyncTray`) or HTTP + WebSocket to `rsync-tray serve`.
  * The optional members are what differs between the two hosts.
  */
-import type { ApiClient } from '../../../electron/api/contract.ts';
+import type { ApiClient } from '@shared/contract.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 

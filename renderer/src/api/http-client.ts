@@ -3,8 +3,8 @@
  * dispatch() as IPC), and engine events arrive on a WebSocket at /api/events. The access token
  * travels as the HttpOnly cookie `serve` set when the page was opened, so this code never sees it.
  */
-import type { Method, MethodInput, MethodOutputs, Result } from '../../../electron/api/contract.ts';
-import type { EngineEvent } from '../../../electron/api/status.ts';
+import type { Method, MethodInput, MethodOutputs, Result } from '@shared/contract.ts';
+import type { EngineEvent } from '@shared/status.ts';
 import type { ConnectionState, HostClient } from './host-client.ts';
 
 export interface HttpClientOptions {

@@ -33,7 +33,7 @@ async function mtime(file: string): Promise<number> {
 
 /** Sources the window is built from: renderer/ and the api/core files it imports. */
 async function sourcesNewest(): Promise<number> {
-  const shared = ['electron/api', 'electron/core/profile-schema.ts', 'electron/core/bandwidth.ts', 'electron/core/exclude-rules.ts', 'electron/core/errors.ts'];
+  const shared = ['electron/api', 'electron/shared/profile-schema.ts', 'electron/shared/bandwidth.ts', 'electron/shared/exclude-rules.ts', 'electron/shared/errors.ts'];
   let newest = await newestMtime(RENDERER_DIR);
   for (const rel of shared) {
     const full = path.join(ROOT, rel);

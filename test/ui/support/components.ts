@@ -3,8 +3,8 @@
  * host client that answers API calls from a table and lets a test push engine events.
  */
 import path from 'node:path';
-import type { Method, MethodInput, MethodOutputs, Result } from '../../../electron/api/contract.ts';
-import type { EngineEvent } from '../../../electron/api/status.ts';
+import type { Method, MethodInput, MethodOutputs, Result } from '../../../electron/shared/contract.ts';
+import type { EngineEvent } from '../../../electron/shared/status.ts';
 import { buildComponentBundle, ROOT } from './build-renderer.ts';
 
 const src = (rel: string) => JSON.stringify(path.join(ROOT, 'renderer/src', rel));

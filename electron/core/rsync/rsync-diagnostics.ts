@@ -7,7 +7,7 @@
  * Messages name the target as `user@host:port/module` and never carry a password: daemon text
  * is echoed only after redactSecrets().
  */
-import type { ErrorCode, ErrorInfo } from './errors.ts';
+import type { ErrorCode, ErrorInfo } from '../../shared/errors.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
 
 export interface DiagnoseContext {

@@ -4,17 +4,17 @@
  * rescans (events may be lost; changes never are).
  */
 import { readFileSync } from 'node:fs';
-import type { EngineEventBody, ProfileStatus, WatchMode } from '../api/status.ts';
-import type { SecretStore } from './auth.ts';
-import type { ExcludeMatcher } from './exclude-rules.ts';
+import type { EngineEventBody, ProfileStatus, WatchMode } from '../../shared/status.ts';
+import type { SecretStore } from '../rsync/auth.ts';
+import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { journalPath, journalWriter, readJournal, type JournalFile } from './journal.ts';
-import { profileExcludes } from './rsync-args.ts';
-import type { Profile } from './profile-schema.ts';
-import type { RsyncCapabilities } from './rsync-probe.ts';
-import type { runRsync } from './rsync-runner.ts';
+import { profileExcludes } from '../rsync/rsync-args.ts';
+import type { Profile } from '../../shared/profile-schema.ts';
+import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
+import type { runRsync } from '../rsync/rsync-runner.ts';
 import { summarize, TargetSync } from './target-sync.ts';
-import { troubleFromError, WATCHERS } from './watcher-backends.ts';
-import type { TreeWatcher, WatchTrouble, WatcherFactory } from './watcher.ts';
+import { troubleFromError, WATCHERS } from '../watch/watcher-backends.ts';
+import type { TreeWatcher, WatchTrouble, WatcherFactory } from '../watch/tree-watcher.ts';
 
 export interface ProfileRunnerDeps {
   profile: Profile;

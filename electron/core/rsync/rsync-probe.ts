@@ -3,7 +3,7 @@
  * (macOS ships 2.6.9 or openrsync) is explained up front instead of failing every batch.
  */
 import { execFile } from 'node:child_process';
-import { RsyncTrayError } from './errors.ts';
+import { RsyncTrayError } from '../../shared/errors.ts';
 
 export interface RsyncCapabilities {
   path: string;

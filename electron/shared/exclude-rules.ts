@@ -9,7 +9,7 @@
  */
 
 export interface ExcludeMatcher {
-  /** relPath: '/'-separated, relative to the source root, no leading './' or '/'. True when the path
+  /** relPath: '/'-separated, relative to the source root, no leading '../core' or '/'. True when the path
    *  itself or any of its ancestor directories is excluded (rsync never descends into an excluded dir).
    *  isDir must be false for a symlink, even one pointing at a directory (rsync does not follow it). */
   isExcluded(relPath: string, isDir: boolean): boolean;

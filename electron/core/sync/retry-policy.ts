@@ -3,7 +3,7 @@
  * person must fix (wrong password, unknown module) are retried too — the daemon may be fixed
  * rather than the profile — but slowly, and the status says "error", not "retrying".
  */
-import type { ErrorCode } from './errors.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
 
 export const NEEDS_A_PERSON: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AUTH_FAILED',

@@ -6,10 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ResolvedAuth } from './auth.ts';
-import { targetUrl, type Target } from './profile-schema.ts';
-import { DELETED_DIR } from './rsync-args.ts';
-import { runRsync } from './rsync-runner.ts';
+import type { ResolvedAuth } from '../rsync/auth.ts';
+import { targetUrl, type Target } from '../../shared/profile-schema.ts';
+import { DELETED_DIR } from '../rsync/rsync-args.ts';
+import { runRsync } from '../rsync/rsync-runner.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -4,8 +4,8 @@
  * RSYNC_PASSWORD in the child's environment only.
  */
 import { stat } from 'node:fs/promises';
-import { RsyncTrayError } from './errors.ts';
-import { targetKey, type Target } from './profile-schema.ts';
+import { RsyncTrayError } from '../../shared/errors.ts';
+import { targetKey, type Target } from '../../shared/profile-schema.ts';
 
 /** Where stored passwords live: safeStorage in the tray app, a mode-600 file for the headless host. */
 export interface SecretStore {

@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { RsyncTrayError } from './errors.ts';
+import { RsyncTrayError } from '../../shared/errors.ts';
 
 export interface LocalModuleSpec {
   name: string;

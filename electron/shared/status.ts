@@ -2,7 +2,7 @@
  * The status vocabulary shared by the engine, the tray, the CLI and the UI. Pure types and data:
  * the renderer imports this file too.
  */
-import type { ErrorInfo } from '../core/errors.ts';
+import type { ErrorInfo } from './errors.ts';
 
 export type { ErrorInfo };
 

@@ -7,11 +7,26 @@
  * engine events arrive separately, each with a sequence number.
  */
 import { z } from 'zod';
-import type { ConnectionReport } from '../core/connection-test.ts';
-import type { ErrorInfo } from '../core/errors.ts';
-import { ProfileSchema, SettingsSchema, TargetSchema, type Profile, type Settings } from '../core/profile-schema.ts';
+import type { ErrorInfo } from './errors.ts';
+import { ProfileSchema, SettingsSchema, TargetSchema, type Profile, type Settings } from './profile-schema.ts';
 import { HostPreferencesPatchSchema, type HostPreferences } from './host-preferences.ts';
 import type { EngineEvent, ProfileStatus, RunRecord } from './status.ts';
+
+/** What "Test connection" found (core/service/connection-test.ts). */
+export interface DaemonModule {
+  name: string;
+  comment: string;
+}
+
+export interface ConnectionReport {
+  /** The daemon answered (module listing worked or was refused by the daemon itself). */
+  reachable: boolean;
+  /** Modules the daemon lists (those with `list = yes`). */
+  modules: DaemonModule[];
+  /** Whether the user/password opened the module: 'ok', 'failed', or 'skipped' when unreachable. */
+  module: 'ok' | 'failed' | 'skipped';
+  error: ErrorInfo | null;
+}
 
 const profileName = z.string().min(1).max(200);
 const optionalProfile = z.object({ profile: profileName.optional() }).strict();

@@ -6,8 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import { directoryTreeWatcher, recursiveWatcher } from './directory-watcher.ts';
-import type { ChangeKind } from './path-aggregator.ts';
-import { troubleFromError, type TreeWatcher, type WatchHandlers, type WatchOptions, type WatcherFactory } from './watcher.ts';
+import { troubleFromError, type ChangeKind, type TreeWatcher, type WatchHandlers, type WatchOptions, type WatcherFactory } from './tree-watcher.ts';
 
 export { troubleFromError };
 

@@ -3,9 +3,9 @@
  * contract, run the handler, and turn any failure into `{ ok: false, error }` — so a transport
  * (IPC, HTTP) is a few lines of glue that cannot skip validation.
  */
-import { METHOD_INPUTS, type ApiHandlers, type Method, type Result } from '../api/contract.ts';
-import { describeIssues } from './config-file.ts';
-import { RsyncTrayError, toErrorInfo } from './errors.ts';
+import { METHOD_INPUTS, type ApiHandlers, type Method, type Result } from '../../shared/contract.ts';
+import { describeIssues } from '../config/config-file.ts';
+import { RsyncTrayError, toErrorInfo } from '../../shared/errors.ts';
 
 export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.hasOwn(METHOD_INPUTS, name);

@@ -2,26 +2,12 @@
  * "Test connection": is the daemon reachable, which modules does it list, and do this target's
  * user and password open this module? Two short rsync calls, read-only on the daemon.
  */
-import { resolveAuth, type SecretStore } from './auth.ts';
-import { toErrorInfo, type ErrorInfo } from './errors.ts';
-import type { Target } from './profile-schema.ts';
-import { diagnose } from './rsync-diagnostics.ts';
-import { runRsync } from './rsync-runner.ts';
-
-export interface DaemonModule {
-  name: string;
-  comment: string;
-}
-
-export interface ConnectionReport {
-  /** The daemon answered (module listing worked or was refused by the daemon itself). */
-  reachable: boolean;
-  /** Modules the daemon lists (those with `list = yes`). */
-  modules: DaemonModule[];
-  /** Whether the user/password opened the module: 'ok', 'failed', or 'skipped' when unreachable. */
-  module: 'ok' | 'failed' | 'skipped';
-  error: ErrorInfo | null;
-}
+import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
+import { toErrorInfo } from '../../shared/errors.ts';
+import type { Target } from '../../shared/profile-schema.ts';
+import type { ConnectionReport, DaemonModule } from '../../shared/contract.ts';
+import { diagnose } from '../rsync/rsync-diagnostics.ts';
+import { runRsync } from '../rsync/rsync-runner.ts';
 
 /** `rsync host::` prints "name<TAB>comment" per line, module names padded with spaces. */
 export function parseModuleList(stdout: string): DaemonModule[] {
@@ -87,3 +73,5 @@ async function runCapture(rsyncPath: string, args: string[], env: Record<string,
   const result = await runRsync({ rsyncPath, args, env, secrets, captureStdout: true });
   return { exitCode: result.exitCode, stderr: result.stderr, stdout: result.stdout ?? '' };
 }
+
+export type { ConnectionReport, DaemonModule };

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 
-import type { DeletionHold } from '../api/status.ts';
+import type { DeletionHold } from '../../shared/status.ts';
 
 export interface TargetJournal {
   paths: Array<[string, number]>;

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { RsyncTrayError } from './errors.ts';
-import { ConfigSchema, CONFIG_VERSION, type Config, type Profile } from './profile-schema.ts';
+import { RsyncTrayError } from '../../shared/errors.ts';
+import { ConfigSchema, CONFIG_VERSION, type Config, type Profile } from '../../shared/profile-schema.ts';
 
 /** `profiles[0].targets[1].port` */
 export function formatPath(p: ReadonlyArray<PropertyKey>): string {

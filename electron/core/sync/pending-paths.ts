@@ -7,7 +7,9 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 
-export type ChangeKind = 'create' | 'update' | 'delete';
+import type { ChangeKind } from '../watch/tree-watcher.ts';
+
+export type { ChangeKind };
 
 const FLAG: Record<ChangeKind, number> = { create: 1, update: 2, delete: 4 };
 /** A deleted path whose content moved elsewhere in the tree (see WatchEvent.movedFrom). */

@@ -3,10 +3,10 @@
  * importer — as a preview first (what would be created, what conflicts, every problem with its
  * place in the file), then an all-or-nothing merge into the config.
  */
-import type { ImportPreview } from '../api/contract.ts';
+import type { ImportPreview } from '../../shared/contract.ts';
 import { describeIssues } from './config-file.ts';
-import { RsyncTrayError } from './errors.ts';
-import { CONFIG_VERSION, ProfileSchema, type Config, type Profile } from './profile-schema.ts';
+import { RsyncTrayError } from '../../shared/errors.ts';
+import { CONFIG_VERSION, ProfileSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
 
 export type ImportFormat = 'json' | 'sersync';
 export type ConflictChoice = 'replace' | 'skip' | 'rename';

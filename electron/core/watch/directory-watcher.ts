@@ -14,8 +14,7 @@
  */
 import { lstatSync, readdirSync, statfsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import type { ChangeKind } from './path-aggregator.ts';
-import { ROOT_GONE, troubleFromError, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './watcher.ts';
+import { ROOT_GONE, troubleFromError, type ChangeKind, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './tree-watcher.ts';
 
 const YIELD_EVERY = 256;
 const WATCH_OPTIONS = { persistent: false } as const;

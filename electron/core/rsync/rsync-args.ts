@@ -2,9 +2,9 @@
  * The rsync command lines, as a pure function of the profile, the target and the rsync's
  * capabilities, so every flag has one place and a test.
  */
-import { parseBandwidth } from './bandwidth.ts';
-import { compileExcludes, type ExcludeMatcher } from './exclude-rules.ts';
-import { targetUrl, type Profile, type Target } from './profile-schema.ts';
+import { parseBandwidth } from '../../shared/bandwidth.ts';
+import { compileExcludes, type ExcludeMatcher } from '../../shared/exclude-rules.ts';
+import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
 import type { RsyncCapabilities } from './rsync-probe.ts';
 
 export type RunKind = 'full' | 'batch';
@@ -94,7 +94,7 @@ export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion
   if (caps.mkpath && target.path) args.push('--mkpath');
 
   if (kind === 'batch') {
-    // The changed paths come NUL-separated on stdin, each prefixed "./" so names starting with
+    // The changed paths come NUL-separated on stdin, each prefixed ".." so names starting with
     // '#' or ';' are not read as comments. --files-from implies -R but not -r: -r makes a listed
     // (new) directory carry its whole subtree; existing directories are never listed.
     args.push('--files-from=-', '--from0', '-r', batchComparison(profile, onlyNewTrees));

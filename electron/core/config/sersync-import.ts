@@ -18,7 +18,7 @@
  *   <filter start><exclude expression/>         → excludes, regexes translated to rsync patterns
  *   <inotify><delete start/>                    → deletions
  */
-import { ProfileSchema } from './profile-schema.ts';
+import { ProfileSchema } from '../../shared/profile-schema.ts';
 
 export interface XmlElement {
   name: string;
@@ -265,7 +265,7 @@ function nameFor(watch: string, taken: Set<string>): string {
   return name;
 }
 
-/** The Importer for sersync's confxml.xml (see electron/core/profile-import.ts). */
+/** The Importer for sersync's confxml.xml (see electron/core/config/profile-import.ts). */
 export function importSersync(text: string): { profiles: unknown[]; problems: string[] } {
   const { root, problems } = parseXml(text);
   if (!root || problems.length) return { profiles: [], problems };

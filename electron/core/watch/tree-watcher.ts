@@ -6,7 +6,8 @@
  * - poll: chokidar with stat polling, for network file systems (an NFS or SMB source), where
  *   native events never see changes made by other machines.
  */
-import type { ChangeKind } from './path-aggregator.ts';
+/** What happened to a path, as the pending-paths stage collapses it. */
+export type ChangeKind = 'create' | 'update' | 'delete';
 
 export interface WatchEvent {
   /** Relative to the watched root, '/'-separated. */

@@ -3,16 +3,16 @@
  * handlers to IPC, the headless `serve` to HTTP + WebSocket. Hosts pass in what differs between
  * them — where the config and the secrets are kept, and how a folder is opened.
  */
-import type { ApiHandlers } from '../api/contract.ts';
-import type { HostPreferences, HostPreferencesPatch } from '../api/host-preferences.ts';
-import type { EngineEvent, RunRecord } from '../api/status.ts';
-import type { SecretStore } from './auth.ts';
-import { describeIssues, serializeConfig, validateConfig } from './config-file.ts';
-import { applyImport, previewImport, type Importer } from './profile-import.ts';
+import type { ApiHandlers } from '../../shared/contract.ts';
+import type { HostPreferences, HostPreferencesPatch } from '../../shared/host-preferences.ts';
+import type { EngineEvent, RunRecord } from '../../shared/status.ts';
+import type { SecretStore } from '../rsync/auth.ts';
+import { describeIssues, serializeConfig, validateConfig } from '../config/config-file.ts';
+import { applyImport, previewImport, type Importer } from '../config/profile-import.ts';
 import { testConnection } from './connection-test.ts';
-import { startEngine, type Engine, type EngineOptions } from './engine.ts';
-import { RsyncTrayError } from './errors.ts';
-import { ProfileSchema, TargetSchema, type Config, type Profile } from './profile-schema.ts';
+import { startEngine, type Engine, type EngineOptions } from '../sync/engine.ts';
+import { RsyncTrayError } from '../../shared/errors.ts';
+import { ProfileSchema, TargetSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
 
 export type { Importer };
 

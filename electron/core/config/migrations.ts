@@ -6,7 +6,7 @@
  * Config JSON the headless CLI reads (a user can hand it to `rsync-tray --config`), whose format
  * carries its own integer version. So each step here turns version N into N + 1, pure and tested.
  */
-import { RsyncTrayError } from '../core/errors.ts';
+import { RsyncTrayError } from '../../shared/errors.ts';
 
 export type Migration = (data: Record<string, unknown>) => Record<string, unknown>;
 

@@ -11,21 +11,21 @@
  * - Failures back off (retry-policy) per target: one failing target holds back no other.
  */
 import { stat } from 'node:fs/promises';
-import { worstState, type DeletionHold, type ProfileStatus, type RunRecord, type TargetStatus, type TransferProgress } from '../api/status.ts';
-import { resolveAuth, type SecretStore } from './auth.ts';
+import { worstState, type DeletionHold, type ProfileStatus, type RunRecord, type TargetStatus, type TransferProgress } from '../../shared/status.ts';
+import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
 import { isEmptyFolder, judgeDeletions } from './deletion-guard.ts';
-import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
-import type { ExcludeMatcher } from './exclude-rules.ts';
+import { RsyncTrayError, toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
+import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import type { TargetJournal } from './journal.ts';
-import { movedAway, PendingPaths, planBatch, type ChangeKind } from './path-aggregator.ts';
-import { targetKey, type Profile, type Target } from './profile-schema.ts';
-import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, progressFrom, type DeletionMode, type RunKind } from './rsync-args.ts';
-import { diagnose } from './rsync-diagnostics.ts';
-import { classifyExit } from './rsync-exit-codes.ts';
-import { parseSkippedDeletions } from './rsync-output.ts';
+import { movedAway, PendingPaths, planBatch, type ChangeKind } from './pending-paths.ts';
+import { targetKey, type Profile, type Target } from '../../shared/profile-schema.ts';
+import { batchIdleTimeoutMs, buildRsyncArgs, filesFromInput, progressFrom, type DeletionMode, type RunKind } from '../rsync/rsync-args.ts';
+import { diagnose } from '../rsync/rsync-diagnostics.ts';
+import { classifyExit } from '../rsync/rsync-exit-codes.ts';
+import { parseSkippedDeletions } from '../rsync/rsync-output.ts';
 import { pruneSafetyNet } from './safety-net.ts';
-import type { RsyncCapabilities } from './rsync-probe.ts';
-import { runRsync, type RunResult } from './rsync-runner.ts';
+import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
+import { runRsync, type RunResult } from '../rsync/rsync-runner.ts';
 import { backoffDelay, NEEDS_A_PERSON } from './retry-policy.ts';
 
 export interface TargetSyncDeps {

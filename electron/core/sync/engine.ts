@@ -3,14 +3,14 @@
  * profile, and turns everything they report into numbered events. Hosts (the tray app, the CLI,
  * tests) get a handle and call dispose() when done. Never imports Electron.
  */
-import { worstState, type EngineEvent, type EngineEventBody, type ProfileStatus } from '../api/status.ts';
-import type { SecretStore } from './auth.ts';
-import { RsyncTrayError, toErrorInfo, type ErrorInfo } from './errors.ts';
+import { worstState, type EngineEvent, type EngineEventBody, type ProfileStatus } from '../../shared/status.ts';
+import type { SecretStore } from '../rsync/auth.ts';
+import { RsyncTrayError, toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import { ProfileRunner, type RecoveryTimings } from './profile-runner.ts';
-import type { Config } from './profile-schema.ts';
-import { probeRsync, type RsyncCapabilities } from './rsync-probe.ts';
-import type { runRsync } from './rsync-runner.ts';
-import type { WatcherFactory } from './watcher.ts';
+import type { Config } from '../../shared/profile-schema.ts';
+import { probeRsync, type RsyncCapabilities } from '../rsync/rsync-probe.ts';
+import type { runRsync } from '../rsync/rsync-runner.ts';
+import type { WatcherFactory } from '../watch/tree-watcher.ts';
 
 export interface EngineOptions {
   config: Config;
