@@ -7,7 +7,7 @@ import { createHttpClient } from './api/http-client.ts';
 import type { HostClient } from './api/host-client.ts';
 import App from './App.vue';
 import { createStore, STORE } from './store.ts';
-import './styles.css';
+import './styles/index.css';
 
 const client: HostClient = window.rsyncTray ? { kind: 'electron', ...window.rsyncTray } : createHttpClient();
 const store = createStore(client);
