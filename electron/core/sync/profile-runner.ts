@@ -4,7 +4,7 @@
  * rescans (events may be lost; changes never are).
  */
 import { readFileSync } from 'node:fs';
-import type { EngineEventBody, ProfileStatus, WatchMode } from '../../shared/status.ts';
+import { worstState, type EngineEventBody, type ProfileStatus, type TargetStatus, type WatchMode } from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { journalPath, journalWriter, readJournal, type JournalFile } from './journal.ts';
@@ -12,7 +12,7 @@ import { profileExcludes } from '../rsync/rsync-args.ts';
 import type { Profile } from '../../shared/profile-schema.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import type { runRsync } from '../rsync/rsync-runner.ts';
-import { summarize, TargetSync } from './target-sync.ts';
+import { TargetSync } from './target-sync.ts';
 import { troubleFromError, WATCHERS } from '../watch/watcher-backends.ts';
 import type { TreeWatcher, WatchTrouble, WatcherFactory } from '../watch/tree-watcher.ts';
 
@@ -119,7 +119,7 @@ export class ProfileRunner {
   /** Watch first, then the initial full sync: a change made during the full sync is then seen. */
   async start(): Promise<void> {
     // Replay what an earlier run saw but could not confirm (a crash, a SIGKILL, a power cut).
-    const journal = this.#journalFile ? await readJournal(this.#journalFile) : null;
+    const { journal } = this.#journalFile ? await readJournal(this.#journalFile) : { journal: null };
     for (const t of this.targets) {
       const saved = journal?.targets[t.key];
       if (saved) t.restore(saved);
@@ -299,4 +299,19 @@ export class ProfileRunner {
     this.#emitted = { headline: headline(status), at: performance.now(), timer: undefined };
     this.#deps.emit({ type: 'status', status });
   }
+}
+
+/** A profile's status from its targets': the worst state, and the oldest last success. */
+export function summarize(name: string, targets: readonly TargetStatus[], watch: ProfileStatus['watch']): ProfileStatus {
+  const list = [...targets];
+  const successes = list.map((t) => t.lastSuccessAt);
+  return {
+    name,
+    state: worstState(list.map((t) => t.state)),
+    pending: Math.max(0, ...list.map((t) => t.pending)),
+    lastSuccessAt: successes.some((s) => s === null) ? null : Math.min(...(successes as number[])),
+    lastError: list.find((t) => t.lastError)?.lastError ?? null,
+    watch,
+    targets: list,
+  };
 }
