@@ -2,16 +2,20 @@
  * The sersync confxml.xml importer: sersync's own sample file imports as the profile a sersync
  * user expects, and every invalid field is reported with its line and element in the XML.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { previewImport } from '../../electron/core/config/profile-import.ts';
 import { CONFIG_VERSION, ConfigSchema, ProfileSchema, type Config } from '../../electron/shared/profile-schema.ts';
-import { importSersync, parseXml, sersyncRegexToExclude } from '../../electron/core/config/sersync-import.ts';
+import { importSersync, parseXml, sersyncRegexToExclude, XML_MAX_DEPTH } from '../../electron/core/config/sersync-import.ts';
 import { loadImporters } from '../../electron/headless/importers.ts';
 
 const sample = readFileSync(path.join(import.meta.dirname, 'fixtures/sersync-confxml.xml'), 'utf8');
 const emptyConfig: Config = ConfigSchema.parse({ version: CONFIG_VERSION });
+/** The sample names /etc/rsync.pas; what this machine keeps there must not decide the test. */
+const noDisk = { readPasswordFile: (): null => null };
 
 /** A minimal confxml.xml around the given <sersync> body (and optional top-level extras). */
 const conf = (sersync: string, extra = ''): string => `<?xml version="1.0" encoding="ISO-8859-1"?>
@@ -26,7 +30,7 @@ const remote = '<localpath watch="/srv/www"><remote ip="10.0.0.5" name="www"/></
 
 describe('sersync sample confxml.xml', () => {
   it('becomes one profile with every supported field carried over', () => {
-    const { profiles, problems } = importSersync(sample);
+    const { profiles, problems } = importSersync(sample, noDisk);
     expect(problems).toEqual([]);
     expect(profiles).toHaveLength(1);
     const profile = ProfileSchema.parse(profiles[0]);
@@ -194,5 +198,198 @@ describe('every invalid field is reported with its place in the file', () => {
     expect(problems).toEqual([]);
     expect(root?.line).toBe(4);
     expect(root?.children[0]).toMatchObject({ name: 'x', line: 5, attrs: { a: '1' } });
+  });
+});
+
+describe('never crashes: a broken or hostile file gives problems with a line and what to do, and no profiles', () => {
+  /** Every problem starts with the line it is about. */
+  const refused = (text: string): string[] => {
+    const { profiles, problems } = importSersync(text, noDisk);
+    expect(profiles).toEqual([]);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) expect(p).toMatch(/^line \d+: /);
+    return problems;
+  };
+
+  it('100,000 nested elements stop at the depth limit, quickly', () => {
+    const text = `<head>\n${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}\n</head>`;
+    const started = performance.now();
+    const problems = refused(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^line 2: <a> is nested more than ${XML_MAX_DEPTH} elements deep.*choose sersync's confxml\\.xml`))]);
+    expect(parseXml(text).root).toBeNull();
+    // Unclosed, too: the limit comes before the end of the file is reached.
+    expect(refused('<a>'.repeat(100_000))).toEqual([expect.stringContaining(`nested more than ${XML_MAX_DEPTH} elements deep`)]);
+  });
+
+  it('nesting up to the limit is read', () => {
+    const depth = XML_MAX_DEPTH;
+    const { root, problems } = parseXml(`${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`);
+    expect(problems).toEqual([]);
+    expect(root?.name).toBe('a');
+  });
+
+  it.each([
+    ['an undefined entity', '<head>\n<sersync>\n<localpath watch="/srv/a&nbsp;b"><remote ip="h" name="m"/></localpath>\n</sersync>\n</head>', /^line 3: "&nbsp;" is not an XML entity .*write &amp; for a literal "&"/],
+    ['a bare "&" in an attribute', '<head>\n<sersync>\n<localpath watch="/srv/a & b"><remote ip="h" name="m"/></localpath>\n</sersync>\n</head>', /^line 3: a bare "&" .*write &amp; for a literal "&"/],
+    ['a bare "&" with a ";" further on', '<head>\n<sersync>\n<localpath watch="/srv/a&b"><remote ip="h" name="m"/></localpath>\n</sersync>\n<!-- ; -->\n</head>', /^line 3: a bare "&"/],
+    ['a bad character number', '<head>\n<sersync>\n<localpath watch="/srv/&#xZZ;"/>\n</sersync>\n</head>', /^line 3: "&#xZZ;" is not a valid character number/],
+  ])('bad entities: %s', (_, text, message) => {
+    expect(refused(text)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('a DOCTYPE declaring entities (billion laughs) is refused without expanding anything', () => {
+    const text = readFileSync(path.join(import.meta.dirname, 'fixtures/sersync-billion-laughs.xml'), 'utf8');
+    const started = performance.now();
+    const problems = refused(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(problems).toEqual([expect.stringMatching(/^line 2: the file declares XML entities .*not expanded.*Remove the <!DOCTYPE \.\.\.> part/)]);
+    expect(problems[0]!.length).toBeLessThan(400); // nothing of the entities' text made it anywhere
+  });
+
+  it('a plain DOCTYPE without entities is tolerated', () => {
+    const { profiles, problems } = importSersync(`<!DOCTYPE head>\n${conf(remote).replace(/^<\?xml[^>]*>\n/, '')}`);
+    expect(problems).toEqual([]);
+    expect(profiles).toHaveLength(1);
+  });
+
+  it.each([
+    ['inside an attribute', '<head>\n<sersync>\n<localpath watch="/a', 'line 3: the file ends inside the tag <localpath>; it looks cut off'],
+    ['inside a closing tag', '<head>\n<sersync>\n</sers', 'line 3: the file ends inside a closing tag; it looks cut off'],
+    ['inside a CDATA section', '<head>\n<![CDATA[ text', 'line 2: "<![CDATA[" is never closed with "]]>"'],
+    ['inside a processing instruction', '<head>\n<?sersync ', 'line 2: "<?" is never closed with "?>"'],
+    ['inside a comment, just before its ">"', '<head>\n<!-- <remote ip="h"/> --', 'line 2: a comment "<!--" is never closed with "-->"'],
+    ['between elements', '<head>\n<sersync>\n', 'line 2: <sersync> is never closed (add </sersync>'],
+  ])('a truncated document: cut off %s', (_, text, message) => {
+    expect(refused(text).join('\n')).toContain(message);
+  });
+
+  it("sersync's sample cut off at any point never crashes and never gives a profile", () => {
+    const end = sample.lastIndexOf('</head>') + '</head>'.length;
+    for (let length = 0; length < end; length++) refused(sample.slice(0, length));
+  });
+
+  it.each([
+    ['a shell script', '#!/bin/sh\nif [ "$a" < 3 ]; then sersync2 -r; fi\n', /^line 2: "<" does not start a tag .*this does not look like XML: choose sersync's confxml\.xml/],
+    ['a binary file', '\x89PNG\r\n\x1a\n\u0000\u0000\u0000\rIHDR', /^line 2: the character U\+001A is not allowed in XML; is this a text file\? choose sersync's confxml\.xml/],
+    ['JSON', '{"version": 1, "profiles": []}', /^line 1: the file has no XML elements; is this a sersync confxml\.xml\? Choose sersync's confxml\.xml/],
+  ])('a non-XML file: %s', (_, text, message) => {
+    expect(refused(text)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['only blank lines', '\n  \n\t\n'],
+  ])('an empty file: %s', (_, text) => {
+    expect(refused(text)).toEqual([expect.stringMatching(/^line 1: the file is empty; choose sersync's confxml\.xml/)]);
+  });
+
+  it.each([
+    ['a second top-level element', '<head/>\n<head/>', 'line 2: a second top-level element; everything in a confxml.xml belongs inside its one <head>'],
+    ['an attribute given twice', '<head>\n<sersync a="1" a="2"/>\n</head>', 'line 2: <sersync> has the attribute a twice; keep one'],
+    ['a close tag that closes nothing', '<head/>\n</head>', 'line 2: </head> closes nothing (no <head> is open); remove it'],
+    ['a NUL character', '<head>\n\u0000</head>', 'line 2: the character U+0000 is not allowed in XML; remove it'],
+    ['"--" inside a comment', '<head>\n<!-- old -- remote -->\n</head>', 'line 2: a comment contains "--"'],
+  ])('other XML mistakes: %s', (_, text, message) => {
+    expect(refused(text).join('\n')).toContain(message);
+  });
+
+  it('a mistake late in the file means no profile at all, not the sections before it', () => {
+    const text = `<head>
+<sersync><localpath watch="/srv/a"><remote ip="h" name="m"/></localpath></sersync>
+<sersync><localpath watch="/srv/b&c"><remote ip="h" name="m"/></localpath></sersync>
+</head>`;
+    expect(refused(text)).toEqual([expect.stringMatching(/^line 3: a bare "&"/)]);
+  });
+
+  it('what sersync tolerates still imports: an XML declaration after a blank line, stray text outside <head>', () => {
+    const { profiles, problems } = importSersync(`\n<?xml version="1.0" encoding="GB2312"?>\nsersync config\n${conf(remote).replace(/^<\?xml[^>]*>\n/, '')}trailing words\n`);
+    expect(problems).toEqual([]);
+    expect(profiles).toHaveLength(1);
+  });
+});
+
+describe('an <auth passwordfile> that is really the daemon secrets file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rsync-tray-sersync-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string): string => {
+    const p = path.join(dir, name);
+    writeFileSync(p, content, { mode: 0o600 });
+    return p;
+  };
+  const withAuth = (passwordFile: string): string => conf(`${remote}\n<rsync>\n<auth start="true" users="rsync_backup" passwordfile="${passwordFile}"/>\n</rsync>`);
+
+  it('is reported for that profile, naming the file and the fix, without repeating the secret', () => {
+    const secrets = file('rsyncd.secrets', 'rsync_backup:s3cr3t-Pa55\nother:xyz\n');
+    const { profiles, problems } = importSersync(withAuth(secrets));
+    expect(profiles).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^line 7 <auth passwordfile>: /);
+    expect(problems[0]).toContain(`${secrets} looks like an rsync daemon secrets file`);
+    expect(problems[0]).toContain('Make a client password file holding only the password');
+    expect(problems[0]).toContain('chmod 600');
+    expect(problems[0]).not.toContain('s3cr3t');
+  });
+
+  it('is recognised after blank lines and comments, as rsyncd allows in a secrets file', () => {
+    const secrets = file('commented.secrets', '\n# backup users\n\n  rsync_backup:pw\n');
+    expect(importSersync(withAuth(secrets)).problems).toEqual([expect.stringContaining('looks like an rsync daemon secrets file')]);
+  });
+
+  it("in sersync's own sample, /etc/rsync.pas as a secrets file is caught on its <auth> line", () => {
+    const secrets = file('rsync.pas', 'rsync_backup:123456\n');
+    const { profiles, problems } = importSersync(sample.replace('/etc/rsync.pas', secrets));
+    expect(profiles).toEqual([]);
+    expect(problems).toEqual([expect.stringMatching(/^line 31 <auth passwordfile>: .*looks like an rsync daemon secrets file/)]);
+  });
+
+  it('only the profiles of the <sersync> section naming it are held back', () => {
+    const secrets = file('two.secrets', 'rsync_backup:pw\n');
+    const client = file('two.pas', 'pw\n');
+    const text = `<head>
+<sersync><localpath watch="/srv/a"><remote ip="h" name="m"/></localpath><rsync><auth start="true" users="u" passwordfile="${secrets}"/></rsync></sersync>
+<sersync><localpath watch="/srv/b"><remote ip="h" name="m"/></localpath><rsync><auth start="true" users="u" passwordfile="${client}"/></rsync></sersync>
+</head>`;
+    const { profiles, problems } = importSersync(text);
+    expect(problems).toEqual([expect.stringMatching(/^line 2 <auth passwordfile>: /)]);
+    expect(profiles.map((p) => (p as { name: string }).name)).toEqual(['b']);
+  });
+
+  it.each([
+    ['a client password file (the password alone)', () => file('client.pas', 'just-the-password\n')],
+    ['a client password file with more lines after the password', () => file('client2.pas', 'pw\nuser:other\n')],
+    ['an empty file', () => file('empty.pas', '')],
+    ['a missing file', () => path.join(dir, 'missing.pas')],
+    ['a directory', () => {
+      const d = path.join(dir, 'a-directory');
+      mkdirSync(d, { recursive: true });
+      return d;
+    }],
+  ])('is not reported for %s', (_, make) => {
+    const passwordFile = make();
+    const { profiles, problems } = importSersync(withAuth(passwordFile));
+    expect(problems).toEqual([]);
+    expect(ProfileSchema.parse(profiles[0]).targets[0]!.auth).toEqual({ type: 'passwordFile', path: passwordFile });
+  });
+
+  it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('a file it may not read does not fail the import', () => {
+    const secrets = file('locked.secrets', 'rsync_backup:pw\n');
+    chmodSync(secrets, 0o000);
+    expect(importSersync(withAuth(secrets)).problems).toEqual([]);
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO named by mistake neither hangs nor fails the import', () => {
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(importSersync(withAuth(fifo)).problems).toEqual([]);
+  });
+
+  it('a reader that throws does not fail the import', () => {
+    const { problems } = importSersync(withAuth('/etc/rsync.pas'), {
+      readPasswordFile: () => {
+        throw new Error('EACCES');
+      },
+    });
+    expect(problems).toEqual([]);
   });
 });

@@ -1,10 +1,14 @@
 /**
  * Import of a sersync `confxml.xml` (sersync2's one config file) as Rsync Tray profiles.
  *
- * Pure: text in, profiles and problems out. Every problem names its place in the XML file
- * (line and element), because the person fixing it has the XML open, not our JSON. The file is
- * parsed by a small tolerant reader below: confxml.xml is plain elements and attributes (plus
- * comments, which people use to switch remotes off), so no XML library is needed.
+ * Text in, profiles and problems out. Every problem names its place in the XML file (line and
+ * element), because the person fixing it has the XML open, not our JSON. Nothing is made from a
+ * file with any XML problem, and a <sersync> section with a problem gives no profile. The one
+ * thing read from disk is the start of an <auth passwordfile>, to catch a daemon secrets file
+ * named where a client password file belongs (see sersync-password-file.ts).
+ *
+ * The parts: sersync-xml.ts reads the XML (saxes) into a small tree with line numbers;
+ * sersync-rsync-options.ts translates filters and rsync options; this file maps the tree.
  *
  * What maps to what:
  *   <sersync><localpath watch="/dir">          → one profile; source = watch, name = basename
@@ -19,144 +23,20 @@
  *   <inotify><delete start/>                    → deletions
  */
 import { ProfileSchema } from '../../shared/profile-schema.ts';
+import { secretsFileProblem, type PasswordFileReader } from './sersync-password-file.ts';
+import { parseCommonParams, sersyncRegexToExclude } from './sersync-rsync-options.ts';
+import { parseXml, type XmlElement } from './sersync-xml.ts';
 
-export interface XmlElement {
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  line: number;
+// The module's API as it was before the split: callers and tests import these from here.
+export { parseXml, XML_MAX_DEPTH } from './sersync-xml.ts';
+export type { XmlElement, XmlParseResult } from './sersync-xml.ts';
+export { sersyncRegexToExclude } from './sersync-rsync-options.ts';
+export type { PasswordFileReader } from './sersync-password-file.ts';
+
+export interface SersyncImportOptions {
+  /** How the start of an <auth passwordfile> is read (tests pass their own); null = unreadable. */
+  readPasswordFile?: PasswordFileReader;
 }
-
-export interface XmlParseResult {
-  root: XmlElement | null;
-  problems: string[];
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, body: string) => {
-    if (body.startsWith('#x')) return String.fromCodePoint(parseInt(body.slice(2), 16));
-    if (body.startsWith('#')) return String.fromCodePoint(parseInt(body.slice(1), 10));
-    return ENTITIES[body] ?? whole;
-  });
-}
-
-const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
-const ATTR = /\s*([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("([^"]*)"|'([^']*)')/y;
-
-/**
- * Elements and attributes with their line numbers. Tolerant where sersync itself is (a missing
- * XML declaration, stray text), strict where a mistake would change the meaning (an element left
- * open, a close tag that does not match).
- */
-export function parseXml(text: string): XmlParseResult {
-  const problems: string[] = [];
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const lineOf = (index: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-
-  const top: XmlElement = { name: '#document', attrs: {}, children: [], line: 1 };
-  const stack: XmlElement[] = [top];
-  let i = 0;
-  while (i < text.length) {
-    const lt = text.indexOf('<', i);
-    if (lt === -1) break;
-    i = lt;
-    if (text.startsWith('<!--', i)) {
-      const end = text.indexOf('-->', i + 4);
-      if (end === -1) {
-        problems.push(`line ${lineOf(i)}: a comment "<!--" is never closed with "-->"`);
-        break;
-      }
-      i = end + 3;
-    } else if (text.startsWith('<?', i)) {
-      const end = text.indexOf('?>', i + 2);
-      if (end === -1) {
-        problems.push(`line ${lineOf(i)}: "<?" is never closed with "?>"`);
-        break;
-      }
-      i = end + 2;
-    } else if (text.startsWith('<![CDATA[', i)) {
-      const end = text.indexOf(']]>', i);
-      i = end === -1 ? text.length : end + 3;
-    } else if (text.startsWith('<!', i)) {
-      const end = text.indexOf('>', i);
-      i = end === -1 ? text.length : end + 1;
-    } else if (text.startsWith('</', i)) {
-      NAME.lastIndex = i + 2;
-      const m = NAME.exec(text);
-      const end = text.indexOf('>', i);
-      const line = lineOf(i);
-      if (!m || end === -1) {
-        problems.push(`line ${line}: a closing tag is malformed`);
-        break;
-      }
-      const open = stack[stack.length - 1]!;
-      if (open === top) problems.push(`line ${line}: </${m[0]}> closes nothing (no <${m[0]}> is open)`);
-      else if (open.name !== m[0]) {
-        problems.push(`line ${line}: </${m[0]}> closes <${open.name}>, which was opened on line ${open.line}; close <${open.name}> first (or end it with "/>")`);
-        // Recover when the element is open further up, so one typo gives one message.
-        const at = stack.findLastIndex((e) => e.name === m[0]);
-        if (at > 0) stack.length = at;
-      } else stack.pop();
-      i = end + 1;
-    } else {
-      NAME.lastIndex = i + 1;
-      const m = NAME.exec(text);
-      const line = lineOf(i);
-      if (!m) {
-        problems.push(`line ${line}: "<" does not start a tag (write &lt; for a literal "<")`);
-        i++;
-        continue;
-      }
-      const element: XmlElement = { name: m[0], attrs: {}, children: [], line };
-      let j = NAME.lastIndex;
-      let broken = false;
-      for (;;) {
-        ATTR.lastIndex = j;
-        const a = ATTR.exec(text);
-        if (!a) break;
-        const name = a[1]!;
-        if (Object.hasOwn(element.attrs, name)) problems.push(`line ${lineOf(j)}: <${element.name}> has the attribute ${name} twice`);
-        element.attrs[name] = decodeEntities(a[3] ?? a[4] ?? '');
-        j = ATTR.lastIndex;
-      }
-      while (j < text.length && /\s/.test(text[j]!)) j++;
-      let selfClosing = false;
-      if (text.startsWith('/>', j)) {
-        selfClosing = true;
-        j += 2;
-      } else if (text[j] === '>') j += 1;
-      else {
-        broken = true;
-        const shown = text.slice(j, j + 20).split('\n')[0];
-        problems.push(`line ${lineOf(j)}: <${element.name}> is malformed near "${shown}" (attributes are written name="value")`);
-        const end = text.indexOf('>', j);
-        j = end === -1 ? text.length : end + 1;
-      }
-      stack[stack.length - 1]!.children.push(element);
-      if (!selfClosing && !broken) stack.push(element);
-      i = j;
-    }
-  }
-  for (const open of stack.slice(1).reverse()) problems.push(`line ${open.line}: <${open.name}> is never closed (add </${open.name}>, or end the tag with "/>")`);
-  const roots = top.children;
-  if (problems.length === 0 && roots.length === 0) problems.push('line 1: the file has no XML elements; is this a sersync confxml.xml?');
-  return { root: roots[0] ?? null, problems };
-}
-
-// ---------------------------------------------------------------------------------------------
-
 /** "line 27 <userDefinedPort port>" — where a value came from. */
 function place(e: XmlElement, attr?: string): string {
   return `line ${e.line} <${e.name}${attr ? ` ${attr}` : ''}>`;
@@ -165,93 +45,6 @@ function place(e: XmlElement, attr?: string): string {
 const child = (e: XmlElement | undefined, name: string): XmlElement | undefined => e?.children.find((c) => c.name === name);
 const children = (e: XmlElement | undefined, name: string): XmlElement[] => e?.children.filter((c) => c.name === name) ?? [];
 const isOn = (e: XmlElement | undefined): boolean => e?.attrs.start?.trim().toLowerCase() === 'true';
-
-/**
- * sersync filters are regular expressions matched against the path relative to the watched
- * folder; rsync excludes are wildcard patterns. The forms people actually write translate
- * exactly; anything else is reported rather than guessed at.
- */
-export function sersyncRegexToExclude(expression: string): { pattern: string } | { error: string } {
-  const expr = expression.trim();
-  // A literal body: metacharacters only when escaped (\. \- ...), which then stand for themselves.
-  const literal = (s: string): string | null => {
-    let out = '';
-    for (let k = 0; k < s.length; k++) {
-      const c = s[k]!;
-      if (c === '\\') {
-        const next = s[++k];
-        if (next === undefined || /[A-Za-z0-9]/.test(next)) return null; // \d, \w, ... are classes
-        out += next;
-      } else if ('^$.|?*+()[]{}'.includes(c)) return null;
-      else out += c;
-    }
-    // rsync would read these as wildcards; a name containing them needs rsync's own escaping.
-    return out && !/[*?[\\]/.test(out) ? out : null;
-  };
-  // (.*)\.svn   .*\.gz   (.*)~   → *.svn, *.gz, *~  (anywhere in the tree, as sersync matches)
-  let m = /^(?:\(\.\*\)|\.\*)(.+?)\$?$/.exec(expr);
-  if (m) {
-    const body = literal(m[1]!);
-    if (body !== null) return { pattern: `*${body}` };
-  }
-  // ^info/*   ^info/.*   ^info/(.*)   ^info   → /info (the entry at the top of the watched folder)
-  m = /^\^(.+?)(?:\/\*|\/\.\*|\/\(\.\*\)|\/)?\$?$/.exec(expr);
-  if (m) {
-    const body = literal(m[1]!);
-    if (body !== null) return { pattern: `/${body.replace(/^\/+/, '')}` };
-  }
-  // A plain name. sersync matches the whole relative path (hence the (.*) in its examples), so
-  // "cache" is the entry at the top of the watched folder.
-  const plain = literal(expr);
-  if (plain !== null) return { pattern: `/${plain.replace(/^\/+/, '')}` };
-  return { error: `the regular expression "${expression}" has no exact rsync exclude pattern; write it in one of the forms (.*)\\.ext, ^dir/* or a plain name, or exclude it in Rsync Tray's profile editor after the import` };
-}
-
-/** rsync short options that change nothing for a daemon mirror made with -a, or that we set ourselves. */
-const HARMLESS_SHORT = new Set(['a', 'r', 't', 'l', 'p', 'g', 'o', 'D', 'v', 'q', 'u', 'H', 'R', 'd', 'i', 'P', 'h', 'c', 'W']);
-const HARMLESS_LONG = new Set(['archive', 'recursive', 'times', 'links', 'perms', 'group', 'owner', 'devices', 'specials', 'verbose', 'quiet', 'update', 'hard-links', 'relative', 'progress', 'partial', 'human-readable', 'checksum', 'whole-file', 'delete', 'delete-after', 'delete-during', 'delete-delay', 'delete-before', 'ignore-errors', 'force', 'stats', 'itemize-changes']);
-
-interface ParsedParams {
-  compress: boolean;
-  bandwidthLimit: string | null;
-  excludes: string[];
-  problems: string[];
-}
-
-/** commonParams: the options sersync passes to every rsync it runs. */
-function parseCommonParams(params: string, where: string): ParsedParams {
-  const out: ParsedParams = { compress: false, bandwidthLimit: null, excludes: [], problems: [] };
-  const words = params.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
-  for (let k = 0; k < words.length; k++) {
-    const word = words[k]!.replace(/^(["'])(.*)\1$/, '$2');
-    const long = /^--([a-z-]+)(?:=(.*))?$/.exec(word);
-    if (long) {
-      const [, name, value] = long as unknown as [string, string, string | undefined];
-      const next = (): string | undefined => (value !== undefined ? value : words[++k]?.replace(/^(["'])(.*)\1$/, '$2'));
-      if (name === 'compress') out.compress = true;
-      else if (name === 'bwlimit') {
-        const v = next() ?? '';
-        // rsync reads a bare number as KiB/s; Rsync Tray wants the unit spelled out.
-        out.bandwidthLimit = /^\d+(\.\d+)?$/.test(v) ? `${v}K` : v;
-      } else if (name === 'exclude') out.excludes.push(next() ?? '');
-      else if (name === 'timeout' || name === 'contimeout' || name === 'port' || name === 'password-file') {
-        out.problems.push(`${where}: --${name} belongs in its own element (<timeout>, <userDefinedPort>, <auth>); remove it from params`);
-        if (value === undefined) k++;
-      } else if (!HARMLESS_LONG.has(name)) out.problems.push(`${where}: the rsync option --${name} cannot be carried over to Rsync Tray; remove it from params to import`);
-      continue;
-    }
-    if (/^-[A-Za-z]+$/.test(word)) {
-      for (const letter of word.slice(1)) {
-        if (letter === 'z') out.compress = true;
-        else if (letter === 'e') out.problems.push(`${where}: -e (a remote shell, e.g. ssh) is not supported; Rsync Tray talks to rsync daemons (host::module)`);
-        else if (!HARMLESS_SHORT.has(letter)) out.problems.push(`${where}: the rsync option -${letter} cannot be carried over to Rsync Tray; remove it from params to import`);
-      }
-      continue;
-    }
-    out.problems.push(`${where}: "${word}" is not an rsync option`);
-  }
-  return out;
-}
 
 /** Zod issue path → where in the XML that value came from. */
 type Places = Map<string, string>;
@@ -266,7 +59,7 @@ function nameFor(watch: string, taken: Set<string>): string {
 }
 
 /** The Importer for sersync's confxml.xml (see electron/core/config/profile-import.ts). */
-export function importSersync(text: string): { profiles: unknown[]; problems: string[] } {
+export function importSersync(text: string, options: SersyncImportOptions = {}): { profiles: unknown[]; problems: string[] } {
   const { root, problems } = parseXml(text);
   if (!root || problems.length) return { profiles: [], problems };
   if (root.name !== 'head') return { profiles: [], problems: [`line ${root.line}: the top element is <${root.name}>, but a sersync confxml.xml starts with <head>`] };
@@ -324,6 +117,10 @@ export function importSersync(text: string): { profiles: unknown[]; problems: st
     if (authOn && !user) ownProblems.push(`${place(auth!, 'users')}: auth is on but names no user`);
     if (authOn && !passwordFile) ownProblems.push(`${place(auth!, 'passwordfile')}: auth is on but names no password file`);
     if (authOn && user?.includes(',')) ownProblems.push(`${place(auth!, 'users')}: list one user; rsync logs in as a single user`);
+    if (authOn && passwordFile) {
+      const secrets = secretsFileProblem(passwordFile, place(auth!, 'passwordfile'), options.readPasswordFile);
+      if (secrets) ownProblems.push(secrets);
+    }
 
     const portElement = child(rsync, 'userDefinedPort');
     let port: unknown = 873;

@@ -1,0 +1,91 @@
+/**
+ * The rsync side of a sersync confxml.xml: its <filter> regular expressions as rsync exclude
+ * patterns, and the options of <commonParams params="..."> as Rsync Tray settings. Pure.
+ */
+
+/**
+ * sersync filters are regular expressions matched against the path relative to the watched
+ * folder; rsync excludes are wildcard patterns. The forms people actually write translate
+ * exactly; anything else is reported rather than guessed at.
+ */
+export function sersyncRegexToExclude(expression: string): { pattern: string } | { error: string } {
+  const expr = expression.trim();
+  // A literal body: metacharacters only when escaped (\. \- ...), which then stand for themselves.
+  const literal = (s: string): string | null => {
+    let out = '';
+    for (let k = 0; k < s.length; k++) {
+      const c = s[k]!;
+      if (c === '\\') {
+        const next = s[++k];
+        if (next === undefined || /[A-Za-z0-9]/.test(next)) return null; // \d, \w, ... are classes
+        out += next;
+      } else if ('^$.|?*+()[]{}'.includes(c)) return null;
+      else out += c;
+    }
+    // rsync would read these as wildcards; a name containing them needs rsync's own escaping.
+    return out && !/[*?[\\]/.test(out) ? out : null;
+  };
+  // (.*)\.svn   .*\.gz   (.*)~   → *.svn, *.gz, *~  (anywhere in the tree, as sersync matches)
+  let m = /^(?:\(\.\*\)|\.\*)(.+?)\$?$/.exec(expr);
+  if (m) {
+    const body = literal(m[1]!);
+    if (body !== null) return { pattern: `*${body}` };
+  }
+  // ^info/*   ^info/.*   ^info/(.*)   ^info   → /info (the entry at the top of the watched folder)
+  m = /^\^(.+?)(?:\/\*|\/\.\*|\/\(\.\*\)|\/)?\$?$/.exec(expr);
+  if (m) {
+    const body = literal(m[1]!);
+    if (body !== null) return { pattern: `/${body.replace(/^\/+/, '')}` };
+  }
+  // A plain name. sersync matches the whole relative path (hence the (.*) in its examples), so
+  // "cache" is the entry at the top of the watched folder.
+  const plain = literal(expr);
+  if (plain !== null) return { pattern: `/${plain.replace(/^\/+/, '')}` };
+  return { error: `the regular expression "${expression}" has no exact rsync exclude pattern; write it in one of the forms (.*)\\.ext, ^dir/* or a plain name, or exclude it in Rsync Tray's profile editor after the import` };
+}
+
+/** rsync short options that change nothing for a daemon mirror made with -a, or that we set ourselves. */
+const HARMLESS_SHORT = new Set(['a', 'r', 't', 'l', 'p', 'g', 'o', 'D', 'v', 'q', 'u', 'H', 'R', 'd', 'i', 'P', 'h', 'c', 'W']);
+const HARMLESS_LONG = new Set(['archive', 'recursive', 'times', 'links', 'perms', 'group', 'owner', 'devices', 'specials', 'verbose', 'quiet', 'update', 'hard-links', 'relative', 'progress', 'partial', 'human-readable', 'checksum', 'whole-file', 'delete', 'delete-after', 'delete-during', 'delete-delay', 'delete-before', 'ignore-errors', 'force', 'stats', 'itemize-changes']);
+
+export interface ParsedParams {
+  compress: boolean;
+  bandwidthLimit: string | null;
+  excludes: string[];
+  problems: string[];
+}
+
+/** commonParams: the options sersync passes to every rsync it runs. */
+export function parseCommonParams(params: string, where: string): ParsedParams {
+  const out: ParsedParams = { compress: false, bandwidthLimit: null, excludes: [], problems: [] };
+  const words = params.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k]!.replace(/^(["'])(.*)\1$/, '$2');
+    const long = /^--([a-z-]+)(?:=(.*))?$/.exec(word);
+    if (long) {
+      const [, name, value] = long as unknown as [string, string, string | undefined];
+      const next = (): string | undefined => (value !== undefined ? value : words[++k]?.replace(/^(["'])(.*)\1$/, '$2'));
+      if (name === 'compress') out.compress = true;
+      else if (name === 'bwlimit') {
+        const v = next() ?? '';
+        // rsync reads a bare number as KiB/s; Rsync Tray wants the unit spelled out.
+        out.bandwidthLimit = /^\d+(\.\d+)?$/.test(v) ? `${v}K` : v;
+      } else if (name === 'exclude') out.excludes.push(next() ?? '');
+      else if (name === 'timeout' || name === 'contimeout' || name === 'port' || name === 'password-file') {
+        out.problems.push(`${where}: --${name} belongs in its own element (<timeout>, <userDefinedPort>, <auth>); remove it from params`);
+        if (value === undefined) k++;
+      } else if (!HARMLESS_LONG.has(name)) out.problems.push(`${where}: the rsync option --${name} cannot be carried over to Rsync Tray; remove it from params to import`);
+      continue;
+    }
+    if (/^-[A-Za-z]+$/.test(word)) {
+      for (const letter of word.slice(1)) {
+        if (letter === 'z') out.compress = true;
+        else if (letter === 'e') out.problems.push(`${where}: -e (a remote shell, e.g. ssh) is not supported; Rsync Tray talks to rsync daemons (host::module)`);
+        else if (!HARMLESS_SHORT.has(letter)) out.problems.push(`${where}: the rsync option -${letter} cannot be carried over to Rsync Tray; remove it from params to import`);
+      }
+      continue;
+    }
+    out.problems.push(`${where}: "${word}" is not an rsync option`);
+  }
+  return out;
+}
