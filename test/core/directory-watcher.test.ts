@@ -5,9 +5,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FS_COUNTING_SUBDIRS, mustList } from '../../electron/core/watch/directory-watcher.ts';
+import { FS_COUNTING_SUBDIRS, mustList, recursiveWatcher } from '../../electron/core/watch/directory-watcher.ts';
 import { WATCHERS } from '../../electron/core/watch/watcher-backends.ts';
-import type { TreeWatcher, WatchEvent, WatchTrouble } from '../../electron/core/watch/tree-watcher.ts';
+import type { TreeWatcher, WatchEvent, WatcherFactory, WatchTrouble } from '../../electron/core/watch/tree-watcher.ts';
 import { poll } from '../support/sync-fixture.ts';
 
 let root: string;
@@ -46,12 +46,12 @@ async function quiet(): Promise<void> {
  * Starts the native watcher on `root` while fs[name] is wrapped (fault injection and counting);
  * syncBuiltinESMExports carries the swap into the watcher's `import { … } from 'node:fs'`.
  */
-async function startWithFs(name: 'watch' | 'readdirSync', wrap: (real: (...a: unknown[]) => any) => (...a: any[]) => unknown): Promise<void> {
+async function startWithFs(name: 'watch' | 'readdirSync', wrap: (real: (...a: unknown[]) => any) => (...a: any[]) => unknown, factory: WatcherFactory = WATCHERS.native): Promise<void> {
   const real = fs[name];
   (fs as Record<string, unknown>)[name] = wrap(real as (...a: unknown[]) => any);
   syncBuiltinESMExports();
   try {
-    watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
+    watcher = await factory({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
   } finally {
     (fs as Record<string, unknown>)[name] = real;
     syncBuiltinESMExports();
@@ -150,6 +150,87 @@ describe('a directory replaced right after its watch was set', () => {
     await quiet();
     await writeFile(path.join(root, 'a/c/later.txt'), 'x');
     await seen('a/c/later.txt', 'create');
+  });
+});
+
+describe('an event that names no entry (fs.watch passes no file name)', () => {
+  type Listener = (type: string, name: string | null | undefined) => void;
+  /** The watcher's own listener per watched folder (relative to root), to inject events into. */
+  let listeners: Map<string, Listener>;
+  /** Folders whose real events are dropped: as if the kernel had not said what changed there. */
+  let muted: Set<string>;
+
+  /** Starts the watcher with fs.watch wrapped: each listener is kept, and a muted folder's events dropped. */
+  async function startInjectable(factory: WatcherFactory = WATCHERS.native): Promise<void> {
+    await watcher!.dispose();
+    listeners = new Map();
+    muted = new Set();
+    await startWithFs(
+      'watch',
+      (real) =>
+        (file: fs.PathLike, options: unknown, listener: Listener) => {
+          const rel = path.relative(root, String(file));
+          // The first only: on Linux, Node's own recursive watch calls fs.watch again per folder.
+          if (!listeners.has(rel)) listeners.set(rel, listener);
+          return real(file, options, (type: string, name: string | null) => {
+            if (!muted.has(rel)) listener(type, name);
+          });
+        },
+      factory,
+    );
+  }
+  const overflows = () => troubles.filter((t) => t.reason === 'overflow');
+
+  it('on the root: asks for a full sync (overflow) once, and watches subfolders it did not hear of', async () => {
+    await startInjectable();
+    muted.add('');
+    await mkdir(path.join(root, 'unheard')); // its creation is never reported
+    listeners.get('')!('rename', null);
+    listeners.get('')!('change', null); // a second in the same turn: the same rescan
+    await poll(() => (overflows().length ? true : undefined), 5_000, () => JSON.stringify({ troubles, events }));
+    expect(overflows()[0]!.message).toMatch(/full sync/);
+    await writeFile(path.join(root, 'unheard/f'), 'x');
+    await seen('unheard/f', 'create');
+    expect(overflows()).toHaveLength(1);
+    expect(events.some((e) => e.path === '')).toBe(false);
+  });
+
+  it.each([null, undefined])('in a subfolder (name %s): reports the folder whole, and watches new folders in it', async (name) => {
+    await startInjectable();
+    muted.add('existing');
+    await mkdir(path.join(root, 'existing/unheard'));
+    listeners.get('existing')!('rename', name);
+    await seen('existing', 'create');
+    await writeFile(path.join(root, 'existing/unheard/f'), 'x');
+    await seen('existing/unheard/f', 'create');
+    expect(events.filter((e) => /null|undefined/.test(e.path))).toEqual([]);
+    expect(troubles).toEqual([]);
+  });
+
+  it('in a subfolder: a folder in it replaced under the same name is watched afresh', async () => {
+    await startInjectable();
+    muted.add('existing');
+    // The old watch follows the moved folder: events would keep coming under the old name.
+    await rename(path.join(root, 'existing/deep'), path.join(root, 'existing/deep.old'));
+    await mkdir(path.join(root, 'existing/deep'));
+    listeners.get('existing')!('rename', null);
+    await seen('existing', 'create');
+    events.length = 0;
+    await writeFile(path.join(root, 'existing/deep/f'), 'x');
+    await seen('existing/deep/f', 'create');
+    await writeFile(path.join(root, 'existing/deep.old/g'), 'x');
+    await quiet();
+    expect(events.some((e) => e.path === 'existing/deep/g')).toBe(false);
+  });
+
+  it('on the recursive watcher (macOS, Windows): asks for a full sync (overflow)', async () => {
+    await startInjectable(recursiveWatcher);
+    listeners.get('')!('rename', null);
+    listeners.get('')!('rename', undefined);
+    await poll(() => (overflows().length ? true : undefined), 5_000, () => JSON.stringify({ troubles, events }));
+    expect(events.filter((e) => e.path === '' || /null|undefined/.test(e.path))).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(overflows()).toHaveLength(1);
   });
 });
 

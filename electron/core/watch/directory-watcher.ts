@@ -14,7 +14,7 @@
  */
 import { lstatSync, readdirSync, statfsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { ROOT_GONE, troubleFromError, type ChangeKind, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './tree-watcher.ts';
+import { ROOT_GONE, troubleFromError, UNNAMED_CHANGE, type ChangeKind, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './tree-watcher.ts';
 
 const YIELD_EVERY = 256;
 const WATCH_OPTIONS = { persistent: false } as const;
@@ -22,6 +22,16 @@ const WATCH_OPTIONS = { persistent: false } as const;
 const MOVE_PAIRING_MS = 1_000;
 
 const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
+
+/**
+ * The entry an fs.watch event names, or null when it names none: Node passes null (or, on some
+ * platforms and kernels, undefined or an empty string) when the OS did not say which entry
+ * changed. Such an event is never dropped: see rescan.
+ */
+const entryName = (name: string | Buffer | null | undefined): string | null => {
+  const s = name == null ? '' : String(name);
+  return s === '' ? null : s;
+};
 
 /**
  * Filesystems (statfs f_type) where a directory's link count is exactly 2 + its subdirectories,
@@ -164,9 +174,10 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
   };
 
   let queued: WatchEvent[] = [];
+  /** An event at the root named no entry: UNNAMED_CHANGE goes out with the next hand-over. */
+  let unnamedAtRoot = false;
   let flushScheduled = false;
-  const report = (event: WatchEvent): void => {
-    queued.push(event);
+  const scheduleFlush = (): void => {
     if (flushScheduled) return;
     flushScheduled = true;
     // One hand-over per turn of the event loop, however many events the kernel delivered.
@@ -174,18 +185,91 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
       flushScheduled = false;
       const events = queued;
       queued = [];
-      if (!disposed && events.length) handlers.onEvents(events);
+      const unnamed = unnamedAtRoot;
+      unnamedAtRoot = false;
+      if (disposed) return;
+      if (events.length) handlers.onEvents(events);
+      if (unnamed && !failed) handlers.onTrouble(UNNAMED_CHANGE);
     });
   };
+  const report = (event: WatchEvent): void => {
+    queued.push(event);
+    scheduleFlush();
+  };
 
-  const onEvent = async (dir: string, type: string, name: string | Buffer | null): Promise<void> => {
-    if (disposed) return;
-    if (name === null) {
-      // The kernel did not say which entry changed: sync the whole directory.
+  /** Folders to look at again (an event there named no entry), and those being looked at now. */
+  const rescanWanted = new Set<string>();
+  const rescanning = new Set<string>();
+
+  /**
+   * An event in `dir` that named no entry: anything directly in it may have been made, deleted,
+   * changed or replaced. Its subfolders are checked against their watches first — a new one, or
+   * another directory under a watched name, is watched with everything below it; one gone is
+   * unwatched — then `dir` is reported whole: a subfolder as created (synced recursively, like a
+   * new directory), the root as UNNAMED_CHANGE (one full sync). Such events during a rescan of
+   * the same folder make one more rescan after it, not one each.
+   */
+  const rescan = async (dir: string): Promise<void> => {
+    rescanWanted.add(dir);
+    if (rescanning.has(dir)) return;
+    rescanning.add(dir);
+    try {
+      while (rescanWanted.delete(dir) && !disposed && !failed) await rescanOnce(dir);
+    } finally {
+      rescanning.delete(dir);
+    }
+  };
+
+  const rescanOnce = async (dir: string): Promise<void> => {
+    let entries: Array<{ name: string; isDirectory(): boolean }> = [];
+    try {
+      entries = readdirSync(path.join(root, dir), { withFileTypes: true });
+    } catch {
+      // Gone or unreadable: reported all the same; the sync finds what it is now.
+    }
+    const present = new Set<string>();
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const child = join(dir, e.name);
+      if (options.isExcluded(child, true)) continue;
+      present.add(child);
+      const watched = watchers.get(child);
+      if (watched) {
+        const now = kindOf(path.join(root, child));
+        // A watch follows the inode it was set on (and inode numbers are reused: birth time too).
+        if (now.kind === 'dir' && now.ino === watched.ino && now.born === watched.born) continue;
+        unwatchTree(child);
+      }
+      try {
+        await watchTree(child);
+      } catch {
+        return; // watch limit: reported as trouble, and the engine falls back to rescans
+      }
+      if (disposed) return;
+    }
+    // Watched subfolders no longer there (or excluded now).
+    const prefix = dir ? `${dir}/` : '';
+    for (const rel of [...watchers.keys()]) {
+      if (rel !== '' && rel.startsWith(prefix) && !rel.includes('/', prefix.length) && !present.has(rel)) unwatchTree(rel);
+    }
+    if (dir) {
       report({ path: dir, kind: 'create' });
+    } else {
+      // The pending paths cannot hold the root itself: the trouble channel asks for a full sync.
+      unnamedAtRoot = true;
+      scheduleFlush();
+    }
+  };
+
+  const onEvent = async (dir: string, type: string, name: string | Buffer | null | undefined): Promise<void> => {
+    if (disposed) return;
+    const entry = entryName(name);
+    if (entry === null) {
+      // The OS did not say which entry changed: look at the whole folder again.
+      await rescan(dir);
       return;
     }
-    const rel = join(dir, String(name));
+    const rel = join(dir, entry);
     if (type === 'change') {
       if (!options.isExcluded(rel, undefined)) report({ path: rel, kind: 'update' });
       return;
@@ -245,12 +329,31 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
 
 /** macOS and Windows: the OS watches recursively; one fs.watch covers the tree. */
 export const recursiveWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
-  const w = watch(options.root, { recursive: true, persistent: false }, (type, name) => {
-    if (name === null) return handlers.onEvents([{ path: '', kind: 'create' }]);
-    const rel = String(name).split(path.sep).join('/');
+  let closed = false;
+  let unnamedQueued = false;
+  const w = watch(options.root, { recursive: true, persistent: false }, (type, name: string | Buffer | null | undefined) => {
+    if (closed) return;
+    const entry = entryName(name);
+    if (entry === null) {
+      // Which entry changed is unknown, and one watch covers the whole tree: one full sync
+      // catches up (one per turn of the event loop, however many such events come).
+      if (unnamedQueued) return;
+      unnamedQueued = true;
+      setImmediate(() => {
+        unnamedQueued = false;
+        if (!closed) handlers.onTrouble(UNNAMED_CHANGE);
+      });
+      return;
+    }
+    const rel = entry.split(path.sep).join('/');
     if (options.isExcluded(rel, undefined)) return;
     handlers.onEvents([{ path: rel, kind: type === 'change' ? 'update' : 'create' }]);
   });
   w.on('error', (error: NodeJS.ErrnoException) => handlers.onTrouble(troubleFromError(error)));
-  return { dispose: async () => w.close() };
+  return {
+    dispose: async () => {
+      closed = true;
+      w.close();
+    },
+  };
 };

@@ -21,8 +21,9 @@ export interface WatchEvent {
 }
 
 /**
- * A watcher problem that may have lost events (queue overflow, watch limit reached, root gone).
- * The engine answers every one with a full rescan: events may be lost, changes never.
+ * A watcher problem that may have lost events (queue overflow or an event naming no entry,
+ * watch limit reached, root gone). The engine answers every one with a full rescan: events may
+ * be lost, changes never.
  */
 export interface WatchTrouble {
   reason: 'overflow' | 'watch-limit' | 'root-gone' | 'error';
@@ -36,6 +37,15 @@ export const WATCH_LIMIT: WatchTrouble = {
     'The system ran out of inotify watches; changes are found by periodic rescans until it has more. Raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (and add it to /etc/sysctl.d/ to keep it).',
 };
 export const ROOT_GONE: WatchTrouble = { reason: 'root-gone', message: 'The watched folder disappeared.' };
+/**
+ * An event that did not say which entry changed (fs.watch passes no file name on some
+ * platforms, kernels and filesystems, and when events were dropped) where the watcher cannot
+ * name a narrower folder to sync: like an overflow, one full sync catches up.
+ */
+export const UNNAMED_CHANGE: WatchTrouble = {
+  reason: 'overflow',
+  message: 'The file watcher was told that something changed in the watched folder, but not what; a full sync catches up.',
+};
 
 export interface WatchHandlers {
   onEvents(events: WatchEvent[]): void;
