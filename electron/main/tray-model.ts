@@ -4,6 +4,7 @@
  * everything here must be cheap and must not depend on anything but its input.
  */
 import type { NotificationPrefs } from '../shared/host-preferences.ts';
+import { formatClock, formatCount, shorten, statusLine, stateWord } from '../shared/presenter.ts';
 import { STATE_LABEL, STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../shared/status.ts';
 
 /** One tray image per overall condition (the files in build/tray are named after these). */
@@ -22,8 +23,14 @@ export const ICON_FOR_STATE: Record<SyncState, TrayIcon> = {
   stopped: 'inactive',
 };
 
-/** Words a person reads in the menu and tooltip: the one vocabulary of electron/shared/status.ts. */
-export { STATE_LABEL };
+/**
+ * Words a person reads in the menu and tooltip come from the presenter (electron/shared/presenter.ts),
+ * the same as the CLI's and the window's; STATE_LABEL is its table of state words.
+ */
+export { STATE_LABEL, shorten };
+
+/** "14:02" today, "3 Mar 14:02" on another day: the presenter's clock (notifications use it too). */
+export const formatSyncTime = (at: number, now: number): string => formatClock(at, now);
 
 /** The notification switches, as the API defines them (the window edits the same ones). */
 export type { NotificationPrefs };
@@ -77,46 +84,13 @@ export function escapeMnemonic(text: string): string {
   return text.replace(/&/g, '&&');
 }
 
-export function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
-}
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /**
- * "14:02" today, "3 Mar 14:02" on another day. Absolute on purpose: the menu is rebuilt on status
- * changes only, so "2 min ago" would go stale while it is open.
+ * What a profile is doing, in a few words ("syncing 42 %", "retrying (attempt 3 at 14:05): connection
+ * refused · synced 14:02"): the presenter's status line. Times as a clock, not "2 min ago": the
+ * menu is rebuilt on status changes only, so a relative time would go stale while it is open.
  */
-export function formatSyncTime(at: number, now: number): string {
-  const d = new Date(at);
-  const today = new Date(now);
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
-  if (sameDay) return time;
-  const year = d.getFullYear() === today.getFullYear() ? '' : ` ${d.getFullYear()}`;
-  return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${time}`;
-}
-
-/** What a profile is doing, in a few words ("syncing 42%", "retrying: connection refused"). */
 export function describeProfile(s: ProfileStatus, now: number): string {
-  const parts: string[] = [];
-  const percent = s.targets.find((t) => t.progress)?.progress?.percent ?? null;
-  if ((s.state === 'syncing' || s.state === 'scanning') && percent !== null) parts.push(`${STATE_LABEL[s.state]} ${Math.round(percent)}%`);
-  else if (s.state === 'syncing' && s.pending > 0) parts.push(`syncing ${s.pending} change${s.pending === 1 ? '' : 's'}`);
-  else parts.push(STATE_LABEL[s.state]);
-  if ((s.state === 'retrying' || s.state === 'error') && s.lastError) parts[0] += `: ${shorten(firstSentence(s.lastError.message), 48)}`;
-  const held = s.targets.reduce((n, t) => n + (t.hold?.deletions ?? 0), 0);
-  if (s.state === 'needs-confirmation' && held > 0) parts[0] += `: ${held.toLocaleString('en-US')} deletion${held === 1 ? '' : 's'} held`;
-  if (s.state !== 'stopped') parts.push(s.lastSuccessAt === null ? 'never synced' : `synced ${formatSyncTime(s.lastSuccessAt, now)}`);
-  return parts.join(' · ');
-}
-
-function firstSentence(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  const m = /^(.*?[.!?])(\s|$)/.exec(line);
-  return (m?.[1] ?? line).replace(/\.$/, '');
+  return statusLine(s, now, { clock: true, error: 'short', synced: true });
 }
 
 const needsAttention = (s: SyncState): boolean => STATE_SEVERITY[s] >= STATE_SEVERITY.retrying;
@@ -126,9 +100,10 @@ const isActive = (s: SyncState): boolean => s !== 'stopped';
 export function summarize(statuses: readonly ProfileStatus[]): string {
   const active = statuses.filter((s) => isActive(s.state));
   if (statuses.length === 0) return 'No backups set up yet';
-  if (active.length === 0) return statuses.length === 1 ? 'The backup is disabled' : `All ${statuses.length} backups are disabled`;
+  const all = formatCount(active.length);
+  if (active.length === 0) return statuses.length === 1 ? 'The backup is disabled' : `All ${formatCount(statuses.length)} backups are disabled`;
   const count = (pred: (s: ProfileStatus) => boolean): number => active.filter(pred).length;
-  const of = (n: number): string => (active.length === 1 ? 'The backup' : `${n} of ${active.length} backups`);
+  const of = (n: number): string => (active.length === 1 ? 'The backup' : `${formatCount(n)} of ${all} backups`);
   const errors = count((s) => s.state === 'error');
   if (errors) return `${of(errors)} ${verb(errors, active.length)} failing`;
   const confirm = count((s) => s.state === 'needs-confirmation');
@@ -136,11 +111,11 @@ export function summarize(statuses: readonly ProfileStatus[]): string {
   const retrying = count((s) => s.state === 'retrying');
   if (retrying) return `${of(retrying)} ${verb(retrying, active.length)} retrying`;
   const paused = count((s) => s.state === 'paused');
-  if (paused === active.length) return active.length === 1 ? 'The backup is paused' : `All ${active.length} backups are paused`;
+  if (paused === active.length) return active.length === 1 ? 'The backup is paused' : `All ${all} backups are paused`;
   const busy = count((s) => s.state === 'syncing' || s.state === 'scanning');
-  if (busy) return `Syncing ${busy === 1 && active.length === 1 ? '' : `${busy} of ${active.length} backups`}`.trim();
+  if (busy) return `Syncing ${busy === 1 && active.length === 1 ? '' : `${formatCount(busy)} of ${all} backups`}`.trim();
   if (paused) return `${of(paused)} ${verb(paused, active.length)} paused, the others are current`;
-  return active.length === 1 ? 'The backup is current' : `All ${active.length} backups are current`;
+  return active.length === 1 ? 'The backup is current' : `All ${all} backups are current`;
 }
 
 function verb(n: number, total: number): string {
@@ -157,14 +132,14 @@ export function tooltip(statuses: readonly ProfileStatus[], _now: number): strin
   let text = head.length > TOOLTIP_MAX ? `${head.slice(0, TOOLTIP_MAX - 1)}…` : head;
   for (let i = 0; i < notable.length; i++) {
     const s = notable[i]!;
-    const line = `\n${shorten(s.name, 24)}: ${STATE_LABEL[s.state]}`;
+    const line = `\n${shorten(s.name, 24)}: ${stateWord(s.state)}`;
     const rest = notable.length - i - 1;
-    const more = rest > 0 ? `\n…and ${rest} more` : '';
+    const more = rest > 0 ? `\n…and ${formatCount(rest)} more` : '';
     if (text.length + line.length + more.length <= TOOLTIP_MAX) {
       text += line;
       continue;
     }
-    const all = `\n…and ${rest + 1} more`;
+    const all = `\n…and ${formatCount(rest + 1)} more`;
     if (text.length + all.length <= TOOLTIP_MAX) text += all;
     break;
   }

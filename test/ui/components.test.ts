@@ -309,7 +309,8 @@ describe('a profile card says what is going on, and what to do', () => {
     expect(w.get('.badge').text()).toBe('Error');
     expect(w.text()).toContain('Authentication failed for ann@nas.lan:873/backup.');
     expect(w.text()).toContain('What to do: Check the password.');
-    expect(w.text()).toMatch(/Next attempt in (29|30) s \(attempt 3\)/);
+    // Two attempts failed, so the upcoming one is attempt 3: the presenter's phrase, as the tray and the CLI say it.
+    expect(w.text()).toMatch(/Attempt 3 in (29|30) s\./);
     w.unmount();
   });
 

@@ -1,12 +1,13 @@
 /**
  * The window's logic that needs no DOM: the editor's form model, the browser transport, the
- * Buffer stand-in, and number formatting.
+ * Buffer stand-in, and number formatting (the shared presenter's, which the window uses; the full
+ * table is test/shared/presenter.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../electron/shared/status.ts';
 import { ProfileSchema } from '../../electron/shared/profile-schema.ts';
 import { createHttpClient } from '../../renderer/src/api/http-client.ts';
-import { formatAgo, formatBytes, formatDuration, formatEta } from '../../renderer/src/format.ts';
+import { formatAgo, formatBytes, formatDuration, formatEta } from '../../electron/shared/presenter.ts';
 import { emptyForm, formFromProfile, PROFILE_DEFAULTS, profileInput, targetKeyOf, validateForm } from '../../renderer/src/profile-form.ts';
 import { preferencesPatch, settingsFormFrom, validateSettings } from '../../renderer/src/settings-form.ts';
 
