@@ -10,6 +10,7 @@ import type { SecretStore } from '../rsync/auth.ts';
 import { describeIssues, serializeConfig, validateConfig } from '../config/config-file.ts';
 import { applyImport, previewImport, type Importer } from '../config/profile-import.ts';
 import { testConnection } from './connection-test.ts';
+import { ControlState } from '../sync/control-state.ts';
 import { startEngine, type Engine, type EngineOptions } from '../sync/engine.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { ProfileSchema, TargetSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
@@ -57,10 +58,11 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
   const listeners = new Set<(event: EngineEvent) => void>();
   const activity: RunRecord[] = [];
   const limit = options.activityLimit ?? 500;
-  const resumeTimers = new Map<string, NodeJS.Timeout>();
+  // Pauses outlive the engine: a new rsync path restarts it, and nothing may resume by that.
+  const control = options.engine?.control ?? (await ControlState.load(options.engine?.stateDir ? ControlState.fileIn(options.engine.stateDir) : null));
 
   const boot = async (): Promise<Engine> => {
-    const e = await startEngine({ ...options.engine, config, secrets: options.secrets });
+    const e = await startEngine({ ...options.engine, config, secrets: options.secrets, control });
     e.subscribe((event) => {
       if (event.type === 'run') {
         activity.push(event.run);
@@ -117,18 +119,8 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       return null;
     },
     'sync.now': async ({ profile }) => (engine.syncNow(profile), null),
-    'sync.pause': async ({ profile, minutes }) => {
-      engine.pause(profile);
-      const key = profile ?? '*';
-      clearTimeout(resumeTimers.get(key));
-      if (minutes) resumeTimers.set(key, setTimeout(() => engine.resume(profile), minutes * 60_000));
-      return null;
-    },
-    'sync.resume': async ({ profile }) => {
-      clearTimeout(resumeTimers.get(profile ?? '*'));
-      engine.resume(profile);
-      return null;
-    },
+    'sync.pause': async ({ profile, minutes }) => (engine.pause(profile, minutes), null),
+    'sync.resume': async ({ profile }) => (engine.resume(profile), null),
     'connection.test': async ({ target, password }) => {
       const parsed = TargetSchema.safeParse(target);
       if (!parsed.success) {
@@ -138,7 +130,8 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     },
     'secrets.set': async ({ targetKey, password }) => {
       await options.secrets.set(targetKey, password);
-      await engine.update(config);
+      // A target that failed for want of it retries now, not after its backoff (up to 5 min).
+      engine.retryNow(targetKey);
       return null;
     },
     'secrets.has': async ({ targetKey }) => (await options.secrets.get(targetKey)) !== undefined,
@@ -181,7 +174,6 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       return () => listeners.delete(listener);
     },
     async dispose() {
-      for (const t of resumeTimers.values()) clearTimeout(t);
       await engine.dispose();
       listeners.clear();
     },

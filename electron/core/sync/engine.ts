@@ -11,6 +11,8 @@ import type { Config } from '../../shared/profile-schema.ts';
 import { probeRsync, type RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import type { runRsync } from '../rsync/rsync-runner.ts';
 import type { WatcherFactory } from '../watch/tree-watcher.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { ControlState, pauseDeadlines } from './control-state.ts';
 
 export interface EngineOptions {
   config: Config;
@@ -23,6 +25,12 @@ export interface EngineOptions {
   stateDir?: string;
   /** Recovery timings after watcher trouble (tests shorten them). */
   timings?: Partial<RecoveryTimings>;
+  /**
+   * Pauses a person set. A host that restarts the engine (a new rsync path) passes the same one
+   * in, so nothing resumes by itself; without it, one is loaded from stateDir.
+   */
+  control?: ControlState;
+  clock?: Clock;
 }
 
 export type EngineListener = (event: EngineEvent) => void;
@@ -32,8 +40,11 @@ export interface Engine {
   status(): ProfileStatus[];
   /** Full reconcile now, for one profile or all. */
   syncNow(profile?: string): void;
-  pause(profile?: string): void;
+  /** Pauses one profile or all, until resumed or for `minutes`. */
+  pause(profile?: string, minutes?: number): void;
   resume(profile?: string): void;
+  /** Something failing targets depended on changed (a stored password): retry them now. */
+  retryNow(targetKey?: string): void;
   /** Carries out a held mass deletion of a profile (see deletion-guard.ts). */
   confirmDeletions(profile: string): void;
   /** Drops a held mass deletion; the profile pauses until resumed. */
@@ -70,6 +81,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     probeError = toErrorInfo(error);
   }
 
+  const clock = options.clock ?? systemClock;
+  const control = options.control ?? (await ControlState.load(options.stateDir ? ControlState.fileIn(options.stateDir) : null, (message) => emit({ type: 'log', level: 'warn', message })));
+  /** Pauses are the control state's: each runner follows it, whenever it was (re)created. */
+  const applyControl = (): void => {
+    const now = clock.now();
+    for (const r of runners.values()) {
+      if (control.isPaused(r.profile.name, now)) r.pause();
+      else r.resume();
+    }
+  };
+  const deadlines = pauseDeadlines(control, clock, applyControl);
+
   let config = options.config;
   const runners = new Map<string, ProfileRunner>();
   const resting = new Map<string, ProfileStatus>();
@@ -98,19 +121,41 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, `Known profiles: ${[...runners.keys(), ...resting.keys()].join(', ') || 'none'}.`);
   };
 
-  await Promise.all(place().map((r) => r.start()));
+  /** Starts new runners paused when the control state says so, so they never sync in between. */
+  const startPlaced = async (): Promise<void> => {
+    const created = place();
+    const now = clock.now();
+    for (const r of created) if (control.isPaused(r.profile.name, now)) r.pause();
+    await Promise.all(created.map((r) => r.start()));
+  };
+  await startPlaced();
+  deadlines.arm();
 
   return {
     caps,
     status: () => config.profiles.map((p) => runners.get(p.name)?.status ?? resting.get(p.name)!),
     syncNow: (name) => pick(name).forEach((r) => r.syncNow()),
-    pause: (name) => pick(name).forEach((r) => r.pause()),
-    resume: (name) => pick(name).forEach((r) => r.resume()),
+    pause: (name, minutes) => {
+      pick(name);
+      control.pause(name, minutes ? clock.now() + minutes * 60_000 : null);
+      applyControl();
+      deadlines.arm();
+    },
+    resume: (name) => {
+      pick(name);
+      control.resume(name, config.profiles.map((p) => p.name), clock.now());
+      applyControl();
+      deadlines.arm();
+    },
+    retryNow: (key) => [...runners.values()].forEach((r) => r.retryNow(key)),
     confirmDeletions: (name) => {
       if (!pick(name).some((r) => r.confirmDeletions())) throw noHold(name);
     },
     refuseDeletions: (name) => {
       if (!pick(name).some((r) => r.refuseDeletions())) throw noHold(name);
+      // Refusing pauses the profile: a pause like any other, so an edit does not undo it.
+      control.pause(name, null);
+      deadlines.arm();
     },
     whenIdle: async (name) => {
       await Promise.all(pick(name).map((r) => r.whenIdle()));
@@ -126,16 +171,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await Promise.all(stale.map((r) => r.dispose()));
       resting.clear();
       config = next;
-      await Promise.all(place().map((r) => r.start()));
+      await startPlaced();
     },
     async dispose() {
+      deadlines.dispose();
+      await control.flush();
       await Promise.all([...runners.values()].map((r) => r.dispose()));
       listeners.clear();
     },
   };
 }
 
-const noHold = (name: string) => new RsyncTrayError('INVALID_CONFIG', `Profile "${name}" has no deletion waiting for confirmation.`, 'Nothing to do; refresh the status.');
+const noHold = (name: string) => new RsyncTrayError('NOTHING_HELD', `Profile "${name}" has no deletion waiting for confirmation.`, 'Nothing to do; refresh the status.');
 
 /** The state of all profiles together: what the tray icon shows. */
 export function overallState(statuses: readonly ProfileStatus[]): ProfileStatus['state'] {

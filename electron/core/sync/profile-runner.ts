@@ -88,7 +88,10 @@ export class ProfileRunner {
     this.profile = deps.profile;
     this.#excludes = profileExcludes(deps.profile);
     this.#journalFile = deps.stateDir ? journalPath(deps.stateDir, deps.profile.name) : null;
-    this.#journal = this.#journalFile ? journalWriter(this.#journalFile) : null;
+    const log = (level: 'info' | 'warn', message: string) => deps.emit({ type: 'log', level, message, profile: deps.profile.name });
+    this.#journal = this.#journalFile
+      ? journalWriter(this.#journalFile, { onError: (e) => log('warn', `Could not write the pending-work journal ${this.#journalFile}: ${e.message}. Syncing goes on; after a crash, a full sync would catch up.`) })
+      : null;
     this.targets = deps.profile.targets.map(
       (target) =>
         new TargetSync({
@@ -119,7 +122,8 @@ export class ProfileRunner {
   /** Watch first, then the initial full sync: a change made during the full sync is then seen. */
   async start(): Promise<void> {
     // Replay what an earlier run saw but could not confirm (a crash, a SIGKILL, a power cut).
-    const { journal } = this.#journalFile ? await readJournal(this.#journalFile) : { journal: null };
+    const { journal, problem } = this.#journalFile ? await readJournal(this.#journalFile) : { journal: null, problem: null };
+    if (problem) this.#deps.emit({ type: 'log', level: 'warn', message: problem, profile: this.profile.name });
     for (const t of this.targets) {
       const saved = journal?.targets[t.key];
       if (saved) t.restore(saved);
@@ -127,11 +131,22 @@ export class ProfileRunner {
     await this.#startWatching();
     for (const t of this.targets) t.start();
     const minutes = this.profile.fullSyncIntervalMinutes;
-    if (minutes > 0) this.#every(minutes * 60_000, () => this.syncNow());
+    if (minutes > 0) this.#every(minutes * 60_000, () => this.#rescan());
   }
 
+  /** A person asked: a full sync now, cutting any retry wait short. */
   syncNow(): void {
     for (const t of this.targets) t.requestFullSync();
+  }
+
+  /** The engine's own full reconcile (periodic, watcher trouble): a backoff in progress is waited out. */
+  #rescan(): void {
+    for (const t of this.targets) t.requestRescan();
+  }
+
+  /** Something a failing target depended on changed (its password): retry it now. */
+  retryNow(targetKey?: string): void {
+    for (const t of this.targets) if (targetKey === undefined || t.key === targetKey) t.retryNow();
   }
 
   pause(): void {
@@ -215,7 +230,7 @@ export class ProfileRunner {
       const measure = perRead ? this.#burst.largest : this.#burst.count;
       if (measure >= this.#burst.threshold && !this.#disposed) {
         this.#deps.emit({ type: 'log', level: 'info', message: `A burst of ${this.#burst.count} changes may have overflowed the kernel's event queue (${this.#burst.largest} were waiting at once); rescanning to be sure.`, profile: this.profile.name });
-        this.syncNow();
+        this.#rescan();
       }
       this.#burst.count = 0;
       this.#burst.largest = 0;
@@ -235,16 +250,16 @@ export class ProfileRunner {
     const timings = { ...DEFAULT_TIMINGS, ...this.#deps.timings };
     // Said once per incident, not on every retry.
     if (this.#watch.note !== trouble.message) this.#deps.emit({ type: 'log', level: 'warn', message: trouble.message, profile: this.profile.name });
-    this.syncNow();
+    this.#rescan();
     if (policy.rewatch === null) return;
     await this.#watcher?.dispose().catch(() => undefined);
     this.#watcher = null;
     this.#setWatch(policy.mode, trouble.message);
     if (policy.rescan && !this.#rescanTimer) {
-      this.#rescanTimer = setInterval(() => this.syncNow(), timings.rescanEveryMs);
+      this.#rescanTimer = setInterval(() => this.#rescan(), timings.rescanEveryMs);
     }
     this.#after(timings[policy.rewatch], async () => {
-      if (await this.#startWatching()) this.syncNow(); // catch up on what happened unwatched
+      if (await this.#startWatching()) this.#rescan(); // catch up on what happened unwatched
     });
   }
 

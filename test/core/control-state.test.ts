@@ -1,0 +1,138 @@
+/**
+ * Control state (pauses with their deadlines, backoff cut short by a fix) is the engine's, kept
+ * across profile edits, settings changes and restarts. Each case here was a bug: the test drives
+ * the app service as a host does, with rsync scripted and time faked.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../electron/core/service/api-dispatch.ts';
+import { startAppService, type AppService } from '../../electron/core/service/app-service.ts';
+import type { RunResult } from '../../electron/core/rsync/rsync-runner.ts';
+import { noWatcher } from '../../electron/core/watch/watcher-backends.ts';
+import { ControlState } from '../../electron/core/sync/control-state.ts';
+import { ConfigSchema, type Config } from '../../electron/shared/profile-schema.ts';
+import type { ProfileStatus } from '../../electron/shared/status.ts';
+import { eventually, FakeClock } from '../support/fake-clock.ts';
+
+let work: string;
+let service: AppService | undefined;
+beforeEach(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-control-'));
+});
+afterEach(async () => {
+  await service?.dispose();
+  service = undefined;
+  await rm(work, { recursive: true, force: true });
+});
+
+const ok = (): RunResult => ({ exitCode: 0, signal: undefined, timedOut: false, isCanceled: false, durationMs: 1, stderr: '', stats: null });
+const authFailed = (): RunResult => ({ ...ok(), exitCode: 5, stderr: '@ERROR: auth failed on module m\n' });
+
+const profile = (name: string) => ({ name, source: work, keepDeletedDays: 0, targets: [{ host: '127.0.0.1', module: name, user: 'u', auth: { type: 'secret' } }] });
+
+async function start(options: { clock?: FakeClock; answer?: () => RunResult; stateDir?: string } = {}) {
+  let stored: Config = ConfigSchema.parse({ version: 1, profiles: [profile('A'), profile('B')] });
+  const secrets = new Map<string, string>([['u@127.0.0.1:873/A', 'pw'], ['u@127.0.0.1:873/B', 'pw']]);
+  const runs: string[] = [];
+  service = await startAppService({
+    configStore: { read: async () => stored, write: async (c) => void (stored = c) },
+    secrets: { get: async (k) => secrets.get(k), set: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
+    engine: {
+      clock: options.clock,
+      stateDir: options.stateDir,
+      watcherFactory: noWatcher,
+      probe: async (p) => ({ path: p, version: '3.4.1', protocol: 32, deleteMissingArgs: true, mkpath: true, infoProgress2: true }),
+      run: async (req) => {
+        runs.push(req.args.at(-1)!);
+        return (options.answer ?? ok)();
+      },
+    },
+  });
+  const call = async (method: string, input: unknown) => {
+    const r = await dispatch(service!.handlers, method, input);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.value;
+  };
+  const state = async (name: string) => ((await call('status.get', {})) as ProfileStatus[]).find((s) => s.name === name)!.state;
+  return { call, state, runs, stored: () => stored };
+}
+
+describe('pauses are kept', () => {
+  it('editing a paused profile keeps it paused (it used to resume silently)', async () => {
+    const { call, state, stored } = await start();
+    await call('sync.pause', { profile: 'A' });
+    const edited = { ...stored().profiles.find((p) => p.name === 'A')!, debounceMs: 123 };
+    await call('profiles.save', { profile: edited, previousName: 'A' });
+    expect(await state('A')).toBe('paused');
+    expect(await state('B')).not.toBe('paused');
+  });
+
+  it('changing the rsync path restarts the engine but resumes nothing', async () => {
+    const { call, state } = await start();
+    await call('sync.pause', {});
+    await call('settings.set', { settings: { rsyncPath: '/usr/bin/rsync' } });
+    expect([await state('A'), await state('B')]).toEqual(['paused', 'paused']);
+  });
+
+  it('a timed pause of one profile ending does not undo a later "pause all"', async () => {
+    const clock = new FakeClock();
+    const { call, state } = await start({ clock });
+    await call('sync.pause', { profile: 'A', minutes: 15 });
+    await call('sync.pause', {});
+    await clock.advance(16 * 60_000);
+    expect([await state('A'), await state('B')]).toEqual(['paused', 'paused']);
+    await call('sync.resume', {});
+    await eventually(() => true);
+    expect(await state('A')).not.toBe('paused');
+  });
+
+  it('a timed pause ends by itself at its deadline, and a "pause all" ending keeps a profile paused on its own', async () => {
+    const clock = new FakeClock();
+    const { call, state } = await start({ clock });
+    await call('sync.pause', { profile: 'B' });
+    await call('sync.pause', { minutes: 60 });
+    await clock.advance(59 * 60_000);
+    expect(await state('A')).toBe('paused');
+    await clock.advance(2 * 60_000);
+    expect(await state('A')).not.toBe('paused');
+    expect(await state('B')).toBe('paused');
+  });
+
+  it('resuming one profile while all are paused resumes just that one', async () => {
+    const { call, state } = await start();
+    await call('sync.pause', {});
+    await call('sync.resume', { profile: 'A' });
+    expect(await state('A')).not.toBe('paused');
+    expect(await state('B')).toBe('paused');
+  });
+
+  it('a pause survives a restart of the host (kept in the state folder)', async () => {
+    const stateDir = path.join(work, 'state');
+    let host = await start({ stateDir });
+    await host.call('sync.pause', { profile: 'B' });
+    await service!.dispose();
+    host = await start({ stateDir });
+    expect(await host.state('B')).toBe('paused');
+    expect(await host.state('A')).not.toBe('paused');
+    expect(await (await ControlState.load(ControlState.fileIn(stateDir))).isPaused('B', Date.now())).toBe(true);
+  });
+});
+
+describe('a fix is tried at once', () => {
+  it('storing a password for a failing target retries it now, not after the backoff', async () => {
+    const clock = new FakeClock();
+    let answer = authFailed;
+    const { call, runs } = await start({ clock, answer: () => answer() });
+    await eventually(() => runs.length >= 2);
+    const before = runs.length;
+    const status = ((await call('status.get', {})) as ProfileStatus[]).find((s) => s.name === 'A')!;
+    expect(status.targets[0]!.retry!.nextAt - clock.now(), 'a wrong password backs off slowly').toBeGreaterThanOrEqual(15_000);
+    answer = ok;
+    await call('secrets.set', { targetKey: 'u@127.0.0.1:873/A', password: 'right' });
+    await clock.advance(0);
+    await eventually(() => runs.length > before);
+    expect(runs.slice(before)).toEqual([expect.stringContaining('/A')]);
+  });
+});
