@@ -2,7 +2,7 @@
  * The tray's ConfigStore: electron-store keeps the file (in the app's user-data folder, written
  * atomically), and its content is exactly the Config JSON the headless CLI reads — so the file can
  * be handed to `rsync-tray --config`, and an export can become the tray's config. The zod
- * ConfigSchema is the schema; migrations are keyed by the file's `version` (store-migrations.ts).
+ * ConfigSchema is the schema; migrations are keyed by the file's `version` (core/config/migrations.ts, shared with the CLI).
  *
  * A file that does not parse is never overwritten: reading fails with every problem and its place,
  * and the app says so rather than starting with an empty config over the user's profiles.
@@ -11,7 +11,7 @@ import type { ConfigStore } from '../core/service/app-service.ts';
 import { serializeConfig, validateConfig } from '../core/config/config-file.ts';
 import { RsyncTrayError } from '../shared/errors.ts';
 import { CONFIG_VERSION, type Config } from '../shared/profile-schema.ts';
-import { migrate, type Migration } from '../core/config/migrations.ts';
+import { CONFIG_MIGRATIONS, migrateConfig } from '../core/config/migrations.ts';
 
 /** The part of an electron-store (conf) used here: the whole document at once. */
 export interface DocumentStore {
@@ -19,13 +19,7 @@ export interface DocumentStore {
   readonly path: string;
 }
 
-/**
- * Format N → N + 1. Version 0 is a file without a version field (early exports): the same shape,
- * which the CLI also accepts (validateConfig adds the version).
- */
-export const CONFIG_MIGRATIONS: Readonly<Record<number, Migration>> = {
-  0: (data) => data,
-};
+export { CONFIG_MIGRATIONS };
 
 /** conf's default is tab-indented; match serializeConfig so the tray and the CLI write the same bytes. */
 export const serializeStoreDocument = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -44,7 +38,7 @@ export function createElectronConfigStore(doc: DocumentStore): ConfigStore {
     async read(): Promise<Config> {
       const raw = readDocument(doc, what);
       if (Object.keys(raw).length === 0) return validateConfig({ version: CONFIG_VERSION }, what);
-      const migrated = migrate(raw, CONFIG_MIGRATIONS, CONFIG_VERSION, what);
+      const migrated = migrateConfig(raw, what);
       const config = validateConfig(migrated.data, what);
       // Write the new format back only once it is known to be valid.
       if (migrated.from !== migrated.to) doc.store = JSON.parse(serializeConfig(config)) as Record<string, unknown>;

@@ -4,11 +4,12 @@
  * with its place, and nothing runs.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { ConfigSchema, CONFIG_VERSION, type Config, type Profile } from '../../shared/profile-schema.ts';
+import { migrateConfig } from './migrations.ts';
 
 /** `profiles[0].targets[1].port` */
 export function formatPath(p: ReadonlyArray<PropertyKey>): string {
@@ -40,8 +41,9 @@ export function parseConfig(text: string, origin = 'the config'): Config {
 }
 
 export function validateConfig(data: unknown, origin = 'the config'): Config {
-  if (typeof data === 'object' && data !== null && !Array.isArray(data) && !('version' in data) && 'profiles' in data) {
-    data = { version: CONFIG_VERSION, ...data };
+  // Older formats are brought up to date the same way in both hosts (a newer one is refused).
+  if (typeof data === 'object' && data !== null && !Array.isArray(data) && ('profiles' in data || 'version' in data)) {
+    data = migrateConfig(data as Record<string, unknown>, origin).data;
   }
   const result = ConfigSchema.safeParse(data);
   if (result.success) return result.data;
@@ -66,12 +68,31 @@ export async function loadConfig(file: string): Promise<Config> {
   return parseConfig(text, file);
 }
 
-/** Write-then-rename, so a crash never leaves a half-written config. */
+/**
+ * Temp file, fsync, rename, fsync of the folder: a crash or power cut leaves the old file or the
+ * new one, never half of one, and a failure leaves no temp file behind.
+ */
 export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data, { mode });
-  await rename(tmp, file);
+  try {
+    const handle = await open(tmp, 'wx', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  if (process.platform !== 'win32') {
+    const folder = await open(dir, 'r');
+    await folder.sync().finally(() => folder.close());
+  }
 }
 
 /** The export/config JSON for some (default: all) profiles. Profiles carry no secrets by design. */

@@ -1,5 +1,7 @@
 /**
- * Migrations for the tray's stored files, keyed by the file's own `version` field.
+ * Migrations of the stored files, keyed by the file's own `version` field — the one place both
+ * hosts (the tray's electron-store and the CLI's config file) migrate through, so they never
+ * disagree on a format change.
  *
  * Why not electron-store's `migrations` option: it records its bookkeeping under `__internal__`
  * inside the file and keys steps by the app's semver, while the config file must stay exactly the
@@ -7,6 +9,7 @@
  * carries its own integer version. So each step here turns version N into N + 1, pure and tested.
  */
 import { RsyncTrayError } from '../../shared/errors.ts';
+import { CONFIG_VERSION } from '../../shared/profile-schema.ts';
 
 export type Migration = (data: Record<string, unknown>) => Record<string, unknown>;
 
@@ -37,4 +40,17 @@ export function migrate(data: Record<string, unknown>, steps: Readonly<Record<nu
     out = { ...step(out), version: v + 1 };
   }
   return { data: out, from, to: current };
+}
+
+/**
+ * The config file's steps, format N → N + 1. Version 0 is a file without a version field (early
+ * exports): the same shape. A new format adds one step here and bumps CONFIG_VERSION.
+ */
+export const CONFIG_MIGRATIONS: Readonly<Record<number, Migration>> = {
+  0: (data) => data,
+};
+
+/** A config document brought to the current format (not yet validated). */
+export function migrateConfig(data: Record<string, unknown>, what: string): Migrated {
+  return migrate(data, CONFIG_MIGRATIONS, CONFIG_VERSION, what);
 }
