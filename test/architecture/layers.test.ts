@@ -124,3 +124,22 @@ describe('layers', () => {
     expect(importSpecifiers("import type { A } from '../x.ts';\n// import { B } from './no.ts'\nexport { C } from './c.ts';")).toEqual(['../x.ts', './c.ts']);
   });
 });
+describe('source files stay small', () => {
+  it('no source file under electron/ or renderer/src is over 400 lines', () => {
+    const long = [...['electron', 'renderer/src'].flatMap(sources), ...sourcesWith('renderer/src', /\.css$/)]
+      .map((f) => [f, readFileSync(path.join(ROOT, f), 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 400)
+      .map(([f, n]) => `${f}: ${n} lines`);
+    expect(long).toEqual([]);
+  });
+});
+
+function sourcesWith(dir: string, re: RegExp): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+    const rel = path.posix.join(dir, e.name);
+    if (e.isDirectory()) out.push(...sourcesWith(rel, re));
+    else if (re.test(e.name)) out.push(rel);
+  }
+  return out;
+}
