@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import { cspMeta } from './renderer/vite.config.ts';
 
 const root = import.meta.dirname;
 const rendererRoot = resolve(root, 'renderer');
@@ -40,10 +41,11 @@ export default defineConfig({
         renderer: {
           root: rendererRoot,
           // As renderer/vite.config.ts builds it for `rsync-tray serve`: relative asset paths, no
-          // inline module-preload polyfill or data: assets (the CSP allows 'self' only).
+          // inline module-preload polyfill or data: assets (the CSP allows 'self' only), and the
+          // same CSP meta tag (electron/shared/csp.ts; app:// also sends it as a header).
           base: './',
           resolve: { alias: { '@shared': resolve(root, 'electron/shared') } },
-          plugins: [vue()],
+          plugins: [vue(), cspMeta()],
           build: {
             outDir: resolve(root, 'out/renderer'),
             target: 'es2022',

@@ -6,12 +6,14 @@
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { WINDOW_CSP_META } from '../electron/shared/csp.ts';
 
 /**
  * The built page carries its CSP in a meta tag, so it holds wherever the page is loaded from
- * (serve also sends it as a header). Build only: the dev server injects styles inline.
+ * (serve and the tray app's app:// protocol also send it as a header). The policy is written once,
+ * in electron/shared/csp.ts. Build only: the dev server injects styles inline.
  */
-export const RENDERER_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+export const RENDERER_CSP = WINDOW_CSP_META;
 
 export function cspMeta(): Plugin {
   return {

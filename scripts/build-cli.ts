@@ -13,6 +13,12 @@ import { BUNDLE_DIR, MANIFEST, sourcesHash } from '../bin/cli-bundle.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ENTRY = 'electron/headless/cli.ts';
+/**
+ * Native add-ons `ws` tries to require (in a try/catch) and works without. They are not installed,
+ * so rolldown leaves them external; were one installed, Node would load it from node_modules, and
+ * the install rewrites node_modules/.package-lock.json, which the manifest lists.
+ */
+const OPTIONAL_ADDONS = new Set(['bufferutil', 'utf-8-validate']);
 
 /**
  * Builds the bundle into `out` (the project's dist/cli/) with a manifest of every file rolldown loaded — project
@@ -33,6 +39,7 @@ export async function buildCli(root = ROOT, out = path.join(root, BUNDLE_DIR)): 
   const files = new Set<string>();
   for (const id of loaded) {
     if (isBuiltin(id)) continue; // node:fs and the like, left to Node
+    if (OPTIONAL_ADDONS.has(id)) continue; // not installed, so left external; see OPTIONAL_ADDONS
     if (id.startsWith('\0') || id.startsWith('rolldown:')) continue; // rolldown's own runtime helpers
     const rel = path.relative(root, id);
     // Fail closed: a module the manifest cannot name could change unseen.

@@ -6,14 +6,10 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startAppService } from '../core/service/app-service.ts';
 import { serializeConfig } from '../core/config/config-file.ts';
 import { startLocalDaemon } from '../core/service/local-rsync-daemon.ts';
 import { ConfigSchema } from '../shared/profile-schema.ts';
-import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
-import { serveControlSocket } from './control-socket.ts';
-import { fileConfigStore, fileSecretStore } from './file-stores.ts';
-import { eventLogger } from './log-format.ts';
+import { startHeadless } from './bootstrap.ts';
 
 export interface DemoOptions {
   /** Make one change, show it arriving, and exit (for scripts and tests). */
@@ -57,16 +53,9 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   });
   await writeFile(configFile, serializeConfig(config), { mode: 0o600 });
 
-  const service = await startAppService({ configStore: fileConfigStore(configFile), secrets: fileSecretStore(secretsFileFor(configFile)), engine: { stateDir: stateDirFor(configFile) } });
-  const line = eventLogger();
-  service.subscribe((e) => {
-    const text = line(e);
-    if (text) print(text);
-  });
-  const control = await serveControlSocket(controlSocketFor(configFile), service.handlers);
+  const host = await startHeadless({ configFile, print });
   const cleanup = async () => {
-    await control.dispose();
-    await service.dispose();
+    await host.dispose();
     await daemon.dispose();
     await rm(root, { recursive: true, force: true });
   };
@@ -76,7 +65,7 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   print(`Watching:  ${source}`);
   print(`Backup:    ${backup}`);
   print('');
-  await service.engine().whenIdle();
+  await host.service.engine().whenIdle();
 
   const content = `written at ${new Date().toISOString()}\n`;
   const started = performance.now();
@@ -93,10 +82,7 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   print(`Now create, edit, rename or delete files in ${source} and watch them arrive in ${backup}.`);
   print(`In another terminal: npx rsync-tray status --config ${configFile}`);
   print('Ctrl+C stops the demo and removes its folders.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await host.untilSignal();
   print('Stopping…');
   await cleanup();
   return 0;

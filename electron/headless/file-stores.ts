@@ -7,12 +7,28 @@ import type { SecretStore } from '../core/rsync/auth.ts';
 import type { ConfigStore } from '../core/service/app-service.ts';
 import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config/config-file.ts';
 import { RsyncTrayError } from '../shared/errors.ts';
-import type { Config } from '../shared/profile-schema.ts';
+import { CONFIG_VERSION, ConfigSchema, type Config } from '../shared/profile-schema.ts';
 
 export function fileConfigStore(file: string): ConfigStore {
   return {
     read: () => loadConfig(file),
     write: (config: Config) => writeFileAtomic(file, serializeConfig(config), 0o600),
+  };
+}
+
+/** The same, but no file yet reads as no profiles (serve's first run); the first save writes it. */
+export function fileConfigStoreStartingEmpty(file: string): ConfigStore {
+  const store = fileConfigStore(file);
+  return {
+    async read(): Promise<Config> {
+      try {
+        return await store.read();
+      } catch (error) {
+        if (error instanceof RsyncTrayError && error.code === 'CONFIG_NOT_FOUND') return ConfigSchema.parse({ version: CONFIG_VERSION });
+        throw error;
+      }
+    },
+    write: (config) => store.write(config),
   };
 }
 

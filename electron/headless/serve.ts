@@ -12,33 +12,35 @@
  *   Origin/Sec-Fetch-Site must be this origin (a page on another port of localhost is "same-site"
  *   and gets the cookie, but not the same origin) — state-changing calls made with the cookie must
  *   carry an Origin at all;
- * - a strict CSP and the usual anti-framing, no-sniff and no-referrer headers.
+ * - a strict CSP (the window's one, electron/shared/csp.ts) and the usual anti-framing, no-sniff
+ *   and no-referrer headers.
+ * The command itself (start the engine, print the address, stop on a signal) is in commands/hosts.ts.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { ApiHandlers, Result } from '../shared/contract.ts';
+import { NO_CONTENT_CSP, WINDOW_CSP } from '../shared/csp.ts';
 import type { EngineEvent } from '../shared/status.ts';
 import { dispatch } from '../core/service/api-dispatch.ts';
-import { startAppService, type ConfigStore } from '../core/service/app-service.ts';
-import { RsyncTrayError, type ErrorInfo } from '../shared/errors.ts';
-import { CONFIG_VERSION, ConfigSchema, type Config } from '../shared/profile-schema.ts';
-import { assertNotRunning, serveControlSocket } from './control-socket.ts';
 import { mimeType } from '../core/service/mime-types.ts';
-import { fileConfigStore, fileSecretStore } from './file-stores.ts';
-import { loadImporters } from './importers.ts';
-import { eventLogger } from './log-format.ts';
-import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
-import { acceptWebSocket, type WebSocketConnection } from './websocket.ts';
+import { RsyncTrayError, type ErrorInfo } from '../shared/errors.ts';
 
 /** Where `npm run build:renderer` puts the window. */
 export const DEFAULT_RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
 /** The import text may be up to 5 MB (contract); leave room for JSON escaping. */
 const MAX_BODY = 12 * 1024 * 1024;
+/** A page that falls this far behind on events is dropped; it reconnects and refetches the status. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+/** The page sends nothing but control frames on the event stream; anything bigger is not ours. */
+const MAX_INCOMING = 64 * 1024;
+/** A page that does not answer a close frame must not keep dispose() waiting. */
+const CLOSE_TIMEOUT_MS = 1_000;
 
 export interface ServeOptions {
   handlers: ApiHandlers;
@@ -86,14 +88,8 @@ function allowedHosts(bound: string, port: number): Set<string> {
 }
 
 
-function securityHeaders(res: ServerResponse, hostHeader: string | undefined, page: boolean): void {
-  const ws = hostHeader ? ` ws://${hostHeader}` : '';
-  res.setHeader(
-    'Content-Security-Policy',
-    page
-      ? `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'${ws}; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
-      : "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  );
+function securityHeaders(res: ServerResponse, page: boolean): void {
+  res.setHeader('Content-Security-Policy', page ? WINDOW_CSP : NO_CONTENT_CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
@@ -130,10 +126,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new RsyncTrayError('INVALID_CONFIG', 'The request is too large.', 'Import files may be up to 5 MB.');
+    if (size > MAX_BODY) throw new RsyncTrayError('BAD_REQUEST', 'The request is too large.', 'Import files may be up to 5 MB.');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): RsyncTrayError {
+  const where = `Cannot serve on ${hostPort(host, port)}`;
+  if (error.code === 'EADDRINUSE') return new RsyncTrayError('PORT_IN_USE', `${where}: the port is in use.`, 'Choose another --port, or stop what uses it.', { cause: error });
+  const hint = error.code === 'EACCES' ? 'Ports below 1024 need root: choose a higher --port.' : 'Give --host an address of this machine, and --port a free port (or leave them out).';
+  return new RsyncTrayError('BAD_REQUEST', `${where}: ${error.message}`, hint, { cause: error });
 }
 
 type Verdict = { ok: true; via: 'cookie' | 'header' } | { ok: false; status: number; text: string };
@@ -143,7 +146,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const tokenDigest = createHash('sha256').update(token).digest();
   const staticDir = path.resolve(options.staticDir ?? DEFAULT_RENDERER_DIR);
-  const sockets = new Set<WebSocketConnection>();
+  // The event stream: `ws` does the protocol on upgrades this server has already checked.
+  const wsOptions: ServerOptions & { closeTimeout: number } = { noServer: true, clientTracking: false, maxPayload: MAX_INCOMING, perMessageDeflate: false, closeTimeout: CLOSE_TIMEOUT_MS };
+  const events = new WebSocketServer(wsOptions);
+  /** Each open event stream, with what ends its subscription. */
+  const streams = new Map<WebSocket, () => void>();
   let port = 0;
   let hosts = new Set<string>();
   let cookieName = '';
@@ -203,7 +210,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const isApi = url.pathname.startsWith('/api/');
-    securityHeaders(res, req.headers.host, !isApi);
+    securityHeaders(res, !isApi);
 
     // The one unauthenticated step: trade the token in the URL for the cookie, then drop it from the URL.
     const queryToken = url.searchParams.get('token');
@@ -223,13 +230,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       const verdict = check(req, true);
       if (!verdict.ok) return sendJson(res, verdict.status, failure('ACCESS_DENIED', verdict.text, 'Open the address printed by `rsync-tray serve` again.'));
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-        return sendJson(res, 415, failure('INVALID_CONFIG', 'The API takes application/json.', 'Send {"method": ..., "input": ...} as JSON.'));
+        return sendJson(res, 415, failure('BAD_REQUEST', 'The API takes application/json.', 'Send {"method": ..., "input": ...} as JSON.'));
       }
       let request: { method?: unknown; input?: unknown };
       try {
         request = JSON.parse(await readBody(req)) as typeof request;
       } catch (error) {
-        const info = error instanceof RsyncTrayError ? error.toInfo() : { code: 'INVALID_CONFIG' as const, message: 'The request is not valid JSON.', hint: 'Send {"method": ..., "input": ...}.' };
+        const info = error instanceof RsyncTrayError ? error.toInfo() : { code: 'BAD_REQUEST' as const, message: 'The request is not valid JSON.', hint: 'Send {"method": ..., "input": ...}.' };
         return sendJson(res, 400, { ok: false, error: info });
       }
       return sendJson(res, 200, await dispatch(options.handlers, request?.method, request?.input));
@@ -244,7 +251,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     return serveStatic(req, res, url.pathname);
   }
 
-  function upgrade(req: IncomingMessage, socket: Duplex): void {
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
     };
@@ -253,13 +260,20 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (url.pathname !== '/api/events' || req.headers.upgrade?.toLowerCase() !== 'websocket') return refuse(404, 'Not found.');
     const verdict = check(req, true);
     if (!verdict.ok) return refuse(verdict.status, verdict.text);
-    const connection = acceptWebSocket(req, socket);
-    if (!connection) return;
-    sockets.add(connection);
-    const unsubscribe = options.subscribe((event) => connection.send(JSON.stringify(event)));
-    connection.onClose(() => {
-      unsubscribe();
-      sockets.delete(connection);
+    // A malformed handshake (key, version) is answered 400 by `ws`.
+    events.handleUpgrade(req, socket, head, (ws) => {
+      const unsubscribe = options.subscribe((event) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > MAX_BUFFERED) return ws.terminate();
+        ws.send(JSON.stringify(event));
+      });
+      streams.set(ws, unsubscribe);
+      ws.on('close', () => {
+        unsubscribe();
+        streams.delete(ws);
+      });
+      // A protocol error (an unmasked or oversized frame) closes the socket; nothing to report.
+      ws.on('error', () => ws.terminate());
     });
   }
 
@@ -273,9 +287,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   server.on('clientError', (_error, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, bindHost, options.port ?? 0));
+    server.once('error', failed);
     server.listen(options.port ?? 0, bindHost, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -294,84 +309,16 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     url: `${origin}/?token=${token}`,
     cookieName,
     async dispose() {
-      for (const s of sockets) s.close(1001);
+      for (const [ws, unsubscribe] of streams) {
+        unsubscribe();
+        ws.close(1001);
+      }
+      streams.clear();
+      events.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
     },
   };
-}
-
-/** The config file of the headless host, or an empty config when there is none yet (first run). */
-function configStoreStartingEmpty(file: string): ConfigStore {
-  const store = fileConfigStore(file);
-  return {
-    async read(): Promise<Config> {
-      try {
-        return await store.read();
-      } catch (error) {
-        if (error instanceof RsyncTrayError && error.code === 'CONFIG_NOT_FOUND') return ConfigSchema.parse({ version: CONFIG_VERSION });
-        throw error;
-      }
-    },
-    write: (config) => store.write(config),
-  };
-}
-
-export interface ServeCommandOptions {
-  configFile: string;
-  host?: string;
-  port?: number;
-  print(line: string): void;
-  staticDir?: string;
-}
-
-/** `rsync-tray serve`: runs the profiles like `run` does and serves the window until a signal. */
-export async function serveCommand(o: ServeCommandOptions): Promise<number> {
-  const host = o.host ?? '127.0.0.1';
-  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
-    throw new RsyncTrayError('INVALID_CONFIG', `--port must be a port number (0 to 65535), not ${JSON.stringify(o.port)}.`, 'Omit it for a free port.');
-  }
-  // On a first run the folder may not exist yet; the control socket and secrets live there too.
-  await mkdir(path.dirname(o.configFile), { recursive: true, mode: 0o700 });
-  await assertNotRunning(controlSocketFor(o.configFile));
-  const service = await startAppService({
-    configStore: configStoreStartingEmpty(o.configFile),
-    secrets: fileSecretStore(secretsFileFor(o.configFile)),
-    importers: await loadImporters(),
-    engine: { stateDir: stateDirFor(o.configFile) },
-  });
-  const line = eventLogger();
-  service.subscribe((e) => {
-    const text = line(e);
-    if (text) o.print(text);
-  });
-  const control = await serveControlSocket(controlSocketFor(o.configFile), service.handlers);
-  let web: ServeHandle;
-  try {
-    web = await startServe({ handlers: service.handlers, subscribe: service.subscribe, host, port: o.port, staticDir: o.staticDir });
-  } catch (error) {
-    await control.dispose();
-    await service.dispose();
-    throw new RsyncTrayError('INVALID_CONFIG', `Cannot serve on ${host}:${o.port ?? 0}: ${(error as Error).message}`, 'Choose another --port, or stop what uses it.');
-  }
-  const count = service.engine().status().length;
-  o.print(`Rsync Tray: ${count} profile${count === 1 ? '' : 's'} from ${o.configFile}.`);
-  if (!isLoopback(host)) {
-    o.print(`Warning: serving on ${host}, not 127.0.0.1. The token is the only protection, and the traffic is not encrypted;`);
-    o.print(`prefer the default and an SSH tunnel: ssh -L ${web.port}:127.0.0.1:${web.port} this-server`);
-  }
-  o.print(`Open this address in a browser (it carries the access token; keep it private):`);
-  o.print(`  ${web.url}`);
-  o.print('Ctrl+C stops.');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  o.print(`${signal}: stopping…`);
-  await web.dispose();
-  await control.dispose();
-  await service.dispose();
-  return 0;
 }

@@ -9,7 +9,7 @@ import type { ApiHandlers, Result } from '../shared/contract.ts';
 import { dispatch } from '../core/service/api-dispatch.ts';
 import type { ElectronApi } from './electron-api.ts';
 import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from '../shared/ipc-channels.ts';
-import { checkSender, type SenderInfo, type SenderPolicy } from './ipc-security.ts';
+import { checkSender, REFUSED_SENDER, type SenderInfo, type SenderPolicy } from './ipc-security.ts';
 
 export function senderInfo(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): SenderInfo {
   const frame = event.senderFrame;
@@ -20,11 +20,7 @@ export function senderInfo(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFra
   };
 }
 
-export const REFUSED_SENDER = {
-  code: 'INTERNAL',
-  message: 'Request refused: it did not come from the Rsync Tray window.',
-  hint: 'Only the app’s own page may use its API.',
-} as const;
+export { REFUSED_SENDER };
 
 export interface IpcBridgeOptions {
   handlers: ApiHandlers;

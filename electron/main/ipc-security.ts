@@ -3,6 +3,7 @@
  * app's own page. Anything else (a subframe, a page that got navigated somewhere, another
  * webContents) is refused before the payload is even looked at.
  */
+import type { ErrorInfo } from '../shared/errors.ts';
 
 /** The app's own page: `app://rsync-tray/…` when packaged, the Vite dev server in development. */
 export const APP_SCHEME = 'app';
@@ -26,6 +27,13 @@ export interface SenderPolicy {
 }
 
 export type SenderCheck = { ok: true } | { ok: false; reason: string };
+
+/** What a refused sender is answered (the reason goes to the log, not to the page). */
+export const REFUSED_SENDER = {
+  code: 'SENDER_REFUSED',
+  message: 'Request refused: it did not come from the Rsync Tray window.',
+  hint: 'Only the app’s own page may use its API.',
+} as const satisfies ErrorInfo;
 
 /** Same scheme, host and port. Compared by hand: URL.origin is "null" for custom schemes like app:. */
 export function sameOrigin(url: string, base: string): boolean {

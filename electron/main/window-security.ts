@@ -4,6 +4,7 @@
  * renderer without Node; a strict CSP; no navigation, no new windows, no webviews, no permissions.
  */
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { windowCsp } from '../shared/csp.ts';
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {
@@ -41,30 +42,13 @@ export function windowOptions(preload: string, icon?: string): BrowserWindowCons
 }
 
 /**
- * The page's Content-Security-Policy. Production: only the app's own scripts and styles. The Vite
- * dev server injects styles inline and talks to its HMR websocket, so development allows exactly
- * that origin and inline styles, never inline scripts or eval.
+ * The page's Content-Security-Policy (electron/shared/csp.ts, the one the built page and `serve`
+ * carry too). Production: only the app's own scripts and styles. The Vite dev server injects
+ * styles inline and talks to its HMR websocket, so development allows exactly that origin and
+ * inline styles, never inline scripts or eval.
  */
 export function contentSecurityPolicy(devServerUrl?: string): string {
-  const dev = devServerUrl ? new URL(devServerUrl) : null;
-  const ws = dev ? ` ${dev.protocol === 'https:' ? 'wss' : 'ws'}://${dev.host}` : '';
-  const directives = [
-    "default-src 'none'",
-    "script-src 'self'",
-    `style-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self'${ws}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    "worker-src 'none'",
-    "manifest-src 'none'",
-    "media-src 'none'",
-  ];
-  return directives.join('; ');
+  return windowCsp({ devServerUrl });
 }
 
 /** Every permission a page can ask for (notifications, media, geolocation, …) is refused. */

@@ -10,6 +10,13 @@ export const ERROR_CODES = [
   'PASSWORD_FILE_MODE',
   'PASSWORD_FILE_MISSING',
   'PASSWORD_MISSING',
+  // requests to a host (API calls over IPC, HTTP or the control socket; the command line)
+  /** A method the API contract does not have: the UI and the host are of different versions. */
+  'UNKNOWN_METHOD',
+  /** A malformed request: a payload the contract refuses, a body that is not JSON, a bad option. */
+  'BAD_REQUEST',
+  /** An IPC call that did not come from the app's own window. */
+  'SENDER_REFUSED',
   // rsync binary
   'RSYNC_MISSING',
   'RSYNC_TOO_OLD',
@@ -34,6 +41,10 @@ export const ERROR_CODES = [
   // engine and hosts
   'NOT_RUNNING',
   'ALREADY_RUNNING',
+  /** `serve` cannot listen on the port it was given. */
+  'PORT_IN_USE',
+  /** A mass deletion was to be confirmed or refused, but none is waiting. */
+  'NOTHING_HELD',
   /** The host cannot do this (a desktop-only setting on a server, opening a folder in a browser). */
   'UNSUPPORTED',
   'UNKNOWN_PROFILE',
@@ -75,4 +86,22 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 /** "message — hint", the one-line form used in logs and the CLI. */
 export function formatError(info: ErrorInfo): string {
   return info.hint ? `${info.message} — ${info.hint}` : info.message;
+}
+
+/**
+ * What `rsync-tray` exits with when a command stops on an error: the one table, by error code,
+ * and the default for every code it does not name. A command that ran to its end exits 0, or 1
+ * when what it checked failed (a sync, a connection test, a validation, a status with errors).
+ */
+export const CLI_EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
+  /** No engine runs for this config (status, pause, resume, confirm-/refuse-deletions). */
+  NOT_RUNNING: 3,
+  /** An unexpected failure (a bug): like a failed sync, not the user's input. */
+  INTERNAL: 1,
+};
+/** Everything else is bad input: the command line, the config, or a request the engine refused. */
+export const CLI_EXIT_DEFAULT = 2;
+
+export function cliExitCode(code: ErrorCode): number {
+  return CLI_EXIT_CODES[code] ?? CLI_EXIT_DEFAULT;
 }

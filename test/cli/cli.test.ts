@@ -223,5 +223,39 @@ describe('rsync-tray CLI', () => {
     run.kill('SIGTERM');
     await run;
   });
-});
 
+  it('exits by the one table: 2 for a bad command line, 3 with no engine, and says what to do', async () => {
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+    expect((await cli(['toString'])).exitCode).toBe(2); // not a command, whatever Object.prototype has
+    expect((await cli([])).exitCode).toBe(2);
+    expect((await cli(['help'])).exitCode).toBe(0);
+    const option = await cli(['status', '--nope']);
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toContain('Usage: rsync-tray status');
+    const minutes = await cli(['pause', '--config', configFile, '--minutes', '0']);
+    expect(minutes.exitCode).toBe(2);
+    expect(minutes.stderr).toMatch(/--minutes must be .*\nWhat to do: /);
+    expect((await cli(['confirm-deletions', '--config', configFile])).stderr).toContain('Name the profile with --profile NAME');
+    expect((await cli(['serve', '--config', configFile, '--port', '70000'])).exitCode).toBe(2);
+    expect((await cli(['resume', '--config', configFile])).exitCode).toBe(3);
+  });
+
+  it('serve on a port in use stops with PORT_IN_USE and leaves no engine behind', async () => {
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as { port: number }).port;
+      const r = await cli(['serve', '--config', configFile, '--port', String(port)]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(`Cannot serve on 127.0.0.1:${port}: the port is in use.`);
+      expect(r.stderr).toContain('Choose another --port');
+      // The engine it had started is stopped again: nothing answers on the control socket.
+      expect((await cli(['status', '--config', configFile])).exitCode).toBe(3);
+    } finally {
+      busy.close();
+    }
+  });
+});

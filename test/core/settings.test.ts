@@ -116,7 +116,7 @@ describe('settings.set and settings.get', () => {
     const { call, writes } = await start();
     const bad = await call('settings.set', { settings: { defaultDebounceMs: -5 } });
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && bad.error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/settings\.defaultDebounceMs: Too small/) });
+    expect(!bad.ok && bad.error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/settings\.defaultDebounceMs: Too small/) });
     expect(writes).toEqual([]);
   });
 });
@@ -157,7 +157,7 @@ describe('preferences.get and preferences.set', () => {
     for (const bad of [{ preferences: { startAtLogin: 'yes' } }, { preferences: { notifications: { loud: true } } }, { preferences: {}, extra: 1 }, {}]) {
       const r = await call('preferences.set', bad);
       expect(r.ok, JSON.stringify(bad)).toBe(false);
-      expect(!r.ok && r.error.code).toBe('INVALID_CONFIG');
+      expect(!r.ok && r.error.code).toBe('BAD_REQUEST');
     }
     expect(patches).toEqual([{ startAtLogin: true, notifications: { recoveries: false } }]);
   });

@@ -340,7 +340,7 @@ describe('the window’s Settings and the tray menu', () => {
 
       // A bad payload from the page is refused before it reaches the host.
       const bad = await call('preferences.set', { preferences: { startAtLogin: 'yes' } });
-      expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG' } });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     } finally {
       await tray!.service.dispose();
     }

@@ -65,30 +65,33 @@ describe('IPC handler', () => {
   it('refuses a foreign sender before looking at the payload', async () => {
     const result = await handleCall(options, { ...trusted, frameUrl: 'https://evil.example/' }, 'secrets.set', { targetKey: 'k', password: 'p' });
     expect(result).toEqual({ ok: false, error: REFUSED_SENDER });
+    expect(REFUSED_SENDER.code).toBe('SENDER_REFUSED'); // not INTERNAL: nothing is broken, the caller is not allowed
     expect(handlers['secrets.set']).not.toHaveBeenCalled();
     expect(logged[0]).toMatch(/^warn: Refused an API call \(secrets\.set\): the page at https:\/\/evil\.example\/ is not the app's/);
     // The password is never logged.
     expect(logged.join()).not.toContain('"p"');
   });
 
-  it.each<[string, unknown, unknown, RegExp]>([
-    ['an unknown method', 'fs.readFile', {}, /Unknown API method "fs\.readFile"/],
-    ['a method that is not a string', { toString: 1 }, {}, /Unknown API method/],
-    ['a prototype key as method', '__proto__', {}, /Unknown API method/],
-    ['an extra field', 'sync.now', { profile: 'Docs', rm: '-rf' }, /Bad request to sync\.now/],
-    ['a wrong type', 'sync.pause', { minutes: 'sixty' }, /Bad request to sync\.pause: minutes/],
-    ['an out-of-range value', 'sync.pause', { minutes: 1e9 }, /Bad request to sync\.pause: minutes/],
-    ['a missing field', 'profiles.delete', {}, /Bad request to profiles\.delete: name/],
-    ['an oversized password', 'secrets.set', { targetKey: 'k', password: 'x'.repeat(2000) }, /Bad request to secrets\.set: password/],
-    ['a non-object payload', 'status.get', 'all', /Bad request to status\.get/],
-  ])('rejects %s with INVALID_CONFIG and runs nothing', async (_what, method, input, message) => {
+  it.each<[string, unknown, unknown, 'UNKNOWN_METHOD' | 'BAD_REQUEST', RegExp]>([
+    ['an unknown method', 'fs.readFile', {}, 'UNKNOWN_METHOD', /Unknown API method "fs\.readFile"/],
+    ['a method that is not a string', { toString: 1 }, {}, 'UNKNOWN_METHOD', /Unknown API method/],
+    ['a prototype key as method', '__proto__', {}, 'UNKNOWN_METHOD', /Unknown API method/],
+    ['an extra field', 'sync.now', { profile: 'Docs', rm: '-rf' }, 'BAD_REQUEST', /Bad request to sync\.now/],
+    ['a wrong type', 'sync.pause', { minutes: 'sixty' }, 'BAD_REQUEST', /Bad request to sync\.pause: minutes/],
+    ['an out-of-range value', 'sync.pause', { minutes: 1e9 }, 'BAD_REQUEST', /Bad request to sync\.pause: minutes/],
+    ['a missing field', 'profiles.delete', {}, 'BAD_REQUEST', /Bad request to profiles\.delete: name/],
+    ['an oversized password', 'secrets.set', { targetKey: 'k', password: 'x'.repeat(2000) }, 'BAD_REQUEST', /Bad request to secrets\.set: password/],
+    ['a non-object payload', 'status.get', 'all', 'BAD_REQUEST', /Bad request to status\.get/],
+  ])('rejects %s with its own code and runs nothing', async (_what, method, input, code, message) => {
     const result = await handleCall(options, trusted, method, input);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.code).toBe('INVALID_CONFIG');
+    expect(result.error.code).toBe(code);
     expect(result.error.message).toMatch(message);
     expect(result.error.hint).toBeTruthy();
     for (const m of METHODS) expect(handlers[m]).not.toHaveBeenCalled();
+    // Neither is logged as a failure of the app (that is for INTERNAL).
+    expect(logged).toEqual([]);
   });
 
   it('turns a handler failure into {ok:false, error:{code, message, hint}}', async () => {

@@ -7,8 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket as WsClient } from 'ws';
+import { NO_CONTENT_CSP, WINDOW_CSP } from '../../electron/shared/csp.ts';
 import type { EngineEvent } from '../../electron/shared/status.ts';
 import { startAppService, type AppService } from '../../electron/core/service/app-service.ts';
 import { CONFIG_VERSION } from '../../electron/shared/profile-schema.ts';
@@ -88,6 +90,14 @@ function nextFrame(socket: Socket): Promise<string> {
   });
 }
 
+async function until(condition: () => boolean, what: string, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function nextFrameRaw(socket: Socket): Promise<Buffer> {
   return new Promise((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk)));
 }
@@ -149,6 +159,19 @@ describe('requests without the token are refused', () => {
     const r = await upgrade({ origin: origin() });
     expect(r.status).toBe(401);
   });
+
+  it('the event stream with a wrong token, as a bearer header or a cookie → 401', async () => {
+    expect((await upgrade({ authorization: 'Bearer nope', origin: origin() })).status).toBe(401);
+    expect((await upgrade({ authorization: `Bearer ${web.token}x` })).status).toBe(401);
+    const wrongCookie = await upgrade({ cookie: `${web.cookieName}=${web.token.slice(0, -1)}x`, origin: origin() });
+    expect(wrongCookie.status).toBe(401);
+    expect(wrongCookie.body).toContain('access token');
+  });
+
+  it('answers non-API responses with a policy that lets nothing load', async () => {
+    const r = await request({ path: '/api/nothing' });
+    expect(r.headers['content-security-policy']).toBe(NO_CONTENT_CSP);
+  });
 });
 
 describe('the token is traded for a cookie once', () => {
@@ -169,6 +192,7 @@ describe('the token is traded for a cookie once', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe');
+    expect(csp).toBe(WINDOW_CSP); // the window's one policy (electron/shared/csp.ts)
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.headers['cache-control']).toBe('no-store');
@@ -187,9 +211,17 @@ describe('the token is traded for a cookie once', () => {
 
   it('bad input still goes through the contract validation', async () => {
     const r = await call('sync.pause', { minutes: -1 }, { authorization: `Bearer ${web.token}` });
-    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG', message: expect.stringContaining('sync.pause') } });
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('sync.pause') } });
     const unknown = await call('fs.readFile', {}, { authorization: `Bearer ${web.token}` });
-    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { message: expect.stringContaining('Unknown API method') } });
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD', message: expect.stringContaining('Unknown API method') } });
+  });
+
+  it('a body that is not JSON, or not sent as JSON, is a BAD_REQUEST', async () => {
+    const garbled = await request({ method: 'POST', path: '/api/call', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' }, body: '{"method":' });
+    expect(garbled.status).toBe(400);
+    expect(JSON.parse(garbled.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 'The request is not valid JSON.' } });
+    const form = await request({ method: 'POST', path: '/api/call', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'text/plain' }, body: '{}' });
+    expect(JSON.parse(form.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 });
 
@@ -228,6 +260,44 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
     expect((await upgrade({ cookie: cookie(), origin: 'http://evil.example' })).status).toBe(403);
     expect((await upgrade({ cookie: cookie(), origin: `http://evil.example:${web.port}` }, `evil.example:${web.port}`)).status).toBe(421);
     expect((await upgrade({ cookie: cookie() })).status).toBe(403);
+  });
+
+  it('the event stream from another port of localhost, even with the right token → 403', async () => {
+    expect((await upgrade({ cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await upgrade({ authorization: `Bearer ${web.token}`, origin: 'http://localhost:1' })).status).toBe(403);
+    expect((await upgrade({ cookie: cookie(), origin: origin(), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+  });
+
+  it('a WebSocket client from a foreign origin, or with a wrong token, gets no stream (ws client)', async () => {
+    const refusedWith = (headers: Record<string, string>, wsOrigin?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WsClient(`ws://127.0.0.1:${web.port}/api/events`, { headers, origin: wsOrigin });
+        ws.on('open', () => {
+          ws.terminate();
+          reject(new Error('the stream opened'));
+        });
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.on('error', () => {});
+      });
+    expect(await refusedWith({ cookie: cookie() }, 'http://evil.example')).toBe(403);
+    expect(await refusedWith({ authorization: 'Bearer nope' })).toBe(401);
+    expect(await refusedWith({ cookie: `${web.cookieName}=nope` }, origin())).toBe(401);
+  });
+
+  it('only /api/events upgrades, and a malformed handshake is refused after the checks', async () => {
+    const other = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: web.port, path: '/api/other', headers: { connection: 'Upgrade', upgrade: 'websocket', authorization: `Bearer ${web.token}` } });
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('upgrade', () => reject(new Error('upgraded')));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(other).toBe(404);
+    expect((await upgrade({ authorization: `Bearer ${web.token}`, 'sec-websocket-version': '7' })).status).toBe(400);
+    expect((await upgrade({ authorization: `Bearer ${web.token}`, 'sec-websocket-key': 'short' })).status).toBe(400);
   });
 
   it('a form post (text/plain, the one kind a page may send cross-site without preflight) → 415', async () => {
@@ -270,6 +340,7 @@ describe('static files', () => {
 
 describe('the event stream', () => {
   it('pushes every engine event to a same-origin page, as JSON text frames', async () => {
+    const before = listeners.size;
     const r = await upgrade({ cookie: cookie(), origin: origin() });
     expect(r.status).toBe(101);
     const socket = r.socket!;
@@ -286,6 +357,8 @@ describe('the event stream', () => {
     } finally {
       socket.destroy();
     }
+    // A page that just drops the connection is unsubscribed too.
+    await until(() => listeners.size === before, 'the dropped stream to unsubscribe');
   });
 
   it('unsubscribes when the page goes away', async () => {
@@ -316,5 +389,53 @@ describe('the event stream', () => {
     const closed = new Promise<number>((resolve) => (ws.onclose = (e) => resolve(e.code)));
     ws.close(1000);
     expect(await closed).toBe(1000);
+  });
+});
+
+describe('the event stream, with the ws package as the client', () => {
+  it('a same-origin client with the cookie receives events; a close is answered', async () => {
+    const ws = new WsClient(`ws://127.0.0.1:${web.port}/api/events`, { headers: { cookie: cookie() }, origin: origin() });
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => resolve());
+      ws.on('error', reject);
+    });
+    const message = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
+    emit({ type: 'log', level: 'info', message: 'to ws', seq: 10, at: 4 });
+    expect(JSON.parse(await message)).toMatchObject({ message: 'to ws', seq: 10 });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.close(1000);
+    expect(await closed).toBe(1000);
+  });
+
+  it('dispose() says goodbye (1001) and does not wait long for a page that never answers', async () => {
+    const local = new Set<(e: EngineEvent) => void>();
+    const other = await startServe({ handlers: service.handlers, subscribe: (l) => (local.add(l), () => local.delete(l)), staticDir: path.join(work, 'static') });
+    const polite = new WsClient(`ws://127.0.0.1:${other.port}/api/events`, { headers: { authorization: `Bearer ${other.token}` } });
+    await new Promise<void>((resolve, reject) => {
+      polite.on('open', () => resolve());
+      polite.on('error', reject);
+    });
+    const goodbye = new Promise<number>((resolve) => polite.once('close', (code) => resolve(code)));
+    // A raw client that completes the handshake and then never reads or answers anything.
+    const silent = net.connect(other.port, '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    silent.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${other.port}\r\nAuthorization: Bearer ${other.token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    await new Promise((resolve) => silent.once('data', resolve));
+    silent.pause();
+    expect(local.size).toBe(2);
+    const started = Date.now();
+    await other.dispose();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await goodbye).toBe(1001);
+    expect(local.size).toBe(0);
+    silent.destroy();
+  });
+
+  it('a port in use is PORT_IN_USE, with what to do', async () => {
+    await expect(startServe({ handlers: service.handlers, subscribe: () => () => {}, port: web.port })).rejects.toMatchObject({
+      code: 'PORT_IN_USE',
+      message: expect.stringContaining(`127.0.0.1:${web.port}`),
+      hint: expect.stringContaining('--port'),
+    });
   });
 });

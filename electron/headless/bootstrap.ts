@@ -1,0 +1,100 @@
+/**
+ * The one start-up of a headless engine, for `run`, `serve` and `demo`: refuse a second engine on
+ * the same config, load the config, the secrets file and the state folder that belong to it,
+ * start the app service (the engine behind the API), open the control socket (so `status`,
+ * `pause`, … from another shell reach it), print its events, and stop it all again in order.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { startAppService, type AppService } from '../core/service/app-service.ts';
+import type { EngineEvent } from '../shared/status.ts';
+import { assertNotRunning, serveControlSocket } from './control-socket.ts';
+import { fileConfigStore, fileConfigStoreStartingEmpty, fileSecretStore } from './file-stores.ts';
+import { eventLogger } from './log-format.ts';
+import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
+
+export interface HeadlessOptions {
+  configFile: string;
+  /** Where the event lines go (one readable line per event worth one). */
+  print(line: string): void;
+  /** Print every event as a JSON line instead (`run --json`). */
+  json?: boolean;
+  /**
+   * No config file yet reads as no profiles, and its folder is created (serve's first run: the
+   * first saved profile writes the file; the control socket and secrets live beside it).
+   */
+  startEmpty?: boolean;
+}
+
+export interface HeadlessHost {
+  readonly configFile: string;
+  readonly service: AppService;
+  /** The first SIGINT or SIGTERM from now on (then a second one ends the process as usual). */
+  untilSignal(): Promise<NodeJS.Signals>;
+  /** Closes the control socket, then stops the engine (running rsyncs stopped, journals kept). */
+  dispose(): Promise<void>;
+}
+
+/** Event lines as `run`, `serve` and `demo` print them. */
+export function eventPrinter(print: (line: string) => void, json = false): (event: EngineEvent) => void {
+  if (json) return (event) => print(JSON.stringify(event));
+  const line = eventLogger();
+  return (event) => {
+    const text = line(event);
+    if (text) print(text);
+  };
+}
+
+export async function startHeadless(options: HeadlessOptions): Promise<HeadlessHost> {
+  const file = options.configFile;
+  if (options.startEmpty) await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const socket = controlSocketFor(file);
+  await assertNotRunning(socket);
+  // Only the hosts import foreign formats; the other commands need not load the XML parser.
+  const { loadImporters } = await import('./importers.ts');
+  const service = await startAppService({
+    configStore: options.startEmpty ? fileConfigStoreStartingEmpty(file) : fileConfigStore(file),
+    secrets: fileSecretStore(secretsFileFor(file)),
+    importers: await loadImporters(),
+    engine: { stateDir: stateDirFor(file) },
+  });
+  service.subscribe(eventPrinter(options.print, options.json));
+  let control: Awaited<ReturnType<typeof serveControlSocket>>;
+  try {
+    control = await serveControlSocket(socket, service.handlers);
+  } catch (error) {
+    await service.dispose();
+    throw error;
+  }
+
+  const stopListening = new Set<() => void>();
+  let disposed: Promise<void> | undefined;
+  return {
+    configFile: file,
+    service,
+    untilSignal() {
+      return new Promise((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          stopListening.delete(stop);
+        };
+        const onSignal = (signal: NodeJS.Signals) => {
+          stop();
+          resolve(signal);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        stopListening.add(stop);
+      });
+    },
+    dispose() {
+      disposed ??= (async () => {
+        for (const stop of [...stopListening]) stop();
+        await control.dispose();
+        await service.dispose();
+      })();
+      return disposed;
+    },
+  };
+}

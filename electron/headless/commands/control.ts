@@ -1,0 +1,66 @@
+/**
+ * The commands that talk to the engine a `run` / `serve` keeps for this config, over its control
+ * socket: `status`, `pause`, `resume`, `confirm-deletions` and `refuse-deletions`. With none
+ * running they stop with NOT_RUNNING (exit 3).
+ */
+import { formatStatusTable } from '../log-format.ts';
+import { askRunning, badArgument, configFile, configOption, out, profileOption, type Command, type Values } from './common.ts';
+
+export const status: Command = {
+  usage: 'status [--config FILE] [--json]',
+  summary: 'Status of the running engine.',
+  options: { ...configOption, json: { type: 'boolean' } },
+  async run(v) {
+    const statuses = await askRunning(configFile(v), 'status.get', {});
+    out(v.json ? JSON.stringify(statuses, null, 2) : formatStatusTable(statuses));
+    return statuses.some((s) => s.state === 'error' || s.state === 'needs-confirmation') ? 1 : 0;
+  },
+};
+
+export const pause: Command = {
+  usage: 'pause [--config FILE] [--profile NAME] [--minutes N]',
+  summary: 'Pause syncing (all profiles, or one; for N minutes).',
+  options: { ...configOption, ...profileOption, minutes: { type: 'string' } },
+  async run(v) {
+    const minutes = v.minutes === undefined ? undefined : Number(v.minutes);
+    if (minutes !== undefined && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
+      throw badArgument(`--minutes must be a number of minutes between 1 and 10080, not "${v.minutes}".`, 'Leave it out to pause until `rsync-tray resume`.');
+    }
+    await askRunning(configFile(v), 'sync.pause', { profile: v.profile as string | undefined, minutes });
+    out(`Paused${minutes ? ` for ${minutes} min` : ''}.`);
+    return 0;
+  },
+};
+
+export const resume: Command = {
+  usage: 'resume [--config FILE] [--profile NAME]',
+  summary: 'Resume syncing.',
+  options: { ...configOption, ...profileOption },
+  async run(v) {
+    await askRunning(configFile(v), 'sync.resume', { profile: v.profile as string | undefined });
+    out('Resumed.');
+    return 0;
+  },
+};
+
+async function deletionDecision(v: Values, method: 'deletions.confirm' | 'deletions.refuse', done: string): Promise<number> {
+  const profile = v.profile as string | undefined;
+  if (!profile) throw badArgument('Name the profile with --profile NAME.', 'See `rsync-tray status` for the profile that needs confirmation.');
+  await askRunning(configFile(v), method, { profile });
+  out(done);
+  return 0;
+}
+
+export const confirmDeletions: Command = {
+  usage: 'confirm-deletions --profile NAME [--config FILE]',
+  summary: 'Carry out a mass deletion the guard held back (see `status`).',
+  options: { ...configOption, ...profileOption },
+  run: (v) => deletionDecision(v, 'deletions.confirm', 'Confirmed: the next full sync deletes them.'),
+};
+
+export const refuseDeletions: Command = {
+  usage: 'refuse-deletions --profile NAME [--config FILE]',
+  summary: 'Keep the backup as it is: drop the held deletion and pause the profile.',
+  options: { ...configOption, ...profileOption },
+  run: (v) => deletionDecision(v, 'deletions.refuse', 'Refused: nothing was deleted; the profile is paused until `rsync-tray resume`.'),
+};
