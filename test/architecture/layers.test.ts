@@ -100,6 +100,14 @@ describe('layers', () => {
     expect(problems).toEqual([]);
   });
 
+  it('only the Electron shell and the preload import Electron (core and the CLI run under plain Node)', () => {
+    const electronOnly = ['electron/main', 'electron/preload'];
+    const problems = [...PACKAGES]
+      .filter(([file]) => !electronOnly.includes(layerOf(file)!))
+      .flatMap(([file, specs]) => specs.filter((s) => /^electron(-store)?(\/|$)/.test(s)).map((s) => `${file} imports ${s}`));
+    expect(problems).toEqual([]);
+  });
+
   it('no files import each other in a circle', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();

@@ -1,5 +1,5 @@
 /**
- * The watcher backends behind watcher.ts, chosen per profile: `native` is fs.watch
+ * The watcher backends behind tree-watcher.ts, chosen per profile: `native` is fs.watch
  * (directory-watcher.ts), `poll` is chokidar's stat polling for network file systems.
  */
 import { stat } from 'node:fs/promises';
