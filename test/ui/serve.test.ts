@@ -407,7 +407,7 @@ describe('the event stream, with the ws package as the client', () => {
     expect(await closed).toBe(1000);
   });
 
-  it('dispose() says goodbye (1001) and does not wait long for a page that never answers', async () => {
+  it('dispose() says goodbye (1001) and does not wait for a page that never answers', async () => {
     const local = new Set<(e: EngineEvent) => void>();
     const other = await startServe({ handlers: service.handlers, subscribe: (l) => (local.add(l), () => local.delete(l)), staticDir: path.join(work, 'static') });
     const polite = new WsClient(`ws://127.0.0.1:${other.port}/api/events`, { headers: { authorization: `Bearer ${other.token}` } });
@@ -423,9 +423,8 @@ describe('the event stream, with the ws package as the client', () => {
     await new Promise((resolve) => silent.once('data', resolve));
     silent.pause();
     expect(local.size).toBe(2);
-    const started = Date.now();
+    // A dispose that waited on the silent page would never end: the test's own timeout catches it.
     await other.dispose();
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(await goodbye).toBe(1001);
     expect(local.size).toBe(0);
     silent.destroy();
