@@ -4,7 +4,8 @@
  *
  * - macOS: monochrome template images (`<icon>Template.png` + `@2x`); the menu bar tints them for
  *   light and dark mode itself, so the states differ by shape, not colour.
- * - Windows: one .ico per icon and panel colour holding 16, 20, 24, 32 and 48 px.
+ * - Windows: PNG at 16 px plus `@1.25x` … `@3x` (20–48 px) per icon and panel colour; Electron
+ *   loads the suffixed files beside the base file and Windows takes the one for the display's DPI.
  * - Linux: PNG at 22 px plus `@2x` (44 px); Electron picks the `@2x` file on HiDPI panels.
  *
  * "light"/"dark" is the colour of the panel the icon sits on: a dark panel needs a light glyph.
@@ -16,7 +17,7 @@ export type TrayThemePreference = 'auto' | PanelTheme;
 
 export function trayImageFile(icon: TrayIcon, platform: NodeJS.Platform, theme: PanelTheme): string {
   if (platform === 'darwin') return `${icon}Template.png`;
-  if (platform === 'win32') return `tray-${icon}-${theme}.ico`;
+  if (platform === 'win32') return `tray-${icon}-${theme}-win.png`;
   return `tray-${icon}-${theme}.png`;
 }
 
