@@ -42,7 +42,13 @@ export function timeRsync(args: string[]): Promise<number> {
   });
 }
 
-async function singleFileRuns(dest: string, auth: string[], extra: string[], dir: string, n: number): Promise<number[]> {
+async function singleFileRuns(
+  dest: string,
+  auth: string[],
+  extra: string[],
+  dir: string,
+  n: number,
+): Promise<number[]> {
   const file = path.join(dir, 'one.bin');
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -64,7 +70,11 @@ const canConnect = (port: number) =>
   });
 
 /** A second daemon on the same module folder whose sockets have TCP_NODELAY. */
-async function startNoDelayDaemon(daemon: LocalDaemon, folder: string, dir: string): Promise<{ port: number; stop(): void }> {
+async function startNoDelayDaemon(
+  daemon: LocalDaemon,
+  folder: string,
+  dir: string,
+): Promise<{ port: number; stop(): void }> {
   mkdirSync(dir, { recursive: true });
   const secrets = path.join(dir, 'secrets');
   writeFileSync(secrets, `${daemon.user}:${daemon.password}\n`, { mode: 0o600 });
@@ -72,13 +82,31 @@ async function startNoDelayDaemon(daemon: LocalDaemon, folder: string, dir: stri
   const config = path.join(dir, 'rsyncd.conf');
   writeFileSync(
     config,
-    ['use chroot = no', 'socket options = TCP_NODELAY', ...identity, `pid file = ${path.join(dir, 'pid')}`, `log file = ${path.join(dir, 'log')}`, '', '[nodelay]', `path = ${folder}`, 'read only = no', `auth users = ${daemon.user}`, `secrets file = ${secrets}`, ''].join('\n'),
+    [
+      'use chroot = no',
+      'socket options = TCP_NODELAY',
+      ...identity,
+      `pid file = ${path.join(dir, 'pid')}`,
+      `log file = ${path.join(dir, 'log')}`,
+      '',
+      '[nodelay]',
+      `path = ${folder}`,
+      'read only = no',
+      `auth users = ${daemon.user}`,
+      `secrets file = ${secrets}`,
+      '',
+    ].join('\n'),
   );
   const port = await findFreePort();
-  const child = spawn('rsync', ['--daemon', '--no-detach', `--config=${config}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
+  const child = spawn(
+    'rsync',
+    ['--daemon', '--no-detach', `--config=${config}`, `--port=${port}`, '--address=127.0.0.1'],
+    { stdio: 'ignore' },
+  );
   const deadline = performance.now() + 10_000;
   while (!(await canConnect(port))) {
-    if (performance.now() > deadline || child.exitCode !== null) throw new Error(`the TCP_NODELAY daemon did not start (see ${dir}/log)`);
+    if (performance.now() > deadline || child.exitCode !== null)
+      throw new Error(`the TCP_NODELAY daemon did not start (see ${dir}/log)`);
     await sleep(20);
   }
   return { port, stop: () => child.kill('SIGTERM') };
@@ -86,7 +114,9 @@ async function startNoDelayDaemon(daemon: LocalDaemon, folder: string, dir: stri
 
 /** Runs `fn` while a separate process holds a watch on every directory of `tree`. */
 async function whileWatched<T>(tree: string, fn: () => Promise<T>): Promise<T> {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'probes/hold-watches.ts'), tree], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'probes/hold-watches.ts'), tree], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
@@ -99,7 +129,15 @@ async function whileWatched<T>(tree: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function measureBaselines(o: { daemon: LocalDaemon; destination: Destination; largeSource: string; dir: string; samples: number; repeats: number; log(m: string): void }): Promise<Baselines> {
+export async function measureBaselines(o: {
+  daemon: LocalDaemon;
+  destination: Destination;
+  largeSource: string;
+  dir: string;
+  samples: number;
+  repeats: number;
+  log(m: string): void;
+}): Promise<Baselines> {
   const auth = [`--password-file=${o.destination.passwordFile}`];
   const url = rsyncUrl(o.destination);
   const copy = path.join(o.destination.folder, 'tree');
@@ -112,7 +150,9 @@ export async function measureBaselines(o: { daemon: LocalDaemon; destination: De
     plainCopyRuns.push(await timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`]));
     o.log(`baseline: the same, while another process watches every directory of the source (${i + 1}/${o.repeats})`);
     rmSync(copy, { recursive: true, force: true });
-    watchedCopyRuns.push(await whileWatched(o.largeSource, () => timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`])));
+    watchedCopyRuns.push(
+      await whileWatched(o.largeSource, () => timeRsync(['-a', ...auth, `${o.largeSource}/`, `${url}tree/`])),
+    );
   }
   for (let i = 0; i < o.repeats + 1; i++) {
     o.log(`baseline: the same rsync again, nothing to do (${i + 1}/${o.repeats + 1})`);
@@ -134,10 +174,23 @@ export async function measureBaselines(o: { daemon: LocalDaemon; destination: De
   }
   const nd = await startNoDelayDaemon(o.daemon, o.destination.folder, path.join(o.dir, 'nodelay-daemon'));
   try {
-    const runs = await singleFileRuns(`rsync://${o.destination.user}@127.0.0.1:${nd.port}/nodelay/`, auth, ['--sockopts=TCP_NODELAY'], dir, o.samples);
+    const runs = await singleFileRuns(
+      `rsync://${o.destination.user}@127.0.0.1:${nd.port}/nodelay/`,
+      auth,
+      ['--sockopts=TCP_NODELAY'],
+      dir,
+      o.samples,
+    );
     singleFile.push({ label: 'TCP_NODELAY on client and daemon', p50: median(runs), max: max(runs) });
   } finally {
     nd.stop();
   }
-  return { plainCopyMs: Math.min(...plainCopyRuns), noopMs: Math.min(...noopRuns), plainCopyRuns, noopRuns, watchedCopyRuns, singleFile };
+  return {
+    plainCopyMs: Math.min(...plainCopyRuns),
+    noopMs: Math.min(...noopRuns),
+    plainCopyRuns,
+    noopRuns,
+    watchedCopyRuns,
+    singleFile,
+  };
 }

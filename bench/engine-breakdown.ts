@@ -36,7 +36,10 @@ const spawnPlain = (cmd: string, args: string[]) =>
 /** One line: RSS and time of each thing the engine loads (load-probe.ts), in a fresh process. */
 async function loadCosts(): Promise<string> {
   try {
-    const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/load-probe.ts'), engine.root], { cwd: ROOT, timeout: 60_000 });
+    const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/load-probe.ts'), engine.root], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
     const steps = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ name: string; ms: number; rssMiB: number }>;
     const [start, ...rest] = steps;
     let rss = start!.rssMiB;
@@ -52,13 +55,28 @@ async function loadCosts(): Promise<string> {
   }
 }
 
-export async function engineBreakdown(o: { largeSource: string; largeLabel: string; dir: string; log(m: string): void }): Promise<string[]> {
+export async function engineBreakdown(o: {
+  largeSource: string;
+  largeLabel: string;
+  dir: string;
+  log(m: string): void;
+}): Promise<string[]> {
   o.log('Rsync Tray breakdown: node start, CLI load, process spawn, fs.watch alone');
   mkdirSync(o.dir, { recursive: true });
   const config = path.join(o.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ version: 1, profiles: [{ name: 'p', source: o.largeSource, targets: [{ host: '127.0.0.1', module: 'm' }] }] }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      version: 1,
+      profiles: [{ name: 'p', source: o.largeSource, targets: [{ host: '127.0.0.1', module: 'm' }] }],
+    }),
+  );
   const nodeBoot = await timeIt(5, () => run(PROJECT_NODE, ['-e', '0']));
-  const cliLoad = await timeIt(3, () => run(PROJECT_NODE, [path.join(engine.root, 'bin/rsync-tray.mjs'), 'validate', '--config', config]).catch(() => undefined));
+  const cliLoad = await timeIt(3, () =>
+    run(PROJECT_NODE, [path.join(engine.root, 'bin/rsync-tray.mjs'), 'validate', '--config', config]).catch(
+      () => undefined,
+    ),
+  );
   const execaSpawn = await timeIt(15, () => execa('rsync', ['--version'], { reject: false }));
   const plainSpawn = await timeIt(15, () => spawnPlain('rsync', ['--version']));
   const lines = [
@@ -67,7 +85,11 @@ export async function engineBreakdown(o: { largeSource: string; largeLabel: stri
     `spawning \`rsync --version\` from Node: execa (the runner's way) p50 ${fmtMs(execaSpawn)}, child_process.spawn p50 ${fmtMs(plainSpawn)}`,
   ];
   try {
-    const { stdout } = await run(PROJECT_NODE, [path.join(import.meta.dirname, 'probes/fswatch-probe.ts'), o.largeSource, path.join(o.dir, 'fswatch-scratch')], { cwd: ROOT, timeout: 120_000 });
+    const { stdout } = await run(
+      PROJECT_NODE,
+      [path.join(import.meta.dirname, 'probes/fswatch-probe.ts'), o.largeSource, path.join(o.dir, 'fswatch-scratch')],
+      { cwd: ROOT, timeout: 120_000 },
+    );
     const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
     lines.push(
       `Node's fs.watch alone on each of the ${p.watches!.toLocaleString('en')} directories (a walk that reads directories only): ready ${fmtMs(p.readyMs)}, ` +

@@ -23,7 +23,11 @@ function scan(): Map<number, Proc> {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       const f = stat.slice(close + 2).split(' ');
-      out.set(pid, { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), comm: stat.slice(stat.indexOf('(') + 1, close) });
+      out.set(pid, {
+        ppid: Number(f[1]),
+        ticks: Number(f[11]) + Number(f[12]),
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+      });
     } catch {
       // gone meanwhile
     }
@@ -77,7 +81,10 @@ export function startLoadMonitor(): { stop(): LoadReport } {
       clearInterval(timer);
       sample(false);
       const seconds = (performance.now() - started) / 1000;
-      const top = [...byComm].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([comm, t]) => ({ comm, seconds: t / TICKS_PER_SECOND }));
+      const top = [...byComm]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([comm, t]) => ({ comm, seconds: t / TICKS_PER_SECOND }));
       return { foreignCores: seconds > 0 ? foreignTicks / TICKS_PER_SECOND / seconds : 0, top };
     },
   };

@@ -5,7 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
  * Polls `test` every `intervalMs` (1 ms: a timer, not a busy loop, so the two cores stay with the
  * tool under test) until it holds; returns the elapsed ms, or null on timeout.
  */
-export async function waitFor(test: () => boolean, timeoutMs: number, intervalMs = 1, from = performance.now()): Promise<number | null> {
+export async function waitFor(
+  test: () => boolean,
+  timeoutMs: number,
+  intervalMs = 1,
+  from = performance.now(),
+): Promise<number | null> {
   for (;;) {
     if (test()) return performance.now() - from;
     if (performance.now() - from > timeoutMs) return null;

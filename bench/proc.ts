@@ -55,7 +55,8 @@ export function sampleGroup(pgid: number): GroupSample {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     const p = readProc(pid);
-    if (p && p.pgid === pgid) processes.push({ pid: p.pid, comm: p.comm, state: p.state, rssKiB: p.rssKiB, cpuSeconds: p.cpuSeconds });
+    if (p && p.pgid === pgid)
+      processes.push({ pid: p.pid, comm: p.comm, state: p.state, rssKiB: p.rssKiB, cpuSeconds: p.cpuSeconds });
   }
   return {
     at: performance.now(),

@@ -41,9 +41,15 @@ function rows(i: ReportInput): Row[] {
     },
     {
       key: 'burst',
-      label: '10,000 files in 100 new dirs written at once → backup converged after the burst ends; rsync runs; runs after convergence',
+      label:
+        '10,000 files in 100 new dirs written at once → backup converged after the burst ends; rsync runs; runs after convergence',
       goal: '≤ 0.5 s, ≤ 10 runs, quiet afterwards',
-      met: (c) => c.value !== null && c.value <= 500 && (c.runs ?? Infinity) <= 10 && (c.followUps ?? Infinity) <= 1 && !c.stillBusy,
+      met: (c) =>
+        c.value !== null &&
+        c.value <= 500 &&
+        (c.runs ?? Infinity) <= 10 &&
+        (c.followUps ?? Infinity) <= 1 &&
+        !c.stillBusy,
       ratio: true,
     },
     {
@@ -53,8 +59,20 @@ function rows(i: ReportInput): Row[] {
       met: (c) => c.value !== null && c.value < 30,
       ratio: true,
     },
-    { key: 'deleteDir', label: 'delete a 1,000-file directory → gone from the backup (p50 / max)', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
-    { key: 'renameDir', label: 'rename a 1,000-file directory → renamed on the backup (p50 / max)', goal: '< 0.1 s', met: (c) => c.value !== null && c.value < 100, ratio: true },
+    {
+      key: 'deleteDir',
+      label: 'delete a 1,000-file directory → gone from the backup (p50 / max)',
+      goal: '< 0.1 s',
+      met: (c) => c.value !== null && c.value < 100,
+      ratio: true,
+    },
+    {
+      key: 'renameDir',
+      label: 'rename a 1,000-file directory → renamed on the backup (p50 / max)',
+      goal: '< 0.1 s',
+      met: (c) => c.value !== null && c.value < 100,
+      ratio: true,
+    },
     {
       key: 'startEmpty',
       label: `start on the ${i.largeLabel} tree, empty backup → initial sync done`,
@@ -75,14 +93,34 @@ function rows(i: ReportInput): Row[] {
       },
       ratio: true,
     },
-    { key: 'ready', label: `watching the ${i.largeLabel} tree: ready after (from process start)`, goal: '< 1 s', met: (c) => c.value !== null && c.value < 1000, ratio: true },
-    { key: 'idleRss', label: 'idle RSS of the tool (all its processes), watching the large tree', goal: '< 120 MiB', met: (c) => c.value !== null && c.value < 120, ratio: true },
-    { key: 'idleCpu', label: 'idle CPU, watching the large tree (% of one core)', goal: '~0', met: (c) => c.value !== null && c.value <= 0.5 },
+    {
+      key: 'ready',
+      label: `watching the ${i.largeLabel} tree: ready after (from process start)`,
+      goal: '< 1 s',
+      met: (c) => c.value !== null && c.value < 1000,
+      ratio: true,
+    },
+    {
+      key: 'idleRss',
+      label: 'idle RSS of the tool (all its processes), watching the large tree',
+      goal: '< 120 MiB',
+      met: (c) => c.value !== null && c.value < 120,
+      ratio: true,
+    },
+    {
+      key: 'idleCpu',
+      label: 'idle CPU, watching the large tree (% of one core)',
+      goal: '~0',
+      met: (c) => c.value !== null && c.value <= 0.5,
+    },
     {
       key: 'bandwidth',
       label: `bandwidth limit ${i.bandwidthLabel}: ${'rate of one big file'}`,
       goal: `${i.bandwidthLabel} ± 10 %`,
-      met: (c) => (c.value !== null && i.bandwidthBytesPerSecond ? Math.abs((c.value * 1024 * 1024) / i.bandwidthBytesPerSecond - 1) <= 0.1 : null),
+      met: (c) =>
+        c.value !== null && i.bandwidthBytesPerSecond
+          ? Math.abs((c.value * 1024 * 1024) / i.bandwidthBytesPerSecond - 1) <= 0.1
+          : null,
     },
     { key: 'converged', label: 'backup identical to the source (tree comparison after each part)', goal: 'identical' },
   ];
@@ -93,7 +131,7 @@ function ratioText(cell: Cell, reference: Cell | undefined): string {
   return ` (${(cell.value / reference.value).toFixed(2)}×)`;
 }
 
-const escape = (s: string) => s.replace(/\|/g, '\\|');
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function renderTable(i: ReportInput): string {
   const tools = i.results.filter((r) => !r.skipped);
@@ -112,9 +150,9 @@ export function renderTable(i: ReportInput): string {
         const met = row.met(cell, i.baselines);
         if (met !== null) text += met ? ' ✅' : ' ❌';
       }
-      return escape(text);
+      return escapeCell(text);
     });
-    lines.push(`| ${escape(row.label)} | ${escape(row.goal)} | ${cells.join(' | ')} |`);
+    lines.push(`| ${escapeCell(row.label)} | ${escapeCell(row.goal)} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -127,20 +165,32 @@ export function renderReport(i: ReportInput): string {
     const b = i.baselines;
     out.push('Physical limits, same run, same daemon:');
     const runs = (v: number[]) => (v.length > 1 ? ` (best of ${v.map(fmtMs).join(', ')})` : '');
-    out.push(`- one plain \`rsync -a\` of the ${i.largeLabel} tree into the empty module: ${fmtMs(b.plainCopyMs)}${runs(b.plainCopyRuns)}; a no-op one right after: ${fmtMs(b.noopMs)}${runs(b.noopRuns)}`);
+    out.push(
+      `- one plain \`rsync -a\` of the ${i.largeLabel} tree into the empty module: ${fmtMs(b.plainCopyMs)}${runs(b.plainCopyRuns)}; a no-op one right after: ${fmtMs(b.noopMs)}${runs(b.noopRuns)}`,
+    );
     if (b.watchedCopyRuns.length) {
       const ratios = b.watchedCopyRuns.map((w, k) => w / b.plainCopyRuns[k]!);
-      out.push(`- the same plain copy while another process watches every directory of the source (as a real-time tool must during its initial sync): ${b.watchedCopyRuns.map(fmtMs).join(', ')} — ${ratios.map((r) => `${r.toFixed(3)}×`).join(', ')} the unwatched copy before it`);
+      out.push(
+        `- the same plain copy while another process watches every directory of the source (as a real-time tool must during its initial sync): ${b.watchedCopyRuns.map(fmtMs).join(', ')} — ${ratios.map((r) => `${r.toFixed(3)}×`).join(', ')} the unwatched copy before it`,
+      );
     }
-    for (const s of b.singleFile) out.push(`- one 4 KiB file pushed to the daemon, ${s.label}: p50 ${fmtMs(s.p50)}, max ${fmtMs(s.max)}`);
+    for (const s of b.singleFile)
+      out.push(`- one 4 KiB file pushed to the daemon, ${s.label}: p50 ${fmtMs(s.p50)}, max ${fmtMs(s.max)}`);
     out.push('');
   }
-  if (i.results.some((r) => r.cells.startEmpty?.ref)) out.push('The start goals are checked against the plain rsync timed right before each tool started (the "right before" figures); the limits above are the best of the run.', '');
+  if (i.results.some((r) => r.cells.startEmpty?.ref))
+    out.push(
+      'The start goals are checked against the plain rsync timed right before each tool started (the "right before" figures); the limits above are the best of the run.',
+      '',
+    );
   out.push('Tools:');
-  for (const r of i.results) out.push(`- ${r.spec.label}: ${r.skipped ? `SKIPPED — ${r.skipped}` : r.spec.configuration}`);
+  for (const r of i.results)
+    out.push(`- ${r.spec.label}: ${r.skipped ? `SKIPPED — ${r.skipped}` : r.spec.configuration}`);
   const notes = i.results.flatMap((r) => r.notes.map((n) => `- ${r.spec.label}: ${n}`));
   if (notes.length) out.push('', 'Notes:', ...notes);
-  const evidence = i.results.flatMap((r) => (r.evidence.length ? [`${r.spec.label}:`, ...r.evidence.map((e) => `- ${e}`)] : []));
+  const evidence = i.results.flatMap((r) =>
+    r.evidence.length ? [`${r.spec.label}:`, ...r.evidence.map((e) => `- ${e}`)] : [],
+  );
   if (evidence.length) out.push('', 'Where the time goes:', ...evidence);
   return out.join('\n');
 }

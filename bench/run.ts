@@ -62,7 +62,8 @@ const { values } = parseArgs({
 
 const quick = Boolean(values.quick);
 const largeThousands = values.large ? Number(values.large) : quick ? 100 : 200;
-if (!Number.isInteger(largeThousands) || largeThousands < 1 || largeThousands > 2000) throw new Error('--large takes the number of files in thousands, e.g. 200');
+if (!Number.isInteger(largeThousands) || largeThousands < 1 || largeThousands > 2000)
+  throw new Error('--large takes the number of files in thousands, e.g. 200');
 // 10 files per leaf dir, 100 leaf dirs per top dir: 200k = 200 × 100 × 10 (20,200 dirs).
 const largeTree: TreeShape = { dirs: [largeThousands, 100], filesPerDir: 10 };
 const settings: BenchSettings = {
@@ -79,8 +80,13 @@ const settings: BenchSettings = {
   startRounds: quick ? 1 : 3,
 };
 
-const wanted = (values.tools ?? DEFAULT_TOOLS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-for (const id of wanted) if (!ALL_TOOLS.some((t) => t.id === id)) throw new Error(`unknown tool "${id}"; known: ${ALL_TOOLS.map((t) => t.id).join(', ')}`);
+const wanted = (values.tools ?? DEFAULT_TOOLS.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const id of wanted)
+  if (!ALL_TOOLS.some((t) => t.id === id))
+    throw new Error(`unknown tool "${id}"; known: ${ALL_TOOLS.map((t) => t.id).join(', ')}`);
 // In the order asked for (the default: Rsync Tray first).
 const tools = wanted.map((id) => ALL_TOOLS.find((t) => t.id === id)!);
 const PARTS = ['small', 'large', 'bandwidth'];
@@ -89,19 +95,30 @@ for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${
 
 if (values.engine) {
   engine.root = path.resolve(values.engine);
-  if (!existsSync(path.join(engine.root, 'bin/rsync-tray.mjs'))) throw new Error(`--engine ${values.engine}: no bin/rsync-tray.mjs there`);
+  if (!existsSync(path.join(engine.root, 'bin/rsync-tray.mjs')))
+    throw new Error(`--engine ${values.engine}: no bin/rsync-tray.mjs there`);
 }
 const started = performance.now();
 const load = startLoadMonitor();
-const log = (m: string) => process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)} s] ${m}\n`);
+const log = (m: string) =>
+  process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)} s] ${m}\n`);
 
 const root = path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), `rsync-tray-bench-${process.pid}`);
 const transcripts = path.join(root, 'transcripts');
 mkdirSync(transcripts, { recursive: true });
 
-const modules = tools.flatMap((t) => ['small', 'large', 'bw'].map((k) => ({ name: `${t.id}-${k}` }))).concat([{ name: 'baseline' }]);
+const modules = tools
+  .flatMap((t) => ['small', 'large', 'bw'].map((k) => ({ name: `${t.id}-${k}` })))
+  .concat([{ name: 'baseline' }]);
 const daemon = await startLocalDaemon({ rootDir: path.join(root, 'daemon'), modules });
-const destination = (module: string): Destination => ({ host: '127.0.0.1', port: daemon.port, module, user: daemon.user, passwordFile: daemon.passwordFile, folder: daemon.modules[module]! });
+const destination = (module: string): Destination => ({
+  host: '127.0.0.1',
+  port: daemon.port,
+  module,
+  user: daemon.user,
+  passwordFile: daemon.passwordFile,
+  folder: daemon.modules[module]!,
+});
 log(`daemon on 127.0.0.1:${daemon.port}; scratch ${root}`);
 
 const running = new Set<RunningTool>();
@@ -145,11 +162,18 @@ try {
       log: (m) => log(`${spec.label}: ${m}`),
       async start(options) {
         mkdirSync(options.workDir, { recursive: true });
-        const transcript = path.join(transcripts, `${spec.id}-${path.basename(options.workDir).replace(/^work-/, '')}.log`);
+        const transcript = path.join(
+          transcripts,
+          `${spec.id}-${path.basename(options.workDir).replace(/^work-/, '')}.log`,
+        );
         const tool = await spec.start({ transcript, ...options });
         running.add(tool);
         void tool.exited.then(() => running.delete(tool));
-        await tool.until(() => tool.initialSyncAt !== null && tool.readyAt !== null, 600_000, `${spec.label}: initial sync and watcher`);
+        await tool.until(
+          () => tool.initialSyncAt !== null && tool.readyAt !== null,
+          600_000,
+          `${spec.label}: initial sync and watcher`,
+        );
         return tool;
       },
       explain(tool, label, from, to = performance.now()) {
@@ -157,8 +181,20 @@ try {
         if (text) result.evidence.push(`${label}: ${text}`);
       },
       async largeTreeReady(source) {
-        if (!baselines) baselines = await measureBaselines({ daemon, destination: destination('baseline'), largeSource: source, dir: path.join(root, 'baseline'), samples: settings.latencySamples, repeats: quick ? 1 : 2, log });
-        if (spec.id === 'rsync-tray') result.evidence.push(...(await engineBreakdown({ largeSource: source, largeLabel, dir: path.join(dir, 'breakdown'), log })));
+        if (!baselines)
+          baselines = await measureBaselines({
+            daemon,
+            destination: destination('baseline'),
+            largeSource: source,
+            dir: path.join(root, 'baseline'),
+            samples: settings.latencySamples,
+            repeats: quick ? 1 : 2,
+            log,
+          });
+        if (spec.id === 'rsync-tray')
+          result.evidence.push(
+            ...(await engineBreakdown({ largeSource: source, largeLabel, dir: path.join(dir, 'breakdown'), log })),
+          );
       },
     };
     for (const [part, name, scenario] of [
@@ -180,7 +216,8 @@ try {
     if (!values.keep) {
       log(`${spec.label}: done; removing its trees`);
       rmSync(dir, { recursive: true, force: true });
-      for (const kind of ['small', 'large', 'bw']) rmSync(destination(`${spec.id}-${kind}`).folder, { recursive: true, force: true });
+      for (const kind of ['small', 'large', 'bw'])
+        rmSync(destination(`${spec.id}-${kind}`).folder, { recursive: true, force: true });
     }
   }
 } finally {
@@ -198,14 +235,17 @@ const version = (cmd: string, args: string[]) => {
 const engineVersion = (() => {
   try {
     const git = (...args: string[]) => execFileSync('git', ['-C', engine.root, ...args], { encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', 'electron/core', 'electron/headless', 'electron/api', 'bin') !== '';
+    const dirty =
+      git('status', '--porcelain', '--', 'electron/core', 'electron/headless', 'electron/api', 'bin') !== '';
     return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted engine changes' : ''}${values.engine ? ` (${engine.root})` : ''}`;
   } catch {
     return values.engine ? engine.root : 'this checkout';
   }
 })();
 const memGiB = (os.totalmem() / 1024 ** 3).toFixed(0);
-const osName = existsSync('/etc/os-release') ? (/PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.type()) : os.type();
+const osName = existsSync('/etc/os-release')
+  ? (/PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.type())
+  : os.type();
 const bw = parseBandwidth(settings.bandwidthLimit);
 const header = [
   `## Rsync Tray bench${quick ? ' (--quick)' : ''} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -227,7 +267,18 @@ const report = renderReport({
   bandwidthBytesPerSecond: bw.ok ? bw.value.bytesPerSecond : 0,
 });
 process.stdout.write(`${report}\n`);
-const json = JSON.stringify({ settings, baselines, results: results.map((r) => ({ ...r, spec: { id: r.spec.id, label: r.spec.label, configuration: r.spec.configuration } })) }, null, 2);
+const json = JSON.stringify(
+  {
+    settings,
+    baselines,
+    results: results.map((r) => ({
+      ...r,
+      spec: { id: r.spec.id, label: r.spec.label, configuration: r.spec.configuration },
+    })),
+  },
+  null,
+  2,
+);
 if (values.json) writeFileSync(values.json, json);
 if (values.out) {
   writeFileSync(path.join(values.out, 'report.md'), `${report}\n`);

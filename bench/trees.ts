@@ -51,7 +51,11 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
  * Writes a tree of the given shape under `root` (created). Synchronous writes in slices, yielding
  * to the event loop between slices so the tools' output pipes keep being read.
  */
-export async function generateTree(root: string, shape: TreeShape, options: { seed?: number; prefix?: string } = {}): Promise<number> {
+export async function generateTree(
+  root: string,
+  shape: TreeShape,
+  options: { seed?: number; prefix?: string } = {},
+): Promise<number> {
   const size = sizes(options.seed ?? 1);
   const prefix = options.prefix ?? 'd';
   let written = 0;
@@ -91,7 +95,9 @@ export async function generateFlatDir(dir: string, n: number, seed = 7): Promise
 export function listTree(root: string): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
     // %y type, %m mode, %s size, %T@ mtime with nanoseconds, %l link target, %P relative path.
-    const child = spawn('find', [root, '-mindepth', '1', '-printf', '%y %m %s %T@ %l\\t%P\\0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('find', [root, '-mindepth', '1', '-printf', '%y %m %s %T@ %l\\t%P\\0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -107,7 +113,14 @@ export function listTree(root: string): Promise<Map<string, string>> {
         const rel = record.slice(tab + 1);
         // A directory's size is the file system's business and its mtime is touched by every
         // change inside it; neither says whether the backup holds the same data.
-        out.set(rel, type === 'd' ? `d ${mode}` : type === 'l' ? `l ${mtime} ${target.join(' ')}` : `${type} ${mode} ${fileSize} ${mtime}`);
+        out.set(
+          rel,
+          type === 'd'
+            ? `d ${mode}`
+            : type === 'l'
+              ? `l ${mtime} ${target.join(' ')}`
+              : `${type} ${mode} ${fileSize} ${mtime}`,
+        );
       }
       resolve(out);
     });
@@ -141,7 +154,11 @@ export async function compareTrees(source: string, backup: string, limit = 5): P
 }
 
 /** Compares until equal (the tool may still be finishing) or the deadline passes. */
-export async function awaitEqualTrees(source: string, backup: string, timeoutMs: number): Promise<Comparison & { firstTry: boolean; waitedMs: number }> {
+export async function awaitEqualTrees(
+  source: string,
+  backup: string,
+  timeoutMs: number,
+): Promise<Comparison & { firstTry: boolean; waitedMs: number }> {
   const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     const c = await compareTrees(source, backup);

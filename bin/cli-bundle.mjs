@@ -14,7 +14,11 @@ export const MANIFEST = 'manifest.json';
 export function sourcesHash(root, files) {
   const hash = createHash('sha256');
   try {
-    for (const file of files) hash.update(`${file}\0`).update(readFileSync(path.join(root, file))).update('\0');
+    for (const file of files)
+      hash
+        .update(`${file}\0`)
+        .update(readFileSync(path.join(root, file)))
+        .update('\0');
   } catch {
     return null;
   }

@@ -34,7 +34,14 @@ export async function buildCli(root = ROOT, out = path.join(root, BUNDLE_DIR)): 
     logLevel: 'warn',
     output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     write: true,
-    plugins: [{ name: 'list-modules', buildEnd() { for (const id of this.getModuleIds()) loaded.add(id); } }],
+    plugins: [
+      {
+        name: 'list-modules',
+        buildEnd() {
+          for (const id of this.getModuleIds()) loaded.add(id);
+        },
+      },
+    ],
   });
   const files = new Set<string>();
   for (const id of loaded) {
@@ -43,13 +50,15 @@ export async function buildCli(root = ROOT, out = path.join(root, BUNDLE_DIR)): 
     if (id.startsWith('\0') || id.startsWith('rolldown:')) continue; // rolldown's own runtime helpers
     const rel = path.relative(root, id);
     // Fail closed: a module the manifest cannot name could change unseen.
-    if (rel.startsWith('..') || path.isAbsolute(rel) || /[?#]/.test(rel)) throw new Error(`build-cli: cannot list module ${id} in the manifest`);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || /[?#]/.test(rel))
+      throw new Error(`build-cli: cannot list module ${id} in the manifest`);
     files.add(rel.split(path.sep).join('/'));
   }
   if (!files.has(ENTRY)) throw new Error(`build-cli: ${ENTRY} is not among the modules rolldown loaded`);
   // What decides how imports resolve, though no module: the project's package.json, and npm's
   // record of the installed tree (rewritten by every install).
-  for (const extra of ['package.json', 'node_modules/.package-lock.json']) if (existsSync(path.join(root, extra))) files.add(extra);
+  for (const extra of ['package.json', 'node_modules/.package-lock.json'])
+    if (existsSync(path.join(root, extra))) files.add(extra);
   const list = [...files].sort();
   const hash = sourcesHash(root, list);
   if (hash === null) throw new Error('build-cli: a module file could not be read back');
@@ -60,5 +69,7 @@ export async function buildCli(root = ROOT, out = path.join(root, BUNDLE_DIR)): 
 
 if (import.meta.main) {
   const list = await buildCli();
-  console.log(`CLI bundled into ${BUNDLE_DIR}/ from ${list.length} files (${list.filter((f) => !f.startsWith('node_modules/')).length} of the project's)`);
+  console.log(
+    `CLI bundled into ${BUNDLE_DIR}/ from ${list.length} files (${list.filter((f) => !f.startsWith('node_modules/')).length} of the project's)`,
+  );
 }

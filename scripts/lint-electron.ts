@@ -17,7 +17,9 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const INPUTS = ['electron/main', 'electron/preload'];
-const ELECTRON_VERSION = (JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+const ELECTRON_VERSION = (
+  JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+).version;
 const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
 
 /**
@@ -53,10 +55,23 @@ const i18nModulePath = path.join(path.dirname(runnerPath), 'locales', 'i18n.js')
 const requireThere = createRequire(i18nModulePath);
 const i18n = requireThere('i18n') as { configure(options: object): void; setLocale(locale: string): void };
 const offlineI18n = async (): Promise<void> => {
-  i18n.configure({ locales: ['en-US'], defaultLocale: 'en-US', directory: path.dirname(i18nModulePath), updateFiles: false, objectNotation: true, retryInDefaultLocale: true, register: globalThis });
+  i18n.configure({
+    locales: ['en-US'],
+    defaultLocale: 'en-US',
+    directory: path.dirname(i18nModulePath),
+    updateFiles: false,
+    objectNotation: true,
+    retryInDefaultLocale: true,
+    register: globalThis,
+  });
   i18n.setLocale('en-US');
 };
-requireHere.cache[i18nModulePath] = { id: i18nModulePath, filename: i18nModulePath, loaded: true, exports: offlineI18n } as unknown as NodeJS.Module;
+requireHere.cache[i18nModulePath] = {
+  id: i18nModulePath,
+  filename: i18nModulePath,
+  loaded: true,
+  exports: offlineI18n,
+} as unknown as NodeJS.Module;
 const run = requireHere(runnerPath) as (options: object, forCli: boolean) => Promise<RunResult>;
 
 const sarifAt = process.argv.indexOf('--sarif');
@@ -67,7 +82,8 @@ let broken = false;
 // One scan over both folders together: the "global" checks (CSP, navigation limits, permission
 // handler) look for their evidence across the whole input, and the preload alone has none.
 const scanRoot = path.join(tmp, 'electron');
-for (const input of INPUTS) cpSync(path.join(root, input), path.join(scanRoot, path.relative('electron', input)), { recursive: true });
+for (const input of INPUTS)
+  cpSync(path.join(root, input), path.join(scanRoot, path.relative('electron', input)), { recursive: true });
 {
   const input = 'electron';
   const output = sarifAt > 0 ? path.join(tmp, 'electronegativity.sarif') : undefined;
@@ -100,14 +116,19 @@ const stale = Object.keys(REVIEWED).filter((k) => !seen.has(k));
 
 for (const i of found) {
   const mark = key(i) in REVIEWED ? 'reviewed' : 'FINDING';
-  console.log(`${mark}: ${i.id} (${i.severity.name}, ${i.confidence.name}) ${i.input}/${i.file}:${i.location.line}:${i.location.column} — ${i.description} ${i.shortenedURL}`);
+  console.log(
+    `${mark}: ${i.id} (${i.severity.name}, ${i.confidence.name}) ${i.input}/${i.file}:${i.location.line}:${i.location.column} — ${i.description} ${i.shortenedURL}`,
+  );
   if (mark === 'reviewed') console.log(`    accepted because: ${REVIEWED[key(i)]}`);
 }
-for (const k of stale) console.log(`STALE: "${k}" is on the reviewed list but was not found; remove it from scripts/lint-electron.ts.`);
+for (const k of stale)
+  console.log(`STALE: "${k}" is on the reviewed list but was not found; remove it from scripts/lint-electron.ts.`);
 
 const checked = `electronegativity (Electron ${ELECTRON_VERSION}) over ${INPUTS.join(', ')}`;
 if (broken || unexpected.length || stale.length) {
-  console.error(`\n${checked}: ${unexpected.length} unreviewed finding(s), ${stale.length} stale review(s)${broken ? ', files that could not be parsed' : ''}.`);
+  console.error(
+    `\n${checked}: ${unexpected.length} unreviewed finding(s), ${stale.length} stale review(s)${broken ? ', files that could not be parsed' : ''}.`,
+  );
   process.exit(1);
 }
 console.log(`\n${checked}: no unreviewed findings (${found.length} reviewed).`);

@@ -91,7 +91,10 @@ async function contactSheet(file: string): Promise<void> {
     for (const [c, col] of columns.entries()) {
       let image = sharp(await renderPng(col.svg(icon), 44));
       if (col.white) image = image.negate({ alpha: false });
-      const big = await image.resize(44 * scale, 44 * scale, { kernel: 'nearest' }).png().toBuffer();
+      const big = await image
+        .resize(44 * scale, 44 * scale, { kernel: 'nearest' })
+        .png()
+        .toBuffer();
       const tile = await sharp({ create: { width: cell, height: cell, channels: 4, background: col.bg } })
         .composite([{ input: big, left: 8, top: 8 }])
         .png()
@@ -101,7 +104,10 @@ async function contactSheet(file: string): Promise<void> {
   }
   const width = cell * columns.length;
   const height = cell * TRAY_ICONS.length;
-  await sharp({ create: { width, height, channels: 4, background: light } }).composite(layers).png().toFile(file);
+  await sharp({ create: { width, height, channels: 4, background: light } })
+    .composite(layers)
+    .png()
+    .toFile(file);
   console.log(`Contact sheet written to ${file}`);
 }
 

@@ -26,7 +26,8 @@ async function watchTree(root: string, onEvent: (dir: string, name: string | nul
     await Promise.all(
       batch.map(async (dir) => {
         watchers.push(watch(dir, { persistent: true }, (_type, name) => onEvent(dir, name)));
-        for (const e of await readdir(dir, { withFileTypes: true })) if (e.isDirectory()) queue.push(path.join(dir, e.name));
+        for (const e of await readdir(dir, { withFileTypes: true }))
+          if (e.isDirectory()) queue.push(path.join(dir, e.name));
       }),
     );
   }
@@ -66,4 +67,6 @@ for (let i = 0; i < 5; i++) {
 }
 for (const w of small) w.close();
 
-process.stdout.write(`${JSON.stringify({ watches: big.length, readyMs, rssBeforeMiB: rssBefore, rssAfterMiB: rssAfter, idleCpuPercent: ((idle.user + idle.system) / 1e6) * 100, deliveryMs: median(delays) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ watches: big.length, readyMs, rssBeforeMiB: rssBefore, rssAfterMiB: rssAfter, idleCpuPercent: ((idle.user + idle.system) / 1e6) * 100, deliveryMs: median(delays) })}\n`,
+);

@@ -11,8 +11,12 @@ import { pathToFileURL } from 'node:url';
 
 const [root] = process.argv.slice(2) as [string];
 const rssMiB = () => process.memoryUsage().rss / (1024 * 1024);
-const steps: Array<{ name: string; ms: number; rssMiB: number }> = [{ name: 'start', ms: performance.now(), rssMiB: rssMiB() }];
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+const steps: Array<{ name: string; ms: number; rssMiB: number }> = [
+  { name: 'start', ms: performance.now(), rssMiB: rssMiB() },
+];
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  dependencies?: Record<string, string>;
+};
 // Anything Electron-flavoured is the tray's, not the engine's (and importing `electron` from
 // plain Node tries to download it).
 const deps = Object.keys(pkg.dependencies ?? {}).filter((d) => !d.includes('electron'));

@@ -16,7 +16,12 @@ export async function bandwidthScenario(ctx: ToolContext): Promise<void> {
   const source = path.join(ctx.dir, 'bw');
   mkdirSync(source, { recursive: true });
   const destination = ctx.destination('bw');
-  const tool = await ctx.start({ source, destination, workDir: path.join(ctx.dir, 'work-bw'), bandwidthLimit: settings.bandwidthLimit });
+  const tool = await ctx.start({
+    source,
+    destination,
+    workDir: path.join(ctx.dir, 'work-bw'),
+    bandwidthLimit: settings.bandwidthLimit,
+  });
   const bytes = settings.bandwidthMiB * 1024 * 1024;
   const outside = path.join(ctx.dir, 'bw-file.tmp');
   const block = randomBytes(1 << 20);

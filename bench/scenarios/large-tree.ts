@@ -36,16 +36,30 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
    * tree comparison once it says its initial sync is done (on an empty backup at once, so a
    * backup not yet identical when the tool said so is noted; in sync after 300 ms of quiet).
    */
-  const round = async (what: 'empty backup' | 'backup in sync', n: number, baseline: () => Promise<number>): Promise<{ tool: RunningTool; sample: StartSample; equal: boolean }> => {
+  const round = async (
+    what: 'empty backup' | 'backup in sync',
+    n: number,
+    baseline: () => Promise<number>,
+  ): Promise<{ tool: RunningTool; sample: StartSample; equal: boolean }> => {
     const ref = settings.pairedBaselines ? await baseline() : null;
     ctx.log(`start on the ${label} tree, ${what}${of(n)}`);
     const tool = await ctx.start(startOptions);
     const sample = { ms: since(tool, tool.initialSyncAt)!, ready: since(tool, tool.readyAt)!, ref };
-    ctx.explain(tool, `start on the ${label} tree, ${what}${of(n)} (ready at +${fmtMs(sample.ready)}, done at +${fmtMs(sample.ms)})`, tool.spawnedAt);
+    ctx.explain(
+      tool,
+      `start on the ${label} tree, ${what}${of(n)} (ready at +${fmtMs(sample.ready)}, done at +${fmtMs(sample.ms)})`,
+      tool.spawnedAt,
+    );
     if (what === 'backup in sync') await tool.settle(300, 60_000);
     const check = await awaitEqualTrees(source, destination.folder, 120_000);
-    if (!check.equal) result.notes.push(`${label} tree after the start, ${what}${of(n)}: ${check.differenceCount} differences, e.g. ${check.differences.join('; ')}`);
-    else if (!check.firstTry) result.notes.push(`${label} tree, ${what}${of(n)}: the backup was not yet identical when the tool reported its initial sync done; it was ${fmtMs(check.waitedMs)} later`);
+    if (!check.equal)
+      result.notes.push(
+        `${label} tree after the start, ${what}${of(n)}: ${check.differenceCount} differences, e.g. ${check.differences.join('; ')}`,
+      );
+    else if (!check.firstTry)
+      result.notes.push(
+        `${label} tree, ${what}${of(n)}: the backup was not yet identical when the tool reported its initial sync done; it was ${fmtMs(check.waitedMs)} later`,
+      );
     return { tool, sample, equal: check.equal };
   };
 
@@ -81,7 +95,11 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
     detail: `${b.processes.map((p) => `${p.comm}${p.state === 'Z' ? ' (zombie)' : ''} ${(p.rssKiB / 1024).toFixed(1)}`).join(' + ')}; at ready ${rssAt(tool.rssAtReady)}, after the initial sync ${rssAt(tool.rssAtInitialSync)}`,
   };
   const cpu = cpuShare(a, b);
-  result.cells.idleCpu = { value: cpu * 100, text: `${(cpu * 100).toFixed(1)} %`, detail: `over ${fmtMs(settings.idleWindowMs)}` };
+  result.cells.idleCpu = {
+    value: cpu * 100,
+    text: `${(cpu * 100).toFixed(1)} %`,
+    detail: `over ${fmtMs(settings.idleWindowMs)}`,
+  };
 
   // Single changes deep in the big tree.
   const files = Array.from({ length: 20 }, (_, i) => {
@@ -92,7 +110,13 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
   });
   const samples = ctx.spec.slow ? Math.min(3, settings.largeLatencySamples) : settings.largeLatencySamples;
   ctx.log(`single changes ×${samples} in the ${label} tree`);
-  const single = await singleChanges(tool, { source, backup: destination.folder, files, samples, timeoutMs: ctx.spec.slow ? 60_000 : 30_000 });
+  const single = await singleChanges(tool, {
+    source,
+    backup: destination.folder,
+    files,
+    samples,
+    timeoutMs: ctx.spec.slow ? 60_000 : 30_000,
+  });
   result.cells.latencyLarge = {
     value: single.p50,
     max: single.max,
@@ -116,8 +140,18 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
 
   // Each goal's own measure picks the median round: a ratio for the empty start (≤ 1.1×), a
   // difference for the in-sync one (≤ no-op + 1 s).
-  result.cells.startEmpty = startCell(empties, 'plain rsync', (ms, ref) => ms / ref, (v) => `${v.toFixed(2)}×`);
-  result.cells.startInSync = startCell(synced, 'no-op rsync', (ms, ref) => ms - ref, (v) => `${v >= 0 ? '+' : '−'}${fmtMs(Math.abs(v))}`);
+  result.cells.startEmpty = startCell(
+    empties,
+    'plain rsync',
+    (ms, ref) => ms / ref,
+    (v) => `${v.toFixed(2)}×`,
+  );
+  result.cells.startInSync = startCell(
+    synced,
+    'no-op rsync',
+    (ms, ref) => ms - ref,
+    (v) => `${v >= 0 ? '+' : '−'}${fmtMs(Math.abs(v))}`,
+  );
   const readies = empties.map((e) => e.ready);
   result.cells.ready = {
     value: median(readies),
@@ -140,17 +174,26 @@ interface StartSample {
  * The median round by the goal's measure against the rsync timed right before it, when there is
  * one (so one round on a busy moment of a shared machine does not decide), with every round listed.
  */
-function startCell(samples: StartSample[], what: string, measure: (ms: number, ref: number) => number, show: (v: number) => string): Cell {
+function startCell(
+  samples: StartSample[],
+  what: string,
+  measure: (ms: number, ref: number) => number,
+  show: (v: number) => string,
+): Cell {
   const paired = samples.every((s) => s.ref !== null);
   const key = (s: StartSample) => (paired ? measure(s.ms, s.ref!) : s.ms);
   const sorted = [...samples].sort((a, b) => key(a) - key(b));
   const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  const each = samples.map((s) => (s.ref === null ? fmtMs(s.ms) : `${fmtMs(s.ms)} vs ${fmtMs(s.ref)} = ${show(measure(s.ms, s.ref))}`));
+  const each = samples.map((s) =>
+    s.ref === null ? fmtMs(s.ms) : `${fmtMs(s.ms)} vs ${fmtMs(s.ref)} = ${show(measure(s.ms, s.ref))}`,
+  );
   return {
     value: mid.ms,
     text: fmtMs(mid.ms),
     ref: mid.ref,
-    detail: paired ? `${what} right before each start; ${samples.length > 1 ? `median of ${samples.length}: ` : ''}${each.join('; ')}` : undefined,
+    detail: paired
+      ? `${what} right before each start; ${samples.length > 1 ? `median of ${samples.length}: ` : ''}${each.join('; ')}`
+      : undefined,
   };
 }
 

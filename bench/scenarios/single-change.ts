@@ -20,7 +20,10 @@ export interface SingleChangeResult {
   to: number;
 }
 
-export async function singleChanges(tool: RunningTool, o: { source: string; backup: string; files: string[]; samples: number; timeoutMs: number; gapMs?: number }): Promise<SingleChangeResult> {
+export async function singleChanges(
+  tool: RunningTool,
+  o: { source: string; backup: string; files: string[]; samples: number; timeoutMs: number; gapMs?: number },
+): Promise<SingleChangeResult> {
   const latencies: number[] = [];
   let missed = 0;
   const runsBefore = tool.runsStarted;
@@ -38,5 +41,13 @@ export async function singleChanges(tool: RunningTool, o: { source: string; back
     else latencies.push(ms);
   }
   await tool.settle(50, o.timeoutMs);
-  return { latencies, missed, p50: median(latencies), max: max(latencies), runs: tool.runsStarted - runsBefore, from, to: performance.now() };
+  return {
+    latencies,
+    missed,
+    p50: median(latencies),
+    max: max(latencies),
+    runs: tool.runsStarted - runsBefore,
+    from,
+    to: performance.now(),
+  };
 }

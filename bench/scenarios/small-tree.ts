@@ -30,13 +30,18 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
   /** After a scenario: wait for quiet; a tool still busy (a storm of runs) is restarted. */
   const settle = async (what: string): Promise<void> => {
     if (await tool.settle(300, settings.settleTimeoutMs)) return;
-    result.notes.push(`${what}: still busy ${fmtMs(settings.settleTimeoutMs)} after it converged (${tool.runsStarted} rsync runs so far); restarted before the next scenario`);
+    result.notes.push(
+      `${what}: still busy ${fmtMs(settings.settleTimeoutMs)} after it converged (${tool.runsStarted} rsync runs so far); restarted before the next scenario`,
+    );
     await tool.stop();
     tool = await ctx.start(startOptions);
   };
 
   // Single changes.
-  const files = Array.from({ length: 20 }, (_, i) => `d${String((i * 37) % 100).padStart(4, '0')}/f${String((i * 13) % 100).padStart(4, '0')}`);
+  const files = Array.from(
+    { length: 20 },
+    (_, i) => `d${String((i * 37) % 100).padStart(4, '0')}/f${String((i * 13) % 100).padStart(4, '0')}`,
+  );
   const samples = ctx.spec.slow ? Math.min(3, settings.latencySamples) : settings.latencySamples;
   ctx.log(`single changes ×${samples} in the ${countFiles(SMALL_TREE) / 1000}k tree`);
   const single = await singleChanges(tool, { source, backup, files, samples, timeoutMs: slowTimeout });
@@ -82,11 +87,21 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
         tool.mark('renamed big-rename → big-renamed');
         // rsync fills a directory in name order: the last file first, then the whole count once.
         const last = path.join(backup, 'big-renamed', `f${String(BIG_DIR_FILES - 1).padStart(4, '0')}`);
-        ms = await waitFor(() => existsSync(last) && !existsSync(path.join(backup, 'big-rename')) && completeEntries(path.join(backup, 'big-renamed')) === BIG_DIR_FILES, slowTimeout, 1, t0);
+        ms = await waitFor(
+          () =>
+            existsSync(last) &&
+            !existsSync(path.join(backup, 'big-rename')) &&
+            completeEntries(path.join(backup, 'big-renamed')) === BIG_DIR_FILES,
+          slowTimeout,
+          1,
+          t0,
+        );
         tool.mark(`big-renamed complete on the backup: ${fmtMs(ms)}`);
       }
       if (ms === null) {
-        result.notes.push(`${op} of a ${BIG_DIR_FILES}-file directory did not reach the backup within ${fmtMs(slowTimeout)}`);
+        result.notes.push(
+          `${op} of a ${BIG_DIR_FILES}-file directory did not reach the backup within ${fmtMs(slowTimeout)}`,
+        );
         break;
       }
       times.push(ms);
@@ -109,7 +124,10 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
     ctx.explain(tool, `${op} of a ${BIG_DIR_FILES}-file directory`, before);
   }
   const mid = await compareTrees(source, backup);
-  if (!mid.equal) result.notes.push(`10k tree after single changes, delete and rename: ${mid.differenceCount} differences, e.g. ${mid.differences.join('; ')}`);
+  if (!mid.equal)
+    result.notes.push(
+      `10k tree after single changes, delete and rename: ${mid.differenceCount} differences, e.g. ${mid.differences.join('; ')}`,
+    );
 
   // The burst: 10,000 files in 100 new dirs, written as fast as the bench can.
   ctx.log('burst of 10,000 files in 100 new dirs');
@@ -154,13 +172,20 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
     // A tool still busy may finish a run meanwhile; a difference that stays is a failure.
     await tool.settle(300, 30_000);
     end = await compareTrees(source, backup);
-    if (!end.equal) result.notes.push(`10k tree after the burst: ${end.differenceCount} differences, e.g. ${end.differences.join('; ')}`);
+    if (!end.equal)
+      result.notes.push(
+        `10k tree after the burst: ${end.differenceCount} differences, e.g. ${end.differences.join('; ')}`,
+      );
   }
   result.cells.converged = mergeConverged(result.cells.converged, mid.equal && end.equal, '10k');
   await tool.stop();
 }
 
-export function mergeConverged(previous: { value: number | null; text: string } | undefined, equal: boolean, tree: string): { value: number | null; text: string } {
+export function mergeConverged(
+  previous: { value: number | null; text: string } | undefined,
+  equal: boolean,
+  tree: string,
+): { value: number | null; text: string } {
   const parts = previous && previous.text !== '' ? [previous.text] : [];
   parts.push(`${tree} ${equal ? 'identical' : 'DIFFERENT'}`);
   return { value: null, text: parts.join(', ') };

@@ -30,7 +30,9 @@ function lsyncd(id: string, delay: number | null): ToolSpec {
     configuration: `lsyncd -nodaemon -log Exec: sync{default.rsync, ${delay === null ? '' : `delay=${delay}, `}rsync={archive=true, password_file=…}} (bwlimit in KiB/s for the bandwidth test); everything else default`,
     slow: delay === null,
     async unavailable() {
-      return (await version()) ? null : 'lsyncd is not installed (bash scripts/setup.sh --bench, or apt-get install lsyncd)';
+      return (await version())
+        ? null
+        : 'lsyncd is not installed (bash scripts/setup.sh --bench, or apt-get install lsyncd)';
     },
     async start(o: StartOptions) {
       const rsync = [`archive = true`, `password_file = ${lua(o.destination.passwordFile)}`];
@@ -49,15 +51,20 @@ function lsyncd(id: string, delay: number | null): ToolSpec {
       ].join('\n');
       const file = path.join(o.workDir, 'lsyncd.lua');
       await writeFile(file, config);
-      return new RunningTool('lsyncd', ['-nodaemon', '-log', 'Exec', file], { cwd: o.workDir, transcript: o.transcript }, (t, line) => {
-        // Watches are added before the startup rsync is spawned.
-        if (line.includes('recursive startup rsync:')) t.markReady();
-        if (/ Exec: \S*rsync /.test(line)) t.runStarted();
-        else if (/Startup of .* finished/.test(line)) {
-          t.runEnded();
-          t.markInitialSync();
-        } else if (/ Finished|Retrying startup|failure on startup|Failure on startup/i.test(line)) t.runEnded();
-      });
+      return new RunningTool(
+        'lsyncd',
+        ['-nodaemon', '-log', 'Exec', file],
+        { cwd: o.workDir, transcript: o.transcript },
+        (t, line) => {
+          // Watches are added before the startup rsync is spawned.
+          if (line.includes('recursive startup rsync:')) t.markReady();
+          if (/ Exec: \S*rsync /.test(line)) t.runStarted();
+          else if (/Startup of .* finished/.test(line)) {
+            t.runEnded();
+            t.markInitialSync();
+          } else if (/ Finished|Retrying startup|failure on startup|Failure on startup/i.test(line)) t.runEnded();
+        },
+      );
     },
   };
 }

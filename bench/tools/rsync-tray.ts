@@ -49,7 +49,10 @@ function explainRuns(runs: RsyncTrayRun[], from: number): string | null {
   const parts: string[] = [];
   const full = runs.filter((r) => r.kind === 'full');
   const batches = runs.filter((r) => r.kind === 'batch');
-  if (full.length) parts.push(`${full.length} full (${full.map((r) => `rsync ${ms(r.durationMs)} ${r.outcome}, started at +${ms(r.receivedAt - r.durationMs - from)}`).join('; ')})`);
+  if (full.length)
+    parts.push(
+      `${full.length} full (${full.map((r) => `rsync ${ms(r.durationMs)} ${r.outcome}, started at +${ms(r.receivedAt - r.durationMs - from)}`).join('; ')})`,
+    );
   if (batches.length) {
     const d = batches.map((r) => r.durationMs);
     const lat = batches.map((r) => r.latencyMs).filter((x): x is number => x !== null);
@@ -82,7 +85,15 @@ export const rsyncTray: ToolSpec = {
     const profile = {
       name: 'bench',
       source: o.source,
-      targets: [{ host: d.host, port: d.port, module: d.module, user: d.user, auth: { type: 'passwordFile', path: d.passwordFile } }],
+      targets: [
+        {
+          host: d.host,
+          port: d.port,
+          module: d.module,
+          user: d.user,
+          auth: { type: 'passwordFile', path: d.passwordFile },
+        },
+      ],
       ...(o.bandwidthLimit ? { bandwidthLimit: o.bandwidthLimit } : {}),
     };
     await writeFile(configFile, JSON.stringify({ version: 1, profiles: [profile] }, null, 2));
@@ -90,35 +101,53 @@ export const rsyncTray: ToolSpec = {
     // Started as users start it: the bin itself, so its shebang's V8 flags apply, with the
     // project's Node 24 first on PATH (as under `npx rsync-tray` or an npm script).
     const env = { ...process.env, PATH: `${path.dirname(PROJECT_NODE)}${path.delimiter}${process.env.PATH ?? ''}` };
-    const tool = new RunningTool(path.join(engine.root, 'bin/rsync-tray.mjs'), ['run', '--config', configFile, '--json'], { cwd: o.workDir, env, transcript: o.transcript }, (t, line, stream) => {
-      if (stream !== 'stdout' || !line.startsWith('{')) return;
-      let event: EngineEvent;
-      try {
-        event = JSON.parse(line) as EngineEvent;
-      } catch {
-        return;
-      }
-      trace.firstEventAt ??= performance.now();
-      if (event.type === 'run') {
-        // The engine reports a run when it ends; it started durationMs earlier.
-        t.runStarted(performance.now() - event.run.durationMs);
-        t.runEnded();
-        trace.runs.push({ kind: event.run.kind, durationMs: event.run.durationMs, paths: event.run.paths, latencyMs: event.run.latencyMs, outcome: event.run.outcome, receivedAt: performance.now() });
-      } else if (event.type === 'log') {
-        if (event.level === 'warn' || event.level === 'error') trace.logs.push({ at: performance.now(), text: `${event.level}: ${event.message}` });
-      } else if (event.type === 'status') {
-        const s = event.status;
-        if (s.watch.mode === 'watching' || s.watch.mode === 'polling') t.markReady();
-        const settled = s.targets.length > 0 && s.targets.every((x) => x.state === 'idle' && x.pending === 0);
-        if (settled && s.targets.every((x) => x.lastFullSyncAt !== null)) t.markInitialSync();
-        t.busyFlag = !settled;
-        t.activity();
-      }
-    });
+    const tool = new RunningTool(
+      path.join(engine.root, 'bin/rsync-tray.mjs'),
+      ['run', '--config', configFile, '--json'],
+      { cwd: o.workDir, env, transcript: o.transcript },
+      (t, line, stream) => {
+        if (stream !== 'stdout' || !line.startsWith('{')) return;
+        let event: EngineEvent;
+        try {
+          event = JSON.parse(line) as EngineEvent;
+        } catch {
+          return;
+        }
+        trace.firstEventAt ??= performance.now();
+        if (event.type === 'run') {
+          // The engine reports a run when it ends; it started durationMs earlier.
+          t.runStarted(performance.now() - event.run.durationMs);
+          t.runEnded();
+          trace.runs.push({
+            kind: event.run.kind,
+            durationMs: event.run.durationMs,
+            paths: event.run.paths,
+            latencyMs: event.run.latencyMs,
+            outcome: event.run.outcome,
+            receivedAt: performance.now(),
+          });
+        } else if (event.type === 'log') {
+          if (event.level === 'warn' || event.level === 'error')
+            trace.logs.push({ at: performance.now(), text: `${event.level}: ${event.message}` });
+        } else if (event.type === 'status') {
+          const s = event.status;
+          if (s.watch.mode === 'watching' || s.watch.mode === 'polling') t.markReady();
+          const settled = s.targets.length > 0 && s.targets.every((x) => x.state === 'idle' && x.pending === 0);
+          if (settled && s.targets.every((x) => x.lastFullSyncAt !== null)) t.markInitialSync();
+          t.busyFlag = !settled;
+          t.activity();
+        }
+      },
+    );
     tool.termLeaderOnly = true;
     tool.explain = (from, to) => {
-      const runs = explainRuns(trace.runs.filter((r) => r.receivedAt >= from && r.receivedAt <= to), from);
-      const logs = trace.logs.filter((l) => l.at >= from && l.at <= to).map((l) => `engine said "${l.text}" at +${ms(l.at - from)}`);
+      const runs = explainRuns(
+        trace.runs.filter((r) => r.receivedAt >= from && r.receivedAt <= to),
+        from,
+      );
+      const logs = trace.logs
+        .filter((l) => l.at >= from && l.at <= to)
+        .map((l) => `engine said "${l.text}" at +${ms(l.at - from)}`);
       return [runs, ...logs].filter(Boolean).join('; ') || null;
     };
     traces.set(tool, trace);

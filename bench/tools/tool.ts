@@ -76,7 +76,12 @@ export class RunningTool {
   readonly #transcript: WriteStream | null;
   readonly #waiters = new Set<() => void>();
 
-  constructor(command: string, args: string[], options: SpawnOptions & { transcript?: string }, onLine: (tool: RunningTool, line: string, stream: 'stdout' | 'stderr') => void) {
+  constructor(
+    command: string,
+    args: string[],
+    options: SpawnOptions & { transcript?: string },
+    onLine: (tool: RunningTool, line: string, stream: 'stdout' | 'stderr') => void,
+  ) {
     this.spawnedAt = performance.now();
     this.#transcript = options.transcript ? createWriteStream(options.transcript, { flags: 'a' }) : null;
     this.mark(`spawn ${command} ${args.join(' ')}`);
@@ -166,7 +171,8 @@ export class RunningTool {
     const deadline = performance.now() + timeoutMs;
     while (!test()) {
       if (!this.running) throw new Error(`${what}: the tool exited (${this.exitCode}).\n${this.tail()}`);
-      if (performance.now() > deadline) throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s.\n${this.tail()}`);
+      if (performance.now() > deadline)
+        throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s.\n${this.tail()}`);
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);

@@ -40,7 +40,10 @@ const COMMANDS: Record<string, Command> = {
 function help(): string {
   const lines = ['Usage: rsync-tray COMMAND [options]', '', 'Commands:'];
   for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
-  lines.push('', `The config file defaults to ${defaultConfigFile()} (or $RSYNC_TRAY_CONFIG); its format is the profile export format (see README).`);
+  lines.push(
+    '',
+    `The config file defaults to ${defaultConfigFile()} (or $RSYNC_TRAY_CONFIG); its format is the profile export format (see README).`,
+  );
   return lines.join('\n');
 }
 
@@ -59,7 +62,12 @@ export async function main(argv: string[]): Promise<number> {
     return USAGE_EXIT;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: command.options ?? {},
+      allowPositionals: true,
+      strict: true,
+    });
     return await command.run(values as Values, positionals);
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -31,7 +31,10 @@ export async function assertNotRunning(socketPath: string): Promise<void> {
   }
 }
 
-export async function serveControlSocket(socketPath: string, handlers: ApiHandlers): Promise<{ dispose(): Promise<void> }> {
+export async function serveControlSocket(
+  socketPath: string,
+  handlers: ApiHandlers,
+): Promise<{ dispose(): Promise<void> }> {
   await assertNotRunning(socketPath);
   await rm(socketPath, { force: true }); // a stale socket left by a process that died
   const server = net.createServer((socket) => {
@@ -49,7 +52,9 @@ export async function serveControlSocket(socketPath: string, handlers: ApiHandle
         } catch {
           /* dispatch reports the bad method */
         }
-        void dispatch(handlers, request.method, request.input).then((result) => socket.write(`${JSON.stringify(result)}\n`));
+        void dispatch(handlers, request.method, request.input).then((result) =>
+          socket.write(`${JSON.stringify(result)}\n`),
+        );
       }
     });
     socket.on('error', () => socket.destroy());
@@ -67,7 +72,11 @@ export async function serveControlSocket(socketPath: string, handlers: ApiHandle
   };
 }
 
-export async function callControlSocket<M extends Method>(socketPath: string, method: M, input: MethodInput<M>): Promise<Result<MethodOutputs[M]>> {
+export async function callControlSocket<M extends Method>(
+  socketPath: string,
+  method: M,
+  input: MethodInput<M>,
+): Promise<Result<MethodOutputs[M]>> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(socketPath);
     let buffer = '';
@@ -82,7 +91,13 @@ export async function callControlSocket<M extends Method>(socketPath: string, me
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
-        reject(new RsyncTrayError('NOT_RUNNING', 'No `rsync-tray run` is running for this config.', 'Start it with `rsync-tray run` (or pass the same --config it was started with).'));
+        reject(
+          new RsyncTrayError(
+            'NOT_RUNNING',
+            'No `rsync-tray run` is running for this config.',
+            'Start it with `rsync-tray run` (or pass the same --config it was started with).',
+          ),
+        );
       } else reject(error);
     });
   });

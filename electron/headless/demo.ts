@@ -36,9 +36,16 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   const root = dir ?? path.join(os.tmpdir(), `rsync-tray-demo-${process.pid}`);
   const source = path.join(root, 'source');
   await mkdir(source, { recursive: true });
-  await writeFile(path.join(source, 'README.txt'), 'Files you put in this folder are mirrored to the local test server.\n');
+  await writeFile(
+    path.join(source, 'README.txt'),
+    'Files you put in this folder are mirrored to the local test server.\n',
+  );
   // Configured as the README recommends for a live mirror (see "On the daemon's side").
-  const daemon = await startLocalDaemon({ rootDir: path.join(root, 'daemon'), modules: [{ name: 'backup' }], socketOptions: 'TCP_NODELAY' });
+  const daemon = await startLocalDaemon({
+    rootDir: path.join(root, 'daemon'),
+    modules: [{ name: 'backup' }],
+    socketOptions: 'TCP_NODELAY',
+  });
   const backup = daemon.modules.backup!;
   const configFile = path.join(root, 'config.json');
   const config = ConfigSchema.parse({
@@ -47,7 +54,15 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
       {
         name: 'demo',
         source,
-        targets: [{ host: daemon.host, port: daemon.port, module: 'backup', user: daemon.user, auth: { type: 'passwordFile', path: daemon.passwordFile } }],
+        targets: [
+          {
+            host: daemon.host,
+            port: daemon.port,
+            module: 'backup',
+            user: daemon.user,
+            auth: { type: 'passwordFile', path: daemon.passwordFile },
+          },
+        ],
       },
     ],
   });
@@ -61,7 +76,9 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   };
 
   print('');
-  print(`Local test server: rsync daemon on 127.0.0.1:${daemon.port}, module "backup", user "${daemon.user}" (generated password in ${daemon.passwordFile})`);
+  print(
+    `Local test server: rsync daemon on 127.0.0.1:${daemon.port}, module "backup", user "${daemon.user}" (generated password in ${daemon.passwordFile})`,
+  );
   print(`Watching:  ${source}`);
   print(`Backup:    ${backup}`);
   print('');
@@ -72,7 +89,11 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   await writeFile(path.join(source, 'hello.txt'), content);
   const arrived = await waitForFile(path.join(backup, 'hello.txt'), content, 10_000);
   const ms = performance.now() - started;
-  print(arrived ? `Demo: hello.txt was on the backup ${ms.toFixed(0)} ms after it was written.` : 'Demo: hello.txt did not reach the backup within 10 s — see the messages above.');
+  print(
+    arrived
+      ? `Demo: hello.txt was on the backup ${ms.toFixed(0)} ms after it was written.`
+      : 'Demo: hello.txt did not reach the backup within 10 s — see the messages above.',
+  );
 
   if (once) {
     await cleanup();

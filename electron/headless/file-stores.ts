@@ -24,7 +24,8 @@ export function fileConfigStoreStartingEmpty(file: string): ConfigStore {
       try {
         return await store.read();
       } catch (error) {
-        if (error instanceof RsyncTrayError && error.code === 'CONFIG_NOT_FOUND') return ConfigSchema.parse({ version: CONFIG_VERSION });
+        if (error instanceof RsyncTrayError && error.code === 'CONFIG_NOT_FOUND')
+          return ConfigSchema.parse({ version: CONFIG_VERSION });
         throw error;
       }
     },
@@ -39,7 +40,11 @@ export function fileSecretStore(file: string): SecretStore {
       return typeof data === 'object' && data !== null ? (data as Record<string, string>) : {};
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new RsyncTrayError('INVALID_CONFIG', `The secrets file ${file} cannot be read: ${(error as Error).message}`, 'Fix or delete it, then store the passwords again.');
+      throw new RsyncTrayError(
+        'INVALID_CONFIG',
+        `The secrets file ${file} cannot be read: ${(error as Error).message}`,
+        'Fix or delete it, then store the passwords again.',
+      );
     }
   };
   return {

@@ -20,7 +20,14 @@ export function eventLogger(): (event: EngineEvent) => string | null {
         const what = r.kind === 'full' ? 'full sync' : `batch of ${plural(r.paths, 'path')}`;
         const moved = `${plural(r.files, 'file')}, ${formatBytes(r.bytes)}`;
         const lag = r.latencyMs !== null ? `, on the backup ${formatDuration(r.latencyMs)} after the change` : '';
-        const outcome = r.outcome === 'ok' ? 'ok' : r.outcome === 'vanished' ? 'files changed during the copy, queued again' : r.error ? formatError(r.error) : r.outcome;
+        const outcome =
+          r.outcome === 'ok'
+            ? 'ok'
+            : r.outcome === 'vanished'
+              ? 'files changed during the copy, queued again'
+              : r.error
+                ? formatError(r.error)
+                : r.outcome;
         return `${time(event.at)} [${r.profile}] ${what} → ${r.target}: ${outcome} (${moved} in ${formatDuration(r.durationMs)}${lag})`;
       }
       case 'status': {
@@ -30,9 +37,12 @@ export function eventLogger(): (event: EngineEvent) => string | null {
           if (lastState.get(key) === t.state) continue;
           lastState.set(key, t.state);
           if (t.state === 'stopped') continue; // the engine stopping says nothing about the backup
-          lines.push(`${time(event.at)} [${event.status.name}] ${t.key}: ${describeTarget(t, event.status.name, event.at)}`);
+          lines.push(
+            `${time(event.at)} [${event.status.name}] ${t.key}: ${describeTarget(t, event.status.name, event.at)}`,
+          );
         }
-        if (event.status.targets.length === 0 && event.status.lastError) lines.push(`${time(event.at)} [${event.status.name}] ${formatError(event.status.lastError)}`);
+        if (event.status.targets.length === 0 && event.status.lastError)
+          lines.push(`${time(event.at)} [${event.status.name}] ${formatError(event.status.lastError)}`);
         return lines.length ? lines.join('\n') : null;
       }
     }
@@ -45,7 +55,10 @@ export function eventLogger(): (event: EngineEvent) => string | null {
  */
 export function describeTarget(t: TargetStatus, profile = 'NAME', now = Date.now()): string {
   const name = JSON.stringify(profile);
-  const detail = t.state === 'needs-confirmation' && t.hold ? `${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile ${name}\` or refuse with \`rsync-tray refuse-deletions --profile ${name}\`` : undefined;
+  const detail =
+    t.state === 'needs-confirmation' && t.hold
+      ? `${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile ${name}\` or refuse with \`rsync-tray refuse-deletions --profile ${name}\``
+      : undefined;
   return statusLine(t, now, { error: 'full', detail, pending: true });
 }
 
@@ -53,7 +66,9 @@ export function formatStatusTable(statuses: readonly ProfileStatus[], now = Date
   if (statuses.length === 0) return 'No profiles.';
   const lines: string[] = [];
   for (const s of statuses) {
-    lines.push(`${s.name}: ${stateWord(s.state)} (${lastSyncedPhrase(s.lastSuccessAt, now)})${s.watch.note ? ` — ${s.watch.note}` : ''}`);
+    lines.push(
+      `${s.name}: ${stateWord(s.state)} (${lastSyncedPhrase(s.lastSuccessAt, now)})${s.watch.note ? ` — ${s.watch.note}` : ''}`,
+    );
     for (const t of s.targets) lines.push(`  ${t.key}: ${describeTarget(t, s.name, now)}`);
     if (s.targets.length === 0 && s.lastError) lines.push(`  ${formatError(s.lastError)}`);
   }

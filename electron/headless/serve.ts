@@ -87,7 +87,6 @@ function allowedHosts(bound: string, port: number): Set<string> {
   return names;
 }
 
-
 function securityHeaders(res: ServerResponse, page: boolean): void {
   res.setHeader('Content-Security-Policy', page ? WINDOW_CSP : NO_CONTENT_CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -126,7 +125,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new RsyncTrayError('BAD_REQUEST', 'The request is too large.', 'Import files may be up to 5 MB.');
+    if (size > MAX_BODY)
+      throw new RsyncTrayError('BAD_REQUEST', 'The request is too large.', 'Import files may be up to 5 MB.');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -134,8 +134,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): RsyncTrayError {
   const where = `Cannot serve on ${hostPort(host, port)}`;
-  if (error.code === 'EADDRINUSE') return new RsyncTrayError('PORT_IN_USE', `${where}: the port is in use.`, 'Choose another --port, or stop what uses it.', { cause: error });
-  const hint = error.code === 'EACCES' ? 'Ports below 1024 need root: choose a higher --port.' : 'Give --host an address of this machine, and --port a free port (or leave them out).';
+  if (error.code === 'EADDRINUSE')
+    return new RsyncTrayError(
+      'PORT_IN_USE',
+      `${where}: the port is in use.`,
+      'Choose another --port, or stop what uses it.',
+      { cause: error },
+    );
+  const hint =
+    error.code === 'EACCES'
+      ? 'Ports below 1024 need root: choose a higher --port.'
+      : 'Give --host an address of this machine, and --port a free port (or leave them out).';
   return new RsyncTrayError('BAD_REQUEST', `${where}: ${error.message}`, hint, { cause: error });
 }
 
@@ -147,7 +156,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const tokenDigest = createHash('sha256').update(token).digest();
   const staticDir = path.resolve(options.staticDir ?? DEFAULT_RENDERER_DIR);
   // The event stream: `ws` does the protocol on upgrades this server has already checked.
-  const wsOptions: ServerOptions & { closeTimeout: number } = { noServer: true, clientTracking: false, maxPayload: MAX_INCOMING, perMessageDeflate: false, closeTimeout: CLOSE_TIMEOUT_MS };
+  const wsOptions: ServerOptions & { closeTimeout: number } = {
+    noServer: true,
+    clientTracking: false,
+    maxPayload: MAX_INCOMING,
+    perMessageDeflate: false,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+  };
   const events = new WebSocketServer(wsOptions);
   /** Each open event stream, with what ends its subscription. */
   const streams = new Map<WebSocket, () => void>();
@@ -156,27 +171,43 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   let cookieName = '';
 
   const tokenMatches = (candidate: string | undefined | null): boolean =>
-    typeof candidate === 'string' && candidate.length > 0 && timingSafeEqual(createHash('sha256').update(candidate).digest(), tokenDigest);
+    typeof candidate === 'string' &&
+    candidate.length > 0 &&
+    timingSafeEqual(createHash('sha256').update(candidate).digest(), tokenDigest);
 
   /** Host, then where the request comes from, then the token. */
   function check(req: IncomingMessage, stateChanging: boolean): Verdict {
     const host = req.headers.host?.toLowerCase();
     if (!host || !hosts.has(host)) {
-      return { ok: false, status: 421, text: `This server answers only to ${[...hosts][0]} (the Host header was ${JSON.stringify(req.headers.host ?? '')}).` };
+      return {
+        ok: false,
+        status: 421,
+        text: `This server answers only to ${[...hosts][0]} (the Host header was ${JSON.stringify(req.headers.host ?? '')}).`,
+      };
     }
     const site = req.headers['sec-fetch-site'];
-    if (site === 'cross-site' || site === 'same-site') return { ok: false, status: 403, text: 'Requests from other sites are refused.' };
+    if (site === 'cross-site' || site === 'same-site')
+      return { ok: false, status: 403, text: 'Requests from other sites are refused.' };
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) return { ok: false, status: 403, text: `Requests from ${origin} are refused; only this page may call the API.` };
+    if (origin !== undefined && origin !== `http://${host}`)
+      return { ok: false, status: 403, text: `Requests from ${origin} are refused; only this page may call the API.` };
 
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer !== undefined) return tokenMatches(bearer) ? { ok: true, via: 'header' } : { ok: false, status: 401, text: 'The token is wrong.' };
+    if (bearer !== undefined)
+      return tokenMatches(bearer)
+        ? { ok: true, via: 'header' }
+        : { ok: false, status: 401, text: 'The token is wrong.' };
     if (tokenMatches(parseCookies(req.headers.cookie).get(cookieName))) {
       // A browser sends Origin with every POST and WebSocket; a cookie without one is not our page.
-      if (stateChanging && origin === undefined) return { ok: false, status: 403, text: 'A request without Origin is refused.' };
+      if (stateChanging && origin === undefined)
+        return { ok: false, status: 403, text: 'A request without Origin is refused.' };
       return { ok: true, via: 'cookie' };
     }
-    return { ok: false, status: 401, text: 'Open the address printed by `rsync-tray serve` (it carries the access token).' };
+    return {
+      ok: false,
+      status: 401,
+      text: 'Open the address printed by `rsync-tray serve` (it carries the access token).',
+    };
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -195,7 +226,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       if (!(await stat(file)).isFile()) return sendText(res, 404, 'Not found.');
       data = await readFile(file);
     } catch {
-      if (rel === '/index.html') return sendText(res, 503, `The window is not built (no ${file}). Run: npm run build:renderer`);
+      if (rel === '/index.html')
+        return sendText(res, 503, `The window is not built (no ${file}). Run: npm run build:renderer`);
       return sendText(res, 404, 'Not found.');
     }
     res.writeHead(200, {
@@ -217,7 +249,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (queryToken !== null && (req.method === 'GET' || req.method === 'HEAD') && !isApi) {
       const host = req.headers.host?.toLowerCase();
       if (!host || !hosts.has(host)) return sendText(res, 421, `This server answers only to ${[...hosts][0]}.`);
-      if (!tokenMatches(queryToken)) return sendText(res, 401, 'The token in this address is wrong (it changes each time `rsync-tray serve` starts).');
+      if (!tokenMatches(queryToken))
+        return sendText(
+          res,
+          401,
+          'The token in this address is wrong (it changes each time `rsync-tray serve` starts).',
+        );
       url.searchParams.delete('token');
       return sendText(res, 303, 'Signed in.', {
         'Set-Cookie': `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`,
@@ -228,15 +265,31 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (url.pathname === '/api/call') {
       if (req.method !== 'POST') return sendText(res, 405, 'Use POST.', { Allow: 'POST' });
       const verdict = check(req, true);
-      if (!verdict.ok) return sendJson(res, verdict.status, failure('ACCESS_DENIED', verdict.text, 'Open the address printed by `rsync-tray serve` again.'));
+      if (!verdict.ok)
+        return sendJson(
+          res,
+          verdict.status,
+          failure('ACCESS_DENIED', verdict.text, 'Open the address printed by `rsync-tray serve` again.'),
+        );
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-        return sendJson(res, 415, failure('BAD_REQUEST', 'The API takes application/json.', 'Send {"method": ..., "input": ...} as JSON.'));
+        return sendJson(
+          res,
+          415,
+          failure('BAD_REQUEST', 'The API takes application/json.', 'Send {"method": ..., "input": ...} as JSON.'),
+        );
       }
       let request: { method?: unknown; input?: unknown };
       try {
         request = JSON.parse(await readBody(req)) as typeof request;
       } catch (error) {
-        const info = error instanceof RsyncTrayError ? error.toInfo() : { code: 'BAD_REQUEST' as const, message: 'The request is not valid JSON.', hint: 'Send {"method": ..., "input": ...}.' };
+        const info =
+          error instanceof RsyncTrayError
+            ? error.toInfo()
+            : {
+                code: 'BAD_REQUEST' as const,
+                message: 'The request is not valid JSON.',
+                hint: 'Send {"method": ..., "input": ...}.',
+              };
         return sendJson(res, 400, { ok: false, error: info });
       }
       return sendJson(res, 200, await dispatch(options.handlers, request?.method, request?.input));
@@ -253,13 +306,21 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+      );
     };
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (url.pathname !== '/api/events' || req.headers.upgrade?.toLowerCase() !== 'websocket') return refuse(404, 'Not found.');
+    if (url.pathname !== '/api/events' || req.headers.upgrade?.toLowerCase() !== 'websocket') {
+      refuse(404, 'Not found.');
+      return;
+    }
     const verdict = check(req, true);
-    if (!verdict.ok) return refuse(verdict.status, verdict.text);
+    if (!verdict.ok) {
+      refuse(verdict.status, verdict.text);
+      return;
+    }
     // A malformed handshake (key, version) is answered 400 by `ws`.
     events.handleUpgrade(req, socket, head, (ws) => {
       const unsubscribe = options.subscribe((event) => {

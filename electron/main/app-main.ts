@@ -31,55 +31,25 @@ import { createTrayController, type TrayController } from './tray-controller.ts'
 import { panelTheme } from './tray-images.ts';
 import type { TrayAction } from './tray-model.ts';
 import { contentSecurityPolicy, permissionAllowed } from './window-security.ts';
+import {
+  APP_ID,
+  PRODUCT_NAME,
+  SHUTDOWN_TIMEOUT_MS,
+  type StoreName,
+  type TrayApp,
+  type TrayAppOptions,
+  type TrayAppPaths,
+} from './app-types.ts';
 
-export const PRODUCT_NAME = 'Rsync Tray';
-/** Must equal electron-builder.yml's appId: Windows ties notifications to it. */
-export const APP_ID = 'org.rsynctray.app';
-/** A hung rsync must not keep the app from quitting. */
-export const SHUTDOWN_TIMEOUT_MS = 10_000;
-
-export type StoreName = 'config' | 'preferences' | 'safe-storage-secrets';
-
-export interface TrayAppPaths {
-  preload: string;
-  /** The renderer's build output (served as app://rsync-tray/). */
-  rendererDir: string;
-  trayImagesDir: string;
-  /** Window and notification icon. */
-  appIcon?: string;
-}
-
-export interface TrayAppOptions {
-  electron: ElectronApi;
-  paths: TrayAppPaths;
-  /** The electron-store files; each must be created after userData is set (after this starts). */
-  openStore(name: StoreName): DocumentStore & KeyValueStore;
-  /** The Vite dev server URL in development (ELECTRON_RENDERER_URL). */
-  devServerUrl?: string;
-  startService?: (options: AppServiceOptions) => Promise<AppService>;
-  platform?: NodeJS.Platform;
-  argv?: readonly string[];
-  env?: Readonly<Record<string, string | undefined>>;
-  homeDir?: string;
-  now?: () => number;
-  trayThrottleMs?: number;
-}
-
-export interface TrayApp {
-  service: AppService;
-  windows: WindowManager;
-  tray: TrayController;
-  notifier: Notifier;
-  log: LogFile;
-  preferences: PreferencesStore;
-  loginItem: LoginItem;
-  /** Start at login and notifications, as both the tray menu and the window change them. */
-  hostPreferences: HostPreferencesService;
-  /** Runs a tray menu action (what a click does). */
-  act(action: TrayAction): Promise<void>;
-  /** Resolves when the app has shut down (after quit). */
-  whenStopped: Promise<void>;
-}
+export {
+  APP_ID,
+  PRODUCT_NAME,
+  SHUTDOWN_TIMEOUT_MS,
+  type StoreName,
+  type TrayApp,
+  type TrayAppOptions,
+  type TrayAppPaths,
+};
 
 /**
  * Preferences are cheap to lose: a file electron-store cannot even open (broken JSON) is set aside
@@ -89,7 +59,9 @@ function openPreferences(open: TrayAppOptions['openStore'], warn: (message: stri
   try {
     return open('preferences');
   } catch (error) {
-    warn(`The preferences file cannot be read (${(error as Error).message}); using the defaults until it is fixed or deleted.`);
+    warn(
+      `The preferences file cannot be read (${(error as Error).message}); using the defaults until it is fixed or deleted.`,
+    );
     return { store: {}, path: '(defaults in memory)' };
   }
 }
@@ -116,7 +88,9 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     app.quit();
     return null;
   }
-  e.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  e.protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
   if (platform === 'win32') app.setAppUserModelId(APP_ID);
 
   let windows: WindowManager | null = null;
@@ -158,15 +132,32 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
   ses.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionAllowed(permission)));
   ses.setPermissionCheckHandler((_contents, permission) => permissionAllowed(permission));
   // The dev server's responses get the CSP as a header; app:// responses carry it themselves.
-  ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }));
-  e.protocol.handle(APP_SCHEME, (request) => serveAppRequest(request.url, options.paths.rendererDir, csp, (file) => readFile(file)));
+  ses.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }),
+  );
+  e.protocol.handle(APP_SCHEME, (request) =>
+    serveAppRequest(request.url, options.paths.rendererDir, csp, (file) => readFile(file)),
+  );
 
   const userData = app.getPath('userData');
   log = createLogFile(path.join(userData, 'logs', 'rsync-tray.log'));
   const logFile = log;
-  logFile.write('info', `Rsync Tray ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${platform})`);
-  const preferences = createPreferencesStore(openPreferences(options.openStore, (m) => logFile.write('warn', m)), (m) => logFile.write('warn', m));
-  const loginItem = createLoginItem(e, { platform, execPath: process.execPath, isPackaged: app.isPackaged, appPath: app.getAppPath(), env, homeDir: options.homeDir ?? os.homedir() });
+  logFile.write(
+    'info',
+    `Rsync Tray ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${platform})`,
+  );
+  const preferences = createPreferencesStore(
+    openPreferences(options.openStore, (m) => logFile.write('warn', m)),
+    (m) => logFile.write('warn', m),
+  );
+  const loginItem = createLoginItem(e, {
+    platform,
+    execPath: process.execPath,
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    env,
+    homeDir: options.homeDir ?? os.homedir(),
+  });
   // The tray is made further down; until then there is no menu to redraw.
   let redrawTray = (): void => {};
   const hostPreferences = await createHostPreferences({ store: preferences, loginItem, onChange: () => redrawTray() });
@@ -264,8 +255,19 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     imagesDir: options.paths.trayImagesDir,
     platform,
     throttleMs: options.trayThrottleMs,
-    input: () => ({ statuses: statuses(), now: now(), notifications: preferences.get().notifications, openAtLogin: hostPreferences.openAtLogin() }),
-    theme: () => panelTheme({ preference: preferences.get().trayTheme, platform, darkMode: e.nativeTheme.shouldUseDarkColors, desktop: env.XDG_CURRENT_DESKTOP }),
+    input: () => ({
+      statuses: statuses(),
+      now: now(),
+      notifications: preferences.get().notifications,
+      openAtLogin: hostPreferences.openAtLogin(),
+    }),
+    theme: () =>
+      panelTheme({
+        preference: preferences.get().trayTheme,
+        platform,
+        darkMode: e.nativeTheme.shouldUseDarkColors,
+        desktop: env.XDG_CURRENT_DESKTOP,
+      }),
     onAction: (action) => void act(action),
     onClick: () => {
       // Linux and macOS open the menu on click; Windows users expect the window.
@@ -279,7 +281,10 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
         await call('sync.now', action.profile ? { profile: action.profile } : {});
         break;
       case 'pause':
-        await call('sync.pause', { ...(action.profile ? { profile: action.profile } : {}), ...(action.minutes ? { minutes: action.minutes } : {}) });
+        await call('sync.pause', {
+          ...(action.profile ? { profile: action.profile } : {}),
+          ...(action.minutes ? { minutes: action.minutes } : {}),
+        });
         break;
       case 'resume':
         await call('sync.resume', action.profile ? { profile: action.profile } : {});
@@ -333,7 +338,10 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     afterCall: () => tray.refresh(),
     async pickFolder(sender) {
       const owner = e.BrowserWindow.fromWebContents(sender);
-      const options = { title: 'Choose the folder to back up', properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
+      const options = {
+        title: 'Choose the folder to back up',
+        properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+      };
       const picked = owner ? await e.dialog.showOpenDialog(owner, options) : await e.dialog.showOpenDialog(options);
       return picked.canceled ? null : (picked.filePaths[0] ?? null);
     },
@@ -356,5 +364,16 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
   };
 
   if (shouldShowWindowAtStart(argv, service.engine().status().length)) win.show();
-  return { service, windows: win, tray, notifier, log: logFile, preferences, loginItem, hostPreferences, act, whenStopped };
+  return {
+    service,
+    windows: win,
+    tray,
+    notifier,
+    log: logFile,
+    preferences,
+    loginItem,
+    hostPreferences,
+    act,
+    whenStopped,
+  };
 }

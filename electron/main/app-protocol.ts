@@ -8,7 +8,6 @@ import path from 'node:path';
 import { mimeType } from '../core/service/mime-types.ts';
 import { APP_HOST, APP_SCHEME } from './ipc-security.ts';
 
-
 export { mimeType };
 
 /** The file for a request, or null (wrong scheme/host, traversal, encoded separators, NUL). */
@@ -45,7 +44,12 @@ export function responseHeaders(file: string, csp: string): Record<string, strin
 }
 
 /** The protocol handler's body: a Response for a request, 404 for anything outside the root. */
-export async function serveAppRequest(requestUrl: string, root: string, csp: string, read: (file: string) => Promise<Uint8Array>): Promise<Response> {
+export async function serveAppRequest(
+  requestUrl: string,
+  root: string,
+  csp: string,
+  read: (file: string) => Promise<Uint8Array>,
+): Promise<Response> {
   const file = resolveAppRequest(requestUrl, root);
   if (!file) return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
   try {

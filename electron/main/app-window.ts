@@ -53,10 +53,14 @@ export interface WindowManagerOptions {
   focusApp?(): void;
 }
 
-export function createWindowManager(electron: Pick<ElectronApi, 'BrowserWindow'>, options: WindowManagerOptions): WindowManager {
+export function createWindowManager(
+  electron: Pick<ElectronApi, 'BrowserWindow'>,
+  options: WindowManagerOptions,
+): WindowManager {
   let win: BrowserWindowType | null = null;
   const trusted = new Set<number>();
-  const urlFor = (profile?: string): string => `${options.pageUrl.replace(/#.*$/, '')}${profile ? profileRoute(profile) : ''}`;
+  const urlFor = (profile?: string): string =>
+    `${options.pageUrl.replace(/#.*$/, '')}${profile ? profileRoute(profile) : ''}`;
 
   return {
     show(profile) {

@@ -28,7 +28,12 @@ function readDocument(doc: DocumentStore, what: string): Record<string, unknown>
   try {
     return doc.store;
   } catch (error) {
-    throw new RsyncTrayError('INVALID_CONFIG', `${what} cannot be read: ${(error as Error).message}`, `Fix the file (it is JSON) or move it aside to start afresh; it was left untouched: ${doc.path}`, { cause: error });
+    throw new RsyncTrayError(
+      'INVALID_CONFIG',
+      `${what} cannot be read: ${(error as Error).message}`,
+      `Fix the file (it is JSON) or move it aside to start afresh; it was left untouched: ${doc.path}`,
+      { cause: error },
+    );
   }
 }
 

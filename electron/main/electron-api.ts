@@ -7,5 +7,17 @@ import type * as Electron from 'electron';
 
 export type ElectronApi = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'nativeImage' | 'nativeTheme' | 'Notification' | 'protocol' | 'safeStorage' | 'session' | 'shell' | 'Tray'
+  | 'app'
+  | 'BrowserWindow'
+  | 'dialog'
+  | 'ipcMain'
+  | 'Menu'
+  | 'nativeImage'
+  | 'nativeTheme'
+  | 'Notification'
+  | 'protocol'
+  | 'safeStorage'
+  | 'session'
+  | 'shell'
+  | 'Tray'
 >;

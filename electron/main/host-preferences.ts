@@ -26,7 +26,8 @@ export interface HostPreferencesDeps {
 
 export async function createHostPreferences(deps: HostPreferencesDeps): Promise<HostPreferencesService> {
   const { store, loginItem } = deps;
-  const readLoginItem = async (): Promise<boolean | null> => (loginItem.supported ? await loginItem.isEnabled().catch(() => false) : null);
+  const readLoginItem = async (): Promise<boolean | null> =>
+    loginItem.supported ? await loginItem.isEnabled().catch(() => false) : null;
   let openAtLogin = await readLoginItem();
 
   /** The OS is the truth for start at login: someone may have changed it in the system settings. */
@@ -36,7 +37,10 @@ export async function createHostPreferences(deps: HostPreferencesDeps): Promise<
     openAtLogin = fresh;
     return changed;
   };
-  const snapshot = (): HostPreferences => ({ startAtLogin: openAtLogin, notifications: { ...store.get().notifications } });
+  const snapshot = (): HostPreferences => ({
+    startAtLogin: openAtLogin,
+    notifications: { ...store.get().notifications },
+  });
 
   return {
     async get() {
@@ -55,7 +59,12 @@ export async function createHostPreferences(deps: HostPreferencesDeps): Promise<
         try {
           await loginItem.setEnabled(patch.startAtLogin);
         } catch (error) {
-          throw new RsyncTrayError('INTERNAL', `Could not change start at login: ${(error as Error).message}`, 'Nothing was changed; try again, or set it in the system settings.', { cause: error });
+          throw new RsyncTrayError(
+            'INTERNAL',
+            `Could not change start at login: ${(error as Error).message}`,
+            'Nothing was changed; try again, or set it in the system settings.',
+            { cause: error },
+          );
         }
       }
       const notifications = patch.notifications;

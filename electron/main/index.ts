@@ -3,7 +3,21 @@
  * file that imports `electron` and `electron-store`: it hands them to startTrayApp.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, protocol, safeStorage, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  Notification,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import Store from 'electron-store';
 import { startTrayApp } from './app-main.ts';
 import { serializeStoreDocument } from './config-store.ts';
@@ -17,7 +31,21 @@ const here = import.meta.dirname;
 const resources = app.isPackaged ? process.resourcesPath : path.join(here, '..', '..', 'build');
 
 startTrayApp({
-  electron: { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, protocol, safeStorage, session, shell, Tray },
+  electron: {
+    app,
+    BrowserWindow,
+    dialog,
+    ipcMain,
+    Menu,
+    nativeImage,
+    nativeTheme,
+    Notification,
+    protocol,
+    safeStorage,
+    session,
+    shell,
+    Tray,
+  },
   paths: {
     preload: path.join(here, '..', 'preload', 'index.cjs'),
     rendererDir: path.join(here, '..', 'renderer'),
@@ -36,6 +64,9 @@ startTrayApp({
       configFileMode: 0o600,
     }),
 }).catch((error: unknown) => {
-  dialog.showErrorBox('Rsync Tray could not start', error instanceof Error ? (error.stack ?? error.message) : String(error));
+  dialog.showErrorBox(
+    'Rsync Tray could not start',
+    error instanceof Error ? (error.stack ?? error.message) : String(error),
+  );
   app.exit(1);
 });

@@ -32,7 +32,12 @@ export interface IpcBridgeOptions {
   pickFolder?(sender: WebContents): Promise<string | null>;
 }
 
-export async function handleCall(options: IpcBridgeOptions, sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>> {
+export async function handleCall(
+  options: IpcBridgeOptions,
+  sender: SenderInfo,
+  method: unknown,
+  input: unknown,
+): Promise<Result<unknown>> {
   // The page controls `method`: never coerce it (an object's toString may be anything).
   const name = typeof method === 'string' ? method.slice(0, 60) : `(${typeof method})`;
   const check = checkSender(sender, options.policy());
@@ -46,7 +51,11 @@ export async function handleCall(options: IpcBridgeOptions, sender: SenderInfo, 
   return result;
 }
 
-export async function handlePickFolder(options: IpcBridgeOptions, sender: SenderInfo, contents: WebContents): Promise<string | null> {
+export async function handlePickFolder(
+  options: IpcBridgeOptions,
+  sender: SenderInfo,
+  contents: WebContents,
+): Promise<string | null> {
   const check = checkSender(sender, options.policy());
   if (!check.ok) {
     options.log('warn', `Refused a folder chooser request: ${check.reason}`);
@@ -56,7 +65,9 @@ export async function handlePickFolder(options: IpcBridgeOptions, sender: Sender
 }
 
 export function registerIpc(electron: Pick<ElectronApi, 'ipcMain'>, options: IpcBridgeOptions): () => void {
-  electron.ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) => handleCall(options, senderInfo(event), method, input));
+  electron.ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) =>
+    handleCall(options, senderInfo(event), method, input),
+  );
   electron.ipcMain.handle(PICK_FOLDER_CHANNEL, (event) => handlePickFolder(options, senderInfo(event), event.sender));
   return () => {
     electron.ipcMain.removeHandler(CALL_CHANNEL);

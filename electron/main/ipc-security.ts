@@ -49,9 +49,11 @@ export function sameOrigin(url: string, base: string): boolean {
 }
 
 export function checkSender(sender: SenderInfo, policy: SenderPolicy): SenderCheck {
-  if (!policy.trustedIds.has(sender.webContentsId)) return { ok: false, reason: `webContents ${sender.webContentsId} is not a window of this app` };
+  if (!policy.trustedIds.has(sender.webContentsId))
+    return { ok: false, reason: `webContents ${sender.webContentsId} is not a window of this app` };
   if (!sender.isMainFrame) return { ok: false, reason: 'the message came from a subframe' };
   if (!sender.frameUrl) return { ok: false, reason: 'the sending frame is gone' };
-  if (!sameOrigin(sender.frameUrl, policy.appUrl)) return { ok: false, reason: `the page at ${sender.frameUrl} is not the app's` };
+  if (!sameOrigin(sender.frameUrl, policy.appUrl))
+    return { ok: false, reason: `the page at ${sender.frameUrl} is not the app's` };
   return { ok: true };
 }

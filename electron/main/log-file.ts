@@ -21,22 +21,37 @@ export function formatLogLine(at: number, level: LogLevel, message: string, prof
 }
 
 const size = (bytes: number): string =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : bytes < 1024 ** 3 ? `${(bytes / 1024 ** 2).toFixed(1)} MiB` : `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 ** 2
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : bytes < 1024 ** 3
+        ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
+        : `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 
 export function describeRun(run: RunRecord): { level: LogLevel; message: string } {
   const what = `${run.kind === 'full' ? 'full sync' : `batch of ${run.paths} path${run.paths === 1 ? '' : 's'}`} to ${run.target}`;
   const took = `${(run.durationMs / 1000).toFixed(1)} s`;
   switch (run.outcome) {
     case 'ok':
-      return { level: 'info', message: `${what}: ${run.files} file${run.files === 1 ? '' : 's'}, ${size(run.bytes)} in ${took}` };
+      return {
+        level: 'info',
+        message: `${what}: ${run.files} file${run.files === 1 ? '' : 's'}, ${size(run.bytes)} in ${took}`,
+      };
     case 'vanished':
       return { level: 'info', message: `${what}: some files vanished while copying; they go round again (${took})` };
     case 'canceled':
       return { level: 'info', message: `${what}: canceled after ${took}` };
     case 'held':
-      return { level: 'warn', message: `${what}: ${run.files} file${run.files === 1 ? '' : 's'} copied in ${took}; a mass deletion is held back until someone confirms it in the window` };
+      return {
+        level: 'warn',
+        message: `${what}: ${run.files} file${run.files === 1 ? '' : 's'} copied in ${took}; a mass deletion is held back until someone confirms it in the window`,
+      };
     default:
-      return { level: run.outcome === 'fatal' ? 'error' : 'warn', message: `${what} failed after ${took}: ${run.error ? formatError(run.error) : 'no diagnosis'}` };
+      return {
+        level: run.outcome === 'fatal' ? 'error' : 'warn',
+        message: `${what} failed after ${took}: ${run.error ? formatError(run.error) : 'no diagnosis'}`,
+      };
   }
 }
 

@@ -35,7 +35,10 @@ export function launchCommand(ctx: LoginItemContext): string[] {
 }
 
 export function autostartFile(ctx: Pick<LoginItemContext, 'env' | 'homeDir'>): string {
-  const base = ctx.env.XDG_CONFIG_HOME && path.isAbsolute(ctx.env.XDG_CONFIG_HOME) ? ctx.env.XDG_CONFIG_HOME : path.join(ctx.homeDir, '.config');
+  const base =
+    ctx.env.XDG_CONFIG_HOME && path.isAbsolute(ctx.env.XDG_CONFIG_HOME)
+      ? ctx.env.XDG_CONFIG_HOME
+      : path.join(ctx.homeDir, '.config');
   return path.join(base, 'autostart', AUTOSTART_FILE_NAME);
 }
 
@@ -44,7 +47,8 @@ export function loginItemPlan(ctx: LoginItemContext, openAtLogin: boolean): Logi
     case 'darwin':
       // Unpackaged, the login item would be the bare Electron.app, which opens Electron's
       // default app rather than this one.
-      if (!ctx.isPackaged) return { kind: 'unsupported', reason: 'Only the installed app can start at login on macOS.' };
+      if (!ctx.isPackaged)
+        return { kind: 'unsupported', reason: 'Only the installed app can start at login on macOS.' };
       return { kind: 'electron', settings: { openAtLogin }, query: {} };
     case 'win32': {
       const [exe, ...rest] = launchCommand(ctx);
@@ -92,7 +96,8 @@ export function desktopEntry(exec: readonly string[], icon = 'rsync-tray'): stri
 /** Whether an existing autostart file is switched on (desktops disable one with Hidden=true). */
 export function autostartEnabled(content: string | null): boolean {
   if (content === null) return false;
-  const value = (key: string): string | undefined => new RegExp(`^${key}\\s*=\\s*(.*)$`, 'm').exec(content)?.[1]?.trim();
+  const value = (key: string): string | undefined =>
+    new RegExp(`^${key}\\s*=\\s*(.*)$`, 'm').exec(content)?.[1]?.trim();
   if (value('Hidden')?.toLowerCase() === 'true') return false;
   if (value('X-GNOME-Autostart-enabled')?.toLowerCase() === 'false') return false;
   return true;

@@ -14,7 +14,12 @@ import type { ProfileStatus } from '../shared/status.ts';
 import type { NotificationPrefs } from './tray-model.ts';
 import { formatSyncTime, shorten } from './tray-model.ts';
 
-export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { muted: false, failures: true, recoveries: true, confirmations: true };
+export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = {
+  muted: false,
+  failures: true,
+  recoveries: true,
+  confirmations: true,
+};
 
 /** A retrying profile must stay failing this long before it is worth interrupting someone. */
 export const DEFAULT_GRACE_MS = 60_000;
@@ -40,7 +45,8 @@ export interface PolicyResult {
   notifications: NotificationSpec[];
 }
 
-const allowed = (prefs: NotificationPrefs, key: 'failures' | 'recoveries' | 'confirmations'): boolean => !prefs.muted && prefs[key];
+const allowed = (prefs: NotificationPrefs, key: 'failures' | 'recoveries' | 'confirmations'): boolean =>
+  !prefs.muted && prefs[key];
 
 const minutes = (ms: number): string => {
   const m = Math.round(ms / 60_000);
@@ -73,7 +79,10 @@ export function decideNotifications(
           out.push({
             kind: 'failure',
             profile: s.name,
-            title: s.state === 'error' ? `Backup “${shorten(s.name, 40)}” has stopped` : `Backup “${shorten(s.name, 40)}” cannot sync, retrying`,
+            title:
+              s.state === 'error'
+                ? `Backup “${shorten(s.name, 40)}” has stopped`
+                : `Backup “${shorten(s.name, 40)}” cannot sync, retrying`,
             body: shorten(`${s.lastError.message} ${s.lastError.hint}`, 240),
             urgent: s.state === 'error',
           });

@@ -27,7 +27,12 @@ export function createNotifier(electron: Pick<ElectronApi, 'Notification'>, opti
 
   const show = (title: string, body: string, urgent: boolean, profile?: string): void => {
     if (!electron.Notification.isSupported()) return;
-    const n = new electron.Notification({ title, body, urgency: urgent ? 'critical' : 'normal', ...(options.icon ? { icon: options.icon } : {}) });
+    const n = new electron.Notification({
+      title,
+      body,
+      urgency: urgent ? 'critical' : 'normal',
+      ...(options.icon ? { icon: options.icon } : {}),
+    });
     live.add(n);
     n.on('click', () => {
       live.delete(n);

@@ -43,7 +43,10 @@ export const defaultPreferences = (): Preferences => PreferencesSchema.parse({ v
  * Unlike the config, preferences are cheap to lose: a file that cannot be read or validated is
  * replaced by the defaults (reported through `warn`), never a reason to refuse to start.
  */
-export function createPreferencesStore(doc: DocumentStore, warn: (message: string) => void = () => {}): PreferencesStore {
+export function createPreferencesStore(
+  doc: DocumentStore,
+  warn: (message: string) => void = () => {},
+): PreferencesStore {
   const read = (): Preferences => {
     try {
       const raw = doc.store;
@@ -51,7 +54,9 @@ export function createPreferencesStore(doc: DocumentStore, warn: (message: strin
       const { data } = migrate(raw, PREFERENCES_MIGRATIONS, PREFERENCES_VERSION, `The preferences file ${doc.path}`);
       const parsed = PreferencesSchema.safeParse(data);
       if (parsed.success) return parsed.data;
-      warn(`The preferences file ${doc.path} is invalid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); using the defaults.`);
+      warn(
+        `The preferences file ${doc.path} is invalid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); using the defaults.`,
+      );
     } catch (error) {
       warn(`The preferences file ${doc.path} cannot be read (${(error as Error).message}); using the defaults.`);
     }

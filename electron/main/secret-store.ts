@@ -39,7 +39,11 @@ export async function assertSecureStorage(enc: Encryptor, platform: NodeJS.Platf
     throw new RsyncTrayError(
       'PASSWORD_MISSING',
       'Rsync Tray will not store this password: the system’s secret storage is not available right now.',
-      platform === 'darwin' ? 'Unlock the login keychain and try again.' : platform === 'win32' ? 'Sign in to Windows normally (not as a temporary profile) and try again.' : NO_KEYRING_HINT,
+      platform === 'darwin'
+        ? 'Unlock the login keychain and try again.'
+        : platform === 'win32'
+          ? 'Sign in to Windows normally (not as a temporary profile) and try again.'
+          : NO_KEYRING_HINT,
     );
   }
 }
@@ -61,7 +65,8 @@ export function createSafeSecretStore(enc: Encryptor, store: KeyValueStore, plat
         );
       }
       // The keyring rotated its key: store the value again under the new one.
-      if (decrypted.shouldReEncrypt) store.set(key, (await enc.encryptStringAsync(decrypted.result)).toString('base64'));
+      if (decrypted.shouldReEncrypt)
+        store.set(key, (await enc.encryptStringAsync(decrypted.result)).toString('base64'));
       return decrypted.result;
     },
     async set(key, value) {

@@ -9,7 +9,10 @@ import type { ElectronApi } from './electron-api.ts';
 import { trayImageFile, type PanelTheme } from './tray-images.ts';
 import { trayModel, type MenuEntry, type TrayAction, type TrayInput } from './tray-model.ts';
 
-export function toMenuTemplate(entries: readonly MenuEntry[], onAction: (action: TrayAction) => void): MenuItemConstructorOptions[] {
+export function toMenuTemplate(
+  entries: readonly MenuEntry[],
+  onAction: (action: TrayAction) => void,
+): MenuItemConstructorOptions[] {
   return entries.map((e): MenuItemConstructorOptions => {
     if (e.type === 'separator') return { type: 'separator' };
     const { action } = e;
@@ -43,7 +46,10 @@ export interface TrayController {
   dispose(): void;
 }
 
-export function createTrayController(electron: Pick<ElectronApi, 'Tray' | 'Menu' | 'nativeImage'>, options: TrayControllerOptions): TrayController {
+export function createTrayController(
+  electron: Pick<ElectronApi, 'Tray' | 'Menu' | 'nativeImage'>,
+  options: TrayControllerOptions,
+): TrayController {
   const throttleMs = options.throttleMs ?? 500;
   let tray: TrayType | null = null;
   let shown = { image: '', tooltip: '', menu: '' };

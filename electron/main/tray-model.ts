@@ -76,7 +76,12 @@ const NAME_MAX = 40;
 export const PAUSE_FOR_MINUTES = 60;
 
 export function trayIcon(statuses: readonly ProfileStatus[]): TrayIcon {
-  return ICON_FOR_STATE[worstState(statuses.map((s) => s.state), 'stopped')];
+  return ICON_FOR_STATE[
+    worstState(
+      statuses.map((s) => s.state),
+      'stopped',
+    )
+  ];
 }
 
 /** Menu labels treat '&' as a mnemonic marker on Windows and Linux; a profile named "R&D" must show as is. */
@@ -101,7 +106,10 @@ export function summarize(statuses: readonly ProfileStatus[]): string {
   const active = statuses.filter((s) => isActive(s.state));
   if (statuses.length === 0) return 'No backups set up yet';
   const all = formatCount(active.length);
-  if (active.length === 0) return statuses.length === 1 ? 'The backup is disabled' : `All ${formatCount(statuses.length)} backups are disabled`;
+  if (active.length === 0)
+    return statuses.length === 1
+      ? 'The backup is disabled'
+      : `All ${formatCount(statuses.length)} backups are disabled`;
   const count = (pred: (s: ProfileStatus) => boolean): number => active.filter(pred).length;
   const of = (n: number): string => (active.length === 1 ? 'The backup' : `${formatCount(n)} of ${all} backups`);
   const errors = count((s) => s.state === 'error');
@@ -113,7 +121,8 @@ export function summarize(statuses: readonly ProfileStatus[]): string {
   const paused = count((s) => s.state === 'paused');
   if (paused === active.length) return active.length === 1 ? 'The backup is paused' : `All ${all} backups are paused`;
   const busy = count((s) => s.state === 'syncing' || s.state === 'scanning');
-  if (busy) return `Syncing ${busy === 1 && active.length === 1 ? '' : `${formatCount(busy)} of ${all} backups`}`.trim();
+  if (busy)
+    return `Syncing ${busy === 1 && active.length === 1 ? '' : `${formatCount(busy)} of ${all} backups`}`.trim();
   if (paused) return `${of(paused)} ${verb(paused, active.length)} paused, the others are current`;
   return active.length === 1 ? 'The backup is current' : `All ${all} backups are current`;
 }
@@ -152,19 +161,35 @@ function profileMenu(s: ProfileStatus, now: number): MenuEntry {
   if (s.state === 'stopped') {
     items.push({ type: 'normal', label: 'Disabled: enable it in the window', enabled: false });
   } else {
-    if (s.state === 'needs-confirmation') items.push({ type: 'normal', label: 'Review the deletions…', action: { type: 'show-window', profile: name } });
-    if (s.lastError && (s.state === 'error' || s.state === 'retrying')) items.push({ type: 'normal', label: shorten(s.lastError.hint, 80), enabled: false });
-    items.push({ type: 'normal', label: 'Sync now', enabled: s.state !== 'paused', action: { type: 'sync-now', profile: name } });
-    if (s.state === 'paused') items.push({ type: 'normal', label: 'Resume', action: { type: 'resume', profile: name } });
+    if (s.state === 'needs-confirmation')
+      items.push({ type: 'normal', label: 'Review the deletions…', action: { type: 'show-window', profile: name } });
+    if (s.lastError && (s.state === 'error' || s.state === 'retrying'))
+      items.push({ type: 'normal', label: shorten(s.lastError.hint, 80), enabled: false });
+    items.push({
+      type: 'normal',
+      label: 'Sync now',
+      enabled: s.state !== 'paused',
+      action: { type: 'sync-now', profile: name },
+    });
+    if (s.state === 'paused')
+      items.push({ type: 'normal', label: 'Resume', action: { type: 'resume', profile: name } });
     else {
       items.push({ type: 'normal', label: 'Pause', action: { type: 'pause', profile: name } });
-      items.push({ type: 'normal', label: 'Pause for 1 hour', action: { type: 'pause', profile: name, minutes: PAUSE_FOR_MINUTES } });
+      items.push({
+        type: 'normal',
+        label: 'Pause for 1 hour',
+        action: { type: 'pause', profile: name, minutes: PAUSE_FOR_MINUTES },
+      });
     }
   }
   items.push({ type: 'separator' });
   items.push({ type: 'normal', label: 'Show in Rsync Tray…', action: { type: 'show-window', profile: name } });
   items.push({ type: 'normal', label: 'Open source folder', action: { type: 'open-folder', profile: name } });
-  return { type: 'submenu', label: `${escapeMnemonic(shorten(name, NAME_MAX))} — ${escapeMnemonic(describeProfile(s, now))}`, submenu: items };
+  return {
+    type: 'submenu',
+    label: `${escapeMnemonic(shorten(name, NAME_MAX))} — ${escapeMnemonic(describeProfile(s, now))}`,
+    submenu: items,
+  };
 }
 
 export function trayMenu(input: TrayInput): MenuEntry[] {
@@ -172,15 +197,25 @@ export function trayMenu(input: TrayInput): MenuEntry[] {
   const active = statuses.filter((s) => isActive(s.state));
   const anyRunning = active.some((s) => s.state !== 'paused');
   const anyPaused = active.some((s) => s.state === 'paused');
-  const menu: MenuEntry[] = [{ type: 'normal', label: escapeMnemonic(summarize(statuses)), enabled: false }, { type: 'separator' }];
+  const menu: MenuEntry[] = [
+    { type: 'normal', label: escapeMnemonic(summarize(statuses)), enabled: false },
+    { type: 'separator' },
+  ];
   if (statuses.length === 0) menu.push({ type: 'normal', label: 'Add a backup…', action: { type: 'show-window' } });
   // Attention first, then by name: the line a user looks for is at the top.
-  const ordered = [...statuses].sort((a, b) => Number(needsAttention(b.state)) - Number(needsAttention(a.state)) || a.name.localeCompare(b.name));
+  const ordered = [...statuses].sort(
+    (a, b) => Number(needsAttention(b.state)) - Number(needsAttention(a.state)) || a.name.localeCompare(b.name),
+  );
   for (const s of ordered) menu.push(profileMenu(s, now));
   menu.push({ type: 'separator' });
   menu.push({ type: 'normal', label: 'Sync all now', enabled: anyRunning, action: { type: 'sync-now' } });
   menu.push({ type: 'normal', label: 'Pause all', enabled: anyRunning, action: { type: 'pause' } });
-  menu.push({ type: 'normal', label: 'Pause all for 1 hour', enabled: anyRunning, action: { type: 'pause', minutes: PAUSE_FOR_MINUTES } });
+  menu.push({
+    type: 'normal',
+    label: 'Pause all for 1 hour',
+    enabled: anyRunning,
+    action: { type: 'pause', minutes: PAUSE_FOR_MINUTES },
+  });
   menu.push({ type: 'normal', label: 'Resume all', enabled: anyPaused, action: { type: 'resume' } });
   menu.push({ type: 'separator' });
   menu.push({ type: 'normal', label: 'Open Rsync Tray…', action: { type: 'show-window' } });
@@ -189,10 +224,27 @@ export function trayMenu(input: TrayInput): MenuEntry[] {
     type: 'submenu',
     label: 'Notifications',
     submenu: [
-      { type: 'checkbox', label: 'Mute all', checked: n.muted, action: { type: 'set-notification', key: 'muted', value: !n.muted } },
+      {
+        type: 'checkbox',
+        label: 'Mute all',
+        checked: n.muted,
+        action: { type: 'set-notification', key: 'muted', value: !n.muted },
+      },
       { type: 'separator' },
-      { type: 'checkbox', label: 'When a backup fails', checked: n.failures, enabled: !n.muted, action: { type: 'set-notification', key: 'failures', value: !n.failures } },
-      { type: 'checkbox', label: 'When it recovers', checked: n.recoveries, enabled: !n.muted, action: { type: 'set-notification', key: 'recoveries', value: !n.recoveries } },
+      {
+        type: 'checkbox',
+        label: 'When a backup fails',
+        checked: n.failures,
+        enabled: !n.muted,
+        action: { type: 'set-notification', key: 'failures', value: !n.failures },
+      },
+      {
+        type: 'checkbox',
+        label: 'When it recovers',
+        checked: n.recoveries,
+        enabled: !n.muted,
+        action: { type: 'set-notification', key: 'recoveries', value: !n.recoveries },
+      },
       {
         type: 'checkbox',
         label: 'When deletions need confirmation',
@@ -203,7 +255,12 @@ export function trayMenu(input: TrayInput): MenuEntry[] {
     ],
   });
   if (input.openAtLogin !== null) {
-    menu.push({ type: 'checkbox', label: 'Start at login', checked: input.openAtLogin, action: { type: 'set-login-item', enabled: !input.openAtLogin } });
+    menu.push({
+      type: 'checkbox',
+      label: 'Start at login',
+      checked: input.openAtLogin,
+      action: { type: 'set-login-item', enabled: !input.openAtLogin },
+    });
   }
   menu.push({ type: 'separator' });
   menu.push({ type: 'normal', label: 'Quit Rsync Tray', action: { type: 'quit' } });

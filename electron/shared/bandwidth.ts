@@ -63,25 +63,40 @@ export function parseBandwidth(text: string): BandwidthResult {
 
   const m = PATTERN.exec(input);
   if (!m) {
-    return { ok: false, message: `"${text.trim()}" is not a bandwidth. Write e.g. 5M (5 MiB/s), 640K (640 KiB/s), 5MB/s (5,000,000 bytes/s), or leave empty for no limit.` };
+    return {
+      ok: false,
+      message: `"${text.trim()}" is not a bandwidth. Write e.g. 5M (5 MiB/s), 640K (640 KiB/s), 5MB/s (5,000,000 bytes/s), or leave empty for no limit.`,
+    };
   }
   const amount = Number(m[1]);
   const unitText = m[2] ?? '';
   if (amount === 0) return { ok: true, value: { bytesPerSecond: 0, rsyncArg: null, label: 'unlimited' } };
   if (unitText === '') {
     const n = fmtNum(amount);
-    return { ok: false, message: `"${text.trim()}" has no unit (rsync would read it as ${n} KiB/s): write ${n}M for ${n} MiB/s or ${n}K for ${n} KiB/s.` };
+    return {
+      ok: false,
+      message: `"${text.trim()}" has no unit (rsync would read it as ${n} KiB/s): write ${n}M for ${n} MiB/s or ${n}K for ${n} KiB/s.`,
+    };
   }
   const unit = UNITS[unitText];
   if (!unit) {
-    return { ok: false, message: `Unknown unit "${unitText}" in "${text.trim()}". Use K, M or G (KiB/MiB/GiB per second) or KB, MB, GB (1000-based).` };
+    return {
+      ok: false,
+      message: `Unknown unit "${unitText}" in "${text.trim()}". Use K, M or G (KiB/MiB/GiB per second) or KB, MB, GB (1000-based).`,
+    };
   }
   const bytesPerSecond = Math.round(amount * unit.bytes);
   if (bytesPerSecond < MIN_BYTES) {
-    return { ok: false, message: `"${text.trim()}" is below rsync's smallest limit of 1 KiB/s (write at least 1K, or 0 for no limit).` };
+    return {
+      ok: false,
+      message: `"${text.trim()}" is below rsync's smallest limit of 1 KiB/s (write at least 1K, or 0 for no limit).`,
+    };
   }
   if (bytesPerSecond > MAX_BYTES) {
-    return { ok: false, message: `"${text.trim()}" is larger than any link (over 1 TiB/s); leave it empty for no limit.` };
+    return {
+      ok: false,
+      message: `"${text.trim()}" is larger than any link (over 1 TiB/s); leave it empty for no limit.`,
+    };
   }
   const kib = Math.floor((bytesPerSecond + 512) / 1024);
   return { ok: true, value: { bytesPerSecond, rsyncArg: `${kib}K`, label: `${fmtNum(amount)} ${unit.label}` } };

@@ -52,13 +52,24 @@ export const METHOD_INPUTS = {
   'profiles.save': z.object({ profile: z.unknown(), previousName: profileName.optional() }).strict(),
   'profiles.delete': z.object({ name: profileName }).strict(),
   'sync.now': optionalProfile,
-  'sync.pause': z.object({ profile: profileName.optional(), minutes: z.number().positive().max(7 * 24 * 60).optional() }).strict(),
+  'sync.pause': z
+    .object({
+      profile: profileName.optional(),
+      minutes: z
+        .number()
+        .positive()
+        .max(7 * 24 * 60)
+        .optional(),
+    })
+    .strict(),
   'sync.resume': optionalProfile,
   'connection.test': z.object({ target: z.unknown(), password: z.string().max(1024).optional() }).strict(),
   /** Stores a target's password in the host's secret store; it is never sent back. */
   'secrets.set': z.object({ targetKey: z.string().min(1).max(500), password: z.string().min(1).max(1024) }).strict(),
   'secrets.has': z.object({ targetKey: z.string().min(1).max(500) }).strict(),
-  'activity.list': z.object({ profile: profileName.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(),
+  'activity.list': z
+    .object({ profile: profileName.optional(), limit: z.number().int().positive().max(1000).optional() })
+    .strict(),
   'config.export': z.object({ profiles: z.array(profileName).optional() }).strict(),
   'config.importPreview': z.object({ text: z.string().max(5_000_000), format: z.enum(['json', 'sersync']) }).strict(),
   'config.importApply': z

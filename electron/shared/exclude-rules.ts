@@ -53,6 +53,7 @@ const SLASH = 0x2f;
 const encoder = new TextEncoder();
 // An ASCII string already is its bytes: the common case, asked once per directory while a watcher
 // starts (20k times on a large tree), skips the encoding.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for ASCII, control characters included.
 const bytes = (s: string): string => (/^[\x00-\x7f]*$/.test(s) ? s : String.fromCharCode(...encoder.encode(s)));
 
 const hex = (c: number): string => '\\x' + c.toString(16).padStart(2, '0');
@@ -83,11 +84,12 @@ function compileWild(pat: string): Compiled {
   for (let i = 0; i < pat.length; i++) {
     const c = pat.charCodeAt(i);
     if (c === 0x5c /* \ */) {
-      if (++i >= pat.length) return { error: 'ends with a backslash, which escapes nothing; write \\\\ for a literal backslash' };
+      if (++i >= pat.length)
+        return { error: 'ends with a backslash, which escapes nothing; write \\\\ for a literal backslash' };
       re += lit(pat.charCodeAt(i));
     } else if (c === 0x2a /* * */) {
       let run = 1;
-      while (pat.charCodeAt(i + 1) === 0x2a) (i++, run++);
+      while (pat.charCodeAt(i + 1) === 0x2a) i++, run++;
       re += run > 1 ? '[\\s\\S]*' : '[^/]*';
     } else if (c === 0x3f /* ? */) {
       re += '[^/]';
@@ -140,7 +142,12 @@ function parseClass(pat: string, start: number): { member: (c: number) => boolea
       } else {
         const name = pat.slice(i + 2, close - 1);
         const fn = CHAR_CLASSES[name];
-        if (!fn) return { error: `uses an unknown character class [:${name}:]; use one of ${Object.keys(CHAR_CLASSES).map((n) => `[:${n}:]`).join(' ')}` };
+        if (!fn)
+          return {
+            error: `uses an unknown character class [:${name}:]; use one of ${Object.keys(CHAR_CLASSES)
+              .map((n) => `[:${n}:]`)
+              .join(' ')}`,
+          };
         tests.push(fn);
         i = close;
         c = 0;
@@ -190,7 +197,8 @@ function compileRule(pattern: string): Rule | { error: string } {
 /** relPath already in byte form. */
 function ruleMatches(rule: Rule, path: string, isDir: boolean): boolean {
   if (rule.dirOnly && !isDir) return false;
-  let s = rule.subject === 'name' ? path.slice(path.lastIndexOf('/') + 1) : rule.subject === 'slashPath' ? '/' + path : path;
+  let s =
+    rule.subject === 'name' ? path.slice(path.lastIndexOf('/') + 1) : rule.subject === 'slashPath' ? '/' + path : path;
   if (isDir && rule.dirGetsSlash) s += '/';
   if (rule.where > 0) {
     // Unanchored `a/b`: compare with exactly the last N components, never fewer.
@@ -207,9 +215,12 @@ export function checkExcludePattern(pattern: string): string | null {
   if (pattern === '') return 'Exclude pattern is empty; write a name or pattern such as *.tmp or cache/.';
   if (/[\n\0]/.test(pattern)) return `Exclude pattern ${shown} contains a line break or NUL; write ? in its place.`;
   // rsync reads these at the start of an --exclude value as rule syntax, not as part of a name.
-  if (pattern.startsWith('+ ')) return `Exclude pattern ${shown} starts with '+ ', which rsync reads as an include rule; only excludes are supported. For a name starting with '+ ', write [+] instead of '+'.`;
-  if (pattern.startsWith('- ')) return `Exclude pattern ${shown} starts with '- ', a rule prefix; every pattern here is already an exclude, so drop it. For a name starting with '- ', write [-] instead of '-'.`;
-  if (pattern === '!' || pattern.startsWith('! ')) return `Exclude pattern ${shown} looks like a '!' filter rule (a lone '!' clears rsync's exclude list); only plain excludes are supported. For a name starting with '!', write [\\!] instead.`;
+  if (pattern.startsWith('+ '))
+    return `Exclude pattern ${shown} starts with '+ ', which rsync reads as an include rule; only excludes are supported. For a name starting with '+ ', write [+] instead of '+'.`;
+  if (pattern.startsWith('- '))
+    return `Exclude pattern ${shown} starts with '- ', a rule prefix; every pattern here is already an exclude, so drop it. For a name starting with '- ', write [-] instead of '-'.`;
+  if (pattern === '!' || pattern.startsWith('! '))
+    return `Exclude pattern ${shown} looks like a '!' filter rule (a lone '!' clears rsync's exclude list); only plain excludes are supported. For a name starting with '!', write [\\!] instead.`;
   const rule = compileRule(pattern);
   return 'error' in rule ? `Exclude pattern ${shown} ${rule.error}.` : null;
 }

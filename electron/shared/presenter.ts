@@ -16,7 +16,14 @@
  *   changes only) says them as a clock ("at 14:05", "synced 14:02"): `{ clock: true }`.
  */
 import { formatError, type ErrorInfo } from './errors.ts';
-import { STATE_LABEL, type ProfileStatus, type RetryInfo, type SyncState, type TargetStatus, type TransferProgress } from './status.ts';
+import {
+  STATE_LABEL,
+  type ProfileStatus,
+  type RetryInfo,
+  type SyncState,
+  type TargetStatus,
+  type TransferProgress,
+} from './status.ts';
 
 export { STATE_LABEL };
 
@@ -98,7 +105,8 @@ export function formatClock(at: number, now: number, opts: { seconds?: boolean }
   const d = new Date(at);
   const today = new Date(now);
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${opts.seconds ? `:${pad(d.getSeconds())}` : ''}`;
-  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  const sameDay =
+    d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
   if (sameDay) return time;
   const year = d.getFullYear() === today.getFullYear() ? '' : ` ${d.getFullYear()}`;
   return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${time}`;
@@ -157,7 +165,9 @@ const targetsOf = (s: Status): readonly TargetStatus[] => ('targets' in s ? s.ta
  */
 export function upcomingRetry(s: Status): RetryInfo | null {
   let next: RetryInfo | null = null;
-  for (const t of targetsOf(s)) if (t.retry && (t.state === 'retrying' || t.state === 'error') && (!next || t.retry.nextAt < next.nextAt)) next = t.retry;
+  for (const t of targetsOf(s))
+    if (t.retry && (t.state === 'retrying' || t.state === 'error') && (!next || t.retry.nextAt < next.nextAt))
+      next = t.retry;
   return next;
 }
 
@@ -168,7 +178,11 @@ export function retryAttemptNumber(retry: RetryInfo): number {
 
 /** "attempt 3 in 12 s" / "attempt 3 now"; with `clock`, "attempt 3 at 14:05". */
 export function retryPhrase(retry: RetryInfo, now: number, opts: { clock?: boolean } = {}): string {
-  const when = opts.clock ? (retry.nextAt <= now ? 'now' : `at ${formatClock(retry.nextAt, now)}`) : formatWait(retry.nextAt - now);
+  const when = opts.clock
+    ? retry.nextAt <= now
+      ? 'now'
+      : `at ${formatClock(retry.nextAt, now)}`
+    : formatWait(retry.nextAt - now);
   return `attempt ${formatCount(retryAttemptNumber(retry))} ${when}`;
 }
 
@@ -225,7 +239,8 @@ export function statusLine(s: Status, now: number, style: StatusLineStyle = {}):
   const percent = currentTransfer(s)?.percent ?? null;
   let head: string;
   let pendingSaid = false;
-  if ((s.state === 'syncing' || s.state === 'scanning') && percent !== null) head = `${stateWord(s.state)} ${formatPercent(percent)}`;
+  if ((s.state === 'syncing' || s.state === 'scanning') && percent !== null)
+    head = `${stateWord(s.state)} ${formatPercent(percent)}`;
   else if (s.state === 'syncing' && s.pending > 0) {
     head = `syncing ${plural(s.pending, 'change')}`;
     pendingSaid = true;
@@ -234,9 +249,11 @@ export function statusLine(s: Status, now: number, style: StatusLineStyle = {}):
   if (retry) head += ` (${retryPhrase(retry, now, { clock: style.clock })})`;
   const held = heldDeletions(s);
   if (s.state === 'needs-confirmation' && held > 0) head += `: ${plural(held, 'deletion')} held`;
-  if ((s.state === 'retrying' || s.state === 'error') && s.lastError && style.error && style.error !== 'none') head += `: ${errorText(s.lastError, style.error)}`;
+  if ((s.state === 'retrying' || s.state === 'error') && s.lastError && style.error && style.error !== 'none')
+    head += `: ${errorText(s.lastError, style.error)}`;
   if (style.detail) head += ` — ${style.detail}`;
   if (style.pending && !pendingSaid && s.pending > 0) head += ` — ${plural(s.pending, 'change')} pending`;
-  if (style.synced && s.state !== 'stopped') head += ` · ${lastSyncedPhrase(s.lastSuccessAt, now, { clock: style.clock })}`;
+  if (style.synced && s.state !== 'stopped')
+    head += ` · ${lastSyncedPhrase(s.lastSuccessAt, now, { clock: style.clock })}`;
   return head;
 }

@@ -10,7 +10,7 @@ import { parseBandwidth } from './bandwidth.ts';
 import { checkExcludePattern } from './exclude-rules.ts';
 
 // rsync daemon module names cannot contain whitespace, '/' or ']' (rsyncd.conf section syntax).
-const MODULE_NAME = /^[^\s/\]\[]+$/;
+const MODULE_NAME = /^[^\s/\][]+$/;
 // A sub-path inside the module. Kept to plain characters: the path travels to the daemon as text,
 // and older rsyncs split remote arguments on spaces.
 const SUB_PATH = /^[A-Za-z0-9._@+=,-]+(\/[A-Za-z0-9._@+=,-]+)*\/?$/;
@@ -27,22 +27,38 @@ export const AuthSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('env'),
-      variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as BACKUP_PASSWORD'),
+      variable: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as BACKUP_PASSWORD'),
     })
     .describe('The password is read from this environment variable of the engine process.'),
-  z.object({ type: z.literal('secret') }).describe('The password is kept in the secret store of the host (never in the profile).'),
+  z
+    .object({ type: z.literal('secret') })
+    .describe('The password is kept in the secret store of the host (never in the profile).'),
 ]);
 
 export const TargetSchema = z.object({
-  host: z.string().min(1, 'give the backup server host name or IP address').regex(HOST, 'is not a host name or IP address'),
+  host: z
+    .string()
+    .min(1, 'give the backup server host name or IP address')
+    .regex(HOST, 'is not a host name or IP address'),
   port: z.number().int().min(1).max(65535).default(873),
-  module: z.string().min(1, 'give the rsync module name (the [section] in rsyncd.conf)').regex(MODULE_NAME, 'a module name has no spaces, "/" or brackets'),
+  module: z
+    .string()
+    .min(1, 'give the rsync module name (the [section] in rsyncd.conf)')
+    .regex(MODULE_NAME, 'a module name has no spaces, "/" or brackets'),
   path: z
     .string()
     .default('')
-    .refine((p) => p === '' || SUB_PATH.test(p), 'a sub-path inside the module uses letters, digits, "._-@+=," and "/" only')
+    .refine(
+      (p) => p === '' || SUB_PATH.test(p),
+      'a sub-path inside the module uses letters, digits, "._-@+=," and "/" only',
+    )
     .refine((p) => !p.split('/').includes('..'), 'a sub-path cannot climb out of the module with ".."'),
-  user: z.string().regex(/^[^\s@:]+$/, 'a user name has no spaces, "@" or ":"').optional(),
+  user: z
+    .string()
+    .regex(/^[^\s@:]+$/, 'a user name has no spaces, "@" or ":"')
+    .optional(),
   auth: AuthSchema.default({ type: 'none' }),
 });
 
@@ -89,7 +105,11 @@ export const ProfileSchema = z.object({
   /** Longest a change may wait under continuous churn. */
   maxDelayMs: z.number().int().min(10).max(600_000).default(250),
   /** Periodic full reconcile, which also repairs drift on the backup side; 0 turns it off. */
-  fullSyncIntervalMinutes: z.number().min(0).max(7 * 24 * 60).default(60),
+  fullSyncIntervalMinutes: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   /** rsync --contimeout, and --timeout of full syncs (batches: a runner watchdog), in seconds. */
   timeoutSeconds: z.number().int().min(5).max(3_600).default(30),
   /** native: inotify/FSEvents/ReadDirectoryChanges; poll: stat polling, for network file systems. */
@@ -113,7 +133,9 @@ export const CONFIG_VERSION = 1;
 
 export const ConfigSchema = z
   .object({
-    version: z.literal(CONFIG_VERSION, { message: `must be ${CONFIG_VERSION} (this version of Rsync Tray reads format ${CONFIG_VERSION})` }),
+    version: z.literal(CONFIG_VERSION, {
+      message: `must be ${CONFIG_VERSION} (this version of Rsync Tray reads format ${CONFIG_VERSION})`,
+    }),
     // prefault: a missing settings object is parsed as {}, so each setting gets its own default.
     settings: SettingsSchema.prefault({}),
     profiles: z.array(ProfileSchema).default([]),
@@ -123,7 +145,12 @@ export const ConfigSchema = z
     config.profiles.forEach((p, i) => {
       const key = p.name.toLowerCase();
       const first = seen.get(key);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['profiles', i, 'name'], message: `"${p.name}" is already the name of profile ${first + 1}; profile names must be unique` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['profiles', i, 'name'],
+          message: `"${p.name}" is already the name of profile ${first + 1}; profile names must be unique`,
+        });
       else seen.set(key, i);
     });
   });

@@ -6,7 +6,16 @@ import type { ErrorInfo } from './errors.ts';
 
 export type { ErrorInfo };
 
-export const SYNC_STATES = ['idle', 'scanning', 'syncing', 'retrying', 'needs-confirmation', 'error', 'paused', 'stopped'] as const;
+export const SYNC_STATES = [
+  'idle',
+  'scanning',
+  'syncing',
+  'retrying',
+  'needs-confirmation',
+  'error',
+  'paused',
+  'stopped',
+] as const;
 export type SyncState = (typeof SYNC_STATES)[number];
 
 /**

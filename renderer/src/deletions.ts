@@ -17,7 +17,11 @@ export function deletionQuestion(status: ProfileStatus): DeletionQuestion | null
   const holds = status.targets.map((t) => t.hold).filter((h): h is DeletionHold => h !== null);
   if (holds.length === 0) {
     const error = status.lastError ?? status.targets.find((t) => t.lastError)?.lastError ?? null;
-    return { message: error?.message ?? 'Deletions on the backup are held back until you confirm them.', count: null, of: null };
+    return {
+      message: error?.message ?? 'Deletions on the backup are held back until you confirm them.',
+      count: null,
+      of: null,
+    };
   }
   const reasons = [...new Set(holds.map((h) => h.reason).filter(Boolean))].map(sentence);
   return {

@@ -44,18 +44,44 @@ export interface ProfileForm {
 }
 
 /** The schema's own defaults, read from the schema rather than repeated here. */
-export const PROFILE_DEFAULTS: Profile = ProfileSchema.parse({ name: 'defaults', source: '/', targets: [{ host: 'localhost', module: 'm' }] });
+export const PROFILE_DEFAULTS: Profile = ProfileSchema.parse({
+  name: 'defaults',
+  source: '/',
+  targets: [{ host: 'localhost', module: 'm' }],
+});
 const TARGET_DEFAULTS = PROFILE_DEFAULTS.targets[0]!;
 
 export const AUTH_CHOICES: ReadonlyArray<{ value: AuthType; label: string; help: string }> = [
-  { value: 'secret', label: 'Password stored by Rsync Tray', help: 'Typed once here and kept in the secret store of this computer; it is never shown again or exported.' },
-  { value: 'passwordFile', label: 'Password file', help: 'rsync --password-file: the password on the first line; the file must be readable by you only (chmod 600).' },
-  { value: 'env', label: 'Environment variable', help: 'The engine reads the password from this variable of its own environment (for services).' },
+  {
+    value: 'secret',
+    label: 'Password stored by Rsync Tray',
+    help: 'Typed once here and kept in the secret store of this computer; it is never shown again or exported.',
+  },
+  {
+    value: 'passwordFile',
+    label: 'Password file',
+    help: 'rsync --password-file: the password on the first line; the file must be readable by you only (chmod 600).',
+  },
+  {
+    value: 'env',
+    label: 'Environment variable',
+    help: 'The engine reads the password from this variable of its own environment (for services).',
+  },
   { value: 'none', label: 'No password', help: 'The module has no "auth users" line in rsyncd.conf.' },
 ];
 
 export function emptyTarget(): TargetForm {
-  return { host: '', port: String(TARGET_DEFAULTS.port), module: '', path: '', user: '', authType: 'secret', passwordFile: '', envVariable: '', password: '' };
+  return {
+    host: '',
+    port: String(TARGET_DEFAULTS.port),
+    module: '',
+    path: '',
+    user: '',
+    authType: 'secret',
+    passwordFile: '',
+    envVariable: '',
+    password: '',
+  };
 }
 
 export function emptyForm(defaults: { debounceMs?: number } = {}): ProfileForm {
@@ -200,19 +226,23 @@ export function validateForm(f: ProfileForm, otherNames: readonly string[] = [])
     });
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String);
-      if (path[0] === 'excludes' && path.length > 1) add('excludes', `Line ${lineOfPattern[Number(path[1])] ?? Number(path[1]) + 1}: ${issue.message}`, true);
+      if (path[0] === 'excludes' && path.length > 1)
+        add('excludes', `Line ${lineOfPattern[Number(path[1])] ?? Number(path[1]) + 1}: ${issue.message}`, true);
       else add(path.join('.') || 'profile', issue.message);
     }
   }
   // Names are unique across profiles (ConfigSchema checks it when saving; say it while typing).
   const name = f.name.trim().toLowerCase();
-  if (name && otherNames.some((n) => n.toLowerCase() === name)) add('name', `"${f.name.trim()}" is already the name of another profile; profile names must be unique`);
+  if (name && otherNames.some((n) => n.toLowerCase() === name))
+    add('name', `"${f.name.trim()}" is already the name of another profile; profile names must be unique`);
   return { profile: parsed.success && Object.keys(errors).length === 0 ? parsed.data : null, errors };
 }
 
 /** The line under the bandwidth field: "5M = 5 MiB/s = 5,242,880 bytes per second". */
 export function bandwidthMeaning(text: string): string {
-  return text.trim() === '' ? 'No limit. Write e.g. 5M for 5 MiB/s, 640K for 640 KiB/s, 5MB/s for 5,000,000 bytes/s.' : describeBandwidth(text);
+  return text.trim() === ''
+    ? 'No limit. Write e.g. 5M for 5 MiB/s, 640K for 640 KiB/s, 5MB/s for 5,000,000 bytes/s.'
+    : describeBandwidth(text);
 }
 
 /** The secret-store key of a target as typed, or null while the target is not valid yet. */

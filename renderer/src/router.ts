@@ -9,7 +9,10 @@ export type Route =
   | { name: 'settings' };
 
 export function parseRoute(hash: string): Route {
-  const [head = '', arg] = hash.replace(/^#\/?/, '').split('/', 2).map((s) => decodeURIComponent(s));
+  const [head = '', arg] = hash
+    .replace(/^#\/?/, '')
+    .split('/', 2)
+    .map((s) => decodeURIComponent(s));
   switch (head) {
     case 'new':
       return { name: 'editor', profile: null };
@@ -42,7 +45,8 @@ export function href(route: Route): string {
 }
 
 const current = ref<Route>(typeof window === 'undefined' ? { name: 'dashboard' } : parseRoute(window.location.hash));
-if (typeof window !== 'undefined') window.addEventListener('hashchange', () => (current.value = parseRoute(window.location.hash)));
+if (typeof window !== 'undefined')
+  window.addEventListener('hashchange', () => (current.value = parseRoute(window.location.hash)));
 
 export const route = readonly(current);
 

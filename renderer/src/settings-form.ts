@@ -3,7 +3,12 @@
  * preferences (the tray app only), as the form holds them, validated by the schemas the host
  * checks them with. Pure (no DOM, no Vue): tested under Node.
  */
-import { HostPreferencesPatchSchema, type HostPreferences, type HostPreferencesPatch, type NotificationPrefs } from '@shared/host-preferences.ts';
+import {
+  HostPreferencesPatchSchema,
+  type HostPreferences,
+  type HostPreferencesPatch,
+  type NotificationPrefs,
+} from '@shared/host-preferences.ts';
 import { SettingsPatchSchema, type SettingsPatch } from '@shared/contract.ts';
 import type { Settings } from '@shared/profile-schema.ts';
 
@@ -51,8 +56,11 @@ export const NOTIFICATION_KINDS: ReadonlyArray<{ key: Exclude<keyof Notification
 /** Only what differs from what the host has, so an unchanged start-at-login is not rewritten. */
 export function preferencesPatch(before: HostPreferences, after: HostPreferences): HostPreferencesPatch | null {
   const patch: HostPreferencesPatch = {};
-  if (after.startAtLogin !== null && after.startAtLogin !== before.startAtLogin) patch.startAtLogin = after.startAtLogin;
-  const changed = (Object.keys(after.notifications) as Array<keyof NotificationPrefs>).filter((k) => after.notifications[k] !== before.notifications[k]);
+  if (after.startAtLogin !== null && after.startAtLogin !== before.startAtLogin)
+    patch.startAtLogin = after.startAtLogin;
+  const changed = (Object.keys(after.notifications) as Array<keyof NotificationPrefs>).filter(
+    (k) => after.notifications[k] !== before.notifications[k],
+  );
   if (changed.length) patch.notifications = Object.fromEntries(changed.map((k) => [k, after.notifications[k]]));
   if (Object.keys(patch).length === 0) return null;
   // The host validates it again; this keeps the window from ever sending what it would refuse.

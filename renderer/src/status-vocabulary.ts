@@ -26,11 +26,41 @@ export interface StateLook {
 }
 
 export const STATE_LOOK: Readonly<Record<SyncState, StateLook>> = {
-  idle: { label: stateTitle('idle'), meaning: 'Every change has reached the backup.', tone: 'ok', dot: '#2da44e', text: { light: '#1a7f37', dark: '#3fb950' } },
-  scanning: { label: stateTitle('scanning'), meaning: 'A full sync compares the whole folder with the backup.', tone: 'busy', dot: '#2f80ed', text: { light: '#1b62c4', dark: '#6aa5f5' } },
-  syncing: { label: stateTitle('syncing'), meaning: 'Sending recent changes to the backup.', tone: 'busy', dot: '#2f80ed', text: { light: '#1b62c4', dark: '#6aa5f5' } },
-  paused: { label: stateTitle('paused'), meaning: 'Changes are collected but not sent until you resume.', tone: 'paused', dot: '#828282', text: { light: '#5f6368', dark: '#a0a4a8' } },
-  retrying: { label: stateTitle('retrying'), meaning: 'The last attempt failed; it is tried again automatically.', tone: 'warn', dot: '#e68c1e', text: { light: '#9a5b00', dark: '#f0a94a' } },
+  idle: {
+    label: stateTitle('idle'),
+    meaning: 'Every change has reached the backup.',
+    tone: 'ok',
+    dot: '#2da44e',
+    text: { light: '#1a7f37', dark: '#3fb950' },
+  },
+  scanning: {
+    label: stateTitle('scanning'),
+    meaning: 'A full sync compares the whole folder with the backup.',
+    tone: 'busy',
+    dot: '#2f80ed',
+    text: { light: '#1b62c4', dark: '#6aa5f5' },
+  },
+  syncing: {
+    label: stateTitle('syncing'),
+    meaning: 'Sending recent changes to the backup.',
+    tone: 'busy',
+    dot: '#2f80ed',
+    text: { light: '#1b62c4', dark: '#6aa5f5' },
+  },
+  paused: {
+    label: stateTitle('paused'),
+    meaning: 'Changes are collected but not sent until you resume.',
+    tone: 'paused',
+    dot: '#828282',
+    text: { light: '#5f6368', dark: '#a0a4a8' },
+  },
+  retrying: {
+    label: stateTitle('retrying'),
+    meaning: 'The last attempt failed; it is tried again automatically.',
+    tone: 'warn',
+    dot: '#e68c1e',
+    text: { light: '#9a5b00', dark: '#f0a94a' },
+  },
   'needs-confirmation': {
     label: stateTitle('needs-confirmation'),
     meaning: 'A mass deletion is held back until you confirm or refuse it.',
@@ -38,8 +68,20 @@ export const STATE_LOOK: Readonly<Record<SyncState, StateLook>> = {
     dot: '#9248d6',
     text: { light: '#7a34bd', dark: '#bb8af0' },
   },
-  error: { label: stateTitle('error'), meaning: 'Needs you: syncing fails until the problem below is fixed.', tone: 'error', dot: '#dc3535', text: { light: '#c42b2b', dark: '#f47272' } },
-  stopped: { label: stateTitle('stopped'), meaning: 'The profile is switched off; nothing is watched or sent.', tone: 'off', dot: '#828282', text: { light: '#5f6368', dark: '#a0a4a8' } },
+  error: {
+    label: stateTitle('error'),
+    meaning: 'Needs you: syncing fails until the problem below is fixed.',
+    tone: 'error',
+    dot: '#dc3535',
+    text: { light: '#c42b2b', dark: '#f47272' },
+  },
+  stopped: {
+    label: stateTitle('stopped'),
+    meaning: 'The profile is switched off; nothing is watched or sent.',
+    tone: 'off',
+    dot: '#828282',
+    text: { light: '#5f6368', dark: '#a0a4a8' },
+  },
 };
 
 export function lookOf(state: SyncState): StateLook {
@@ -47,13 +89,20 @@ export function lookOf(state: SyncState): StateLook {
 }
 
 /** What the window's header (like the tray icon) shows for all profiles together. */
-export function overallLook(statuses: readonly Pick<ProfileStatus, 'state'>[]): { state: SyncState; label: string; look: StateLook } {
+export function overallLook(statuses: readonly Pick<ProfileStatus, 'state'>[]): {
+  state: SyncState;
+  label: string;
+  look: StateLook;
+} {
   if (statuses.length === 0) return { state: 'stopped', label: 'No profiles yet', look: STATE_LOOK.stopped };
   const state = worstState(statuses.map((s) => s.state));
   const look = STATE_LOOK[state];
   if (statuses.length === 1) return { state, label: look.label, look };
   const count = statuses.filter((s) => s.state === state).length;
-  const label = state === 'idle' ? `All ${formatCount(statuses.length)} current` : `${look.label} (${formatCount(count)} of ${formatCount(statuses.length)})`;
+  const label =
+    state === 'idle'
+      ? `All ${formatCount(statuses.length)} current`
+      : `${look.label} (${formatCount(count)} of ${formatCount(statuses.length)})`;
   return { state, label, look };
 }
 

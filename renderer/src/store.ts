@@ -66,7 +66,11 @@ export function createStore(client: HostClient) {
    * Runs a method; on failure shows what went wrong and what to do and returns null. Success is
    * `{ value }`, since many methods answer a plain null.
    */
-  async function act<M extends Method>(method: M, input: MethodInput<M>, done?: string): Promise<{ value: MethodOutputs[M] } | null> {
+  async function act<M extends Method>(
+    method: M,
+    input: MethodInput<M>,
+    done?: string,
+  ): Promise<{ value: MethodOutputs[M] } | null> {
     const result = await call(method, input);
     if (!result.ok) {
       toast('error', result.error.message, result.error.hint);
@@ -111,7 +115,8 @@ export function createStore(client: HostClient) {
     return refreshing;
   }
 
-  const sameRun = (a: RunRecord, b: RunRecord) => a.startedAt === b.startedAt && a.target === b.target && a.profile === b.profile && a.kind === b.kind;
+  const sameRun = (a: RunRecord, b: RunRecord) =>
+    a.startedAt === b.startedAt && a.target === b.target && a.profile === b.profile && a.kind === b.kind;
 
   function noteStatus(next: ProfileStatus, before: ProfileStatus | undefined): void {
     if (next.state === 'needs-confirmation' && before?.state !== 'needs-confirmation') {
@@ -122,7 +127,13 @@ export function createStore(client: HostClient) {
   }
 
   function addNotice(n: Omit<Notice, 'id' | 'at'> & { at?: number }): void {
-    state.notices.unshift({ id: nextId++, at: n.at ?? Date.now(), level: n.level, profile: n.profile, message: n.message });
+    state.notices.unshift({
+      id: nextId++,
+      at: n.at ?? Date.now(),
+      level: n.level,
+      profile: n.profile,
+      message: n.message,
+    });
     if (state.notices.length > NOTICES_KEPT) state.notices.length = NOTICES_KEPT;
   }
 

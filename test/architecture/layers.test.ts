@@ -39,9 +39,10 @@ function sources(dir: string): string[] {
 }
 
 /** Every import specifier, type-only ones included, with comments stripped. */
-export function importSpecifiers(source: string): string[] {
+function importSpecifiers(source: string): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"])\/\/.*$/gm, '$1');
-  const re = /\b(?:import|export)\s+(?:type\s+)?[\s\S]*?\s*from\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const re =
+    /\b(?:import|export)\s+(?:type\s+)?[\s\S]*?\s*from\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
   return [...code.matchAll(re)].map((m) => (m[1] ?? m[2] ?? m[3])!);
 }
 
@@ -64,10 +65,18 @@ const PACKAGES = new Map<string, string[]>();
 for (const file of FILES) {
   const raw = readFileSync(path.join(ROOT, file), 'utf8');
   // A .vue file's imports are in its <script> blocks; its template has words like "import".
-  const text = file.endsWith('.vue') ? [...raw.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n') : raw;
+  const text = file.endsWith('.vue')
+    ? [...raw.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n')
+    : raw;
   const specs = importSpecifiers(text);
-  GRAPH.set(file, specs.map((s) => resolveSpec(file, s)).filter((t): t is string => t !== null && /\.(ts|vue)$/.test(t)));
-  PACKAGES.set(file, specs.filter((s) => resolveSpec(file, s) === null));
+  GRAPH.set(
+    file,
+    specs.map((s) => resolveSpec(file, s)).filter((t): t is string => t !== null && /\.(ts|vue)$/.test(t)),
+  );
+  PACKAGES.set(
+    file,
+    specs.filter((s) => resolveSpec(file, s) === null),
+  );
 }
 
 describe('layers', () => {
@@ -104,7 +113,9 @@ describe('layers', () => {
     const electronOnly = ['electron/main', 'electron/preload'];
     const problems = [...PACKAGES]
       .filter(([file]) => !electronOnly.includes(layerOf(file)!))
-      .flatMap(([file, specs]) => specs.filter((s) => /^electron(-store)?(\/|$)/.test(s)).map((s) => `${file} imports ${s}`));
+      .flatMap(([file, specs]) =>
+        specs.filter((s) => /^electron(-store)?(\/|$)/.test(s)).map((s) => `${file} imports ${s}`),
+      );
     expect(problems).toEqual([]);
   });
 
@@ -129,7 +140,11 @@ describe('layers', () => {
   it('the rules catch what they are meant to catch', () => {
     expect(layerOf('electron/core/sync/engine.ts')).toBe('electron/core/sync');
     expect(resolveSpec('renderer/src/x.ts', '@shared/status.ts')).toBe('electron/shared/status.ts');
-    expect(importSpecifiers("import type { A } from '../x.ts';\n// import { B } from './no.ts'\nexport { C } from './c.ts';")).toEqual(['../x.ts', './c.ts']);
+    expect(
+      importSpecifiers(
+        "import type { A } from '../x.ts';\n// import { B } from './no.ts'\nexport { C } from './c.ts';",
+      ),
+    ).toEqual(['../x.ts', './c.ts']);
   });
 });
 describe('source files stay small', () => {

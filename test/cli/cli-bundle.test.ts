@@ -64,7 +64,13 @@ describe('CLI bundle build', () => {
     expect(entry).toBe(path.join(out, 'cli.js'));
     const { main } = (await import(entry!)) as { main(argv: string[]): Promise<number> };
     const config = path.join(out, 'config.json');
-    writeFileSync(config, JSON.stringify({ version: 1, profiles: [{ name: 'p', source: out, targets: [{ host: '127.0.0.1', module: 'm' }] }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        version: 1,
+        profiles: [{ name: 'p', source: out, targets: [{ host: '127.0.0.1', module: 'm' }] }],
+      }),
+    );
     expect(await main(['validate', '--config', config])).toBe(0);
   }, 60_000);
 });

@@ -13,7 +13,11 @@ import { exists, treesEqual } from '../support/trees.ts';
 
 const BIN = path.resolve('bin/rsync-tray.mjs');
 const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
-  execa(process.execPath, [BIN, ...args], { reject: false, input: options.input, env: { ...options.env, RSYNC_TRAY_HOME: home } });
+  execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    input: options.input,
+    env: { ...options.env, RSYNC_TRAY_HOME: home },
+  });
 
 let home: string;
 let daemon: LocalDaemon;
@@ -28,7 +32,16 @@ function config(targetOverrides: Record<string, unknown> = {}, profileOverrides:
         name: 'docs',
         source,
         bandwidthLimit: '5M',
-        targets: [{ host: '127.0.0.1', port: daemon.port, module: 'backup', user: daemon.user, auth: { type: 'passwordFile', path: daemon.passwordFile }, ...targetOverrides }],
+        targets: [
+          {
+            host: '127.0.0.1',
+            port: daemon.port,
+            module: 'backup',
+            user: daemon.user,
+            auth: { type: 'passwordFile', path: daemon.passwordFile },
+            ...targetOverrides,
+          },
+        ],
         ...profileOverrides,
       },
     ],
@@ -105,12 +118,23 @@ describe('rsync-tray CLI', () => {
   });
 
   it('run syncs live, answers status/sync/pause/resume from another shell, and stops cleanly on SIGTERM', async () => {
-    const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], { reject: false, env: { RSYNC_TRAY_HOME: home } });
+    const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {
+      reject: false,
+      env: { RSYNC_TRAY_HOME: home },
+    });
     let output = '';
     run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    await poll(() => (/: current/.test(output) ? true : undefined), 20_000, () => output);
+    await poll(
+      () => (/: current/.test(output) ? true : undefined),
+      20_000,
+      () => output,
+    );
     await writeFile(path.join(source, 'live.txt'), 'live');
-    await poll(async () => ((await exists(path.join(daemon.modules.backup!, 'live.txt'))) ? true : undefined), 10_000, () => output);
+    await poll(
+      async () => ((await exists(path.join(daemon.modules.backup!, 'live.txt'))) ? true : undefined),
+      10_000,
+      () => output,
+    );
 
     const status = await cli(['status', '--config', configFile]);
     expect(status.stdout).toMatch(/docs: current/);
@@ -121,10 +145,18 @@ describe('rsync-tray CLI', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await exists(path.join(daemon.modules.backup!, 'while-paused.txt'))).toBe(false);
     expect((await cli(['resume', '--config', configFile])).exitCode).toBe(0);
-    await poll(async () => ((await exists(path.join(daemon.modules.backup!, 'while-paused.txt'))) ? true : undefined), 10_000, () => output);
+    await poll(
+      async () => ((await exists(path.join(daemon.modules.backup!, 'while-paused.txt'))) ? true : undefined),
+      10_000,
+      () => output,
+    );
     const sync = await cli(['sync', '--config', configFile]);
     expect(sync.stdout).toContain('Asked the running engine to sync every profile now');
-    await poll(() => ((output.match(/full sync →/g) ?? []).length >= 2 ? true : undefined), 10_000, () => output);
+    await poll(
+      () => ((output.match(/full sync →/g) ?? []).length >= 2 ? true : undefined),
+      10_000,
+      () => output,
+    );
 
     run.kill('SIGTERM');
     const result = await run;
@@ -147,11 +179,19 @@ describe('rsync-tray CLI', () => {
     const conflict = await cli(['import', exported, '--config', other]);
     expect(conflict.exitCode).toBe(2);
     expect(conflict.stderr).toMatch(/"docs" exists already/);
-    expect((await cli(['import', exported, '--config', other, '--on-conflict', 'rename'])).stdout).toContain('1 created (docs (2))');
+    expect((await cli(['import', exported, '--config', other, '--on-conflict', 'rename'])).stdout).toContain(
+      '1 created (docs (2))',
+    );
 
     const before = await readFile(other, 'utf8');
     const broken = path.join(home, 'broken.json');
-    await writeFile(broken, JSON.stringify({ version: 1, profiles: [{ name: 'x', source: 'relative/path', targets: [{ host: 'h', module: 'm', port: 70000 }] }] }));
+    await writeFile(
+      broken,
+      JSON.stringify({
+        version: 1,
+        profiles: [{ name: 'x', source: 'relative/path', targets: [{ host: 'h', module: 'm', port: 70000 }] }],
+      }),
+    );
     const r = await cli(['import', broken, '--config', other]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/profiles\[0\]\.source \(profile "x"\): must be an absolute path/);
@@ -183,7 +223,9 @@ describe('rsync-tray CLI', () => {
     await rm(source, { recursive: true });
     const r = await cli(['sync', '--config', configFile]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/FAILED \[docs\].*source folder .* is missing or not a folder; nothing was sent and nothing on the backup was changed/);
+    expect(r.stdout).toMatch(
+      /FAILED \[docs\].*source folder .* is missing or not a folder; nothing was sent and nothing on the backup was changed/,
+    );
     expect(r.stdout).toContain('a one-shot `rsync-tray sync` does not'); // no promise that it resumes by itself
     expect(await exists(path.join(daemon.modules.backup!, 'kept.txt'))).toBe(true);
   });
@@ -194,7 +236,9 @@ describe('rsync-tray CLI', () => {
     for (let i = 0; i < 20; i++) await rm(path.join(source, `f${i}`));
     const held = await cli(['sync', '--config', configFile]);
     expect(held.exitCode).toBe(1);
-    expect(held.stdout).toMatch(/HELD \[docs\].*would delete 20 of \d+ entries.*rsync-tray sync --profile "docs" --confirm-deletions/);
+    expect(held.stdout).toMatch(
+      /HELD \[docs\].*would delete 20 of \d+ entries.*rsync-tray sync --profile "docs" --confirm-deletions/,
+    );
     expect(await exists(path.join(daemon.modules.backup!, 'f0'))).toBe(true);
     const confirmed = await cli(['sync', '--config', configFile, '--confirm-deletions']);
     expect(confirmed.exitCode).toBe(0);
@@ -202,10 +246,17 @@ describe('rsync-tray CLI', () => {
   });
 
   it('refuses a second engine on the same config, and imports into the running one', async () => {
-    const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], { reject: false, env: { RSYNC_TRAY_HOME: home } });
+    const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {
+      reject: false,
+      env: { RSYNC_TRAY_HOME: home },
+    });
     let output = '';
     run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    await poll(() => (/: current/.test(output) ? true : undefined), 20_000, () => output);
+    await poll(
+      () => (/: current/.test(output) ? true : undefined),
+      20_000,
+      () => output,
+    );
     const second = await cli(['run', '--config', configFile]);
     expect(second.exitCode).toBe(2);
     expect(second.stderr).toMatch(/already running for this config/);
@@ -219,7 +270,11 @@ describe('rsync-tray CLI', () => {
     await writeFile(file, JSON.stringify(more));
     const imported = await cli(['import', file, '--config', configFile]);
     expect(imported.stdout).toContain('Imported into the running engine');
-    await poll(async () => ((await exists(path.join(daemon.modules.backup!, 'more/new.txt'))) ? true : undefined), 15_000, () => output);
+    await poll(
+      async () => ((await exists(path.join(daemon.modules.backup!, 'more/new.txt'))) ? true : undefined),
+      15_000,
+      () => output,
+    );
     run.kill('SIGTERM');
     await run;
   });
@@ -237,7 +292,9 @@ describe('rsync-tray CLI', () => {
     const minutes = await cli(['pause', '--config', configFile, '--minutes', '0']);
     expect(minutes.exitCode).toBe(2);
     expect(minutes.stderr).toMatch(/--minutes must be .*\nWhat to do: /);
-    expect((await cli(['confirm-deletions', '--config', configFile])).stderr).toContain('Name the profile with --profile NAME');
+    expect((await cli(['confirm-deletions', '--config', configFile])).stderr).toContain(
+      'Name the profile with --profile NAME',
+    );
     expect((await cli(['serve', '--config', configFile, '--port', '70000'])).exitCode).toBe(2);
     expect((await cli(['resume', '--config', configFile])).exitCode).toBe(3);
   });

@@ -14,11 +14,16 @@ beforeEach(async () => {
 });
 afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-const profile = { name: 'docs', source: '/srv/docs', targets: [{ host: 'backup', module: 'docs', auth: { type: 'none' } }] };
+const profile = {
+  name: 'docs',
+  source: '/srv/docs',
+  targets: [{ host: 'backup', module: 'docs', auth: { type: 'none' } }],
+};
 
 describe('config migrations, one table for both hosts', () => {
   it('has a step from every older format to the current one', () => {
-    for (let v = 0; v < CONFIG_VERSION; v++) expect(CONFIG_MIGRATIONS[v], `step ${v} → ${v + 1}`).toBeTypeOf('function');
+    for (let v = 0; v < CONFIG_VERSION; v++)
+      expect(CONFIG_MIGRATIONS[v], `step ${v} → ${v + 1}`).toBeTypeOf('function');
   });
 
   it('the CLI reads an old (unversioned) file as the tray does', async () => {

@@ -27,23 +27,50 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const ok = (): RunResult => ({ exitCode: 0, signal: undefined, timedOut: false, isCanceled: false, durationMs: 1, stderr: '', stats: null });
+const ok = (): RunResult => ({
+  exitCode: 0,
+  signal: undefined,
+  timedOut: false,
+  isCanceled: false,
+  durationMs: 1,
+  stderr: '',
+  stats: null,
+});
 const authFailed = (): RunResult => ({ ...ok(), exitCode: 5, stderr: '@ERROR: auth failed on module m\n' });
 
-const profile = (name: string) => ({ name, source: work, keepDeletedDays: 0, targets: [{ host: '127.0.0.1', module: name, user: 'u', auth: { type: 'secret' } }] });
+const profile = (name: string) => ({
+  name,
+  source: work,
+  keepDeletedDays: 0,
+  targets: [{ host: '127.0.0.1', module: name, user: 'u', auth: { type: 'secret' } }],
+});
 
 async function start(options: { clock?: FakeClock; answer?: () => RunResult; stateDir?: string } = {}) {
   let stored: Config = ConfigSchema.parse({ version: 1, profiles: [profile('A'), profile('B')] });
-  const secrets = new Map<string, string>([['u@127.0.0.1:873/A', 'pw'], ['u@127.0.0.1:873/B', 'pw']]);
+  const secrets = new Map<string, string>([
+    ['u@127.0.0.1:873/A', 'pw'],
+    ['u@127.0.0.1:873/B', 'pw'],
+  ]);
   const runs: string[] = [];
   service = await startAppService({
     configStore: { read: async () => stored, write: async (c) => void (stored = c) },
-    secrets: { get: async (k) => secrets.get(k), set: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
+    secrets: {
+      get: async (k) => secrets.get(k),
+      set: async (k, v) => void secrets.set(k, v),
+      delete: async (k) => void secrets.delete(k),
+    },
     engine: {
       clock: options.clock,
       stateDir: options.stateDir,
       watcherFactory: noWatcher,
-      probe: async (p) => ({ path: p, version: '3.4.1', protocol: 32, deleteMissingArgs: true, mkpath: true, infoProgress2: true }),
+      probe: async (p) => ({
+        path: p,
+        version: '3.4.1',
+        protocol: 32,
+        deleteMissingArgs: true,
+        mkpath: true,
+        infoProgress2: true,
+      }),
       run: async (req) => {
         runs.push(req.args.at(-1)!);
         return (options.answer ?? ok)();
@@ -55,7 +82,8 @@ async function start(options: { clock?: FakeClock; answer?: () => RunResult; sta
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     return r.value;
   };
-  const state = async (name: string) => ((await call('status.get', {})) as ProfileStatus[]).find((s) => s.name === name)!.state;
+  const state = async (name: string) =>
+    ((await call('status.get', {})) as ProfileStatus[]).find((s) => s.name === name)!.state;
   return { call, state, runs, stored: () => stored };
 }
 
@@ -128,7 +156,9 @@ describe('a fix is tried at once', () => {
     await eventually(() => runs.length >= 2);
     const before = runs.length;
     const status = ((await call('status.get', {})) as ProfileStatus[]).find((s) => s.name === 'A')!;
-    expect(status.targets[0]!.retry!.nextAt - clock.now(), 'a wrong password backs off slowly').toBeGreaterThanOrEqual(15_000);
+    expect(status.targets[0]!.retry!.nextAt - clock.now(), 'a wrong password backs off slowly').toBeGreaterThanOrEqual(
+      15_000,
+    );
     answer = ok;
     await call('secrets.set', { targetKey: 'u@127.0.0.1:873/A', password: 'right' });
     await clock.advance(0);

@@ -7,7 +7,8 @@ import { NO_CONTENT_CSP, WINDOW_CSP, WINDOW_CSP_META, windowCsp } from '../../el
 import { contentSecurityPolicy } from '../../electron/main/window-security.ts';
 import { RENDERER_CSP } from '../../renderer/vite.config.ts';
 
-const directives = (csp: string) => Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1).join(' ')]));
+const directives = (csp: string) =>
+  Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1).join(' ')]));
 
 describe('the window CSP', () => {
   it('is strict: own scripts, styles and connections only; nothing inline, no eval, no frames', () => {
@@ -39,10 +40,19 @@ describe('the window CSP', () => {
   it('is what the tray app sends, and in development adds only the dev server and inline styles', () => {
     expect(contentSecurityPolicy()).toBe(WINDOW_CSP);
     const dev = directives(windowCsp({ devServerUrl: 'https://localhost:5173/' }));
-    expect(dev).toEqual({ ...directives(WINDOW_CSP), 'style-src': "'self' 'unsafe-inline'", 'connect-src': "'self' wss://localhost:5173" });
+    expect(dev).toEqual({
+      ...directives(WINDOW_CSP),
+      'style-src': "'self' 'unsafe-inline'",
+      'connect-src': "'self' wss://localhost:5173",
+    });
   });
 
   it('lets nothing load from responses that are not the page', () => {
-    expect(directives(NO_CONTENT_CSP)).toEqual({ 'default-src': "'none'", 'base-uri': "'none'", 'form-action': "'none'", 'frame-ancestors': "'none'" });
+    expect(directives(NO_CONTENT_CSP)).toEqual({
+      'default-src': "'none'",
+      'base-uri': "'none'",
+      'form-action': "'none'",
+      'frame-ancestors': "'none'",
+    });
   });
 });

@@ -13,14 +13,24 @@ describe('mass-deletion guard', () => {
     ['a small tree losing a large share, below the minimum count', { deletions: 5, sourceEntries: 3 }, true],
     ['an empty source, even for one file', { deletions: 1, sourceEntries: 1, sourceEmpty: true }, false],
     ['share check off at 100 %', { deletions: 9000, sourceEntries: 100, maxDeletePercent: 100 }, true],
-    ['share check off, but the source is empty', { deletions: 9000, sourceEntries: 1, sourceEmpty: true, maxDeletePercent: 100 }, false],
+    [
+      'share check off, but the source is empty',
+      { deletions: 9000, sourceEntries: 1, sourceEmpty: true, maxDeletePercent: 100 },
+      false,
+    ],
   ])('%s', (_, patch, allow) => {
     expect(judgeDeletions({ ...base, ...patch }).allow).toBe(allow);
   });
 
   it('says why, with the counts', () => {
     const v = judgeDeletions({ ...base, deletions: 9000, sourceEntries: 1001, created: 1 });
-    expect(v).toEqual({ allow: false, backupEntries: 10000, reason: expect.stringMatching(/delete 9000 of 10000 entries .*90 %.*20 % allowed/) });
-    expect(judgeDeletions({ ...base, deletions: 12, sourceEmpty: true, sourceEntries: 1 })).toMatchObject({ reason: expect.stringMatching(/source folder is empty \(is its disk mounted\?\)/) });
+    expect(v).toEqual({
+      allow: false,
+      backupEntries: 10000,
+      reason: expect.stringMatching(/delete 9000 of 10000 entries .*90 %.*20 % allowed/),
+    });
+    expect(judgeDeletions({ ...base, deletions: 12, sourceEmpty: true, sourceEntries: 1 })).toMatchObject({
+      reason: expect.stringMatching(/source folder is empty \(is its disk mounted\?\)/),
+    });
   });
 });

@@ -32,7 +32,11 @@ afterEach(async () => {
 });
 
 const seen = (rel: string, kind?: WatchEvent['kind']) =>
-  poll(() => (events.some((e) => e.path === rel && (!kind || e.kind === kind)) ? true : undefined), 5_000, () => JSON.stringify(events));
+  poll(
+    () => (events.some((e) => e.path === rel && (!kind || e.kind === kind)) ? true : undefined),
+    5_000,
+    () => JSON.stringify(events),
+  );
 
 /** Until no event has come for 300 ms. */
 async function quiet(): Promise<void> {
@@ -46,12 +50,19 @@ async function quiet(): Promise<void> {
  * Starts the native watcher on `root` while fs[name] is wrapped (fault injection and counting);
  * syncBuiltinESMExports carries the swap into the watcher's `import { … } from 'node:fs'`.
  */
-async function startWithFs(name: 'watch' | 'readdirSync', wrap: (real: (...a: unknown[]) => any) => (...a: any[]) => unknown, factory: WatcherFactory = WATCHERS.native): Promise<void> {
+async function startWithFs(
+  name: 'watch' | 'readdirSync',
+  wrap: (real: (...a: unknown[]) => any) => (...a: any[]) => unknown,
+  factory: WatcherFactory = WATCHERS.native,
+): Promise<void> {
   const real = fs[name];
   (fs as Record<string, unknown>)[name] = wrap(real as (...a: unknown[]) => any);
   syncBuiltinESMExports();
   try {
-    watcher = await factory({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
+    watcher = await factory(
+      { root, isExcluded: () => false },
+      { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) },
+    );
   } finally {
     (fs as Record<string, unknown>)[name] = real;
     syncBuiltinESMExports();
@@ -109,7 +120,11 @@ describe('directory watcher', () => {
 
   it('says so when the watched folder itself disappears', async () => {
     await rm(root, { recursive: true });
-    await poll(() => (troubles.some((t) => t.reason === 'root-gone') ? true : undefined), 5_000, () => JSON.stringify(troubles));
+    await poll(
+      () => (troubles.some((t) => t.reason === 'root-gone') ? true : undefined),
+      5_000,
+      () => JSON.stringify(troubles),
+    );
   });
 
   it('watches every directory of a wide tree, leaves included, and new ones made inside a leaf', async () => {
@@ -118,7 +133,10 @@ describe('directory watcher', () => {
     await watcher!.dispose();
     const leaves = Array.from({ length: 30 }, (_, i) => `wide/d${i}/e${i % 3}`);
     for (const leaf of leaves) await mkdir(path.join(root, leaf), { recursive: true });
-    watcher = await WATCHERS.native({ root, isExcluded: () => false }, { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) });
+    watcher = await WATCHERS.native(
+      { root, isExcluded: () => false },
+      { onEvents: (e) => events.push(...e), onTrouble: (t) => troubles.push(t) },
+    );
     for (const leaf of leaves) await writeFile(path.join(root, leaf, 'f'), 'x');
     for (const leaf of leaves) await seen(`${leaf}/f`, 'create');
     await mkdir(path.join(root, 'wide/d7/e1/inner'));
@@ -167,15 +185,14 @@ describe('an event that names no entry (fs.watch passes no file name)', () => {
     muted = new Set();
     await startWithFs(
       'watch',
-      (real) =>
-        (file: fs.PathLike, options: unknown, listener: Listener) => {
-          const rel = path.relative(root, String(file));
-          // The first only: on Linux, Node's own recursive watch calls fs.watch again per folder.
-          if (!listeners.has(rel)) listeners.set(rel, listener);
-          return real(file, options, (type: string, name: string | null) => {
-            if (!muted.has(rel)) listener(type, name);
-          });
-        },
+      (real) => (file: fs.PathLike, options: unknown, listener: Listener) => {
+        const rel = path.relative(root, String(file));
+        // The first only: on Linux, Node's own recursive watch calls fs.watch again per folder.
+        if (!listeners.has(rel)) listeners.set(rel, listener);
+        return real(file, options, (type: string, name: string | null) => {
+          if (!muted.has(rel)) listener(type, name);
+        });
+      },
       factory,
     );
   }
@@ -187,7 +204,11 @@ describe('an event that names no entry (fs.watch passes no file name)', () => {
     await mkdir(path.join(root, 'unheard')); // its creation is never reported
     listeners.get('')!('rename', null);
     listeners.get('')!('change', null); // a second in the same turn: the same rescan
-    await poll(() => (overflows().length ? true : undefined), 5_000, () => JSON.stringify({ troubles, events }));
+    await poll(
+      () => (overflows().length ? true : undefined),
+      5_000,
+      () => JSON.stringify({ troubles, events }),
+    );
     expect(overflows()[0]!.message).toMatch(/full sync/);
     await writeFile(path.join(root, 'unheard/f'), 'x');
     await seen('unheard/f', 'create');
@@ -195,17 +216,20 @@ describe('an event that names no entry (fs.watch passes no file name)', () => {
     expect(events.some((e) => e.path === '')).toBe(false);
   });
 
-  it.each([null, undefined])('in a subfolder (name %s): reports the folder whole, and watches new folders in it', async (name) => {
-    await startInjectable();
-    muted.add('existing');
-    await mkdir(path.join(root, 'existing/unheard'));
-    listeners.get('existing')!('rename', name);
-    await seen('existing', 'create');
-    await writeFile(path.join(root, 'existing/unheard/f'), 'x');
-    await seen('existing/unheard/f', 'create');
-    expect(events.filter((e) => /null|undefined/.test(e.path))).toEqual([]);
-    expect(troubles).toEqual([]);
-  });
+  it.each([null, undefined])(
+    'in a subfolder (name %s): reports the folder whole, and watches new folders in it',
+    async (name) => {
+      await startInjectable();
+      muted.add('existing');
+      await mkdir(path.join(root, 'existing/unheard'));
+      listeners.get('existing')!('rename', name);
+      await seen('existing', 'create');
+      await writeFile(path.join(root, 'existing/unheard/f'), 'x');
+      await seen('existing/unheard/f', 'create');
+      expect(events.filter((e) => /null|undefined/.test(e.path))).toEqual([]);
+      expect(troubles).toEqual([]);
+    },
+  );
 
   it('in a subfolder: a folder in it replaced under the same name is watched afresh', async () => {
     await startInjectable();
@@ -227,7 +251,11 @@ describe('an event that names no entry (fs.watch passes no file name)', () => {
     await startInjectable(recursiveWatcher);
     listeners.get('')!('rename', null);
     listeners.get('')!('rename', undefined);
-    await poll(() => (overflows().length ? true : undefined), 5_000, () => JSON.stringify({ troubles, events }));
+    await poll(
+      () => (overflows().length ? true : undefined),
+      5_000,
+      () => JSON.stringify({ troubles, events }),
+    );
     expect(events.filter((e) => e.path === '' || /null|undefined/.test(e.path))).toEqual([]);
     await new Promise((r) => setImmediate(r));
     expect(overflows()).toHaveLength(1);

@@ -3,7 +3,13 @@
  * asks for (and with which bound), what it holds, and when it owes another pass.
  */
 import { describe, expect, it } from 'vitest';
-import { deletionBound, fullPass, type FullPassIO, type FullPassMemory, type Verdict } from '../../electron/core/sync/full-pass.ts';
+import {
+  deletionBound,
+  fullPass,
+  type FullPassIO,
+  type FullPassMemory,
+  type Verdict,
+} from '../../electron/core/sync/full-pass.ts';
 import type { DeletionMode } from '../../electron/core/rsync/rsync-args.ts';
 import type { RunResult } from '../../electron/core/rsync/rsync-runner.ts';
 import type { TransferStats } from '../../electron/core/rsync/rsync-output.ts';
@@ -11,9 +17,32 @@ import type { TransferStats } from '../../electron/core/rsync/rsync-output.ts';
 const NOW = 1_700_000_000_000;
 
 function result(over: { exitCode?: number; skipped?: number; stats?: Partial<TransferStats> | null } = {}): RunResult {
-  const stats = over.stats === null ? null : { files: 1_000, regularFilesTransferred: 0, created: 0, deleted: 0, totalFileSize: 0, transferredFileSize: 0, bytesSent: 0, bytesReceived: 0, ...over.stats };
-  const stderr = over.skipped ? `Deletions stopped due to --max-delete limit (${over.skipped.toLocaleString('en-US')} skipped)\n` : '';
-  return { exitCode: over.exitCode ?? (over.skipped ? 25 : 0), signal: undefined, timedOut: false, isCanceled: false, durationMs: 10, stderr, stats };
+  const stats =
+    over.stats === null
+      ? null
+      : {
+          files: 1_000,
+          regularFilesTransferred: 0,
+          created: 0,
+          deleted: 0,
+          totalFileSize: 0,
+          transferredFileSize: 0,
+          bytesSent: 0,
+          bytesReceived: 0,
+          ...over.stats,
+        };
+  const stderr = over.skipped
+    ? `Deletions stopped due to --max-delete limit (${over.skipped.toLocaleString('en-US')} skipped)\n`
+    : '';
+  return {
+    exitCode: over.exitCode ?? (over.skipped ? 25 : 0),
+    signal: undefined,
+    timedOut: false,
+    isCanceled: false,
+    durationMs: 10,
+    stderr,
+    stats,
+  };
 }
 
 /** An IO whose rsync answers from a script, recording what was asked of it. */
@@ -34,7 +63,9 @@ function io(script: RunResult[], over: Partial<FullPassIO> = {}) {
     // Exit 25 (max-delete reached) is how a counting pass ends: the protocol reads it as done.
     judge: (r, recordSuccess): Verdict => {
       judged.push(recordSuccess);
-      return r.exitCode === 0 || r.exitCode === 25 ? { type: 'done', kind: 'full' } : { type: 'failed', error: { code: 'RSYNC_FAILED', message: 'x', hint: 'y' } };
+      return r.exitCode === 0 || r.exitCode === 25
+        ? { type: 'done', kind: 'full' }
+        : { type: 'failed', error: { code: 'RSYNC_FAILED', message: 'x', hint: 'y' } };
     },
     record: (_r, outcome) => void records.push(outcome),
     sourceEmpty: async () => false,
@@ -81,7 +112,10 @@ describe('fullPass', () => {
   });
 
   it('an empty source is held whatever the share', async () => {
-    const x = io([result({ skipped: 12, stats: { files: 1 } })], { sourceEmpty: async () => true, maxDeletePercent: 100 });
+    const x = io([result({ skipped: 12, stats: { files: 1 } })], {
+      sourceEmpty: async () => true,
+      maxDeletePercent: 100,
+    });
     const memory = fresh();
     await fullPass(memory, x.value);
     expect(memory.hold?.reason).toMatch(/empty/);

@@ -29,7 +29,12 @@ const SAMPLE: JournalFile = {
         ['gone', 4 | 8],
       ],
       fullSyncWanted: true,
-      hold: { deletions: 900, backupEntries: 1000, reason: 'mirroring would delete 900 of 1000 entries', since: 1_700_000_000_000 },
+      hold: {
+        deletions: 900,
+        backupEntries: 1000,
+        reason: 'mirroring would delete 900 of 1000 entries',
+        since: 1_700_000_000_000,
+      },
     },
     'other:873/m': { paths: [], fullSyncWanted: false, hold: null },
   },
@@ -131,14 +136,35 @@ describe('reading the journal', () => {
   });
 
   const GARBAGE: Array<[string, string]> = [
-    ['paths that are not a list', '{"version":1,"profile":"Documents","targets":{"k":{"paths":"x","fullSyncWanted":false,"hold":null}}}'],
+    [
+      'paths that are not a list',
+      '{"version":1,"profile":"Documents","targets":{"k":{"paths":"x","fullSyncWanted":false,"hold":null}}}',
+    ],
     ['the example that crashed the replay', '{"version":1,"targets":{"k":{"paths":"x"}}}'],
-    ['a path that is not a [path, flags] pair', '{"version":1,"profile":"p","targets":{"k":{"paths":[["a"]],"fullSyncWanted":false,"hold":null}}}'],
-    ['flags that are not a number', '{"version":1,"profile":"p","targets":{"k":{"paths":[["a","1"]],"fullSyncWanted":false,"hold":null}}}'],
-    ['a path leaving the source folder', '{"version":1,"profile":"p","targets":{"k":{"paths":[["../etc",1]],"fullSyncWanted":false,"hold":null}}}'],
-    ['fullSyncWanted that is not a boolean', '{"version":1,"profile":"p","targets":{"k":{"paths":[],"fullSyncWanted":"yes","hold":null}}}'],
-    ['a hold without its counts', '{"version":1,"profile":"p","targets":{"k":{"paths":[],"fullSyncWanted":false,"hold":{"reason":"r","since":1}}}}'],
-    ['an unknown field', '{"version":1,"profile":"p","targets":{"k":{"paths":[],"fullSyncWanted":false,"hold":null,"extra":1}}}'],
+    [
+      'a path that is not a [path, flags] pair',
+      '{"version":1,"profile":"p","targets":{"k":{"paths":[["a"]],"fullSyncWanted":false,"hold":null}}}',
+    ],
+    [
+      'flags that are not a number',
+      '{"version":1,"profile":"p","targets":{"k":{"paths":[["a","1"]],"fullSyncWanted":false,"hold":null}}}',
+    ],
+    [
+      'a path leaving the source folder',
+      '{"version":1,"profile":"p","targets":{"k":{"paths":[["../etc",1]],"fullSyncWanted":false,"hold":null}}}',
+    ],
+    [
+      'fullSyncWanted that is not a boolean',
+      '{"version":1,"profile":"p","targets":{"k":{"paths":[],"fullSyncWanted":"yes","hold":null}}}',
+    ],
+    [
+      'a hold without its counts',
+      '{"version":1,"profile":"p","targets":{"k":{"paths":[],"fullSyncWanted":false,"hold":{"reason":"r","since":1}}}}',
+    ],
+    [
+      'an unknown field',
+      '{"version":1,"profile":"p","targets":{"k":{"paths":[],"fullSyncWanted":false,"hold":null,"extra":1}}}',
+    ],
     ['another version', '{"version":2,"profile":"p","targets":{}}'],
     ['targets that are a list', '{"version":1,"profile":"p","targets":[]}'],
     ['null', 'null'],

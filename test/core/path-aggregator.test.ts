@@ -38,23 +38,49 @@ describe('fate of a pending path', () => {
 
 describe('planBatch', () => {
   it('lists a created directory once and drops everything beneath it', async () => {
-    const p = await plan([['new/deep/f', 'create'], ['new', 'create'], ['new/deep', 'create'], ['top', 'update']]);
+    const p = await plan([
+      ['new/deep/f', 'create'],
+      ['new', 'create'],
+      ['new/deep', 'create'],
+      ['top', 'update'],
+    ]);
     expect(p.paths).toEqual(['new', 'top']);
     expect(p).toMatchObject({ trees: 1, files: 1, deletions: 0 });
   });
 
   it('drops a directory that only changed itself, keeps its changed children', async () => {
-    expect((await plan([['old', 'update'], ['old/changed', 'update']])).paths).toEqual(['old/changed']);
+    expect(
+      (
+        await plan([
+          ['old', 'update'],
+          ['old/changed', 'update'],
+        ])
+      ).paths,
+    ).toEqual(['old/changed']);
   });
 
   it('lists a deletion under a deleted directory as the topmost missing ancestor', async () => {
-    const p = await plan([['gone/a/b/file', 'delete'], ['gone/a/other', 'delete'], ['old/missing-file', 'delete']]);
+    const p = await plan([
+      ['gone/a/b/file', 'delete'],
+      ['gone/a/other', 'delete'],
+      ['old/missing-file', 'delete'],
+    ]);
     expect(p.paths.sort()).toEqual(['gone', 'old/missing-file']);
     expect(p.deletions).toBe(2);
   });
 
   it('drops deletions when they do not propagate', async () => {
-    expect((await plan([['gone/x', 'delete'], ['top', 'update']], false)).paths).toEqual(['top']);
+    expect(
+      (
+        await plan(
+          [
+            ['gone/x', 'delete'],
+            ['top', 'update'],
+          ],
+          false,
+        )
+      ).paths,
+    ).toEqual(['top']);
   });
 
   it('treats a symlink to a directory as a file (rsync -a copies the link)', async () => {
@@ -62,17 +88,37 @@ describe('planBatch', () => {
   });
 
   it('leaves out excluded paths', async () => {
-    expect((await plan([['top', 'update'], ['old/changed', 'update']], true, (rel) => rel === 'top')).paths).toEqual(['old/changed']);
+    expect(
+      (
+        await plan(
+          [
+            ['top', 'update'],
+            ['old/changed', 'update'],
+          ],
+          true,
+          (rel) => rel === 'top',
+        )
+      ).paths,
+    ).toEqual(['old/changed']);
   });
 
   it('lists a tree once however many paths beneath it changed, at any depth', async () => {
-    const events: Array<[string, ChangeKind]> = [['new', 'create'], ['new/deep', 'create']];
+    const events: Array<[string, ChangeKind]> = [
+      ['new', 'create'],
+      ['new/deep', 'create'],
+    ];
     for (let i = 0; i < 50; i++) events.push([`new/deep/gone${i}`, 'delete'], [`new/deep/sub${i}/x`, 'create']);
     expect((await plan(events)).paths).toEqual(['new']);
   });
 
   it('lets changes go ahead of deletions, which wait for their quiet', () => {
-    const p = pending([['gone', 'delete'], ['new', 'create'], ['edited', 'update'], ['back', 'delete'], ['back', 'create']]);
+    const p = pending([
+      ['gone', 'delete'],
+      ['new', 'create'],
+      ['edited', 'update'],
+      ['back', 'delete'],
+      ['back', 'create'],
+    ]);
     expect(p).toMatchObject({ hasDeletions: true, hasChanges: true, size: 4 });
     const taken = p.drainChanges();
     expect([...taken.entries.keys()].sort()).toEqual(['edited', 'new']);
@@ -84,7 +130,10 @@ describe('planBatch', () => {
   });
 
   it('a deletion known to be a move need not wait', () => {
-    const p = pending([['old-name', 'delete'], ['new-name', 'create']]);
+    const p = pending([
+      ['old-name', 'delete'],
+      ['new-name', 'create'],
+    ]);
     expect(p.hasDeletions).toBe(true);
     p.markMoved('old-name');
     expect(p.hasDeletions).toBe(false);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, validateConfig } from '../../electron/core/config/config-file.ts';
 import { ProfileSchema, targetKey, targetUrl } from '../../electron/shared/profile-schema.ts';
 
-const good = { name: 'docs', source: '/srv/docs', targets: [{ host: 'backup.lan', module: 'docs', user: 'me', auth: { type: 'passwordFile', path: '/etc/pw' } }] };
+const good = {
+  name: 'docs',
+  source: '/srv/docs',
+  targets: [{ host: 'backup.lan', module: 'docs', user: 'me', auth: { type: 'passwordFile', path: '/etc/pw' } }],
+};
 
 function problems(profile: unknown): string {
   try {
@@ -16,7 +20,17 @@ function problems(profile: unknown): string {
 describe('profile schema', () => {
   it('fills defaults', () => {
     const p = ProfileSchema.parse(good);
-    expect(p).toMatchObject({ enabled: true, deletions: true, compress: false, bandwidthLimit: '', excludes: [], debounceMs: 5, maxDelayMs: 250, fullSyncIntervalMinutes: 60, watch: 'native' });
+    expect(p).toMatchObject({
+      enabled: true,
+      deletions: true,
+      compress: false,
+      bandwidthLimit: '',
+      excludes: [],
+      debounceMs: 5,
+      maxDelayMs: 250,
+      fullSyncIntervalMinutes: 60,
+      watch: 'native',
+    });
     expect(p.targets[0]).toMatchObject({ port: 873, path: '' });
   });
 
@@ -36,8 +50,12 @@ describe('profile schema', () => {
   });
 
   it('refuses duplicate names and a wrong version', () => {
-    expect(() => validateConfig({ version: 1, profiles: [good, { ...good, name: 'DOCS' }] })).toThrow(/already the name of profile 1/);
-    expect(() => validateConfig({ version: 2, profiles: [] })).toThrow(/newer Rsync Tray \(format 2; this one reads up to 1\)/);
+    expect(() => validateConfig({ version: 1, profiles: [good, { ...good, name: 'DOCS' }] })).toThrow(
+      /already the name of profile 1/,
+    );
+    expect(() => validateConfig({ version: 2, profiles: [] })).toThrow(
+      /newer Rsync Tray \(format 2; this one reads up to 1\)/,
+    );
   });
 
   it('reports JSON syntax errors with their position', () => {
@@ -45,7 +63,8 @@ describe('profile schema', () => {
   });
 
   it('names targets and builds their URL', () => {
-    const t = ProfileSchema.parse({ ...good, targets: [{ ...good.targets[0], port: 8873, path: 'sub/dir/' }] }).targets[0]!;
+    const t = ProfileSchema.parse({ ...good, targets: [{ ...good.targets[0], port: 8873, path: 'sub/dir/' }] })
+      .targets[0]!;
     expect(targetKey(t)).toBe('me@backup.lan:8873/docs/sub/dir');
     expect(targetUrl(t)).toBe('rsync://me@backup.lan:8873/docs/sub/dir/');
   });

@@ -36,7 +36,11 @@ describe('RSYNC_EXIT_CODES', () => {
   });
 
   it('covers exactly the documented values', () => {
-    expect(Object.keys(RSYNC_EXIT_CODES).map(Number).sort((a, b) => a - b)).toEqual(table.map(([c]) => c));
+    expect(
+      Object.keys(RSYNC_EXIT_CODES)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(table.map(([c]) => c));
   });
 
   it('uses the man page wording', () => {
@@ -48,7 +52,11 @@ describe('RSYNC_EXIT_CODES', () => {
 
 describe('classifyExit', () => {
   it('treats a process killed by a signal as retryable', () => {
-    expect(classifyExit(undefined, 'SIGKILL')).toEqual({ outcome: 'retry', meaning: 'Killed by signal SIGKILL', known: true });
+    expect(classifyExit(undefined, 'SIGKILL')).toEqual({
+      outcome: 'retry',
+      meaning: 'Killed by signal SIGKILL',
+      known: true,
+    });
     expect(classifyExit(null, 'SIGTERM').outcome).toBe('retry');
   });
 
@@ -57,7 +65,11 @@ describe('classifyExit', () => {
   });
 
   it('reads 128+N from a wrapper shell as a signal', () => {
-    expect(classifyExit(137)).toMatchObject({ outcome: 'retry', known: false, meaning: 'Killed by signal 9 (exit 137)' });
+    expect(classifyExit(137)).toMatchObject({
+      outcome: 'retry',
+      known: false,
+      meaning: 'Killed by signal 9 (exit 137)',
+    });
   });
 
   it('retries unknown values instead of giving up', () => {

@@ -54,32 +54,97 @@ const MiB = 1024 * 1024;
 
 describe('parseProgress2', () => {
   const table: [string, Progress | null][] = [
-    ['         32,768   1%    0.00kB/s    0:00:00  ', { bytes: 32_768, percent: 1, bytesPerSecond: 0, etaSeconds: 0, transfers: 0 }],
+    [
+      '         32,768   1%    0.00kB/s    0:00:00  ',
+      { bytes: 32_768, percent: 1, bytesPerSecond: 0, etaSeconds: 0, transfers: 0 },
+    ],
     [
       '         65,536   3%   31.25MB/s    0:00:00 (xfr#2, to-chk=4/7)',
-      { bytes: 65_536, percent: 3, bytesPerSecond: 31.25 * MiB, etaSeconds: null, transfers: 2, toCheck: 4, total: 7, fileListComplete: true, elapsedSeconds: 0 },
+      {
+        bytes: 65_536,
+        percent: 3,
+        bytesPerSecond: 31.25 * MiB,
+        etaSeconds: null,
+        transfers: 2,
+        toCheck: 4,
+        total: 7,
+        fileListComplete: true,
+        elapsedSeconds: 0,
+      },
     ],
-    ['      1,081,344  51% 1000.98kB/s    0:00:01  ', { bytes: 1_081_344, percent: 51, bytesPerSecond: Math.round(1000.98 * 1024), etaSeconds: 1, transfers: 0 }],
-    ['        360,448  11%  300.47kB/s    0:00:09  ', { bytes: 360_448, percent: 11, bytesPerSecond: Math.round(300.47 * 1024), etaSeconds: 9, transfers: 0 }],
+    [
+      '      1,081,344  51% 1000.98kB/s    0:00:01  ',
+      { bytes: 1_081_344, percent: 51, bytesPerSecond: Math.round(1000.98 * 1024), etaSeconds: 1, transfers: 0 },
+    ],
+    [
+      '        360,448  11%  300.47kB/s    0:00:09  ',
+      { bytes: 360_448, percent: 11, bytesPerSecond: Math.round(300.47 * 1024), etaSeconds: 9, transfers: 0 },
+    ],
     [
       '      2,098,304  99%  984.92kB/s    0:00:02 (xfr#4, to-chk=0/7)',
-      { bytes: 2_098_304, percent: 99, bytesPerSecond: Math.round(984.92 * 1024), etaSeconds: null, transfers: 4, toCheck: 0, total: 7, fileListComplete: true, elapsedSeconds: 2 },
+      {
+        bytes: 2_098_304,
+        percent: 99,
+        bytesPerSecond: Math.round(984.92 * 1024),
+        etaSeconds: null,
+        transfers: 4,
+        toCheck: 0,
+        total: 7,
+        fileListComplete: true,
+        elapsedSeconds: 2,
+      },
     ],
     [
       '      2,032,772  99%    1.89GB/s    0:00:00 (xfr#3, to-chk=0/7)',
-      { bytes: 2_032_772, percent: 99, bytesPerSecond: Math.round(1.89 * 1024 * MiB), etaSeconds: null, transfers: 3, toCheck: 0, total: 7, fileListComplete: true, elapsedSeconds: 0 },
+      {
+        bytes: 2_032_772,
+        percent: 99,
+        bytesPerSecond: Math.round(1.89 * 1024 * MiB),
+        etaSeconds: null,
+        transfers: 3,
+        toCheck: 0,
+        total: 7,
+        fileListComplete: true,
+        elapsedSeconds: 0,
+      },
     ],
     [
       '              0   0%    0.00kB/s    0:00:00 (xfr#0, ir-chk=1000/1131)',
-      { bytes: 0, percent: 0, bytesPerSecond: 0, etaSeconds: null, transfers: 0, toCheck: 1000, total: 1131, fileListComplete: false, elapsedSeconds: 0 },
+      {
+        bytes: 0,
+        percent: 0,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+        transfers: 0,
+        toCheck: 1000,
+        total: 1131,
+        fileListComplete: false,
+        elapsedSeconds: 0,
+      },
     ],
     [
       '         11,896  85%   39.24kB/s    0:00:00 (xfr#2499, ir-chk=1000/6030)',
-      { bytes: 11_896, percent: 85, bytesPerSecond: Math.round(39.24 * 1024), etaSeconds: null, transfers: 2499, toCheck: 1000, total: 6030, fileListComplete: false, elapsedSeconds: 0 },
+      {
+        bytes: 11_896,
+        percent: 85,
+        bytesPerSecond: Math.round(39.24 * 1024),
+        etaSeconds: null,
+        transfers: 2499,
+        toCheck: 1000,
+        total: 6030,
+        fileListComplete: false,
+        elapsedSeconds: 0,
+      },
     ],
     // Synthesized from progress.c: long runs and an unknown remaining time.
-    ['  1,234,567,890  42%   12.50MB/s    1:02:03  ', { bytes: 1_234_567_890, percent: 42, bytesPerSecond: 12.5 * MiB, etaSeconds: 3723, transfers: 0 }],
-    ['        100,000  10%    0.00kB/s  ??:??:??  ', { bytes: 100_000, percent: 10, bytesPerSecond: 0, etaSeconds: null, transfers: 0 }],
+    [
+      '  1,234,567,890  42%   12.50MB/s    1:02:03  ',
+      { bytes: 1_234_567_890, percent: 42, bytesPerSecond: 12.5 * MiB, etaSeconds: 3723, transfers: 0 },
+    ],
+    [
+      '        100,000  10%    0.00kB/s  ??:??:??  ',
+      { bytes: 100_000, percent: 10, bytesPerSecond: 0, etaSeconds: null, transfers: 0 },
+    ],
     // Not progress lines.
     ['Number of files: 7 (reg: 4, dir: 2, link: 1)', null],
     ['sent 2,099,154 bytes  received 110 bytes  839,705.60 bytes/sec', null],
@@ -95,7 +160,7 @@ describe('ProgressSplitter', () => {
   it('splits on \\r and \\n across arbitrary chunk boundaries', () => {
     const whole = new ProgressSplitter();
     const expected = [...whole.push(RUN_STDOUT), ...whole.flush()];
-    expect(expected).toHaveLength(8 + 15) // 8 progress updates, 13 stats lines, 2 summary lines;
+    expect(expected).toHaveLength(8 + 15); // 8 progress updates, 13 stats lines, 2 summary lines;
     expect(expected[0]).toBe('         32,768   1%    0.00kB/s    0:00:00  ');
     expect(expected.at(-1)).toBe('total size is 2,098,306  speedup is 1.00');
 
@@ -122,7 +187,9 @@ describe('ProgressSplitter', () => {
   it('yields every progress update of a real run in order', () => {
     const s = new ProgressSplitter();
     const progress = [...s.push(RUN_STDOUT), ...s.flush()].map(parseProgress2).filter((p) => p !== null);
-    expect(progress.map((p) => p.bytes)).toEqual([32_768, 32_768, 65_536, 98_304, 1_081_344, 2_098_304, 2_098_304, 2_098_304]);
+    expect(progress.map((p) => p.bytes)).toEqual([
+      32_768, 32_768, 65_536, 98_304, 1_081_344, 2_098_304, 2_098_304, 2_098_304,
+    ]);
   });
 });
 
@@ -131,24 +198,73 @@ describe('parseStats', () => {
     [
       'initial copy',
       RUN_STDOUT,
-      { files: 7, regularFilesTransferred: 4, created: 7, deleted: 0, totalFileSize: 2_098_306, transferredFileSize: 2_098_304, bytesSent: 2_099_154, bytesReceived: 110 },
+      {
+        files: 7,
+        regularFilesTransferred: 4,
+        created: 7,
+        deleted: 0,
+        totalFileSize: 2_098_306,
+        transferredFileSize: 2_098_304,
+        bytesSent: 2_099_154,
+        bytesReceived: 110,
+      },
     ],
     [
       'with --delete',
       DELETE_STATS,
-      { files: 7, regularFilesTransferred: 1, created: 2, deleted: 2, totalFileSize: 2_032_774, transferredFileSize: 4, bytesSent: 242, bytesReceived: 62 },
+      {
+        files: 7,
+        regularFilesTransferred: 1,
+        created: 2,
+        deleted: 2,
+        totalFileSize: 2_032_774,
+        transferredFileSize: 4,
+        bytesSent: 242,
+        bytesReceived: 62,
+      },
     ],
     [
       'large tree to a daemon',
       'Number of files: 6,031 (reg: 3,000, dir: 3,031)\nNumber of created files: 6,031 (reg: 3,000, dir: 3,031)\nNumber of deleted files: 0\nNumber of regular files transferred: 3,000\nTotal file size: 13,860 bytes\nTotal transferred file size: 13,860 bytes\nTotal bytes sent: 253,836\nTotal bytes received: 69,215\n',
-      { files: 6031, regularFilesTransferred: 3000, created: 6031, deleted: 0, totalFileSize: 13_860, transferredFileSize: 13_860, bytesSent: 253_836, bytesReceived: 69_215 },
+      {
+        files: 6031,
+        regularFilesTransferred: 3000,
+        created: 6031,
+        deleted: 0,
+        totalFileSize: 13_860,
+        transferredFileSize: 13_860,
+        bytesSent: 253_836,
+        bytesReceived: 69_215,
+      },
     ],
     [
       'rsync 3.0 wording (synthesized)',
       'Number of files: 12\nNumber of files transferred: 5\nTotal file size: 1,000 bytes\nTotal transferred file size: 500 bytes\nTotal bytes sent: 700\nTotal bytes received: 90\n',
-      { files: 12, regularFilesTransferred: 5, created: 0, deleted: 0, totalFileSize: 1000, transferredFileSize: 500, bytesSent: 700, bytesReceived: 90 },
+      {
+        files: 12,
+        regularFilesTransferred: 5,
+        created: 0,
+        deleted: 0,
+        totalFileSize: 1000,
+        transferredFileSize: 500,
+        bytesSent: 700,
+        bytesReceived: 90,
+      },
     ],
-    ['no stats', '', { files: 0, regularFilesTransferred: 0, created: 0, deleted: 0, totalFileSize: 0, transferredFileSize: 0, bytesSent: 0, bytesReceived: 0 }],
+    [
+      'no stats',
+      '',
+      {
+        files: 0,
+        regularFilesTransferred: 0,
+        created: 0,
+        deleted: 0,
+        totalFileSize: 0,
+        transferredFileSize: 0,
+        bytesSent: 0,
+        bytesReceived: 0,
+      },
+    ],
   ])('%s', (_name, text, expected) => {
     expect(parseStats(text)).toEqual(expected);
   });

@@ -61,7 +61,12 @@ describe('rsync runner', () => {
     const percents = seen.map((p) => p.percent ?? -1);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(percents.every((p) => p >= 0)).toBe(true); // a whole file list: rsync's percentage stands
-    expect(r.stats).toMatchObject({ files: 120_001, created: 120_000, regularFilesTransferred: 120_000, transferredFileSize: 1_200_000 });
+    expect(r.stats).toMatchObject({
+      files: 120_001,
+      created: 120_000,
+      regularFilesTransferred: 120_000,
+      transferredFileSize: 1_200_000,
+    });
   });
 
   it('gives no percentage while rsync is still finding files (its own is of those found so far)', async () => {
@@ -76,26 +81,42 @@ describe('rsync runner', () => {
     expect(whole.every((p) => p.percent! >= 50)).toBe(true);
   });
 
-  it.skipIf(!existsSync('/proc/self/io'))('follows a run without progress lines by the bytes it writes (process-io)', async () => {
-    // Writes 64 KiB every 20 ms for ~0.6 s and prints no progress lines.
-    const writer = ['-e', 'const b = Buffer.alloc(65536, 120); let n = 0; const t = setInterval(() => { require("fs").writeSync(1, b); if (++n === 30) clearInterval(t); }, 20);'];
-    const seen: RunProgress[] = [];
-    const r = await runRsync({ rsyncPath: process.execPath, args: writer, progressFrom: 'process-io', onProgress: (p) => seen.push(p) });
-    expect(r.exitCode).toBe(0);
-    expect(seen.length).toBeGreaterThan(2);
-    expect(seen.every((p) => p.percent === null && p.etaSeconds === null)).toBe(true);
-    const bytes = seen.map((p) => p.bytes);
-    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
-    expect(bytes.at(-1)).toBeGreaterThan(10 * 65536);
-    const moving = seen.filter((p, i) => i > 0 && p.bytes > seen[i - 1]!.bytes);
-    expect(Math.max(...moving.map((p) => p.bytesPerSecond))).toBeGreaterThan(65536); // ~3 MiB/s written
-  });
+  it.skipIf(!existsSync('/proc/self/io'))(
+    'follows a run without progress lines by the bytes it writes (process-io)',
+    async () => {
+      // Writes 64 KiB every 20 ms for ~0.6 s and prints no progress lines.
+      const writer = [
+        '-e',
+        'const b = Buffer.alloc(65536, 120); let n = 0; const t = setInterval(() => { require("fs").writeSync(1, b); if (++n === 30) clearInterval(t); }, 20);',
+      ];
+      const seen: RunProgress[] = [];
+      const r = await runRsync({
+        rsyncPath: process.execPath,
+        args: writer,
+        progressFrom: 'process-io',
+        onProgress: (p) => seen.push(p),
+      });
+      expect(r.exitCode).toBe(0);
+      expect(seen.length).toBeGreaterThan(2);
+      expect(seen.every((p) => p.percent === null && p.etaSeconds === null)).toBe(true);
+      const bytes = seen.map((p) => p.bytes);
+      expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+      expect(bytes.at(-1)).toBeGreaterThan(10 * 65536);
+      const moving = seen.filter((p, i) => i > 0 && p.bytes > seen[i - 1]!.bytes);
+      expect(Math.max(...moving.map((p) => p.bytesPerSecond))).toBeGreaterThan(65536); // ~3 MiB/s written
+    },
+  );
 
   it.skipIf(!existsSync('/proc/self/io'))('lets the rate fall while rsync writes nothing (process-io)', async () => {
     // 1 MiB at once, then ~2.5 s of silence.
     const writer = ['-e', 'require("fs").writeSync(1, Buffer.alloc(1 << 20, 120)); setTimeout(() => {}, 2_500);'];
     const seen: RunProgress[] = [];
-    await runRsync({ rsyncPath: process.execPath, args: writer, progressFrom: 'process-io', onProgress: (p) => seen.push(p) });
+    await runRsync({
+      rsyncPath: process.execPath,
+      args: writer,
+      progressFrom: 'process-io',
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen.some((p) => p.bytesPerSecond > 0)).toBe(true);
     expect(seen.at(-1)!.bytes).toBeGreaterThanOrEqual(1 << 20);
     expect(seen.at(-1)!.bytesPerSecond).toBe(0); // not the last burst's rate, frozen
@@ -115,7 +136,10 @@ describe('rsync runner', () => {
 
   it('takes only a whole stats block: half of one is unknown', async () => {
     const half = STATS.split('\n').slice(0, 2).join('\n');
-    const r = await runRsync({ rsyncPath: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(half)} + '\\n')`] });
+    const r = await runRsync({
+      rsyncPath: process.execPath,
+      args: ['-e', `process.stdout.write(${JSON.stringify(half)} + '\\n')`],
+    });
     expect(r.stats).toBeNull();
   });
 
@@ -133,19 +157,32 @@ describe('rsync runner', () => {
   });
 
   it('captures stdout whole for listings', async () => {
-    const r = await runRsync({ rsyncPath: process.execPath, args: ['-e', 'console.log("backup\\tmain backups")'], captureStdout: true });
+    const r = await runRsync({
+      rsyncPath: process.execPath,
+      args: ['-e', 'console.log("backup\\tmain backups")'],
+      captureStdout: true,
+    });
     expect(r.stdout).toBe('backup\tmain backups\n');
   });
 
   it('stops a run that prints nothing for the idle time', async () => {
-    const r = await runRsync({ rsyncPath: process.execPath, args: ['-e', 'setTimeout(() => {}, 10_000)'], idleTimeoutMs: 300 });
+    const r = await runRsync({
+      rsyncPath: process.execPath,
+      args: ['-e', 'setTimeout(() => {}, 10_000)'],
+      idleTimeoutMs: 300,
+    });
     // Stopped, not waited out: the program would have run 10 s and exited 0.
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).not.toBe(0);
   });
 
   it('does not stop a run that keeps printing', async () => {
-    const r = await runRsync({ rsyncPath: fake, args: ['200', '800'], idleTimeoutMs: 400, onProgress: () => undefined });
+    const r = await runRsync({
+      rsyncPath: fake,
+      args: ['200', '800'],
+      idleTimeoutMs: 400,
+      onProgress: () => undefined,
+    });
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(0);
   });

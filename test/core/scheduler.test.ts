@@ -1,6 +1,16 @@
 /** The scheduler's rules, as a table over (state, time, policy): no clock, no daemon. */
 import { describe, expect, it } from 'vitest';
-import { deletionsDue, dueTimes, nextRunAt, SCHEDULE_POLICY, schedulePolicy, targetState, vanishedDelay, type ScheduleState, type StateInputs } from '../../electron/core/sync/scheduler.ts';
+import {
+  deletionsDue,
+  dueTimes,
+  nextRunAt,
+  SCHEDULE_POLICY,
+  schedulePolicy,
+  targetState,
+  vanishedDelay,
+  type ScheduleState,
+  type StateInputs,
+} from '../../electron/core/sync/scheduler.ts';
 
 const policy = schedulePolicy({ debounceMs: 5, maxDelayMs: 250 });
 const T = 10_000;
@@ -31,13 +41,38 @@ describe('nextRunAt', () => {
     ['stopped', state({ disposed: true, fullSyncWanted: true }), T, null],
     ['a run in progress: the next is decided when it ends', state({ running: true, pending: changes(3) }), T, null],
     ['a full sync owed: now', state({ fullSyncWanted: true }), T + 1, T + 1],
-    ['a retry waiting: at its time, even with a full sync owed', state({ retryAt: T + 700, fullSyncWanted: true }), T, T + 700],
+    [
+      'a retry waiting: at its time, even with a full sync owed',
+      state({ retryAt: T + 700, fullSyncWanted: true }),
+      T,
+      T + 700,
+    ],
     ['changes: after debounceMs of quiet', state({ pending: changes(1) }), T, T + 5],
-    ['deletions: after the longer deletion quiet', state({ pending: deletions(1) }), T, T + SCHEDULE_POLICY.deletionQuietMs],
+    [
+      'deletions: after the longer deletion quiet',
+      state({ pending: deletions(1) }),
+      T,
+      T + SCHEDULE_POLICY.deletionQuietMs,
+    ],
     ['both: the changes go first', state({ pending: { ...changes(2), hasDeletions: true } }), T, T + 5],
-    ['churn: at the latest maxDelayMs after the oldest change', state({ lastEventAt: T + 400, pending: changes(1, T) }), T + 400, T + 250],
-    ['many changes that waited for a run: at once', state({ lastCycleEndedAt: T + 10, pending: changes(50, T) }), T + 12, T + 12],
-    ['a few that waited for a run: debounced as usual (a log appended every ms)', state({ lastCycleEndedAt: T + 10, lastEventAt: T + 11, pending: changes(49, T) }), T + 12, T + 16],
+    [
+      'churn: at the latest maxDelayMs after the oldest change',
+      state({ lastEventAt: T + 400, pending: changes(1, T) }),
+      T + 400,
+      T + 250,
+    ],
+    [
+      'many changes that waited for a run: at once',
+      state({ lastCycleEndedAt: T + 10, pending: changes(50, T) }),
+      T + 12,
+      T + 12,
+    ],
+    [
+      'a few that waited for a run: debounced as usual (a log appended every ms)',
+      state({ lastCycleEndedAt: T + 10, lastEventAt: T + 11, pending: changes(49, T) }),
+      T + 12,
+      T + 16,
+    ],
   ])('%s', (_name, s, now, expected) => {
     expect(nextRunAt(s, now, policy)).toBe(expected);
   });
@@ -64,7 +99,16 @@ describe('vanishedDelay', () => {
 });
 
 describe('targetState', () => {
-  const base: StateInputs = { disposed: false, paused: false, running: null, needsPerson: false, held: false, retrying: false, fullSyncWanted: false, pending: 0 };
+  const base: StateInputs = {
+    disposed: false,
+    paused: false,
+    running: null,
+    needsPerson: false,
+    held: false,
+    retrying: false,
+    fullSyncWanted: false,
+    pending: 0,
+  };
   it.each<[string, Partial<StateInputs>, string]>([
     ['nothing owed: current', {}, 'idle'],
     ['pending changes are never current', { pending: 1 }, 'syncing'],

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { previewImport } from '../../electron/core/config/profile-import.ts';
 import { CONFIG_VERSION, ConfigSchema, ProfileSchema, type Config } from '../../electron/shared/profile-schema.ts';
-import { importSersync, parseXml, sersyncRegexToExclude, XML_MAX_DEPTH } from '../../electron/core/config/sersync-import.ts';
+import {
+  importSersync,
+  parseXml,
+  sersyncRegexToExclude,
+  XML_MAX_DEPTH,
+} from '../../electron/core/config/sersync-import.ts';
 import { loadImporters } from '../../electron/headless/importers.ts';
 
 const sample = readFileSync(path.join(import.meta.dirname, 'fixtures/sersync-confxml.xml'), 'utf8');
@@ -46,14 +51,31 @@ describe('sersync sample confxml.xml', () => {
     });
     // The commented-out remote is not imported; "name/sub" becomes module + sub-path.
     expect(profile.targets).toEqual([
-      { host: '192.168.8.39', port: 874, module: 'tongbu', path: '', user: 'rsync_backup', auth: { type: 'passwordFile', path: '/etc/rsync.pas' } },
-      { host: 'backup2.example.net', port: 874, module: 'tongbu', path: 'mirror', user: 'rsync_backup', auth: { type: 'passwordFile', path: '/etc/rsync.pas' } },
+      {
+        host: '192.168.8.39',
+        port: 874,
+        module: 'tongbu',
+        path: '',
+        user: 'rsync_backup',
+        auth: { type: 'passwordFile', path: '/etc/rsync.pas' },
+      },
+      {
+        host: 'backup2.example.net',
+        port: 874,
+        module: 'tongbu',
+        path: 'mirror',
+        user: 'rsync_backup',
+        auth: { type: 'passwordFile', path: '/etc/rsync.pas' },
+      },
     ]);
   });
 
   it('is registered with the headless host and previews through the same path as JSON imports', async () => {
     const importers = await loadImporters();
-    const existing: Config = { ...emptyConfig, profiles: [ProfileSchema.parse({ name: 'tongbu', source: '/x', targets: [{ host: 'h', module: 'm' }] })] };
+    const existing: Config = {
+      ...emptyConfig,
+      profiles: [ProfileSchema.parse({ name: 'tongbu', source: '/x', targets: [{ host: 'h', module: 'm' }] })],
+    };
     const preview = previewImport(sample, 'sersync', existing, importers);
     expect(preview.problems).toEqual([]);
     expect(preview.profiles.map((p) => p.name)).toEqual(['tongbu']);
@@ -63,7 +85,9 @@ describe('sersync sample confxml.xml', () => {
 
 describe('mapping details', () => {
   it('defaults: port 873, no auth, no periodic full sync, no excludes when the filter is off', () => {
-    const { profiles, problems } = importSersync(conf(remote, '<filter start="false"><exclude expression="(.*)\\.gz"/></filter>'));
+    const { profiles, problems } = importSersync(
+      conf(remote, '<filter start="false"><exclude expression="(.*)\\.gz"/></filter>'),
+    );
     expect(problems).toEqual([]);
     expect(ProfileSchema.parse(profiles[0])).toMatchObject({
       name: 'www',
@@ -91,7 +115,9 @@ describe('mapping details', () => {
   });
 
   it('decodes entities and accepts single quotes', () => {
-    const { profiles, problems } = importSersync(conf(`<localpath watch='/srv/a&amp;b'><remote ip="h" name="m"/></localpath>`));
+    const { profiles, problems } = importSersync(
+      conf(`<localpath watch='/srv/a&amp;b'><remote ip="h" name="m"/></localpath>`),
+    );
     expect(problems).toEqual([]);
     expect((profiles[0] as { source: string }).source).toBe('/srv/a&b');
   });
@@ -110,9 +136,12 @@ describe('mapping details', () => {
     expect(sersyncRegexToExclude(regex)).toEqual({ pattern });
   });
 
-  it.each(['(.*)\\.(gz|bz2)', '^[0-9]+\\.log', '(.*)\\d', 'a|b'])('filter regex %s is reported, not guessed', (regex) => {
-    expect(sersyncRegexToExclude(regex)).toHaveProperty('error');
-  });
+  it.each(['(.*)\\.(gz|bz2)', '^[0-9]+\\.log', '(.*)\\d', 'a|b'])(
+    'filter regex %s is reported, not guessed',
+    (regex) => {
+      expect(sersyncRegexToExclude(regex)).toHaveProperty('error');
+    },
+  );
 });
 
 describe('every invalid field is reported with its place in the file', () => {
@@ -148,7 +177,10 @@ describe('every invalid field is reported with its place in the file', () => {
 
   it('auth switched on without a user or password file', () => {
     const { problems } = importSersync(conf(`${remote}<rsync><auth start="true" users="" passwordfile=""/></rsync>`));
-    expect(problems).toEqual(['line 5 <auth users>: auth is on but names no user', 'line 5 <auth passwordfile>: auth is on but names no password file']);
+    expect(problems).toEqual([
+      'line 5 <auth users>: auth is on but names no user',
+      'line 5 <auth passwordfile>: auth is on but names no password file',
+    ]);
   });
 
   it('what Rsync Tray cannot do is refused with the element to change', () => {
@@ -167,8 +199,14 @@ describe('every invalid field is reported with its place in the file', () => {
   });
 
   it('an untranslatable filter regex names its <exclude>', () => {
-    const { problems } = importSersync(conf(remote, '<filter start="true">\n<exclude expression="(.*)\\.(gz|bz2)"/>\n</filter>'));
-    expect(problems).toEqual([expect.stringMatching(/^line 4 <exclude expression>: the regular expression "\(\.\*\)\\\.\(gz\|bz2\)" has no exact rsync exclude pattern/)]);
+    const { problems } = importSersync(
+      conf(remote, '<filter start="true">\n<exclude expression="(.*)\\.(gz|bz2)"/>\n</filter>'),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^line 4 <exclude expression>: the regular expression "\(\.\*\)\\\.\(gz\|bz2\)" has no exact rsync exclude pattern/,
+      ),
+    ]);
   });
 
   it('full-sync-only excludes are refused, so live and full syncs cannot drift apart', () => {
@@ -176,14 +214,32 @@ describe('every invalid field is reported with its place in the file', () => {
 <crontab start="true" schedule="60">
   <crontabfilter start="true"><exclude expression="(.*)\\.php"/></crontabfilter>
 </crontab>`);
-    expect(importSersync(text).problems).toEqual([expect.stringMatching(/^line 7 <exclude expression>: excludes only for the periodic full sync are not supported/)]);
+    expect(importSersync(text).problems).toEqual([
+      expect.stringMatching(/^line 7 <exclude expression>: excludes only for the periodic full sync are not supported/),
+    ]);
   });
 
   it.each([
-    ['an element left open', '<head>\n<sersync>\n<localpath watch="/a">\n</sersync>\n</head>', 'line 4: </sersync> closes <localpath>, which was opened on line 3'],
-    ['a remote not self-closed', '<head>\n<sersync>\n<localpath watch="/a">\n<remote ip="h" name="m">\n</localpath>\n</sersync>\n</head>', 'line 5: </localpath> closes <remote>, which was opened on line 4'],
-    ['an unquoted attribute', '<head>\n<sersync>\n<localpath watch=/a>\n</localpath></sersync></head>', 'line 3: <localpath> is malformed near "watch=/a>"'],
-    ['a comment never closed', '<head>\n<!-- <remote ip="h"/>\n<sersync/></head>', 'line 2: a comment "<!--" is never closed'],
+    [
+      'an element left open',
+      '<head>\n<sersync>\n<localpath watch="/a">\n</sersync>\n</head>',
+      'line 4: </sersync> closes <localpath>, which was opened on line 3',
+    ],
+    [
+      'a remote not self-closed',
+      '<head>\n<sersync>\n<localpath watch="/a">\n<remote ip="h" name="m">\n</localpath>\n</sersync>\n</head>',
+      'line 5: </localpath> closes <remote>, which was opened on line 4',
+    ],
+    [
+      'an unquoted attribute',
+      '<head>\n<sersync>\n<localpath watch=/a>\n</localpath></sersync></head>',
+      'line 3: <localpath> is malformed near "watch=/a>"',
+    ],
+    [
+      'a comment never closed',
+      '<head>\n<!-- <remote ip="h"/>\n<sersync/></head>',
+      'line 2: a comment "<!--" is never closed',
+    ],
     ['a truncated file', '<head>\n<sersync>\n<localpath watch="/a">', 'line 3: <localpath> is never closed'],
     ['not XML at all', '{"version": 1, "profiles": []}', 'the file has no XML elements'],
     ['another XML file', '<config><a/></config>', 'line 1: the top element is <config>'],
@@ -214,10 +270,16 @@ describe('never crashes: a broken or hostile file gives problems with a line and
   it('100,000 nested elements stop at the depth limit, quickly', () => {
     const text = `<head>\n${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}\n</head>`;
     const problems = refused(text);
-    expect(problems).toEqual([expect.stringMatching(new RegExp(`^line 2: <a> is nested more than ${XML_MAX_DEPTH} elements deep.*choose sersync's confxml\\.xml`))]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`^line 2: <a> is nested more than ${XML_MAX_DEPTH} elements deep.*choose sersync's confxml\\.xml`),
+      ),
+    ]);
     expect(parseXml(text).root).toBeNull();
     // Unclosed, too: the limit comes before the end of the file is reached.
-    expect(refused('<a>'.repeat(100_000))).toEqual([expect.stringContaining(`nested more than ${XML_MAX_DEPTH} elements deep`)]);
+    expect(refused('<a>'.repeat(100_000))).toEqual([
+      expect.stringContaining(`nested more than ${XML_MAX_DEPTH} elements deep`),
+    ]);
   });
 
   it('nesting up to the limit is read', () => {
@@ -228,10 +290,26 @@ describe('never crashes: a broken or hostile file gives problems with a line and
   });
 
   it.each([
-    ['an undefined entity', '<head>\n<sersync>\n<localpath watch="/srv/a&nbsp;b"><remote ip="h" name="m"/></localpath>\n</sersync>\n</head>', /^line 3: "&nbsp;" is not an XML entity .*write &amp; for a literal "&"/],
-    ['a bare "&" in an attribute', '<head>\n<sersync>\n<localpath watch="/srv/a & b"><remote ip="h" name="m"/></localpath>\n</sersync>\n</head>', /^line 3: a bare "&" .*write &amp; for a literal "&"/],
-    ['a bare "&" with a ";" further on', '<head>\n<sersync>\n<localpath watch="/srv/a&b"><remote ip="h" name="m"/></localpath>\n</sersync>\n<!-- ; -->\n</head>', /^line 3: a bare "&"/],
-    ['a bad character number', '<head>\n<sersync>\n<localpath watch="/srv/&#xZZ;"/>\n</sersync>\n</head>', /^line 3: "&#xZZ;" is not a valid character number/],
+    [
+      'an undefined entity',
+      '<head>\n<sersync>\n<localpath watch="/srv/a&nbsp;b"><remote ip="h" name="m"/></localpath>\n</sersync>\n</head>',
+      /^line 3: "&nbsp;" is not an XML entity .*write &amp; for a literal "&"/,
+    ],
+    [
+      'a bare "&" in an attribute',
+      '<head>\n<sersync>\n<localpath watch="/srv/a & b"><remote ip="h" name="m"/></localpath>\n</sersync>\n</head>',
+      /^line 3: a bare "&" .*write &amp; for a literal "&"/,
+    ],
+    [
+      'a bare "&" with a ";" further on',
+      '<head>\n<sersync>\n<localpath watch="/srv/a&b"><remote ip="h" name="m"/></localpath>\n</sersync>\n<!-- ; -->\n</head>',
+      /^line 3: a bare "&"/,
+    ],
+    [
+      'a bad character number',
+      '<head>\n<sersync>\n<localpath watch="/srv/&#xZZ;"/>\n</sersync>\n</head>',
+      /^line 3: "&#xZZ;" is not a valid character number/,
+    ],
   ])('bad entities: %s', (_, text, message) => {
     expect(refused(text)).toEqual([expect.stringMatching(message)]);
   });
@@ -239,7 +317,11 @@ describe('never crashes: a broken or hostile file gives problems with a line and
   it('a DOCTYPE declaring entities (billion laughs) is refused without expanding anything', () => {
     const text = readFileSync(path.join(import.meta.dirname, 'fixtures/sersync-billion-laughs.xml'), 'utf8');
     const problems = refused(text);
-    expect(problems).toEqual([expect.stringMatching(/^line 2: the file declares XML entities .*not expanded.*Remove the <!DOCTYPE \.\.\.> part/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^line 2: the file declares XML entities .*not expanded.*Remove the <!DOCTYPE \.\.\.> part/,
+      ),
+    ]);
     expect(problems[0]!.length).toBeLessThan(400); // nothing of the entities' text made it anywhere
   });
 
@@ -250,11 +332,23 @@ describe('never crashes: a broken or hostile file gives problems with a line and
   });
 
   it.each([
-    ['inside an attribute', '<head>\n<sersync>\n<localpath watch="/a', 'line 3: the file ends inside the tag <localpath>; it looks cut off'],
-    ['inside a closing tag', '<head>\n<sersync>\n</sers', 'line 3: the file ends inside a closing tag; it looks cut off'],
+    [
+      'inside an attribute',
+      '<head>\n<sersync>\n<localpath watch="/a',
+      'line 3: the file ends inside the tag <localpath>; it looks cut off',
+    ],
+    [
+      'inside a closing tag',
+      '<head>\n<sersync>\n</sers',
+      'line 3: the file ends inside a closing tag; it looks cut off',
+    ],
     ['inside a CDATA section', '<head>\n<![CDATA[ text', 'line 2: "<![CDATA[" is never closed with "]]>"'],
     ['inside a processing instruction', '<head>\n<?sersync ', 'line 2: "<?" is never closed with "?>"'],
-    ['inside a comment, just before its ">"', '<head>\n<!-- <remote ip="h"/> --', 'line 2: a comment "<!--" is never closed with "-->"'],
+    [
+      'inside a comment, just before its ">"',
+      '<head>\n<!-- <remote ip="h"/> --',
+      'line 2: a comment "<!--" is never closed with "-->"',
+    ],
     ['between elements', '<head>\n<sersync>\n', 'line 2: <sersync> is never closed (add </sersync>'],
   ])('a truncated document: cut off %s', (_, text, message) => {
     expect(refused(text).join('\n')).toContain(message);
@@ -266,9 +360,21 @@ describe('never crashes: a broken or hostile file gives problems with a line and
   });
 
   it.each([
-    ['a shell script', '#!/bin/sh\nif [ "$a" < 3 ]; then sersync2 -r; fi\n', /^line 2: "<" does not start a tag .*this does not look like XML: choose sersync's confxml\.xml/],
-    ['a binary file', '\x89PNG\r\n\x1a\n\u0000\u0000\u0000\rIHDR', /^line 2: the character U\+001A is not allowed in XML; is this a text file\? choose sersync's confxml\.xml/],
-    ['JSON', '{"version": 1, "profiles": []}', /^line 1: the file has no XML elements; is this a sersync confxml\.xml\? Choose sersync's confxml\.xml/],
+    [
+      'a shell script',
+      '#!/bin/sh\nif [ "$a" < 3 ]; then sersync2 -r; fi\n',
+      /^line 2: "<" does not start a tag .*this does not look like XML: choose sersync's confxml\.xml/,
+    ],
+    [
+      'a binary file',
+      '\x89PNG\r\n\x1a\n\u0000\u0000\u0000\rIHDR',
+      /^line 2: the character U\+001A is not allowed in XML; is this a text file\? choose sersync's confxml\.xml/,
+    ],
+    [
+      'JSON',
+      '{"version": 1, "profiles": []}',
+      /^line 1: the file has no XML elements; is this a sersync confxml\.xml\? Choose sersync's confxml\.xml/,
+    ],
   ])('a non-XML file: %s', (_, text, message) => {
     expect(refused(text)).toEqual([expect.stringMatching(message)]);
   });
@@ -281,9 +387,21 @@ describe('never crashes: a broken or hostile file gives problems with a line and
   });
 
   it.each([
-    ['a second top-level element', '<head/>\n<head/>', 'line 2: a second top-level element; everything in a confxml.xml belongs inside its one <head>'],
-    ['an attribute given twice', '<head>\n<sersync a="1" a="2"/>\n</head>', 'line 2: <sersync> has the attribute a twice; keep one'],
-    ['a close tag that closes nothing', '<head/>\n</head>', 'line 2: </head> closes nothing (no <head> is open); remove it'],
+    [
+      'a second top-level element',
+      '<head/>\n<head/>',
+      'line 2: a second top-level element; everything in a confxml.xml belongs inside its one <head>',
+    ],
+    [
+      'an attribute given twice',
+      '<head>\n<sersync a="1" a="2"/>\n</head>',
+      'line 2: <sersync> has the attribute a twice; keep one',
+    ],
+    [
+      'a close tag that closes nothing',
+      '<head/>\n</head>',
+      'line 2: </head> closes nothing (no <head> is open); remove it',
+    ],
     ['a NUL character', '<head>\n\u0000</head>', 'line 2: the character U+0000 is not allowed in XML; remove it'],
     ['"--" inside a comment', '<head>\n<!-- old -- remote -->\n</head>', 'line 2: a comment contains "--"'],
   ])('other XML mistakes: %s', (_, text, message) => {
@@ -299,7 +417,9 @@ describe('never crashes: a broken or hostile file gives problems with a line and
   });
 
   it('what sersync tolerates still imports: an XML declaration after a blank line, stray text outside <head>', () => {
-    const { profiles, problems } = importSersync(`\n<?xml version="1.0" encoding="GB2312"?>\nsersync config\n${conf(remote).replace(/^<\?xml[^>]*>\n/, '')}trailing words\n`);
+    const { profiles, problems } = importSersync(
+      `\n<?xml version="1.0" encoding="GB2312"?>\nsersync config\n${conf(remote).replace(/^<\?xml[^>]*>\n/, '')}trailing words\n`,
+    );
     expect(problems).toEqual([]);
     expect(profiles).toHaveLength(1);
   });
@@ -313,7 +433,8 @@ describe('an <auth passwordfile> that is really the daemon secrets file', () => 
     writeFileSync(p, content, { mode: 0o600 });
     return p;
   };
-  const withAuth = (passwordFile: string): string => conf(`${remote}\n<rsync>\n<auth start="true" users="rsync_backup" passwordfile="${passwordFile}"/>\n</rsync>`);
+  const withAuth = (passwordFile: string): string =>
+    conf(`${remote}\n<rsync>\n<auth start="true" users="rsync_backup" passwordfile="${passwordFile}"/>\n</rsync>`);
 
   it('is reported for that profile, naming the file and the fix, without repeating the secret', () => {
     const secrets = file('rsyncd.secrets', 'rsync_backup:s3cr3t-Pa55\nother:xyz\n');
@@ -329,14 +450,18 @@ describe('an <auth passwordfile> that is really the daemon secrets file', () => 
 
   it('is recognised after blank lines and comments, as rsyncd allows in a secrets file', () => {
     const secrets = file('commented.secrets', '\n# backup users\n\n  rsync_backup:pw\n');
-    expect(importSersync(withAuth(secrets)).problems).toEqual([expect.stringContaining('looks like an rsync daemon secrets file')]);
+    expect(importSersync(withAuth(secrets)).problems).toEqual([
+      expect.stringContaining('looks like an rsync daemon secrets file'),
+    ]);
   });
 
   it("in sersync's own sample, /etc/rsync.pas as a secrets file is caught on its <auth> line", () => {
     const secrets = file('rsync.pas', 'rsync_backup:123456\n');
     const { profiles, problems } = importSersync(sample.replace('/etc/rsync.pas', secrets));
     expect(profiles).toEqual([]);
-    expect(problems).toEqual([expect.stringMatching(/^line 31 <auth passwordfile>: .*looks like an rsync daemon secrets file/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^line 31 <auth passwordfile>: .*looks like an rsync daemon secrets file/),
+    ]);
   });
 
   it('only the profiles of the <sersync> section naming it are held back', () => {
@@ -356,11 +481,14 @@ describe('an <auth passwordfile> that is really the daemon secrets file', () => 
     ['a client password file with more lines after the password', () => file('client2.pas', 'pw\nuser:other\n')],
     ['an empty file', () => file('empty.pas', '')],
     ['a missing file', () => path.join(dir, 'missing.pas')],
-    ['a directory', () => {
-      const d = path.join(dir, 'a-directory');
-      mkdirSync(d, { recursive: true });
-      return d;
-    }],
+    [
+      'a directory',
+      () => {
+        const d = path.join(dir, 'a-directory');
+        mkdirSync(d, { recursive: true });
+        return d;
+      },
+    ],
   ])('is not reported for %s', (_, make) => {
     const passwordFile = make();
     const { profiles, problems } = importSersync(withAuth(passwordFile));
@@ -368,11 +496,14 @@ describe('an <auth passwordfile> that is really the daemon secrets file', () => 
     expect(ProfileSchema.parse(profiles[0]).targets[0]!.auth).toEqual({ type: 'passwordFile', path: passwordFile });
   });
 
-  it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('a file it may not read does not fail the import', () => {
-    const secrets = file('locked.secrets', 'rsync_backup:pw\n');
-    chmodSync(secrets, 0o000);
-    expect(importSersync(withAuth(secrets)).problems).toEqual([]);
-  });
+  it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)(
+    'a file it may not read does not fail the import',
+    () => {
+      const secrets = file('locked.secrets', 'rsync_backup:pw\n');
+      chmodSync(secrets, 0o000);
+      expect(importSersync(withAuth(secrets)).problems).toEqual([]);
+    },
+  );
 
   it.skipIf(process.platform === 'win32')('a FIFO named by mistake neither hangs nor fails the import', () => {
     const fifo = path.join(dir, 'fifo');

@@ -22,12 +22,36 @@ afterEach(async () => {
   await rm(source, { recursive: true, force: true });
 });
 
-const ok = (): RunResult => ({ exitCode: 0, signal: undefined, timedOut: false, isCanceled: false, durationMs: 1, stderr: '', stats: null });
-const refused = (): RunResult => ({ ...ok(), exitCode: 10, stderr: 'rsync: failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)\n' });
+const ok = (): RunResult => ({
+  exitCode: 0,
+  signal: undefined,
+  timedOut: false,
+  isCanceled: false,
+  durationMs: 1,
+  stderr: '',
+  stats: null,
+});
+const refused = (): RunResult => ({
+  ...ok(),
+  exitCode: 10,
+  stderr: 'rsync: failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)\n',
+});
 
 /** A target whose rsync answers from `answer`; each run is noted with the fake time it started. */
-function target(clock: FakeClock, answer: (req: RunRequest) => Promise<RunResult> | RunResult, over: { assertSource?: (s: string) => Promise<void> } = {}) {
-  const profile = ProfileSchema.parse({ name: 'p', source, debounceMs: 5, maxDelayMs: 250, deletions: false, keepDeletedDays: 0, targets: [{ host: '127.0.0.1', module: 'm', auth: { type: 'none' } }] });
+function target(
+  clock: FakeClock,
+  answer: (req: RunRequest) => Promise<RunResult> | RunResult,
+  over: { assertSource?: (s: string) => Promise<void> } = {},
+) {
+  const profile = ProfileSchema.parse({
+    name: 'p',
+    source,
+    debounceMs: 5,
+    maxDelayMs: 250,
+    deletions: false,
+    keepDeletedDays: 0,
+    targets: [{ host: '127.0.0.1', module: 'm', auth: { type: 'none' } }],
+  });
   const runs: Array<{ at: number; batch: boolean }> = [];
   const sync = new TargetSync({
     profile,
@@ -71,7 +95,11 @@ describe('TargetSync scheduling in fake time', () => {
   it('many changes that arrive during a run go right after it, not after another debounce', async () => {
     const clock = new FakeClock();
     let release: (() => void) | null = null;
-    const { sync, runs } = target(clock, (req) => (req.args.includes('--files-from=-') && runs.length === 2 ? new Promise<RunResult>((r) => (release = () => r(ok()))) : ok()));
+    const { sync, runs } = target(clock, (req) =>
+      req.args.includes('--files-from=-') && runs.length === 2
+        ? new Promise<RunResult>((r) => (release = () => r(ok())))
+        : ok(),
+    );
     sync.start();
     await clock.advance(0);
     const names = Array.from({ length: 120 }, (_, i) => `f${i}`);

@@ -24,10 +24,17 @@ const prepare: FixtureOptions['prepare'] = async ({ source, backup }) => {
   await writeFile(path.join(backup, 'precious/only-copy.txt'), 'must survive');
 };
 
-async function expectFailure(options: FixtureOptions, code: string, message: RegExp, hint: RegExp): Promise<ProfileStatus> {
+async function expectFailure(
+  options: FixtureOptions,
+  code: string,
+  message: RegExp,
+  hint: RegExp,
+): Promise<ProfileStatus> {
   fx = await startSyncFixture({ prepare, ...options });
   const before = await snapshot(fx.backup);
-  const status = await fx.waitForStatus((s) => s.targets[0]?.lastError !== null && s.targets[0]?.lastError !== undefined);
+  const status = await fx.waitForStatus(
+    (s) => s.targets[0]?.lastError !== null && s.targets[0]?.lastError !== undefined,
+  );
   const error = status.targets[0]!.lastError!;
   expect(error.code).toBe(code);
   expect(error.message).toMatch(message);
@@ -43,18 +50,33 @@ async function expectFailure(options: FixtureOptions, code: string, message: Reg
 describe('failures change nothing on the backup and say what to do', () => {
   it('wrong password', async () => {
     process.env.RSYNC_TRAY_TEST_PW = 'not-the-password';
-    const status = await expectFailure({ target: { auth: { type: 'env', variable: 'RSYNC_TRAY_TEST_PW' } } }, 'AUTH_FAILED', /Authentication failed for rsynctray@127\.0\.0\.1:\d+\/backup/, /auth users|secrets file/);
+    const status = await expectFailure(
+      { target: { auth: { type: 'env', variable: 'RSYNC_TRAY_TEST_PW' } } },
+      'AUTH_FAILED',
+      /Authentication failed for rsynctray@127\.0\.0\.1:\d+\/backup/,
+      /auth users|secrets file/,
+    );
     expect(status.state).toBe('error');
     expect(JSON.stringify(fx!.events)).not.toContain('not-the-password');
   });
 
   it('unknown module', async () => {
-    await expectFailure({ target: { module: 'no-such-module' } }, 'UNKNOWN_MODULE', /no module named 'no-such-module'/, /connection test|list/);
+    await expectFailure(
+      { target: { module: 'no-such-module' } },
+      'UNKNOWN_MODULE',
+      /no module named 'no-such-module'/,
+      /connection test|list/,
+    );
   });
 
   it('unreachable port', async () => {
     const port = await findFreePort();
-    const status = await expectFailure({ target: { port } }, 'CONNECTION_REFUSED', new RegExp(`127\\.0\\.0\\.1:${port}`), /daemon running/);
+    const status = await expectFailure(
+      { target: { port } },
+      'CONNECTION_REFUSED',
+      new RegExp(`127\\.0\\.0\\.1:${port}`),
+      /daemon running/,
+    );
     expect(status.state).toBe('retrying');
   });
 
@@ -63,7 +85,12 @@ describe('failures change nothing on the backup and say what to do', () => {
     const pwFile = path.join(dir, 'password');
     await writeFile(pwFile, 'whatever\n');
     await chmod(pwFile, 0o644);
-    const status = await expectFailure({ target: { auth: { type: 'passwordFile', path: pwFile } } }, 'PASSWORD_FILE_MODE', /can be read by other users \(mode 644\)/, /chmod 600/);
+    const status = await expectFailure(
+      { target: { auth: { type: 'passwordFile', path: pwFile } } },
+      'PASSWORD_FILE_MODE',
+      /can be read by other users \(mode 644\)/,
+      /chmod 600/,
+    );
     expect(status.state).toBe('error');
     expect(fx!.runs()).toHaveLength(0); // refused before any rsync ran
     await rm(dir, { recursive: true, force: true });

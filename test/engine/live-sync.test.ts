@@ -63,7 +63,10 @@ describe('live sync to a real daemon', () => {
     // rsync's quick check (size + whole-second mtime) would call these unchanged; a batch of new
     // directories must not (--ignore-times, or --checksum with the safety net on).
     for (const keepDeletedDays of [0, 3]) {
-      fx = await startSyncFixture({ profile: { keepDeletedDays }, prepare: ({ source }) => write(source, 'made/again.txt', 'old!') });
+      fx = await startSyncFixture({
+        profile: { keepDeletedDays },
+        prepare: ({ source }) => write(source, 'made/again.txt', 'old!'),
+      });
       await fx.converged();
       const { mtime } = await stat(path.join(fx.source, 'made/again.txt'));
       await rm(path.join(fx.source, 'made'), { recursive: true });
@@ -87,7 +90,12 @@ describe('live sync to a real daemon', () => {
     let from = fx.runs().length;
     await rename(path.join(fx.source, 'a'), path.join(fx.source, 'a-renamed'));
     await fx.converged();
-    expect(fx.runs().slice(from).map((r) => r.paths)).toEqual([2]); // the new name and the old, together
+    expect(
+      fx
+        .runs()
+        .slice(from)
+        .map((r) => r.paths),
+    ).toEqual([2]); // the new name and the old, together
     from = fx.runs().length;
     await rm(path.join(fx.source, 'b'), { recursive: true });
     await fx.converged();
@@ -111,7 +119,19 @@ describe('live sync to a real daemon', () => {
   });
 
   it('copies awkward names exactly: spaces, newlines, unicode, leading - # ;, wildcards, backslashes', async () => {
-    const names = ['with space.txt', 'new\nline.txt', 'ünïcødé-日本語.txt', '-leading-dash', '#hash', ';semicolon', 'star*q?[br]', 'back\\slash', ' lead-space', 'trailing-space ', '--delete'];
+    const names = [
+      'with space.txt',
+      'new\nline.txt',
+      'ünïcødé-日本語.txt',
+      '-leading-dash',
+      '#hash',
+      ';semicolon',
+      'star*q?[br]',
+      'back\\slash',
+      ' lead-space',
+      'trailing-space ',
+      '--delete',
+    ];
     fx = await startSyncFixture({ prepare: async ({ source }) => write(source, `initial/${names[0]}`) });
     await fx.converged();
     for (const n of names) await write(fx.source, n, `content of ${n}`);
@@ -135,36 +155,45 @@ describe('live sync to a real daemon', () => {
         await write(source, 'kept.txt');
       },
     });
-    const isExcluded = (rel: string) => /\.tmp$/.test(rel) || /(^|\/)cache(\/|$)/.test(rel) || /^build(\/|$)/.test(rel) || /(^|\/)\.git(\/|$)/.test(rel);
+    const isExcluded = (rel: string) =>
+      /\.tmp$/.test(rel) || /(^|\/)cache(\/|$)/.test(rel) || /^build(\/|$)/.test(rel) || /(^|\/)\.git(\/|$)/.test(rel);
     await fx.converged({ skip: isExcluded });
     await write(fx.source, 'live.tmp');
     await write(fx.source, 'deep/cache/y');
     await write(fx.source, 'build/more');
     await write(fx.source, 'deep/live.txt');
     await fx.converged({ skip: isExcluded });
-    for (const rel of ['a.tmp', 'live.tmp', 'sub/cache', 'deep/cache', 'build', '.git']) expect(await exists(path.join(fx.backup, rel)), rel).toBe(false);
+    for (const rel of ['a.tmp', 'live.tmp', 'sub/cache', 'deep/cache', 'build', '.git'])
+      expect(await exists(path.join(fx.backup, rel)), rel).toBe(false);
     expect(await exists(path.join(fx.backup, 'sub/build/kept'))).toBe(true);
   });
 
   it('keeps deleted files on the backup when deletions do not propagate', async () => {
-    fx = await startSyncFixture({ profile: { deletions: false }, prepare: async ({ source, backup }) => {
-      await write(source, 'a.txt');
-      await write(source, 'dir/b.txt');
-      await write(backup, 'only-on-backup.txt');
-    } });
+    fx = await startSyncFixture({
+      profile: { deletions: false },
+      prepare: async ({ source, backup }) => {
+        await write(source, 'a.txt');
+        await write(source, 'dir/b.txt');
+        await write(backup, 'only-on-backup.txt');
+      },
+    });
     await fx.converged({ skip: (rel) => rel === 'only-on-backup.txt' });
     await rm(path.join(fx.source, 'a.txt'));
     await rm(path.join(fx.source, 'dir'), { recursive: true });
     await write(fx.source, 'c.txt');
     await fx.waitForStatus((s) => s.state === 'idle' && s.pending === 0 && fx!.runs().length >= 2);
     await new Promise((r) => setTimeout(r, 300));
-    for (const rel of ['a.txt', 'dir/b.txt', 'only-on-backup.txt', 'c.txt']) expect(await exists(path.join(fx.backup, rel)), rel).toBe(true);
+    for (const rel of ['a.txt', 'dir/b.txt', 'only-on-backup.txt', 'c.txt'])
+      expect(await exists(path.join(fx.backup, rel)), rel).toBe(true);
   });
 
   it('hands the bandwidth limit to every rsync run, the batch that carries a big file too', async () => {
     // The rate itself is measured by `npm run bench` (the 5M row): a test asserts no durations.
     const seen: string[][] = [];
-    fx = await startSyncFixture({ profile: { bandwidthLimit: '2M' }, engine: { run: (req) => (seen.push([...req.args]), runRsync(req)) } });
+    fx = await startSyncFixture({
+      profile: { bandwidthLimit: '2M' },
+      engine: { run: (req) => (seen.push([...req.args]), runRsync(req)) },
+    });
     await fx.converged();
     await writeFile(path.join(fx.source, '..', 'big.bin'), randomBytes(1024 * 1024));
     await rename(path.join(fx.source, '..', 'big.bin'), path.join(fx.source, 'big.bin'));
@@ -174,4 +203,3 @@ describe('live sync to a real daemon', () => {
     for (const args of seen) expect(args).toContain('--bwlimit=2048K');
   });
 });
-

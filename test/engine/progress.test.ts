@@ -20,7 +20,9 @@ afterEach(async () => {
 
 /** Every progress the status carried, in order. */
 const progressSeen = (f: SyncFixture): TransferProgress[] =>
-  f.events.flatMap((e) => (e.type === 'status' ? e.status.targets.flatMap((t) => (t.progress ? [t.progress] : [])) : []));
+  f.events.flatMap((e) =>
+    e.type === 'status' ? e.status.targets.flatMap((t) => (t.progress ? [t.progress] : [])) : [],
+  );
 
 describe('transfer progress in the status', () => {
   it('a full sync counts bytes sent without a percentage; a batch shows its percentage', async () => {

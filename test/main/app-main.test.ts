@@ -6,7 +6,12 @@ import { METHODS, type ApiHandlers } from '../../electron/shared/contract.ts';
 import type { EngineEvent, ProfileStatus } from '../../electron/shared/status.ts';
 import { startAppService, type AppService, type AppServiceOptions } from '../../electron/core/service/app-service.ts';
 import { RsyncTrayError } from '../../electron/shared/errors.ts';
-import { shouldShowWindowAtStart, startTrayApp, type StoreName, type TrayAppOptions } from '../../electron/main/app-main.ts';
+import {
+  shouldShowWindowAtStart,
+  startTrayApp,
+  type StoreName,
+  type TrayAppOptions,
+} from '../../electron/main/app-main.ts';
 import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/shared/ipc-channels.ts';
 import { clickMenu, fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray } from './fake-electron.ts';
 import { status } from './statuses.ts';
@@ -33,7 +38,9 @@ function fakeService(initial: ProfileStatus[]) {
   let statuses = initial;
   let seq = 0;
   const listeners = new Set<(e: EngineEvent) => void>();
-  const handlers = Object.fromEntries(METHODS.map((m) => [m, vi.fn(async () => (m === 'status.get' ? statuses : null))])) as unknown as ApiHandlers;
+  const handlers = Object.fromEntries(
+    METHODS.map((m) => [m, vi.fn(async () => (m === 'status.get' ? statuses : null))]),
+  ) as unknown as ApiHandlers;
   const order: string[] = [];
   const service: AppService = {
     handlers,
@@ -58,7 +65,14 @@ function fakeService(initial: ProfileStatus[]) {
 }
 
 async function start(
-  opts: { statuses?: ProfileStatus[]; argv?: string[]; packaged?: boolean; gotLock?: boolean; startService?: TrayAppOptions['startService']; broken?: StoreName[] } = {},
+  opts: {
+    statuses?: ProfileStatus[];
+    argv?: string[];
+    packaged?: boolean;
+    gotLock?: boolean;
+    startService?: TrayAppOptions['startService'];
+    broken?: StoreName[];
+  } = {},
 ) {
   const fake = fakeElectron();
   const appData = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-appdata-'));
@@ -71,7 +85,12 @@ async function start(
   let serviceOptions: AppServiceOptions | null = null;
   const app = await startTrayApp({
     electron: fake.electron,
-    paths: { preload: '/out/preload/index.cjs', rendererDir: '/out/renderer', trayImagesDir: '/res/tray', appIcon: '/res/icon.png' },
+    paths: {
+      preload: '/out/preload/index.cjs',
+      rendererDir: '/out/renderer',
+      trayImagesDir: '/res/tray',
+      appIcon: '/res/icon.png',
+    },
     openStore: (name) => {
       // As electron-store does for a file that is not JSON (clearInvalidConfig: false).
       if (opts.broken?.includes(name)) throw new SyntaxError(`Unexpected end of JSON input in /mem/${name}.json`);
@@ -106,16 +125,24 @@ describe('tray app lifecycle', () => {
   });
 
   it('starts: stable user-data folder, privileged app:// scheme, permissions denied, tray, IPC', async () => {
-    const { app, appData, protocolCalls, sessionCalls, ipcMain, serviceOptions } = await start({ statuses: [status('Docs', 'idle')] });
+    const { app, appData, protocolCalls, sessionCalls, ipcMain, serviceOptions } = await start({
+      statuses: [status('Docs', 'idle')],
+    });
     expect(app.name).toBe('Rsync Tray');
     expect(app.getPath('userData')).toBe(path.join(appData, 'Rsync Tray'));
-    expect(protocolCalls.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(protocolCalls.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
     expect(protocolCalls.handlers.has('app')).toBe(true);
     let granted: boolean | null = null;
     sessionCalls.permissionRequest!(null, 'notifications', (ok: boolean) => (granted = ok));
     expect(granted).toBe(false);
     expect(sessionCalls.permissionCheck!(null, 'clipboard-read')).toBe(false);
-    const headers = await new Promise<Record<string, string[]>>((resolve) => sessionCalls.headers!({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => resolve(r.responseHeaders)));
+    const headers = await new Promise<Record<string, string[]>>((resolve) =>
+      sessionCalls.headers!({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) =>
+        resolve(r.responseHeaders),
+      ),
+    );
     expect(headers['Content-Security-Policy']![0]).toMatch(/^default-src 'none'; script-src 'self'/);
     expect(ipcMain.handlers.has(CALL_CHANNEL)).toBe(true);
     const tray = FakeTray.instances[0]!;
@@ -172,17 +199,24 @@ describe('tray app lifecycle', () => {
     expect(app.quitted).toBe(true);
     expect(FakeTray.instances[0]!.destroyed).toBe(true);
     const log = await readFile(tray!.log.path, 'utf8');
-    expect(log).toMatch(/INFO  Quitting: stopping the engine\n.*INFO  Stopped\n$/);
+    expect(log).toMatch(/INFO {2}Quitting: stopping the engine\n.*INFO {2}Stopped\n$/);
   });
 
   it('an unreadable config stops the start with a dialog that says what is wrong', async () => {
     const { tray, app, dialogCalls, shellCalls } = await start({
       startService: async () => {
-        throw new RsyncTrayError('INVALID_CONFIG', 'The config file has 1 problem: profiles[0].port: too big', 'Correct the fields listed above; nothing was changed.');
+        throw new RsyncTrayError(
+          'INVALID_CONFIG',
+          'The config file has 1 problem: profiles[0].port: too big',
+          'Correct the fields listed above; nothing was changed.',
+        );
       },
     });
     expect(tray).toBeNull();
-    expect(dialogCalls.boxes[0]).toMatchObject({ type: 'error', detail: expect.stringContaining('profiles[0].port: too big') });
+    expect(dialogCalls.boxes[0]).toMatchObject({
+      type: 'error',
+      detail: expect.stringContaining('profiles[0].port: too big'),
+    });
     expect(shellCalls.shown).toEqual([]);
     expect(app.quitted).toBe(true);
   });
@@ -190,16 +224,25 @@ describe('tray app lifecycle', () => {
 
 describe('damaged files', () => {
   it('a secrets file that cannot be read stops the start with its problem, untouched', async () => {
-    const { tray, dialogCalls, docs } = await start({ broken: ['safe-storage-secrets'], statuses: [status('Docs', 'idle')] });
+    const { tray, dialogCalls, docs } = await start({
+      broken: ['safe-storage-secrets'],
+      statuses: [status('Docs', 'idle')],
+    });
     expect(tray).toBeNull();
-    expect(dialogCalls.boxes[0]).toMatchObject({ detail: expect.stringMatching(/Rsync Tray\/safe-storage-secrets\.json cannot be read: Unexpected end of JSON input[^]*Move the file aside/) });
+    expect(dialogCalls.boxes[0]).toMatchObject({
+      detail: expect.stringMatching(
+        /Rsync Tray\/safe-storage-secrets\.json cannot be read: Unexpected end of JSON input[\s\S]*Move the file aside/,
+      ),
+    });
     expect(docs.has('safe-storage-secrets')).toBe(false);
   });
 
   it('a preferences file that cannot be read means defaults, and a line in the log', async () => {
     const { tray } = await start({ broken: ['preferences'], statuses: [status('Docs', 'idle')] });
     expect(tray!.preferences.get().notifications.muted).toBe(false);
-    expect(await readFile(tray!.log.path, 'utf8')).toMatch(/WARN  The preferences file cannot be read \(Unexpected end of JSON input/);
+    expect(await readFile(tray!.log.path, 'utf8')).toMatch(
+      /WARN {2}The preferences file cannot be read \(Unexpected end of JSON input/,
+    );
   });
 });
 
@@ -229,7 +272,22 @@ describe('tray, notifications and events', () => {
     const { svc, tray } = await start({ statuses: [status('Docs', 'idle')] });
     tray!.windows.show();
     svc.emit({ type: 'log', level: 'warn', message: 'inotify watch limit reached; polling', profile: 'Docs' });
-    svc.emit({ type: 'run', run: { profile: 'Docs', target: 'ada@b:873/docs', kind: 'batch', startedAt: 0, durationMs: 1234, paths: 3, files: 2, bytes: 2048, latencyMs: 40, outcome: 'ok', error: null } });
+    svc.emit({
+      type: 'run',
+      run: {
+        profile: 'Docs',
+        target: 'ada@b:873/docs',
+        kind: 'batch',
+        startedAt: 0,
+        durationMs: 1234,
+        paths: 3,
+        files: 2,
+        bytes: 2048,
+        latencyMs: 40,
+        outcome: 'ok',
+        error: null,
+      },
+    });
     const sent = FakeBrowserWindow.instances[0]!.webContents.sent;
     expect(sent.map(([channel, e]) => [channel, (e as EngineEvent).type])).toEqual([
       [EVENT_CHANNEL, 'log'],
@@ -257,7 +315,9 @@ describe('tray, notifications and events', () => {
 
   it('a failed action is reported in a notification and the log', async () => {
     const { svc, tray } = await start({ statuses: [status('Docs', 'idle')] });
-    vi.mocked(svc.handlers['folder.open']).mockRejectedValueOnce(new RsyncTrayError('SOURCE_MISSING', 'The folder /x is missing.', 'Mount it.'));
+    vi.mocked(svc.handlers['folder.open']).mockRejectedValueOnce(
+      new RsyncTrayError('SOURCE_MISSING', 'The folder /x is missing.', 'Mount it.'),
+    );
     await tray!.act({ type: 'open-folder', profile: 'Docs' });
     expect(FakeNotification.instances.at(-1)!.options.body).toBe('The folder /x is missing. Mount it.');
     expect(await readFile(tray!.log.path, 'utf8')).toContain('folder.open: The folder /x is missing. — Mount it.');
@@ -322,10 +382,18 @@ describe('the window’s Settings and the tray menu', () => {
       const menuItem = (label: string) => lastMenu().find((i: { label: string }) => i.label === label);
       const autostart = path.join(home, '.config', 'autostart', 'rsync-tray.desktop');
 
-      expect(await call('preferences.get', {})).toEqual({ ok: true, value: { startAtLogin: false, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } } });
+      expect(await call('preferences.get', {})).toEqual({
+        ok: true,
+        value: {
+          startAtLogin: false,
+          notifications: { muted: false, failures: true, recoveries: true, confirmations: true },
+        },
+      });
 
       // Window → tray: the menu is redrawn with the new state, and it is kept.
-      expect(await call('preferences.set', { preferences: { startAtLogin: true, notifications: { muted: true } } })).toMatchObject({ ok: true, value: { startAtLogin: true, notifications: { muted: true } } });
+      expect(
+        await call('preferences.set', { preferences: { startAtLogin: true, notifications: { muted: true } } }),
+      ).toMatchObject({ ok: true, value: { startAtLogin: true, notifications: { muted: true } } });
       expect((await stat(autostart)).isFile()).toBe(true);
       expect(menuItem('Start at login').checked).toBe(true);
       expect(menuItem('Notifications').submenu[0]).toMatchObject({ label: 'Mute all', checked: true });
@@ -335,7 +403,13 @@ describe('the window’s Settings and the tray menu', () => {
       clickMenu(lastMenu(), ['Notifications', 'Mute all']);
       clickMenu(lastMenu(), ['Start at login']);
       await tick();
-      expect(await call('preferences.get', {})).toEqual({ ok: true, value: { startAtLogin: false, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } } });
+      expect(await call('preferences.get', {})).toEqual({
+        ok: true,
+        value: {
+          startAtLogin: false,
+          notifications: { muted: false, failures: true, recoveries: true, confirmations: true },
+        },
+      });
       await expect(stat(autostart)).rejects.toThrow();
 
       // A bad payload from the page is refused before it reaches the host.

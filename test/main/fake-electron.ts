@@ -190,7 +190,8 @@ export class FakeSafeStorage {
   }
   async decryptStringAsync(data: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> {
     const s = data.toString();
-    if (!s.startsWith('enc:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (!s.startsWith('enc:'))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return { result: [...s.slice(4)].reverse().join(''), shouldReEncrypt: this.rotate };
   }
 }
@@ -240,11 +241,22 @@ export function fakeElectron() {
     dialog: {
       showMessageBox: async (options: unknown) => (dialogCalls.boxes.push(options), { response: dialogCalls.response }),
       showOpenDialog: async (...args: unknown[]) => (
-        dialogCalls.opened.push(args), { canceled: dialogCalls.picked === null, filePaths: dialogCalls.picked ? [dialogCalls.picked] : [] }
+        dialogCalls.opened.push(args),
+        { canceled: dialogCalls.picked === null, filePaths: dialogCalls.picked ? [dialogCalls.picked] : [] }
       ),
     },
   };
-  return { electron: electron as unknown as ElectronApi, app, ipcMain, safeStorage, nativeTheme, sessionCalls, protocolCalls, shellCalls, dialogCalls };
+  return {
+    electron: electron as unknown as ElectronApi,
+    app,
+    ipcMain,
+    safeStorage,
+    nativeTheme,
+    sessionCalls,
+    protocolCalls,
+    shellCalls,
+    dialogCalls,
+  };
 }
 
 /** Clicks a menu item found by its label path, e.g. ['Notifications', 'Mute all']. */

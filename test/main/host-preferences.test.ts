@@ -38,21 +38,32 @@ async function setup(supported = true) {
 describe('host preferences of the tray app', () => {
   it('reads start at login from the OS and notifications from the preferences file', async () => {
     const { prefs } = await setup();
-    expect(await prefs.get()).toEqual({ startAtLogin: false, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } });
+    expect(await prefs.get()).toEqual({
+      startAtLogin: false,
+      notifications: { muted: false, failures: true, recoveries: true, confirmations: true },
+    });
     expect(prefs.openAtLogin()).toBe(false);
   });
 
   it('applies a patch: only what it names changes, the file keeps it, the menu redraws', async () => {
     const { prefs, doc, loginItem, changes } = await setup();
     const after = await prefs.set({ startAtLogin: true, notifications: { muted: true } });
-    expect(after).toEqual({ startAtLogin: true, notifications: { muted: true, failures: true, recoveries: true, confirmations: true } });
+    expect(after).toEqual({
+      startAtLogin: true,
+      notifications: { muted: true, failures: true, recoveries: true, confirmations: true },
+    });
     expect(loginItem.sets).toEqual([true]);
     expect(doc.store).toMatchObject({ version: 1, notifications: { muted: true, failures: true } });
     expect(prefs.openAtLogin()).toBe(true);
     expect(changes()).toBe(1);
     await prefs.set({ notifications: { recoveries: false } });
     expect(loginItem.sets).toEqual([true]); // not rewritten
-    expect((await prefs.get()).notifications).toEqual({ muted: true, failures: true, recoveries: false, confirmations: true });
+    expect((await prefs.get()).notifications).toEqual({
+      muted: true,
+      failures: true,
+      recoveries: false,
+      confirmations: true,
+    });
   });
 
   it('a change made in the system settings shows at the next read, and redraws the menu', async () => {
@@ -70,7 +81,8 @@ describe('host preferences of the tray app', () => {
     loginItem.fail = 'EACCES: permission denied, open ~/.config/autostart/rsync-tray.desktop';
     await expect(prefs.set({ startAtLogin: true, notifications: { muted: true } })).rejects.toMatchObject({
       code: 'INTERNAL',
-      message: 'Could not change start at login: EACCES: permission denied, open ~/.config/autostart/rsync-tray.desktop',
+      message:
+        'Could not change start at login: EACCES: permission denied, open ~/.config/autostart/rsync-tray.desktop',
       hint: expect.stringContaining('Nothing was changed'),
     });
     expect(store.get().notifications.muted).toBe(false);
@@ -79,7 +91,10 @@ describe('host preferences of the tray app', () => {
   it('where start at login cannot be managed it is null, and setting it is refused', async () => {
     const { prefs } = await setup(false);
     expect((await prefs.get()).startAtLogin).toBeNull();
-    await expect(prefs.set({ startAtLogin: true })).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: 'This copy of Rsync Tray cannot start at login.' });
+    await expect(prefs.set({ startAtLogin: true })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: 'This copy of Rsync Tray cannot start at login.',
+    });
     expect((await prefs.set({ notifications: { failures: false } })).notifications.failures).toBe(false);
   });
 });

@@ -1,12 +1,20 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { METHODS, type ApiHandlers } from '../../electron/shared/contract.ts';
-import { handleCall, registerIpc, REFUSED_SENDER, senderInfo, type IpcBridgeOptions } from '../../electron/main/ipc-bridge.ts';
+import {
+  handleCall,
+  registerIpc,
+  REFUSED_SENDER,
+  senderInfo,
+  type IpcBridgeOptions,
+} from '../../electron/main/ipc-bridge.ts';
 import { CALL_CHANNEL, PICK_FOLDER_CHANNEL } from '../../electron/shared/ipc-channels.ts';
 import { APP_BASE_URL, checkSender, sameOrigin, type SenderInfo } from '../../electron/main/ipc-security.ts';
 import { fakeElectron } from './fake-electron.ts';
 
 function spyHandlers(): ApiHandlers {
-  return Object.fromEntries(METHODS.map((m) => [m, vi.fn(async () => (m === 'status.get' ? [] : null))])) as unknown as ApiHandlers;
+  return Object.fromEntries(
+    METHODS.map((m) => [m, vi.fn(async () => (m === 'status.get' ? [] : null))]),
+  ) as unknown as ApiHandlers;
 }
 
 const PAGE = `${APP_BASE_URL}index.html#/profiles/Docs`;
@@ -16,7 +24,9 @@ const policy = { trustedIds: new Set([7]), appUrl: APP_BASE_URL };
 describe('sender check', () => {
   it('accepts the main frame of an app window showing the app page', () => {
     expect(checkSender(trusted, policy)).toEqual({ ok: true });
-    expect(checkSender({ ...trusted, frameUrl: 'http://localhost:5173/' }, { ...policy, appUrl: 'http://localhost:5173/' })).toEqual({ ok: true });
+    expect(
+      checkSender({ ...trusted, frameUrl: 'http://localhost:5173/' }, { ...policy, appUrl: 'http://localhost:5173/' }),
+    ).toEqual({ ok: true });
   });
 
   it.each<[string, SenderInfo]>([
@@ -42,7 +52,11 @@ describe('sender check', () => {
     const mainFrame = { url: PAGE };
     expect(senderInfo({ sender: { id: 7, mainFrame }, senderFrame: mainFrame } as never)).toEqual(trusted);
     expect(senderInfo({ sender: { id: 7, mainFrame }, senderFrame: { url: PAGE } } as never).isMainFrame).toBe(false);
-    expect(senderInfo({ sender: { id: 7, mainFrame }, senderFrame: null } as never)).toEqual({ webContentsId: 7, frameUrl: undefined, isMainFrame: false });
+    expect(senderInfo({ sender: { id: 7, mainFrame }, senderFrame: null } as never)).toEqual({
+      webContentsId: 7,
+      frameUrl: undefined,
+      isMainFrame: false,
+    });
   });
 });
 
@@ -57,17 +71,25 @@ describe('IPC handler', () => {
   });
 
   it('runs a valid call from the app page', async () => {
-    expect(await handleCall(options, trusted, 'sync.pause', { profile: 'Docs', minutes: 60 })).toEqual({ ok: true, value: null });
+    expect(await handleCall(options, trusted, 'sync.pause', { profile: 'Docs', minutes: 60 })).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(handlers['sync.pause']).toHaveBeenCalledWith({ profile: 'Docs', minutes: 60 });
     expect(options.afterCall).toHaveBeenCalledWith('sync.pause');
   });
 
   it('refuses a foreign sender before looking at the payload', async () => {
-    const result = await handleCall(options, { ...trusted, frameUrl: 'https://evil.example/' }, 'secrets.set', { targetKey: 'k', password: 'p' });
+    const result = await handleCall(options, { ...trusted, frameUrl: 'https://evil.example/' }, 'secrets.set', {
+      targetKey: 'k',
+      password: 'p',
+    });
     expect(result).toEqual({ ok: false, error: REFUSED_SENDER });
     expect(REFUSED_SENDER.code).toBe('SENDER_REFUSED'); // not INTERNAL: nothing is broken, the caller is not allowed
     expect(handlers['secrets.set']).not.toHaveBeenCalled();
-    expect(logged[0]).toMatch(/^warn: Refused an API call \(secrets\.set\): the page at https:\/\/evil\.example\/ is not the app's/);
+    expect(logged[0]).toMatch(
+      /^warn: Refused an API call \(secrets\.set\): the page at https:\/\/evil\.example\/ is not the app's/,
+    );
     // The password is never logged.
     expect(logged.join()).not.toContain('"p"');
   });
@@ -80,7 +102,13 @@ describe('IPC handler', () => {
     ['a wrong type', 'sync.pause', { minutes: 'sixty' }, 'BAD_REQUEST', /Bad request to sync\.pause: minutes/],
     ['an out-of-range value', 'sync.pause', { minutes: 1e9 }, 'BAD_REQUEST', /Bad request to sync\.pause: minutes/],
     ['a missing field', 'profiles.delete', {}, 'BAD_REQUEST', /Bad request to profiles\.delete: name/],
-    ['an oversized password', 'secrets.set', { targetKey: 'k', password: 'x'.repeat(2000) }, 'BAD_REQUEST', /Bad request to secrets\.set: password/],
+    [
+      'an oversized password',
+      'secrets.set',
+      { targetKey: 'k', password: 'x'.repeat(2000) },
+      'BAD_REQUEST',
+      /Bad request to secrets\.set: password/,
+    ],
     ['a non-object payload', 'status.get', 'all', 'BAD_REQUEST', /Bad request to status\.get/],
   ])('rejects %s with its own code and runs nothing', async (_what, method, input, code, message) => {
     const result = await handleCall(options, trusted, method, input);

@@ -6,20 +6,41 @@ import { createLogFile, describeRun, formatLogLine } from '../../electron/main/l
 
 describe('log file', () => {
   it('formats one line per entry, indenting continuation lines', () => {
-    expect(formatLogLine(Date.UTC(2025, 0, 2, 3, 4, 5), 'warn', 'first\nsecond', 'Docs')).toBe('2025-01-02T03:04:05.000Z WARN  [Docs] first\n    second\n');
+    expect(formatLogLine(Date.UTC(2025, 0, 2, 3, 4, 5), 'warn', 'first\nsecond', 'Docs')).toBe(
+      '2025-01-02T03:04:05.000Z WARN  [Docs] first\n    second\n',
+    );
   });
 
   it('describes runs by outcome', () => {
-    const run = { profile: 'D', target: 't', kind: 'full' as const, startedAt: 0, durationMs: 500, paths: 0, files: 1, bytes: 3 * 1024 ** 2, latencyMs: null, outcome: 'ok' as const, error: null };
+    const run = {
+      profile: 'D',
+      target: 't',
+      kind: 'full' as const,
+      startedAt: 0,
+      durationMs: 500,
+      paths: 0,
+      files: 1,
+      bytes: 3 * 1024 ** 2,
+      latencyMs: null,
+      outcome: 'ok' as const,
+      error: null,
+    };
     expect(describeRun(run)).toEqual({ level: 'info', message: 'full sync to t: 1 file, 3.0 MiB in 0.5 s' });
-    expect(describeRun({ ...run, outcome: 'retry', error: { code: 'TIMEOUT', message: 'Timed out.', hint: 'Check the network.' } })).toEqual({
+    expect(
+      describeRun({
+        ...run,
+        outcome: 'retry',
+        error: { code: 'TIMEOUT', message: 'Timed out.', hint: 'Check the network.' },
+      }),
+    ).toEqual({
       level: 'warn',
       message: 'full sync to t failed after 0.5 s: Timed out. — Check the network.',
     });
     expect(describeRun({ ...run, outcome: 'fatal', error: null }).level).toBe('error');
     expect(describeRun({ ...run, outcome: 'held' })).toEqual({
       level: 'warn',
-      message: 'full sync to t: 1 file copied in 0.5 s; a mass deletion is held back until someone confirms it in the window',
+      message:
+        'full sync to t: 1 file copied in 0.5 s; a mass deletion is held back until someone confirms it in the window',
     });
   });
 

@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLoginItem } from '../../electron/main/login-item-service.ts';
-import { autostartEnabled, autostartFile, desktopEntry, HIDDEN_ARG, loginItemPlan, quoteExecArg, type LoginItemContext } from '../../electron/main/login-item.ts';
+import {
+  autostartEnabled,
+  autostartFile,
+  desktopEntry,
+  HIDDEN_ARG,
+  loginItemPlan,
+  quoteExecArg,
+  type LoginItemContext,
+} from '../../electron/main/login-item.ts';
 import { fakeElectron } from './fake-electron.ts';
 
 const ctx = (over: Partial<LoginItemContext>): LoginItemContext => ({
@@ -18,8 +26,16 @@ const ctx = (over: Partial<LoginItemContext>): LoginItemContext => ({
 
 describe('login item plan', () => {
   it('macOS: app.setLoginItemSettings when installed', () => {
-    expect(loginItemPlan(ctx({ platform: 'darwin' }), true)).toEqual({ kind: 'electron', settings: { openAtLogin: true }, query: {} });
-    expect(loginItemPlan(ctx({ platform: 'darwin' }), false)).toEqual({ kind: 'electron', settings: { openAtLogin: false }, query: {} });
+    expect(loginItemPlan(ctx({ platform: 'darwin' }), true)).toEqual({
+      kind: 'electron',
+      settings: { openAtLogin: true },
+      query: {},
+    });
+    expect(loginItemPlan(ctx({ platform: 'darwin' }), false)).toEqual({
+      kind: 'electron',
+      settings: { openAtLogin: false },
+      query: {},
+    });
   });
 
   it('macOS: unsupported when not packaged (it would register the bare Electron.app)', () => {
@@ -34,27 +50,46 @@ describe('login item plan', () => {
       query: { path: exe, args: [HIDDEN_ARG] },
     });
     // Unpackaged: electron.exe needs the app folder.
-    expect(loginItemPlan(ctx({ platform: 'win32', execPath: 'C:\\dev\\electron.exe', isPackaged: false, appPath: 'C:\\dev\\app' }), false)).toMatchObject({
+    expect(
+      loginItemPlan(
+        ctx({ platform: 'win32', execPath: 'C:\\dev\\electron.exe', isPackaged: false, appPath: 'C:\\dev\\app' }),
+        false,
+      ),
+    ).toMatchObject({
       settings: { openAtLogin: false, path: 'C:\\dev\\electron.exe', args: ['C:\\dev\\app', HIDDEN_ARG] },
     });
   });
 
   it('Linux: an XDG autostart file starting the installed binary', () => {
-    expect(loginItemPlan(ctx({}), true)).toEqual({ kind: 'autostart-file', file: '/home/ada/.config/autostart/rsync-tray.desktop', exec: ['/opt/Rsync Tray/rsync-tray', HIDDEN_ARG] });
+    expect(loginItemPlan(ctx({}), true)).toEqual({
+      kind: 'autostart-file',
+      file: '/home/ada/.config/autostart/rsync-tray.desktop',
+      exec: ['/opt/Rsync Tray/rsync-tray', HIDDEN_ARG],
+    });
   });
 
   it('Linux: the AppImage file itself, not its temporary mount', () => {
-    const plan = loginItemPlan(ctx({ execPath: '/tmp/.mount_RsyncTXYZ/rsync-tray', env: { APPIMAGE: '/home/ada/Apps/Rsync-Tray.AppImage' } }), true);
+    const plan = loginItemPlan(
+      ctx({ execPath: '/tmp/.mount_RsyncTXYZ/rsync-tray', env: { APPIMAGE: '/home/ada/Apps/Rsync-Tray.AppImage' } }),
+      true,
+    );
     expect(plan).toMatchObject({ exec: ['/home/ada/Apps/Rsync-Tray.AppImage', HIDDEN_ARG] });
   });
 
   it('Linux: honours XDG_CONFIG_HOME when absolute', () => {
-    expect(autostartFile({ env: { XDG_CONFIG_HOME: '/cfg' }, homeDir: '/home/ada' })).toBe('/cfg/autostart/rsync-tray.desktop');
-    expect(autostartFile({ env: { XDG_CONFIG_HOME: 'relative' }, homeDir: '/home/ada' })).toBe('/home/ada/.config/autostart/rsync-tray.desktop');
+    expect(autostartFile({ env: { XDG_CONFIG_HOME: '/cfg' }, homeDir: '/home/ada' })).toBe(
+      '/cfg/autostart/rsync-tray.desktop',
+    );
+    expect(autostartFile({ env: { XDG_CONFIG_HOME: 'relative' }, homeDir: '/home/ada' })).toBe(
+      '/home/ada/.config/autostart/rsync-tray.desktop',
+    );
   });
 
   it('elsewhere: unsupported, with a reason', () => {
-    expect(loginItemPlan(ctx({ platform: 'aix' }), true)).toMatchObject({ kind: 'unsupported', reason: expect.stringContaining('aix') });
+    expect(loginItemPlan(ctx({ platform: 'aix' }), true)).toMatchObject({
+      kind: 'unsupported',
+      reason: expect.stringContaining('aix'),
+    });
   });
 });
 

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileStatus, SyncState } from '../../electron/shared/status.ts';
-import { decideNotifications, DEFAULT_GRACE_MS, DEFAULT_NOTIFICATION_PREFS, type NotificationSpec, type PolicyMemory } from '../../electron/main/notification-policy.ts';
+import {
+  decideNotifications,
+  DEFAULT_GRACE_MS,
+  DEFAULT_NOTIFICATION_PREFS,
+  type NotificationSpec,
+  type PolicyMemory,
+} from '../../electron/main/notification-policy.ts';
 import type { NotificationPrefs } from '../../electron/main/tray-model.ts';
 import { AUTH, held, REFUSED, status } from './statuses.ts';
 
 /** Plays a timeline of [ms, state] for one profile "Docs"; returns what was shown at each step. */
-function play(steps: Array<[number, SyncState] | [number, SyncState, NotificationPrefs]>, base: NotificationPrefs = DEFAULT_NOTIFICATION_PREFS): NotificationSpec[][] {
+function play(
+  steps: Array<[number, SyncState] | [number, SyncState, NotificationPrefs]>,
+  base: NotificationPrefs = DEFAULT_NOTIFICATION_PREFS,
+): NotificationSpec[][] {
   let memory: PolicyMemory = new Map();
   return steps.map(([at, state, prefs]) => {
     const r = decideNotifications(memory, [status('Docs', state)], prefs ?? base, at);
@@ -37,36 +46,93 @@ describe('notification policy', () => {
   });
 
   it('stays quiet for a blip that heals within the grace period', () => {
-    expect(kinds(play([[0, 'retrying'], [5_000, 'syncing'], [10_000, 'retrying'], [20_000, 'idle']]))).toEqual([]);
+    expect(
+      kinds(
+        play([
+          [0, 'retrying'],
+          [5_000, 'syncing'],
+          [10_000, 'retrying'],
+          [20_000, 'idle'],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('notifies an error that needs a person at once, with what to do', () => {
-    const shown = play([[0, 'idle'], [1, 'error'], [2, 'syncing'], [3, 'error']]);
+    const shown = play([
+      [0, 'idle'],
+      [1, 'error'],
+      [2, 'syncing'],
+      [3, 'error'],
+    ]);
     expect(kinds(shown)).toEqual(['failure']);
-    expect(shown[1]![0]).toMatchObject({ urgent: true, title: 'Backup “Docs” has stopped', body: `${AUTH.message} ${AUTH.hint}` });
+    expect(shown[1]![0]).toMatchObject({
+      urgent: true,
+      title: 'Backup “Docs” has stopped',
+      body: `${AUTH.message} ${AUTH.hint}`,
+    });
   });
 
   it('escalation from retrying to error within the grace period notifies once', () => {
-    expect(kinds(play([[0, 'retrying'], [1_000, 'error'], [2_000, 'retrying'], [G * 2, 'error']]))).toEqual(['failure']);
+    expect(
+      kinds(
+        play([
+          [0, 'retrying'],
+          [1_000, 'error'],
+          [2_000, 'retrying'],
+          [G * 2, 'error'],
+        ]),
+      ),
+    ).toEqual(['failure']);
   });
 
   it('notifies recovery once the incident it reported is over', () => {
-    const shown = play([[0, 'error'], [60_000, 'syncing'], [120_000, 'paused'], [180_000, 'syncing'], [240_000, 'idle'], [300_000, 'idle']]);
+    const shown = play([
+      [0, 'error'],
+      [60_000, 'syncing'],
+      [120_000, 'paused'],
+      [180_000, 'syncing'],
+      [240_000, 'idle'],
+      [300_000, 'idle'],
+    ]);
     expect(kinds(shown)).toEqual(['failure', 'recovery']);
     expect(shown[4]![0]).toMatchObject({ kind: 'recovery', title: 'Backup “Docs” is current again' });
     expect(shown[4]![0]!.body).toContain('(4 minutes)');
   });
 
   it('starts a new incident after a recovery', () => {
-    expect(kinds(play([[0, 'error'], [10, 'idle'], [20, 'error'], [30, 'idle']]))).toEqual(['failure', 'recovery', 'failure', 'recovery']);
+    expect(
+      kinds(
+        play([
+          [0, 'error'],
+          [10, 'idle'],
+          [20, 'error'],
+          [30, 'idle'],
+        ]),
+      ),
+    ).toEqual(['failure', 'recovery', 'failure', 'recovery']);
   });
 
   it('a disabled profile ends its incident without a recovery notice', () => {
-    expect(kinds(play([[0, 'error'], [10, 'stopped'], [20, 'idle']]))).toEqual(['failure']);
+    expect(
+      kinds(
+        play([
+          [0, 'error'],
+          [10, 'stopped'],
+          [20, 'idle'],
+        ]),
+      ),
+    ).toEqual(['failure']);
   });
 
   it('notifies each time a mass deletion waits for confirmation', () => {
-    const shown = play([[0, 'idle'], [1, 'needs-confirmation'], [2, 'needs-confirmation'], [3, 'idle'], [4, 'needs-confirmation']]);
+    const shown = play([
+      [0, 'idle'],
+      [1, 'needs-confirmation'],
+      [2, 'needs-confirmation'],
+      [3, 'idle'],
+      [4, 'needs-confirmation'],
+    ]);
     expect(kinds(shown)).toEqual(['confirm', 'confirm']);
     expect(shown[1]![0]).toMatchObject({ urgent: true, title: 'Backup “Docs” wants to delete many files' });
   });
@@ -80,19 +146,75 @@ describe('notification policy', () => {
   describe('muted', () => {
     const muted = { ...DEFAULT_NOTIFICATION_PREFS, muted: true };
     it('shows nothing while muted', () => {
-      expect(kinds(play([[0, 'error'], [10, 'idle'], [20, 'needs-confirmation']], muted))).toEqual([]);
+      expect(
+        kinds(
+          play(
+            [
+              [0, 'error'],
+              [10, 'idle'],
+              [20, 'needs-confirmation'],
+            ],
+            muted,
+          ),
+        ),
+      ).toEqual([]);
     });
     it('does not replay a failure after unmuting, nor announce its recovery', () => {
-      const shown = play([[0, 'error', muted], [10, 'error'], [20, 'retrying'], [30, 'idle']]);
+      const shown = play([
+        [0, 'error', muted],
+        [10, 'error'],
+        [20, 'retrying'],
+        [30, 'idle'],
+      ]);
       expect(kinds(shown)).toEqual([]);
     });
     it('muting mid-incident hides the recovery', () => {
-      expect(kinds(play([[0, 'error'], [10, 'idle', muted]]))).toEqual(['failure']);
+      expect(
+        kinds(
+          play([
+            [0, 'error'],
+            [10, 'idle', muted],
+          ]),
+        ),
+      ).toEqual(['failure']);
     });
     it('each kind can be switched off on its own', () => {
-      expect(kinds(play([[0, 'error'], [10, 'idle'], [20, 'needs-confirmation']], { ...DEFAULT_NOTIFICATION_PREFS, recoveries: false }))).toEqual(['failure', 'confirm']);
-      expect(kinds(play([[0, 'error'], [10, 'idle'], [20, 'needs-confirmation']], { ...DEFAULT_NOTIFICATION_PREFS, failures: false }))).toEqual(['confirm']);
-      expect(kinds(play([[0, 'error'], [10, 'idle'], [20, 'needs-confirmation']], { ...DEFAULT_NOTIFICATION_PREFS, confirmations: false }))).toEqual(['failure', 'recovery']);
+      expect(
+        kinds(
+          play(
+            [
+              [0, 'error'],
+              [10, 'idle'],
+              [20, 'needs-confirmation'],
+            ],
+            { ...DEFAULT_NOTIFICATION_PREFS, recoveries: false },
+          ),
+        ),
+      ).toEqual(['failure', 'confirm']);
+      expect(
+        kinds(
+          play(
+            [
+              [0, 'error'],
+              [10, 'idle'],
+              [20, 'needs-confirmation'],
+            ],
+            { ...DEFAULT_NOTIFICATION_PREFS, failures: false },
+          ),
+        ),
+      ).toEqual(['confirm']);
+      expect(
+        kinds(
+          play(
+            [
+              [0, 'error'],
+              [10, 'idle'],
+              [20, 'needs-confirmation'],
+            ],
+            { ...DEFAULT_NOTIFICATION_PREFS, confirmations: false },
+          ),
+        ),
+      ).toEqual(['failure', 'recovery']);
     });
   });
 

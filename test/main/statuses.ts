@@ -6,10 +6,15 @@ export const REFUSED: ErrorInfo = {
   message: 'The backup server backup.example.com refused the connection on port 873. Is rsyncd running?',
   hint: 'Start the rsync daemon on the server, or check the port.',
 };
-export const AUTH: ErrorInfo = { code: 'AUTH_FAILED', message: 'The daemon refused the password for module "data".', hint: 'Check the password stored for this target.' };
+export const AUTH: ErrorInfo = {
+  code: 'AUTH_FAILED',
+  message: 'The daemon refused the password for module "data".',
+  hint: 'Check the password stored for this target.',
+};
 
 export function status(name: string, state: SyncState, extra: Partial<ProfileStatus> = {}): ProfileStatus {
-  const lastError = extra.lastError !== undefined ? extra.lastError : state === 'retrying' ? REFUSED : state === 'error' ? AUTH : null;
+  const lastError =
+    extra.lastError !== undefined ? extra.lastError : state === 'retrying' ? REFUSED : state === 'error' ? AUTH : null;
   // Cast, not annotated: the status shape grows (hold, …) and these builders only set what the tests read.
   const target = {
     key: `backup@host:873/${name}`,

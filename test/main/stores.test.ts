@@ -12,7 +12,6 @@ import { createSafeSecretStore, NO_KEYRING_HINT, type KeyValueStore } from '../.
 import { migrate } from '../../electron/core/config/migrations.ts';
 import { FakeSafeStorage } from './fake-electron.ts';
 
-
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'rsync-tray-store-'));
 }
@@ -23,7 +22,14 @@ async function tempDir(): Promise<string> {
  * with the same options.
  */
 function openStore(cwd: string, name: string) {
-  return new Conf<Record<string, unknown>>({ cwd, configName: name, accessPropertiesByDotNotation: false, clearInvalidConfig: false, serialize: serializeStoreDocument, configFileMode: 0o600 });
+  return new Conf<Record<string, unknown>>({
+    cwd,
+    configName: name,
+    accessPropertiesByDotNotation: false,
+    clearInvalidConfig: false,
+    serialize: serializeStoreDocument,
+    configFileMode: 0o600,
+  });
 }
 
 const profile = {
@@ -66,7 +72,9 @@ describe('config store over electron-store', () => {
     const file = path.join(dir, 'config.json');
     const bad = JSON.stringify({ version: 1, profiles: [{ ...profile, bandwidthLimit: 'fast' }] });
     await writeFile(file, bad);
-    const err = await createElectronConfigStore(openStore(dir, 'config')).read().catch((e: unknown) => e);
+    const err = await createElectronConfigStore(openStore(dir, 'config'))
+      .read()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RsyncTrayError);
     expect((err as RsyncTrayError).message).toMatch(/profiles\[0\]\.bandwidthLimit \(profile "Documents"\)/);
     expect(await readFile(file, 'utf8')).toBe(bad);
@@ -91,7 +99,10 @@ describe('config store over electron-store', () => {
 
 describe('migrations', () => {
   it('runs each step from the file’s version up, and stamps the version', () => {
-    const steps = { 0: (d: Record<string, unknown>) => ({ ...d, a: 1 }), 1: (d: Record<string, unknown>) => ({ ...d, b: (d.a as number) + 1 }) };
+    const steps = {
+      0: (d: Record<string, unknown>) => ({ ...d, a: 1 }),
+      1: (d: Record<string, unknown>) => ({ ...d, b: (d.a as number) + 1 }),
+    };
     expect(migrate({}, steps, 2, 'f')).toEqual({ data: { a: 1, b: 2, version: 2 }, from: 0, to: 2 });
     expect(migrate({ version: 1, a: 5 }, steps, 2, 'f').data).toEqual({ version: 2, a: 5, b: 6 });
     expect(migrate({ version: 2 }, steps, 2, 'f')).toEqual({ data: { version: 2 }, from: 2, to: 2 });
@@ -114,7 +125,9 @@ describe('preferences', () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'preferences.json'), JSON.stringify({ version: 1, trayTheme: 'purple' }));
     const warnings: string[] = [];
-    expect(createPreferencesStore(openStore(dir, 'preferences'), (m) => warnings.push(m)).get()).toEqual(defaultPreferences());
+    expect(createPreferencesStore(openStore(dir, 'preferences'), (m) => warnings.push(m)).get()).toEqual(
+      defaultPreferences(),
+    );
     expect(warnings[0]).toMatch(/trayTheme/);
   });
 });
@@ -144,14 +157,18 @@ describe('secret store over safeStorage', () => {
     const text = await readFile(path.join(dir, 'safe-storage-secrets.json'), 'utf8');
     expect(Object.keys(JSON.parse(text))).toEqual([KEY]);
     expect(text).not.toContain('"pw"');
-    expect(await createSafeSecretStore(new FakeSafeStorage(), openStore(dir, 'safe-storage-secrets'), 'linux').get(KEY)).toBe('pw');
+    expect(
+      await createSafeSecretStore(new FakeSafeStorage(), openStore(dir, 'safe-storage-secrets'), 'linux').get(KEY),
+    ).toBe('pw');
   });
 
   it('refuses to store in clear on Linux with only the basic_text backend, and says why and what to do', async () => {
     const enc = new FakeSafeStorage();
     enc.backend = 'basic_text';
     const kv = memoryStore();
-    const err = await createSafeSecretStore(enc, kv, 'linux').set(KEY, 'pw').catch((e: unknown) => e);
+    const err = await createSafeSecretStore(enc, kv, 'linux')
+      .set(KEY, 'pw')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RsyncTrayError);
     expect((err as RsyncTrayError).message).toMatch(/no system keyring.*basic_text/);
     expect((err as RsyncTrayError).hint).toBe(NO_KEYRING_HINT);
@@ -168,7 +185,9 @@ describe('secret store over safeStorage', () => {
   it('says so when a stored value cannot be decrypted, and re-encrypts after a key rotation', async () => {
     const kv = memoryStore();
     kv.data.set(KEY, Buffer.from('garbage').toString('base64'));
-    await expect(createSafeSecretStore(new FakeSafeStorage(), kv, 'win32').get(KEY)).rejects.toThrow(/cannot be decrypted/);
+    await expect(createSafeSecretStore(new FakeSafeStorage(), kv, 'win32').get(KEY)).rejects.toThrow(
+      /cannot be decrypted/,
+    );
     const enc = new FakeSafeStorage();
     const secrets = createSafeSecretStore(enc, kv, 'win32');
     await secrets.set(KEY, 'pw');

@@ -160,7 +160,9 @@ describe('the committed PNGs and their SVG sources (scripts/make-icons.ts)', () 
 describe('panel colour', () => {
   it('follows the user’s choice, then GNOME’s always-dark top bar, then dark mode', () => {
     expect(panelTheme({ preference: 'light', platform: 'linux', darkMode: true, desktop: 'GNOME' })).toBe('light');
-    expect(panelTheme({ preference: 'auto', platform: 'linux', darkMode: false, desktop: 'ubuntu:GNOME' })).toBe('dark');
+    expect(panelTheme({ preference: 'auto', platform: 'linux', darkMode: false, desktop: 'ubuntu:GNOME' })).toBe(
+      'dark',
+    );
     expect(panelTheme({ preference: 'auto', platform: 'linux', darkMode: false, desktop: 'KDE' })).toBe('light');
     expect(panelTheme({ preference: 'auto', platform: 'win32', darkMode: true })).toBe('dark');
     expect(panelTheme({ preference: 'auto', platform: 'darwin', darkMode: false })).toBe('light');

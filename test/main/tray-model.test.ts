@@ -18,10 +18,17 @@ import { held, status } from './statuses.ts';
 const NOW = new Date(2025, 5, 12, 15, 30).getTime();
 const AT_1402 = new Date(2025, 5, 12, 14, 2).getTime();
 const prefs: NotificationPrefs = { muted: false, failures: true, recoveries: true, confirmations: true };
-const input = (statuses: ProfileStatus[], extra: Partial<TrayInput> = {}): TrayInput => ({ statuses, now: NOW, notifications: prefs, openAtLogin: true, ...extra });
+const input = (statuses: ProfileStatus[], extra: Partial<TrayInput> = {}): TrayInput => ({
+  statuses,
+  now: NOW,
+  notifications: prefs,
+  openAtLogin: true,
+  ...extra,
+});
 
 const find = (menu: MenuEntry[], label: string): MenuEntry | undefined => menu.find((m) => m.label?.startsWith(label));
-const labels = (menu: MenuEntry[] | undefined): string[] => (menu ?? []).filter((m) => m.type !== 'separator').map((m) => m.label ?? '');
+const labels = (menu: MenuEntry[] | undefined): string[] =>
+  (menu ?? []).filter((m) => m.type !== 'separator').map((m) => m.label ?? '');
 
 /** The menu contract every state must satisfy for one profile. */
 function checkProfileEntry(entry: MenuEntry | undefined, s: ProfileStatus): void {
@@ -47,7 +54,8 @@ function checkProfileEntry(entry: MenuEntry | undefined, s: ProfileStatus): void
     expect(byLabel('Pause for 1 hour')?.action).toEqual({ type: 'pause', profile: s.name, minutes: 60 });
     expect(byLabel('Resume')).toBeUndefined();
   }
-  if (s.state === 'needs-confirmation') expect(byLabel('Review the deletions…')?.action).toEqual({ type: 'show-window', profile: s.name });
+  if (s.state === 'needs-confirmation')
+    expect(byLabel('Review the deletions…')?.action).toEqual({ type: 'show-window', profile: s.name });
   if (s.state === 'error' || s.state === 'retrying') expect(labels(items)).toContain(s.lastError!.hint);
 }
 
@@ -126,7 +134,11 @@ describe('summary line', () => {
 describe('menu', () => {
   it('lists profiles needing attention first, then by name, and the global actions after', () => {
     const m = trayModel(input([status('b-current', 'idle'), status('a-current', 'idle'), status('z-broken', 'error')]));
-    expect(labels(m.menu).slice(1, 4).map((l) => l.split(' — ')[0])).toEqual(['z-broken', 'a-current', 'b-current']);
+    expect(
+      labels(m.menu)
+        .slice(1, 4)
+        .map((l) => l.split(' — ')[0]),
+    ).toEqual(['z-broken', 'a-current', 'b-current']);
     expect(labels(m.menu).slice(4)).toEqual([
       'Sync all now',
       'Pause all',
@@ -159,7 +171,9 @@ describe('menu', () => {
   });
 
   it('counts the deletions a held profile waits on', () => {
-    expect(find(trayModel(input([held('Web', 1234)])).menu, 'Web')?.label).toBe('Web — needs confirmation: 1,234 deletions held · never synced');
+    expect(find(trayModel(input([held('Web', 1234)])).menu, 'Web')?.label).toBe(
+      'Web — needs confirmation: 1,234 deletions held · never synced',
+    );
   });
 
   it('escapes & so a profile called R&D is not turned into a mnemonic', () => {
@@ -170,22 +184,44 @@ describe('menu', () => {
   it('reflects the notification settings and offers the toggles', () => {
     const m = trayModel(input([], { notifications: { ...prefs, recoveries: false } }));
     const sub = find(m.menu, 'Notifications')!.submenu!;
-    expect(sub.find((i) => i.label === 'Mute all')).toMatchObject({ type: 'checkbox', checked: false, action: { type: 'set-notification', key: 'muted', value: true } });
-    expect(sub.find((i) => i.label === 'When it recovers')).toMatchObject({ checked: false, enabled: true, action: { key: 'recoveries', value: true } });
-    const muted = find(trayModel(input([], { notifications: { ...prefs, muted: true } })).menu, 'Notifications')!.submenu!;
-    expect(muted.filter((i) => i.type === 'checkbox' && i.label !== 'Mute all').every((i) => i.enabled === false)).toBe(true);
+    expect(sub.find((i) => i.label === 'Mute all')).toMatchObject({
+      type: 'checkbox',
+      checked: false,
+      action: { type: 'set-notification', key: 'muted', value: true },
+    });
+    expect(sub.find((i) => i.label === 'When it recovers')).toMatchObject({
+      checked: false,
+      enabled: true,
+      action: { key: 'recoveries', value: true },
+    });
+    const muted = find(trayModel(input([], { notifications: { ...prefs, muted: true } })).menu, 'Notifications')!
+      .submenu!;
+    expect(muted.filter((i) => i.type === 'checkbox' && i.label !== 'Mute all').every((i) => i.enabled === false)).toBe(
+      true,
+    );
   });
 
   it('shows "Start at login" as the OS reports it, and hides it where unsupported', () => {
-    expect(find(trayModel(input([], { openAtLogin: false })).menu, 'Start at login')).toMatchObject({ checked: false, action: { type: 'set-login-item', enabled: true } });
-    expect(find(trayModel(input([], { openAtLogin: true })).menu, 'Start at login')).toMatchObject({ checked: true, action: { type: 'set-login-item', enabled: false } });
+    expect(find(trayModel(input([], { openAtLogin: false })).menu, 'Start at login')).toMatchObject({
+      checked: false,
+      action: { type: 'set-login-item', enabled: true },
+    });
+    expect(find(trayModel(input([], { openAtLogin: true })).menu, 'Start at login')).toMatchObject({
+      checked: true,
+      action: { type: 'set-login-item', enabled: false },
+    });
     expect(find(trayModel(input([], { openAtLogin: null })).menu, 'Start at login')).toBeUndefined();
   });
 });
 
 describe('tooltip', () => {
   it('names the profiles that are not current, worst first, within Windows’ 127 characters', () => {
-    const statuses = [status('Current', 'idle'), status('Slow', 'retrying'), status('Broken', 'error'), ...Array.from({ length: 8 }, (_, i) => status(`Busy ${i}`, 'syncing'))];
+    const statuses = [
+      status('Current', 'idle'),
+      status('Slow', 'retrying'),
+      status('Broken', 'error'),
+      ...Array.from({ length: 8 }, (_, i) => status(`Busy ${i}`, 'syncing')),
+    ];
     const text = tooltip(statuses, NOW);
     expect(text.length).toBeLessThanOrEqual(TOOLTIP_MAX);
     const lines = text.split('\n');

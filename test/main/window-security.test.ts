@@ -4,7 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mimeType, resolveAppRequest, serveAppRequest } from '../../electron/main/app-protocol.ts';
 import { createWindowManager, hardenWebContents, profileRoute } from '../../electron/main/app-window.ts';
-import { contentSecurityPolicy, permissionAllowed, secureWebPreferences, WINDOW_OPEN_RESPONSE, windowOptions } from '../../electron/main/window-security.ts';
+import {
+  contentSecurityPolicy,
+  permissionAllowed,
+  secureWebPreferences,
+  WINDOW_OPEN_RESPONSE,
+  windowOptions,
+} from '../../electron/main/window-security.ts';
 import { FakeBrowserWindow, FakeWebContents, fakeElectron } from './fake-electron.ts';
 
 describe('secure window options', () => {
@@ -25,7 +31,14 @@ describe('secure window options', () => {
       disableBlinkFeatures: 'Auxclick',
     });
     // Nothing that loosens them may ever be set.
-    for (const risky of ['enableBlinkFeatures', 'additionalArguments', 'enableRemoteModule', 'plugins', 'v8CacheOptions']) expect(prefs).not.toHaveProperty(risky);
+    for (const risky of [
+      'enableBlinkFeatures',
+      'additionalArguments',
+      'enableRemoteModule',
+      'plugins',
+      'v8CacheOptions',
+    ])
+      expect(prefs).not.toHaveProperty(risky);
   });
 
   it('the window uses exactly those preferences and stays hidden until painted', () => {
@@ -36,7 +49,9 @@ describe('secure window options', () => {
 
   it('has a strict CSP: own scripts only, no inline script, no eval, nothing framed', () => {
     const csp = contentSecurityPolicy();
-    const directives = Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    const directives = Object.fromEntries(
+      csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+    );
     expect(directives).toMatchObject({
       'default-src': "'none'",
       'script-src': "'self'",
@@ -59,7 +74,8 @@ describe('secure window options', () => {
   });
 
   it('denies every permission and window.open', () => {
-    for (const p of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen']) expect(permissionAllowed(p)).toBe(false);
+    for (const p of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen'])
+      expect(permissionAllowed(p)).toBe(false);
     expect(WINDOW_OPEN_RESPONSE).toEqual({ action: 'deny' });
   });
 });
@@ -84,7 +100,10 @@ describe('webContents hardening', () => {
     expect(fire('will-attach-webview')).toBe(true);
     expect(fire('will-frame-navigate', { isMainFrame: false })).toBe(true);
     expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
-    expect(log).toEqual(['Blocked navigation to https://evil.example/', 'Blocked a new window for https://evil.example/']);
+    expect(log).toEqual([
+      'Blocked navigation to https://evil.example/',
+      'Blocked a new window for https://evil.example/',
+    ]);
   });
 });
 
@@ -129,9 +148,12 @@ describe('app:// protocol', () => {
     expect(resolveAppRequest(url, root)).toBe(file);
   });
 
-  it.each(['app://rsync-tray/../../../etc/passwd', 'app://rsync-tray/%2e%2e/%2e%2e/etc/passwd'])('keeps %s inside the root (URL parsing drops the dot segments)', (url) => {
-    expect(resolveAppRequest(url, root)).toBe(`${root}/etc/passwd`);
-  });
+  it.each(['app://rsync-tray/../../../etc/passwd', 'app://rsync-tray/%2e%2e/%2e%2e/etc/passwd'])(
+    'keeps %s inside the root (URL parsing drops the dot segments)',
+    (url) => {
+      expect(resolveAppRequest(url, root)).toBe(`${root}/etc/passwd`);
+    },
+  );
 
   it.each([
     'app://rsync-tray/assets/..%2f..%2f..%2fetc/passwd',

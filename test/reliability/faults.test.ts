@@ -43,7 +43,10 @@ describe('faults', () => {
     await fx.daemon.start();
     await fx.converged({ timeoutMs: 30_000 });
     const attempts = down.targets[0]!.retry!.attempt;
-    figure('daemon outage', `converged ${Date.now() - restarted} ms after the daemon came back (${attempts}+ failed attempts while down, backoff then ${Math.round((down.targets[0]!.retry!.nextAt - down.targets[0]!.lastSuccessAt!) / 1000)} s)`);
+    figure(
+      'daemon outage',
+      `converged ${Date.now() - restarted} ms after the daemon came back (${attempts}+ failed attempts while down, backoff then ${Math.round((down.targets[0]!.retry!.nextAt - down.targets[0]!.lastSuccessAt!) / 1000)} s)`,
+    );
   });
 
   it('the engine is SIGKILLed in the middle of a large sync and started again: it converges', async () => {
@@ -54,14 +57,40 @@ describe('faults', () => {
       await mkdir(source);
       for (let i = 0; i < 40; i++) await writeFile(path.join(source, `big${i}.bin`), randomBytes(512 * 1024));
       const config = path.join(home, 'config.json');
-      const profile = (limit: string) => ({ version: 1, profiles: [{ name: 'big', source, bandwidthLimit: limit, targets: [{ host: '127.0.0.1', port: daemon.port, module: 'backup', user: daemon.user, auth: { type: 'passwordFile', path: daemon.passwordFile } }] }] });
+      const profile = (limit: string) => ({
+        version: 1,
+        profiles: [
+          {
+            name: 'big',
+            source,
+            bandwidthLimit: limit,
+            targets: [
+              {
+                host: '127.0.0.1',
+                port: daemon.port,
+                module: 'backup',
+                user: daemon.user,
+                auth: { type: 'passwordFile', path: daemon.passwordFile },
+              },
+            ],
+          },
+        ],
+      });
       await writeFile(config, JSON.stringify(profile('4M')));
       const bin = path.resolve('bin/rsync-tray.mjs');
       // Its own process group, so the kill takes rsync down with it, as a power cut would.
-      const first = execa(process.execPath, [bin, 'run', '--config', config], { detached: true, reject: false, env: { RSYNC_TRAY_HOME: home } });
+      const first = execa(process.execPath, [bin, 'run', '--config', config], {
+        detached: true,
+        reject: false,
+        env: { RSYNC_TRAY_HOME: home },
+      });
       let output = '';
       first.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      await poll(async () => ((await readdir(daemon.modules.backup!)).length > 3 ? true : undefined), 20_000, () => output);
+      await poll(
+        async () => ((await readdir(daemon.modules.backup!)).length > 3 ? true : undefined),
+        20_000,
+        () => output,
+      );
       process.kill(-first.pid!, 'SIGKILL');
       await first;
       const partial = (await readdir(daemon.modules.backup!)).filter((n) => !n.startsWith('.')).length;
@@ -69,9 +98,19 @@ describe('faults', () => {
 
       await writeFile(config, JSON.stringify(profile('')));
       const started = Date.now();
-      const second = execa(process.execPath, [bin, 'run', '--config', config], { reject: false, env: { RSYNC_TRAY_HOME: home } });
-      await poll(async () => ((await treesEqual(source, daemon.modules.backup!)).length === 0 ? true : undefined), 30_000, async () => (await treesEqual(source, daemon.modules.backup!)).join('\n'));
-      figure('SIGKILL mid-sync', `${partial}/40 files were on the backup when killed; converged ${Date.now() - started} ms after the restart, no temp files left`);
+      const second = execa(process.execPath, [bin, 'run', '--config', config], {
+        reject: false,
+        env: { RSYNC_TRAY_HOME: home },
+      });
+      await poll(
+        async () => ((await treesEqual(source, daemon.modules.backup!)).length === 0 ? true : undefined),
+        30_000,
+        async () => (await treesEqual(source, daemon.modules.backup!)).join('\n'),
+      );
+      figure(
+        'SIGKILL mid-sync',
+        `${partial}/40 files were on the backup when killed; converged ${Date.now() - started} ms after the restart, no temp files left`,
+      );
       second.kill('SIGTERM');
       expect((await second).exitCode).toBe(0);
     } finally {
@@ -83,16 +122,24 @@ describe('faults', () => {
   it('out of inotify watches: the profile converges by rescans, says so, and watches again later', async () => {
     let failures = 2;
     const limited: WatcherFactory = async (options, handlers) => {
-      if (failures-- > 0) throw Object.assign(new Error(`inotify_add_watch on '${options.root}/x' failed: No space left on device`), { code: 'ENOSPC' });
+      if (failures-- > 0)
+        throw Object.assign(new Error(`inotify_add_watch on '${options.root}/x' failed: No space left on device`), {
+          code: 'ENOSPC',
+        });
       return WATCHERS.native(options, handlers);
     };
-    fx = await startSyncFixture({ engine: { watcherFactory: limited, timings: { rescanEveryMs: 300, rewatchAfterMs: 1_500 } } });
+    fx = await startSyncFixture({
+      engine: { watcherFactory: limited, timings: { rescanEveryMs: 300, rewatchAfterMs: 1_500 } },
+    });
     const degraded = await fx.waitForStatus((s) => s.watch.mode === 'rescanning');
     expect(degraded.watch.note).toMatch(/sudo sysctl fs\.inotify\.max_user_watches=524288/);
     const started = Date.now();
     await writeFile(path.join(fx.source, 'while-unwatched.txt'), 'found by a rescan');
     await fx.converged();
-    figure('watch limit', `a change converged ${Date.now() - started} ms later by rescans (rescan every 300 ms in the test, 30 s by default)`);
+    figure(
+      'watch limit',
+      `a change converged ${Date.now() - started} ms later by rescans (rescan every 300 ms in the test, 30 s by default)`,
+    );
     await fx.waitForStatus((s) => s.watch.mode === 'watching', 10_000);
     await writeFile(path.join(fx.source, 'watched-again.txt'), 'seen by the watcher');
     await fx.converged();
@@ -105,13 +152,20 @@ describe('faults', () => {
     let handlers: Parameters<WatcherFactory>[1] | undefined;
     const lossy: WatcherFactory = async (options, real) => {
       handlers = real;
-      return WATCHERS.native(options, { ...real, onEvents: (events) => real.onEvents(events.filter((e) => !e.path.startsWith('lost'))) });
+      return WATCHERS.native(options, {
+        ...real,
+        onEvents: (events) => real.onEvents(events.filter((e) => !e.path.startsWith('lost'))),
+      });
     };
     // (Not an empty source: deletions into an empty one are held and trigger a full pass.)
-    fx = await startSyncFixture({ engine: { watcherFactory: lossy }, prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x') });
+    fx = await startSyncFixture({
+      engine: { watcherFactory: lossy },
+      prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x'),
+    });
     await fx.converged();
     const fullRuns = () => fx!.runs().filter((r) => r.kind === 'full').length;
-    const ghosts = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ path: `ghost-${tag}/${i}`, kind: 'delete' as const }));
+    const ghosts = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({ path: `ghost-${tag}/${i}`, kind: 'delete' as const }));
 
     // A long burst, read as it comes: many hand-overs, each well under the queue's size.
     const before = fullRuns();
@@ -128,7 +182,9 @@ describe('faults', () => {
     handlers!.onEvents(ghosts(half + 1, 'overflow'));
     await fx.converged({ timeoutMs: 10_000 });
     expect(fullRuns()).toBe(before + 1);
-    expect(fx.events.some((e) => e.type === 'log' && /may have overflowed the kernel's event queue/.test(e.message))).toBe(true);
+    expect(
+      fx.events.some((e) => e.type === 'log' && /may have overflowed the kernel's event queue/.test(e.message)),
+    ).toBe(true);
   });
 
   it('watchers that hand events over one by one (polling, macOS, Windows) rescan after a long burst', async () => {
@@ -138,12 +194,18 @@ describe('faults', () => {
       handlers = real;
       return WATCHERS.native(options, real);
     };
-    fx = await startSyncFixture({ profile: { watch: 'poll' }, engine: { watcherFactory: capture }, prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x') });
+    fx = await startSyncFixture({
+      profile: { watch: 'poll' },
+      engine: { watcherFactory: capture },
+      prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x'),
+    });
     await fx.converged();
     const fullRuns = () => fx!.runs().filter((r) => r.kind === 'full').length;
     const before = fullRuns();
     for (let i = 0; i < 20; i++) {
-      handlers!.onEvents(Array.from({ length: Math.ceil(half / 10) }, (_, j) => ({ path: `ghost${i}/${j}`, kind: 'delete' as const })));
+      handlers!.onEvents(
+        Array.from({ length: Math.ceil(half / 10) }, (_, j) => ({ path: `ghost${i}/${j}`, kind: 'delete' as const })),
+      );
       await sleep(5);
     }
     await fx.converged({ timeoutMs: 10_000 });
@@ -166,15 +228,18 @@ describe('faults', () => {
     const stopped = Date.now();
     await fx.converged({ timeoutMs: 30_000 });
     const runs = fx.runs().filter((r) => r.kind === 'batch');
-    figure('rewritten file', `${writes} rewrites of 1 MiB in 3 s at a 4M limit; identical ${Date.now() - stopped} ms after the last write, in ${runs.length} batches (${runs.filter((r) => r.outcome === 'vanished').length} met the file changing)`);
+    figure(
+      'rewritten file',
+      `${writes} rewrites of 1 MiB in 3 s at a 4M limit; identical ${Date.now() - stopped} ms after the last write, in ${runs.length} batches (${runs.filter((r) => r.outcome === 'vanished').length} met the file changing)`,
+    );
   });
 
   it('churn: random creates, writes, renames and deletes with a daemon restart in the middle', async () => {
     fx = await startSyncFixture();
     await fx.converged();
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
     const files: string[] = [];
     const dirs = ['a', 'b', 'c', 'a/x', 'b/y'];
     for (const d of dirs) await mkdir(path.join(fx.source, d), { recursive: true });
@@ -217,6 +282,9 @@ describe('faults', () => {
     await fx.converged({ timeoutMs: 40_000 });
     const runs = fx.runs();
     expect(runs.filter((r) => r.outcome === 'retry').length).toBeGreaterThan(0); // the outage was really met
-    figure('churn', `${JSON.stringify(counts)} over 6 s with a daemon restart; identical ${Date.now() - stopped} ms after the churn stopped; ${runs.length} rsync runs, ${runs.filter((r) => r.outcome === 'retry').length} failed while the daemon was down and were retried`);
+    figure(
+      'churn',
+      `${JSON.stringify(counts)} over 6 s with a daemon restart; identical ${Date.now() - stopped} ms after the churn stopped; ${runs.length} rsync runs, ${runs.filter((r) => r.outcome === 'retry').length} failed while the daemon was down and were retried`,
+    );
   });
 });

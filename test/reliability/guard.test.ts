@@ -78,7 +78,8 @@ describe('mass-deletion guard', () => {
       prepare: async ({ source }) => {
         for (let d = 0; d < 20; d++) {
           await mkdir(path.join(source, `dir${String(d).padStart(2, '0')}`));
-          for (let f = 0; f < 5; f++) await writeFile(path.join(source, `dir${String(d).padStart(2, '0')}`, `f${f}`), 'x');
+          for (let f = 0; f < 5; f++)
+            await writeFile(path.join(source, `dir${String(d).padStart(2, '0')}`, `f${f}`), 'x');
         }
       },
     });
@@ -140,14 +141,32 @@ describe('mass-deletion guard', () => {
     const engine = await startEngine({
       config: ConfigSchema.parse({
         version: 1,
-        profiles: [{ name: 'test', source: fx.source, fullSyncIntervalMinutes: 0, targets: [{ host: '127.0.0.1', port: fx.daemon.port, module: 'backup', user: fx.daemon.user, auth: { type: 'passwordFile', path: fx.daemon.passwordFile } }] }],
+        profiles: [
+          {
+            name: 'test',
+            source: fx.source,
+            fullSyncIntervalMinutes: 0,
+            targets: [
+              {
+                host: '127.0.0.1',
+                port: fx.daemon.port,
+                module: 'backup',
+                user: fx.daemon.user,
+                auth: { type: 'passwordFile', path: fx.daemon.passwordFile },
+              },
+            ],
+          },
+        ],
       }),
     });
     try {
       const deadline = Date.now() + 20_000;
-      while (engine.status()[0]!.state !== 'needs-confirmation' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      while (engine.status()[0]!.state !== 'needs-confirmation' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
       const hold = engine.status()[0]!.targets[0]!.hold!;
-      expect(hold.reason).toMatch(/would delete 3\d of 4\d entries on the backup \(\d+ %, more than the 20 % allowed\)/);
+      expect(hold.reason).toMatch(
+        /would delete 3\d of 4\d entries on the backup \(\d+ %, more than the 20 % allowed\)/,
+      );
       engine.refuseDeletions('test');
       expect(engine.status()[0]!.state).toBe('paused');
       // Nothing the backup had is gone or changed (new files may have arrived).

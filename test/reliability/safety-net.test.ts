@@ -42,7 +42,13 @@ describe('safety net', () => {
   });
 
   it('finds expired dated folders in a listing', () => {
-    const listing = ['drwxr-xr-x          4,096 2026/11/22 10:00:00 .', 'drwxr-xr-x          4,096 2026/11/01 10:00:00 2026-11-01', 'drwxr-xr-x          4,096 2026/11/20 10:00:00 2026-11-20', '-rw-r--r--              3 2026/11/20 10:00:00 2026-01-01', 'drwxr-xr-x          4,096 2026/11/20 10:00:00 notes'].join('\n');
+    const listing = [
+      'drwxr-xr-x          4,096 2026/11/22 10:00:00 .',
+      'drwxr-xr-x          4,096 2026/11/01 10:00:00 2026-11-01',
+      'drwxr-xr-x          4,096 2026/11/20 10:00:00 2026-11-20',
+      '-rw-r--r--              3 2026/11/20 10:00:00 2026-01-01',
+      'drwxr-xr-x          4,096 2026/11/20 10:00:00 notes',
+    ].join('\n');
     expect(expiredFolders(listing, 7, new Date('2026-11-22T12:00:00Z'))).toEqual(['2026-11-01']);
   });
 });

@@ -30,7 +30,14 @@ import {
   upcomingRetry,
   type StatusLineStyle,
 } from '../../electron/shared/presenter.ts';
-import { STATE_LABEL, SYNC_STATES, type ErrorInfo, type ProfileStatus, type SyncState, type TargetStatus } from '../../electron/shared/status.ts';
+import {
+  STATE_LABEL,
+  SYNC_STATES,
+  type ErrorInfo,
+  type ProfileStatus,
+  type SyncState,
+  type TargetStatus,
+} from '../../electron/shared/status.ts';
 import { describeTarget, formatStatusTable } from '../../electron/headless/log-format.ts';
 import { describeProfile, trayModel } from '../../electron/main/tray-model.ts';
 import { fakeClient, loadComponents, type ComponentBundle } from '../ui/support/components.ts';
@@ -59,7 +66,16 @@ function target(state: SyncState, patch: Partial<TargetStatus> = {}): TargetStat
 }
 
 function profile(t: TargetStatus, patch: Partial<ProfileStatus> = {}): ProfileStatus {
-  return { name: 'documents', state: t.state, pending: t.pending, lastSuccessAt: t.lastSuccessAt, lastError: t.lastError, watch: { mode: 'watching', note: null }, targets: [t], ...patch };
+  return {
+    name: 'documents',
+    state: t.state,
+    pending: t.pending,
+    lastSuccessAt: t.lastSuccessAt,
+    lastError: t.lastError,
+    watch: { mode: 'watching', note: null },
+    targets: [t],
+    ...patch,
+  };
 }
 
 describe('numbers', () => {
@@ -180,7 +196,9 @@ describe('states', () => {
     expect(retryPhrase(retry, NOW, { clock: true })).toBe('attempt 3 at 15:30');
     expect(retryPhrase({ attempt: 1, nextAt: NOW - 1 }, NOW)).toBe('attempt 2 now');
     expect(retryPhrase({ attempt: 1, nextAt: NOW - 1 }, NOW, { clock: true })).toBe('attempt 2 now');
-    expect(retryPhrase({ attempt: 4, nextAt: new Date(2025, 5, 12, 15, 34).getTime() }, NOW, { clock: true })).toBe('attempt 5 at 15:34');
+    expect(retryPhrase({ attempt: 4, nextAt: new Date(2025, 5, 12, 15, 34).getTime() }, NOW, { clock: true })).toBe(
+      'attempt 5 at 15:34',
+    );
   });
 
   it('a profile’s upcoming retry is its soonest retrying or failing target’s', () => {
@@ -200,8 +218,12 @@ describe('states', () => {
   });
 
   it('a transfer in words', () => {
-    expect(transferPhrase({ kind: 'batch', bytes: 3 * 1024 ** 2, percent: 42.4, bytesPerSecond: 1024 ** 2, etaSeconds: 95 })).toBe('Sending changes · 42 % · 3.0 MiB · 1.0 MiB/s · about 2 min left');
-    expect(transferPhrase({ kind: 'full', bytes: 5 * 1024 ** 2, percent: null, bytesPerSecond: 0, etaSeconds: null })).toBe('Full sync · 5.0 MiB sent');
+    expect(
+      transferPhrase({ kind: 'batch', bytes: 3 * 1024 ** 2, percent: 42.4, bytesPerSecond: 1024 ** 2, etaSeconds: 95 }),
+    ).toBe('Sending changes · 42 % · 3.0 MiB · 1.0 MiB/s · about 2 min left');
+    expect(
+      transferPhrase({ kind: 'full', bytes: 5 * 1024 ** 2, percent: null, bytesPerSecond: 0, etaSeconds: null }),
+    ).toBe('Full sync · 5.0 MiB sent');
   });
 });
 
@@ -212,20 +234,55 @@ describe('status line', () => {
   const at1402 = new Date(2025, 5, 12, 14, 2).getTime();
   it.each<[string, TargetStatus, StatusLineStyle, string]>([
     ['idle', target('idle'), {}, 'current'],
-    ['idle, synced (clock)', target('idle', { lastSuccessAt: at1402 }), { synced: true, clock: true }, 'current · synced 14:02'],
-    ['idle, synced (relative)', target('idle', { lastSuccessAt: NOW - 120_000 }), { synced: true }, 'current · synced 2 min ago'],
+    [
+      'idle, synced (clock)',
+      target('idle', { lastSuccessAt: at1402 }),
+      { synced: true, clock: true },
+      'current · synced 14:02',
+    ],
+    [
+      'idle, synced (relative)',
+      target('idle', { lastSuccessAt: NOW - 120_000 }),
+      { synced: true },
+      'current · synced 2 min ago',
+    ],
     ['never synced', target('scanning'), { synced: true }, 'checking · never synced'],
     ['disabled: no sync time', target('stopped'), { synced: true }, 'disabled'],
     ['percent', target('syncing', { progress, pending: 3 }), { pending: true }, 'syncing 42 % — 3 changes pending'],
-    ['full sync without a percentage', target('scanning', { progress: { ...progress, kind: 'full', percent: null } }), {}, 'checking'],
+    [
+      'full sync without a percentage',
+      target('scanning', { progress: { ...progress, kind: 'full', percent: null } }),
+      {},
+      'checking',
+    ],
     ['pending, counted once', target('syncing', { pending: 1_642 }), { pending: true }, 'syncing 1,642 changes'],
     ['pending while paused', target('paused', { pending: 1_642 }), { pending: true }, 'paused — 1,642 changes pending'],
-    ['retrying, no retry known', target('retrying'), { error: 'short' }, 'retrying: The backup server backup.example.com refused th…'],
-    ['retrying, relative', target('retrying', { retry }), { error: 'full' }, `retrying (attempt 3 in 12 s): ${REFUSED.message} — ${REFUSED.hint}`],
+    [
+      'retrying, no retry known',
+      target('retrying'),
+      { error: 'short' },
+      'retrying: The backup server backup.example.com refused th…',
+    ],
+    [
+      'retrying, relative',
+      target('retrying', { retry }),
+      { error: 'full' },
+      `retrying (attempt 3 in 12 s): ${REFUSED.message} — ${REFUSED.hint}`,
+    ],
     ['retrying, clock', target('retrying', { retry }), { clock: true }, 'retrying (attempt 3 at 15:30)'],
-    ['error retried slowly', target('error', { retry: { attempt: 5, nextAt: NOW + 270_000 } }), {}, 'error (attempt 6 in 4 min 30 s)'],
+    [
+      'error retried slowly',
+      target('error', { retry: { attempt: 5, nextAt: NOW + 270_000 } }),
+      {},
+      'error (attempt 6 in 4 min 30 s)',
+    ],
     ['held', target('needs-confirmation', { hold }), {}, 'needs confirmation: 1,234 deletions held'],
-    ['held, with detail', target('needs-confirmation', { hold }), { detail: 'why' }, 'needs confirmation: 1,234 deletions held — why'],
+    [
+      'held, with detail',
+      target('needs-confirmation', { hold }),
+      { detail: 'why' },
+      'needs confirmation: 1,234 deletions held — why',
+    ],
   ])('%s', (_name, t, style, text) => {
     expect(statusLine(t, NOW, style)).toBe(text);
   });
@@ -239,7 +296,10 @@ describe('the tray, the CLI and the window say the same', () => {
 
   async function windowText(s: ProfileStatus): Promise<string> {
     const store = ui.createStore(fakeClient());
-    const w = ui.mount(ui.ProfileCard, { props: { status: s, profile: undefined }, global: { provide: { [ui.STORE]: store } } });
+    const w = ui.mount(ui.ProfileCard, {
+      props: { status: s, profile: undefined },
+      global: { provide: { [ui.STORE]: store } },
+    });
     await ui.flushPromises();
     const text = w.text();
     w.unmount();
@@ -252,29 +312,37 @@ describe('the tray, the CLI and the window say the same', () => {
     ['retrying', 1],
     ['retrying', 2],
     ['error', 7],
-  ] as Array<[SyncState, number]>)('%s after %d failed attempts: every place names the same upcoming attempt', async (state, failed) => {
-    const now = Date.now();
-    const t = target(state, { retry: { attempt: failed, nextAt: now + 30_000 } });
-    const s = profile(t);
-    const expected = failed + 1;
+  ] as Array<[SyncState, number]>)(
+    '%s after %d failed attempts: every place names the same upcoming attempt',
+    async (state, failed) => {
+      const now = Date.now();
+      const t = target(state, { retry: { attempt: failed, nextAt: now + 30_000 } });
+      const s = profile(t);
+      const expected = failed + 1;
 
-    const cli = describeTarget(t, s.name, now);
-    const cliStatus = formatStatusTable([s], now);
-    const tray = describeProfile(s, now);
-    const menu = trayModel({ statuses: [s], now, notifications: { muted: false, failures: true, recoveries: true, confirmations: true }, openAtLogin: null }).menu;
-    const window = await windowText(s);
+      const cli = describeTarget(t, s.name, now);
+      const cliStatus = formatStatusTable([s], now);
+      const tray = describeProfile(s, now);
+      const menu = trayModel({
+        statuses: [s],
+        now,
+        notifications: { muted: false, failures: true, recoveries: true, confirmations: true },
+        openAtLogin: null,
+      }).menu;
+      const window = await windowText(s);
 
-    expect(attempts(cli)).toEqual([expected]);
-    expect(attempts(cliStatus)).toEqual([expected]);
-    expect(attempts(tray)).toEqual([expected]);
-    expect(attempts(menu.find((m) => m.label?.startsWith('documents'))!.label!)).toEqual([expected]);
-    expect(attempts(window)).toEqual([expected]);
+      expect(attempts(cli)).toEqual([expected]);
+      expect(attempts(cliStatus)).toEqual([expected]);
+      expect(attempts(tray)).toEqual([expected]);
+      expect(attempts(menu.find((m) => m.label?.startsWith('documents'))!.label!)).toEqual([expected]);
+      expect(attempts(window)).toEqual([expected]);
 
-    // The same phrase, relative where the text is fresh (CLI, window), a clock in the tray menu.
-    expect(cli).toContain(`${stateWord(state)} (attempt ${expected} in 30 s): `);
-    expect(window).toMatch(new RegExp(`Attempt ${expected} in (29|30) s\\.`));
-    expect(tray).toContain(`${stateWord(state)} (attempt ${expected} at ${formatClock(now + 30_000, now)})`);
-  });
+      // The same phrase, relative where the text is fresh (CLI, window), a clock in the tray menu.
+      expect(cli).toContain(`${stateWord(state)} (attempt ${expected} in 30 s): `);
+      expect(window).toMatch(new RegExp(`Attempt ${expected} in (29|30) s\\.`));
+      expect(tray).toContain(`${stateWord(state)} (attempt ${expected} at ${formatClock(now + 30_000, now)})`);
+    },
+  );
 
   it('a count is written with thousands separators everywhere', async () => {
     const now = Date.now();

@@ -7,7 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineEvent, ProfileStatus, RunRecord } from '../../electron/shared/status.ts';
 import { startEngine, type Engine, type EngineOptions } from '../../electron/core/sync/engine.ts';
-import { startLocalDaemon, type LocalDaemon, type LocalDaemonOptions } from '../../electron/core/service/local-rsync-daemon.ts';
+import {
+  startLocalDaemon,
+  type LocalDaemon,
+  type LocalDaemonOptions,
+} from '../../electron/core/service/local-rsync-daemon.ts';
 import { ConfigSchema, type ProfileInput, type TargetSchema } from '../../electron/shared/profile-schema.ts';
 import type { z } from 'zod';
 import { diffTrees, snapshot } from './trees.ts';
@@ -36,7 +40,11 @@ export interface FixtureOptions {
   engine?: Partial<EngineOptions>;
 }
 
-export async function poll<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, describe: () => Promise<string> | string): Promise<T> {
+export async function poll<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  describe: () => Promise<string> | string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -62,7 +70,16 @@ export async function startSyncFixture(options: FixtureOptions = {}): Promise<Sy
         name: 'test',
         source,
         fullSyncIntervalMinutes: 0,
-        targets: [{ host: daemon.host, port: daemon.port, module: Object.keys(daemon.modules)[0]!, user: daemon.user, auth: { type: 'passwordFile', path: daemon.passwordFile }, ...options.target }],
+        targets: [
+          {
+            host: daemon.host,
+            port: daemon.port,
+            module: Object.keys(daemon.modules)[0]!,
+            user: daemon.user,
+            auth: { type: 'passwordFile', path: daemon.passwordFile },
+            ...options.target,
+          },
+        ],
         ...options.profile,
       },
     ],
@@ -92,7 +109,11 @@ export async function startSyncFixture(options: FixtureOptions = {}): Promise<Sy
       );
     },
     waitForStatus(predicate, timeoutMs = 20_000) {
-      return poll(() => (predicate(status()) ? status() : undefined), timeoutMs, () => JSON.stringify(status()));
+      return poll(
+        () => (predicate(status()) ? status() : undefined),
+        timeoutMs,
+        () => JSON.stringify(status()),
+      );
     },
     async dispose() {
       await engine.dispose();

@@ -40,7 +40,8 @@ export async function snapshot(root: string, skip: (rel: string) => boolean = ()
 
 export function diffTrees(a: Tree, b: Tree, limit = 10): string[] {
   const out: string[] = [];
-  for (const [k, v] of a) if (b.get(k) !== v) out.push(`${JSON.stringify(k)}: source ${v}, backup ${b.get(k) ?? 'missing'}`);
+  for (const [k, v] of a)
+    if (b.get(k) !== v) out.push(`${JSON.stringify(k)}: source ${v}, backup ${b.get(k) ?? 'missing'}`);
   for (const k of b.keys()) if (!a.has(k)) out.push(`${JSON.stringify(k)}: only on the backup`);
   return out.slice(0, limit);
 }

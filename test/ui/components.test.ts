@@ -10,7 +10,13 @@ import { describeBandwidth } from '../../electron/shared/bandwidth.ts';
 import { ProfileSchema, type Profile } from '../../electron/shared/profile-schema.ts';
 import { STATE_LABEL as TRAY_LABEL } from '../../electron/main/tray-model.ts';
 import { overallLook, STATE_LOOK } from '../../renderer/src/status-vocabulary.ts';
-import { fakeClient, loadComponents, type ComponentBundle, type FakeClient, type Wrapper } from './support/components.ts';
+import {
+  fakeClient,
+  loadComponents,
+  type ComponentBundle,
+  type FakeClient,
+  type Wrapper,
+} from './support/components.ts';
 
 /** happy-dom's globals (the root tsconfig has no DOM lib: tests and the engine share it). */
 const dom = globalThis as unknown as { document: { body: unknown; activeElement: { id: string } | null } };
@@ -22,7 +28,12 @@ beforeAll(async () => {
 
 /** The message ProfileSchema itself gives for one bad field of an otherwise valid profile. */
 function schemaMessage(patch: Record<string, unknown>, field: string): string {
-  const result = ProfileSchema.safeParse({ name: 'n', source: '/srv', targets: [{ host: 'h', module: 'm' }], ...patch });
+  const result = ProfileSchema.safeParse({
+    name: 'n',
+    source: '/srv',
+    targets: [{ host: 'h', module: 'm' }],
+    ...patch,
+  });
   if (result.success) throw new Error(`expected ${field} to be invalid`);
   const issue = result.error.issues.find((i) => i.path.join('.') === field || i.path[0] === field);
   return issue!.message;
@@ -37,7 +48,11 @@ const existing: Profile = ProfileSchema.parse({
 async function mountEditor(client: FakeClient, profileName: string | null = null): Promise<Wrapper> {
   const store = ui.createStore(client);
   await store.refresh();
-  const wrapper = ui.mount(ui.ProfileEditor, { props: { profileName }, global: { provide: { [ui.STORE]: store } }, attachTo: dom.document.body });
+  const wrapper = ui.mount(ui.ProfileEditor, {
+    props: { profileName },
+    global: { provide: { [ui.STORE]: store } },
+    attachTo: dom.document.body,
+  });
   await ui.flushPromises();
   return wrapper;
 }
@@ -132,16 +147,34 @@ describe('profile editor: validated as you type, with the schema’s own message
     await ui.flushPromises();
     const methods = client.calls.map((c) => c.method);
     expect(methods.indexOf('secrets.set')).toBeLessThan(methods.indexOf('profiles.save'));
-    expect(client.calls.find((c) => c.method === 'secrets.set')!.input).toEqual({ targetKey: 'ann@nas.lan:873/backup', password: 's3cret!' });
-    const saved = client.calls.find((c) => c.method === 'profiles.save')!.input as { profile: Profile; previousName?: string };
+    expect(client.calls.find((c) => c.method === 'secrets.set')!.input).toEqual({
+      targetKey: 'ann@nas.lan:873/backup',
+      password: 's3cret!',
+    });
+    const saved = client.calls.find((c) => c.method === 'profiles.save')!.input as {
+      profile: Profile;
+      previousName?: string;
+    };
     expect(saved.previousName).toBeUndefined();
-    expect(saved.profile).toMatchObject({ name: 'photos', source: '/srv/photos', bandwidthLimit: '640K', targets: [{ host: 'nas.lan', port: 873, module: 'backup', user: 'ann', auth: { type: 'secret' } }] });
+    expect(saved.profile).toMatchObject({
+      name: 'photos',
+      source: '/srv/photos',
+      bandwidthLimit: '640K',
+      targets: [{ host: 'nas.lan', port: 873, module: 'backup', user: 'ann', auth: { type: 'secret' } }],
+    });
     expect(JSON.stringify(saved)).not.toContain('s3cret!');
     w.unmount();
   });
 
   it('the host’s refusal is shown with what to do, and nothing is lost from the form', async () => {
-    const client = fakeClient({ 'profiles.save': () => Promise.reject({ code: 'INVALID_CONFIG', message: 'the config has 1 problem', hint: 'Correct the fields listed' }) });
+    const client = fakeClient({
+      'profiles.save': () =>
+        Promise.reject({
+          code: 'INVALID_CONFIG',
+          message: 'the config has 1 problem',
+          hint: 'Correct the fields listed',
+        }),
+    });
     const w = await mountEditor(client);
     await w.get('#f-name').setValue('x');
     await w.get('#f-source').setValue('/x');
@@ -157,7 +190,10 @@ describe('profile editor: validated as you type, with the schema’s own message
   });
 
   it('editing: the stored password is never loaded, only that there is one', async () => {
-    const client = fakeClient({ 'profiles.list': () => [existing], 'secrets.has': ({ targetKey }) => targetKey === 'ann@nas.lan:873/backup' });
+    const client = fakeClient({
+      'profiles.list': () => [existing],
+      'secrets.has': ({ targetKey }) => targetKey === 'ann@nas.lan:873/backup',
+    });
     const w = await mountEditor(client, 'documents');
     expect(w.get('#f-name').element.value).toBe('documents');
     expect(w.get('#t0-password').element.value).toBe('');
@@ -178,18 +214,34 @@ describe('profile editor: validated as you type, with the schema’s own message
 
   it('Test connection lists the daemon’s modules, and picking one fills the field', async () => {
     const client = fakeClient({
-      'connection.test': () => ({ reachable: true, module: 'failed', modules: [{ name: 'backup', comment: 'nightly' }, { name: 'www', comment: '' }], error: { code: 'UNKNOWN_MODULE', message: "no module named 'bakup'", hint: 'Check the module name' } }),
+      'connection.test': () => ({
+        reachable: true,
+        module: 'failed',
+        modules: [
+          { name: 'backup', comment: 'nightly' },
+          { name: 'www', comment: '' },
+        ],
+        error: { code: 'UNKNOWN_MODULE', message: "no module named 'bakup'", hint: 'Check the module name' },
+      }),
     });
     const w = await mountEditor(client);
     await w.get('#t0-host').setValue('nas.lan');
     await w.get('#t0-module').setValue('bakup');
-    await w.findAll('button').find((b) => b.text() === 'Test connection')!.trigger('click');
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Test connection')!
+      .trigger('click');
     await ui.flushPromises();
-    expect(client.calls.find((c) => c.method === 'connection.test')!.input).toMatchObject({ target: { host: 'nas.lan', module: 'bakup' } });
+    expect(client.calls.find((c) => c.method === 'connection.test')!.input).toMatchObject({
+      target: { host: 'nas.lan', module: 'bakup' },
+    });
     expect(w.text()).toContain('Daemon reachable, it lists 2 modules');
     expect(w.text()).toContain('Login or module "bakup": failed');
     expect(w.text()).toContain("no module named 'bakup'");
-    await w.findAll('button.chip').find((b) => b.text().startsWith('backup'))!.trigger('click');
+    await w
+      .findAll('button.chip')
+      .find((b) => b.text().startsWith('backup'))!
+      .trigger('click');
     expect(w.get('#t0-module').element.value).toBe('backup');
     w.unmount();
   });
@@ -210,7 +262,9 @@ describe('the state vocabulary is one table, the tray’s', () => {
 
   it('state text is readable: at least 4.5:1 against the light and the dark card', () => {
     const lum = (hex: string) => {
-      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      const [r, g, b] = [1, 3, 5]
+        .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+        .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
       return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
     };
     const contrast = (a: string, b: string) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
@@ -243,7 +297,11 @@ describe('the state vocabulary is one table, the tray’s', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function status(state: SyncState, patch: Partial<ProfileStatus> = {}, target: Partial<TargetStatus> = {}): ProfileStatus {
+function status(
+  state: SyncState,
+  patch: Partial<ProfileStatus> = {},
+  target: Partial<TargetStatus> = {},
+): ProfileStatus {
   return {
     name: 'documents',
     state,
@@ -251,14 +309,31 @@ function status(state: SyncState, patch: Partial<ProfileStatus> = {}, target: Pa
     lastSuccessAt: null,
     lastError: null,
     watch: { mode: 'watching', note: null },
-    targets: [{ key: 'ann@nas.lan:873/backup', state, pending: 0, lastSuccessAt: null, lastFullSyncAt: null, lastError: null, retry: null, hold: null, progress: null, totals: { runs: 0, files: 0, bytes: 0, failures: 0 }, ...target }],
+    targets: [
+      {
+        key: 'ann@nas.lan:873/backup',
+        state,
+        pending: 0,
+        lastSuccessAt: null,
+        lastFullSyncAt: null,
+        lastError: null,
+        retry: null,
+        hold: null,
+        progress: null,
+        totals: { runs: 0, files: 0, bytes: 0, failures: 0 },
+        ...target,
+      },
+    ],
     ...patch,
   };
 }
 
 async function mountCard(s: ProfileStatus, client = fakeClient()): Promise<Wrapper> {
   const store = ui.createStore(client);
-  const w = ui.mount(ui.ProfileCard, { props: { status: s, profile: existing }, global: { provide: { [ui.STORE]: store } } });
+  const w = ui.mount(ui.ProfileCard, {
+    props: { status: s, profile: existing },
+    global: { provide: { [ui.STORE]: store } },
+  });
   await ui.flushPromises();
   return w;
 }
@@ -274,7 +349,21 @@ describe('a profile card says what is going on, and what to do', () => {
   });
 
   it('syncing: a progress bar with the rate and the time left', async () => {
-    const w = await mountCard(status('syncing', { pending: 3 }, { progress: { kind: 'batch', bytes: 3 * 1024 * 1024, percent: 42.4, bytesPerSecond: 1024 * 1024, etaSeconds: 95 } }));
+    const w = await mountCard(
+      status(
+        'syncing',
+        { pending: 3 },
+        {
+          progress: {
+            kind: 'batch',
+            bytes: 3 * 1024 * 1024,
+            percent: 42.4,
+            bytesPerSecond: 1024 * 1024,
+            etaSeconds: 95,
+          },
+        },
+      ),
+    );
     expect(w.get('[role="progressbar"]').attributes('aria-valuenow')).toBe('42');
     expect(w.text()).toContain('Sending changes · 42 % · 3.0 MiB · 1.0 MiB/s · about 2 min left');
     expect(w.text()).toContain('3 changes');
@@ -282,7 +371,21 @@ describe('a profile card says what is going on, and what to do', () => {
   });
 
   it('a full sync: the bytes sent and the rate, with no percentage (its file list is never whole upfront)', async () => {
-    const w = await mountCard(status('scanning', {}, { progress: { kind: 'full', bytes: 5 * 1024 * 1024, percent: null, bytesPerSecond: 2 * 1024 * 1024, etaSeconds: null } }));
+    const w = await mountCard(
+      status(
+        'scanning',
+        {},
+        {
+          progress: {
+            kind: 'full',
+            bytes: 5 * 1024 * 1024,
+            percent: null,
+            bytesPerSecond: 2 * 1024 * 1024,
+            etaSeconds: null,
+          },
+        },
+      ),
+    );
     const bar = w.get('[role="progressbar"]');
     expect(bar.attributes('aria-valuenow')).toBeUndefined();
     expect(bar.attributes('class')).toContain('indeterminate');
@@ -304,8 +407,14 @@ describe('a profile card says what is going on, and what to do', () => {
   });
 
   it('error: the message and what to do', async () => {
-    const error = { code: 'AUTH_FAILED' as const, message: 'Authentication failed for ann@nas.lan:873/backup.', hint: 'Check the password.' };
-    const w = await mountCard(status('error', { lastError: error }, { lastError: error, retry: { attempt: 2, nextAt: Date.now() + 30_000 } }));
+    const error = {
+      code: 'AUTH_FAILED' as const,
+      message: 'Authentication failed for ann@nas.lan:873/backup.',
+      hint: 'Check the password.',
+    };
+    const w = await mountCard(
+      status('error', { lastError: error }, { lastError: error, retry: { attempt: 2, nextAt: Date.now() + 30_000 } }),
+    );
     expect(w.get('.badge').text()).toBe('Error');
     expect(w.text()).toContain('Authentication failed for ann@nas.lan:873/backup.');
     expect(w.text()).toContain('What to do: Check the password.');
@@ -316,13 +425,21 @@ describe('a profile card says what is going on, and what to do', () => {
 
   it('needs confirmation: the held deletions are counted, and confirm/refuse go to the host', async () => {
     // Worded by the engine as a clause; the window shows it as a sentence.
-    const hold = { deletions: 1234, backupEntries: 1500, reason: 'the source folder is empty (is its disk mounted?)', since: Date.now() };
+    const hold = {
+      deletions: 1234,
+      backupEntries: 1500,
+      reason: 'the source folder is empty (is its disk mounted?)',
+      since: Date.now(),
+    };
     const client = fakeClient({ 'deletions.refuse': () => null });
     const w = await mountCard(status('needs-confirmation', {}, { hold }), client);
     expect(w.get('.badge').text()).toBe('Needs confirmation');
     expect(w.text()).toContain('1,234 entries of 1,500 would be deleted on the backup.');
     expect(w.text()).toContain('The source folder is empty (is its disk mounted?).');
-    await w.findAll('button').find((b) => b.text() === 'Keep the files')!.trigger('click');
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Keep the files')!
+      .trigger('click');
     await ui.flushPromises();
     expect(client.calls.at(-1)).toEqual({ method: 'deletions.refuse', input: { profile: 'documents' } });
     w.unmount();
@@ -368,11 +485,37 @@ describe('events keep the window current', () => {
     let release: () => void = () => {};
     const client = fakeClient({
       'status.get': () => new Promise((resolve) => (release = () => resolve([status('idle')]))),
-      'activity.list': () => [{ profile: 'documents', target: 't', kind: 'full', startedAt: 1, durationMs: 1, paths: 0, files: 0, bytes: 0, latencyMs: null, outcome: 'ok', error: null }],
+      'activity.list': () => [
+        {
+          profile: 'documents',
+          target: 't',
+          kind: 'full',
+          startedAt: 1,
+          durationMs: 1,
+          paths: 0,
+          files: 0,
+          bytes: 0,
+          latencyMs: null,
+          outcome: 'ok',
+          error: null,
+        },
+      ],
     });
     const store = ui.createStore(client);
     store.start(); // subscribes, then fetches the snapshot (held open by the fake)
-    const run = { profile: 'documents', target: 't', kind: 'full' as const, startedAt: 1, durationMs: 1, paths: 0, files: 0, bytes: 0, latencyMs: null, outcome: 'ok' as const, error: null };
+    const run = {
+      profile: 'documents',
+      target: 't',
+      kind: 'full' as const,
+      startedAt: 1,
+      durationMs: 1,
+      paths: 0,
+      files: 0,
+      bytes: 0,
+      latencyMs: null,
+      outcome: 'ok' as const,
+      error: null,
+    };
     client.emit({ type: 'status', status: status('syncing'), seq: 1, at: 2 });
     client.emit({ type: 'run', run, seq: 2, at: 2 });
     const loading = store.refresh();
@@ -398,8 +541,15 @@ describe('events keep the window current', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const NOT_HERE = { code: 'UNSUPPORTED', message: 'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.', hint: 'Set them in the tray app.' };
-const PREFS = { startAtLogin: true, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } };
+const NOT_HERE = {
+  code: 'UNSUPPORTED',
+  message: 'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.',
+  hint: 'Set them in the tray app.',
+};
+const PREFS = {
+  startAtLogin: true,
+  notifications: { muted: false, failures: true, recoveries: true, confirmations: true },
+};
 
 async function mountSettings(client: FakeClient): Promise<Wrapper> {
   const store = ui.createStore(client);
@@ -409,11 +559,18 @@ async function mountSettings(client: FakeClient): Promise<Wrapper> {
   return w;
 }
 const button = (w: Wrapper, text: string) => w.findAll('button').find((b) => b.text() === text)!;
-const checkbox = (w: Wrapper, label: string) => w.findAll('label.check').find((l) => l.text().startsWith(label))!.find('input');
+const checkbox = (w: Wrapper, label: string) =>
+  w
+    .findAll('label.check')
+    .find((l) => l.text().startsWith(label))!
+    .find('input');
 
 describe('settings: the config’s settings everywhere, the host’s preferences where there are some', () => {
   it('in a browser on serve: rsync program and quiet time, validated by the schema; no host controls', async () => {
-    const client = fakeClient({ 'preferences.get': () => Promise.reject(NOT_HERE), 'settings.set': ({ settings }) => ({ rsyncPath: 'rsync', defaultDebounceMs: 5, ...settings }) });
+    const client = fakeClient({
+      'preferences.get': () => Promise.reject(NOT_HERE),
+      'settings.set': ({ settings }) => ({ rsyncPath: 'rsync', defaultDebounceMs: 5, ...settings }),
+    });
     const w = await mountSettings(client);
     expect(w.get('#s-rsync').element.value).toBe('rsync');
     expect(w.get('#s-debounce').element.value).toBe('5');
@@ -434,7 +591,9 @@ describe('settings: the config’s settings everywhere, the host’s preferences
     expect(w.get('[role="status"]').text()).toBe('Unsaved changes');
     await w.get('form').trigger('submit');
     await ui.flushPromises();
-    expect(client.calls.filter((c) => c.method.endsWith('.set'))).toEqual([{ method: 'settings.set', input: { settings: { rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 } } }]);
+    expect(client.calls.filter((c) => c.method.endsWith('.set'))).toEqual([
+      { method: 'settings.set', input: { settings: { rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 } } },
+    ]);
     expect(w.get('[role="status"]').text()).toBe('Settings saved.');
     expect(button(w, 'Save settings').attributes('disabled')).toBeDefined();
     w.unmount();
@@ -443,13 +602,20 @@ describe('settings: the config’s settings everywhere, the host’s preferences
   it('a refusal by the host is shown with what to do, and the form keeps what was typed', async () => {
     const client = fakeClient({
       'preferences.get': () => Promise.reject(NOT_HERE),
-      'settings.set': () => Promise.reject({ code: 'RSYNC_MISSING', message: 'There is no rsync at /nope.', hint: 'Install rsync or correct the path.' }),
+      'settings.set': () =>
+        Promise.reject({
+          code: 'RSYNC_MISSING',
+          message: 'There is no rsync at /nope.',
+          hint: 'Install rsync or correct the path.',
+        }),
     });
     const w = await mountSettings(client);
     await w.get('#s-rsync').setValue('/nope');
     await w.get('form').trigger('submit');
     await ui.flushPromises();
-    expect(w.get('[role="alert"]').text()).toMatch(/Not saved:\s+There is no rsync at \/nope\.\s*What to do: Install rsync or correct the path\./);
+    expect(w.get('[role="alert"]').text()).toMatch(
+      /Not saved:\s+There is no rsync at \/nope\.\s*What to do: Install rsync or correct the path\./,
+    );
     expect(w.get('#s-rsync').element.value).toBe('/nope');
     expect(w.get('[role="status"]').text()).toBe('Unsaved changes');
     w.unmount();
@@ -460,7 +626,11 @@ describe('settings: the config’s settings everywhere, the host’s preferences
     const client = fakeClient(
       {
         'preferences.get': () => prefs,
-        'preferences.set': ({ preferences }) => (prefs = { startAtLogin: preferences.startAtLogin ?? prefs.startAtLogin, notifications: { ...prefs.notifications, ...preferences.notifications } }),
+        'preferences.set': ({ preferences }) =>
+          (prefs = {
+            startAtLogin: preferences.startAtLogin ?? prefs.startAtLogin,
+            notifications: { ...prefs.notifications, ...preferences.notifications },
+          }),
       },
       'electron',
     );
@@ -476,7 +646,9 @@ describe('settings: the config’s settings everywhere, the host’s preferences
     await w.get('form').trigger('submit');
     await ui.flushPromises();
     const sets = client.calls.filter((c) => c.method.endsWith('.set'));
-    expect(sets).toEqual([{ method: 'preferences.set', input: { preferences: { startAtLogin: false, notifications: { muted: true } } } }]);
+    expect(sets).toEqual([
+      { method: 'preferences.set', input: { preferences: { startAtLogin: false, notifications: { muted: true } } } },
+    ]);
     expect(w.get('[role="status"]').text()).toBe('Settings saved.');
     w.unmount();
   });
@@ -501,7 +673,9 @@ describe('settings: the config’s settings everywhere, the host’s preferences
   });
 
   it('where start at login cannot be managed, it says so instead of offering a checkbox', async () => {
-    const w = await mountSettings(fakeClient({ 'preferences.get': () => ({ ...PREFS, startAtLogin: null }) }, 'electron'));
+    const w = await mountSettings(
+      fakeClient({ 'preferences.get': () => ({ ...PREFS, startAtLogin: null }) }, 'electron'),
+    );
     expect(w.findAll('label.check').map((l) => l.text())).not.toContain('Start Rsync Tray when I log in');
     expect(w.text()).toContain('Start at login cannot be managed by this copy of Rsync Tray');
     w.unmount();

@@ -34,7 +34,8 @@ beforeAll(async () => {
   source = path.join(work, 'Pictures');
   for (const dir of DIRS) {
     await mkdir(path.join(source, dir), { recursive: true });
-    for (let i = 0; i < FILES_PER_DIR; i++) await writeFile(path.join(source, dir, `img-${i}.jpg`), `picture ${dir}/${i}\n`.repeat(20));
+    for (let i = 0; i < FILES_PER_DIR; i++)
+      await writeFile(path.join(source, dir, `img-${i}.jpg`), `picture ${dir}/${i}\n`.repeat(20));
   }
   const configFile = path.join(work, 'config', 'config.json');
   await mkdir(path.dirname(configFile), { recursive: true });
@@ -48,7 +49,15 @@ beforeAll(async () => {
           source,
           // No periodic full sync: every pass in this test is one the test caused.
           fullSyncIntervalMinutes: 0,
-          targets: [{ host: '127.0.0.1', port: daemon.port, module: 'backup', user: daemon.user, auth: { type: 'passwordFile', path: daemon.passwordFile } }],
+          targets: [
+            {
+              host: '127.0.0.1',
+              port: daemon.port,
+              module: 'backup',
+              user: daemon.user,
+              auth: { type: 'passwordFile', path: daemon.passwordFile },
+            },
+          ],
         },
       ],
     }),
@@ -65,67 +74,89 @@ afterAll(async () => {
 const card = () => session.card(PROFILE);
 const backupUnchanged = async () => expect(await snapshot(backup)).toEqual(mirrored);
 
-describe.skipIf(!chromiumAvailable)('mass deletions wait for a person, in the window served by rsync-tray serve', () => {
-  it('the profile mirrors 30 files', async () => {
-    await session.waitForBadge(PROFILE, 'Current');
-    await poll(async () => ((await treesEqual(source, backup)).length === 0 ? true : undefined), 15_000, async () => (await treesEqual(source, backup)).join('\n'));
-    mirrored = await snapshot(backup);
-    expect([...mirrored.values()].filter((v) => v.startsWith('file:'))).toHaveLength(DIRS.length * FILES_PER_DIR);
-  });
+describe.skipIf(!chromiumAvailable)(
+  'mass deletions wait for a person, in the window served by rsync-tray serve',
+  () => {
+    it('the profile mirrors 30 files', async () => {
+      await session.waitForBadge(PROFILE, 'Current');
+      await poll(
+        async () => ((await treesEqual(source, backup)).length === 0 ? true : undefined),
+        15_000,
+        async () => (await treesEqual(source, backup)).join('\n'),
+      );
+      mirrored = await snapshot(backup);
+      expect([...mirrored.values()].filter((v) => v.startsWith('file:'))).toHaveLength(DIRS.length * FILES_PER_DIR);
+    });
 
-  it('an emptied source folder is held: the window says how many deletions wait, and why', async () => {
-    for (const entry of await readdir(source)) await rm(path.join(source, entry), { recursive: true });
-    await session.waitForBadge(PROFILE, 'Needs confirmation');
-    const prompt = card().getByRole('group', { name: `Pending deletions of ${PROFILE}` });
-    // Every one of the 30 files ("of N" is the counting pass's estimate of the backup's entries).
-    await prompt.getByText(/^30 entries of \d+ would be deleted on the backup\.$/).waitFor();
-    const reason = 'The source folder is empty (is its disk mounted?), so mirroring it would delete 30 entries on the backup.';
-    await prompt.getByText(reason).waitFor();
-    // The activity's messages keep the reason too.
-    await session.go('Activity');
-    await session.page.getByRole('region', { name: 'Messages' }).getByText(`Needs confirmation: ${reason}`).first().waitFor();
-    await session.go('Profiles');
-    // The tray's overall state in the sidebar says it too.
-    await session.page.getByRole('navigation').getByText('Needs confirmation').waitFor();
-    await session.shot('20-deletions-held');
-    await backupUnchanged();
-  });
+    it('an emptied source folder is held: the window says how many deletions wait, and why', async () => {
+      for (const entry of await readdir(source)) await rm(path.join(source, entry), { recursive: true });
+      await session.waitForBadge(PROFILE, 'Needs confirmation');
+      const prompt = card().getByRole('group', { name: `Pending deletions of ${PROFILE}` });
+      // Every one of the 30 files ("of N" is the counting pass's estimate of the backup's entries).
+      await prompt.getByText(/^30 entries of \d+ would be deleted on the backup\.$/).waitFor();
+      const reason =
+        'The source folder is empty (is its disk mounted?), so mirroring it would delete 30 entries on the backup.';
+      await prompt.getByText(reason).waitFor();
+      // The activity's messages keep the reason too.
+      await session.go('Activity');
+      await session.page
+        .getByRole('region', { name: 'Messages' })
+        .getByText(`Needs confirmation: ${reason}`)
+        .first()
+        .waitFor();
+      await session.go('Profiles');
+      // The tray's overall state in the sidebar says it too.
+      await session.page.getByRole('navigation').getByText('Needs confirmation').waitFor();
+      await session.shot('20-deletions-held');
+      await backupUnchanged();
+    });
 
-  it('"Keep the files" keeps every file on the backup and pauses the profile', async () => {
-    await card().getByRole('button', { name: 'Keep the files' }).click();
-    await session.page.getByText('Deletions refused; the backup keeps the files.').waitFor();
-    await session.waitForBadge(PROFILE, 'Paused');
-    expect(await card().getByRole('group', { name: `Pending deletions of ${PROFILE}` }).count()).toBe(0);
-    // Nothing is deleted later either.
-    await new Promise((r) => setTimeout(r, 1_000));
-    await backupUnchanged();
-    await session.shot('21-deletions-refused-paused');
-  });
+    it('"Keep the files" keeps every file on the backup and pauses the profile', async () => {
+      await card().getByRole('button', { name: 'Keep the files' }).click();
+      await session.page.getByText('Deletions refused; the backup keeps the files.').waitFor();
+      await session.waitForBadge(PROFILE, 'Paused');
+      expect(
+        await card()
+          .getByRole('group', { name: `Pending deletions of ${PROFILE}` })
+          .count(),
+      ).toBe(0);
+      // Nothing is deleted later either.
+      await new Promise((r) => setTimeout(r, 1_000));
+      await backupUnchanged();
+      await session.shot('21-deletions-refused-paused');
+    });
 
-  it('asked again after resuming, "Delete on the backup" mirrors the empty folder', async () => {
-    await card().getByRole('button', { name: 'Resume' }).click();
-    await session.page.getByText(`"${PROFILE}" resumed.`).waitFor();
-    // Resuming counts again, and the source is still empty: asked again, without Sync now.
-    await session.waitForBadge(PROFILE, 'Needs confirmation');
-    await card().getByText(/^30 entries of \d+ would be deleted on the backup\.$/).waitFor();
-    await backupUnchanged();
+    it('asked again after resuming, "Delete on the backup" mirrors the empty folder', async () => {
+      await card().getByRole('button', { name: 'Resume' }).click();
+      await session.page.getByText(`"${PROFILE}" resumed.`).waitFor();
+      // Resuming counts again, and the source is still empty: asked again, without Sync now.
+      await session.waitForBadge(PROFILE, 'Needs confirmation');
+      await card()
+        .getByText(/^30 entries of \d+ would be deleted on the backup\.$/)
+        .waitFor();
+      await backupUnchanged();
 
-    // The activity lists the held passes, with the same question.
-    await session.go('Activity');
-    await session.page.locator('tr[data-outcome="held"]').first().waitFor();
-    expect(await session.page.locator('tr[data-outcome="held"]').count()).toBeGreaterThanOrEqual(2);
-    await session.shot('22-deletions-held-again-activity');
-    await session.go('Profiles');
+      // The activity lists the held passes, with the same question.
+      await session.go('Activity');
+      await session.page.locator('tr[data-outcome="held"]').first().waitFor();
+      expect(await session.page.locator('tr[data-outcome="held"]').count()).toBeGreaterThanOrEqual(2);
+      await session.shot('22-deletions-held-again-activity');
+      await session.go('Profiles');
 
-    await card().getByRole('button', { name: 'Delete on the backup' }).click();
-    await session.page.getByText('Deletions confirmed; syncing.').waitFor();
-    await session.waitForBadge(PROFILE, 'Current');
-    await poll(async () => ((await snapshot(backup)).size === 0 ? true : undefined), 15_000, async () => `the backup still holds ${[...(await snapshot(backup)).keys()].join(', ')}`);
-    expect(await treesEqual(source, backup)).toEqual([]);
-    await session.shot('23-deletions-confirmed');
-  });
+      await card().getByRole('button', { name: 'Delete on the backup' }).click();
+      await session.page.getByText('Deletions confirmed; syncing.').waitFor();
+      await session.waitForBadge(PROFILE, 'Current');
+      await poll(
+        async () => ((await snapshot(backup)).size === 0 ? true : undefined),
+        15_000,
+        async () => `the backup still holds ${[...(await snapshot(backup)).keys()].join(', ')}`,
+      );
+      expect(await treesEqual(source, backup)).toEqual([]);
+      await session.shot('23-deletions-confirmed');
+    });
 
-  it('the page logged no errors, CSP violations or Vue warnings', () => {
-    expect(session.problems).toEqual([]);
-  });
-});
+    it('the page logged no errors, CSP violations or Vue warnings', () => {
+      expect(session.problems).toEqual([]);
+    });
+  },
+);

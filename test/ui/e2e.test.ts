@@ -12,7 +12,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
 import { poll } from '../support/sync-fixture.ts';
-import { chromiumAvailable as available, startBrowserSession, type BrowserSession, type NavItem } from './support/browser-session.ts';
+import {
+  chromiumAvailable as available,
+  startBrowserSession,
+  type BrowserSession,
+  type NavItem,
+} from './support/browser-session.ts';
 
 let work: string;
 let daemon: LocalDaemon;
@@ -30,13 +35,20 @@ const waitForBadge = (name: string, label: string, timeout?: number) => session.
 const go = (nav: NavItem) => session.go(nav);
 
 async function waitForFile(file: string, timeoutMs = 15_000): Promise<string> {
-  return poll(async () => (existsSync(file) ? readFile(file, 'utf8') : undefined), timeoutMs, () => `${file} never appeared`);
+  return poll(
+    async () => (existsSync(file) ? readFile(file, 'utf8') : undefined),
+    timeoutMs,
+    () => `${file} never appeared`,
+  );
 }
 
 beforeAll(async () => {
   if (!available) return;
   work = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-e2e-'));
-  daemon = await startLocalDaemon({ rootDir: path.join(work, 'daemon'), modules: [{ name: 'backup' }, { name: 'web' }] });
+  daemon = await startLocalDaemon({
+    rootDir: path.join(work, 'daemon'),
+    modules: [{ name: 'backup' }, { name: 'web' }],
+  });
   source = path.join(work, 'Documents');
   webSource = path.join(work, 'www');
   await mkdir(source, { recursive: true });
@@ -116,8 +128,15 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
     // The password went to the secret store, never into the config.
     const config = await readFile(configFile, 'utf8');
     expect(config).not.toContain(daemon.password);
-    expect(JSON.parse(config).profiles[0]).toMatchObject({ name: 'documents', bandwidthLimit: '5M', targets: [{ auth: { type: 'secret' } }] });
-    const secrets = JSON.parse(await readFile(path.join(path.dirname(configFile), 'secrets.json'), 'utf8')) as Record<string, string>;
+    expect(JSON.parse(config).profiles[0]).toMatchObject({
+      name: 'documents',
+      bandwidthLimit: '5M',
+      targets: [{ auth: { type: 'secret' } }],
+    });
+    const secrets = JSON.parse(await readFile(path.join(path.dirname(configFile), 'secrets.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     expect(secrets[`${daemon.user}@127.0.0.1:${daemon.port}/backup`]).toBe(daemon.password);
     await shot('04-dashboard');
   });
@@ -158,7 +177,11 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
     await page.getByText('Full sync of "documents" started.').waitFor();
     await go('Activity');
     await page.getByLabel('Show').selectOption('full');
-    await poll(async () => ((await page.locator('tr[data-kind="full"]').count()) > before ? true : undefined), 15_000, () => 'no new full sync in the activity');
+    await poll(
+      async () => ((await page.locator('tr[data-kind="full"]').count()) > before ? true : undefined),
+      15_000,
+      () => 'no new full sync in the activity',
+    );
     await page.getByLabel('Show').selectOption('all');
   });
 
@@ -179,13 +202,19 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
 
   it('exports the profile without secrets and imports it again, the name conflict resolved by the user', async () => {
     await go('Import & export');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export 1 profile…' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export 1 profile…' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^rsync-tray-profiles-\d{4}-\d{2}-\d{2}\.json$/);
     const exported = path.join(work, download.suggestedFilename());
     await download.saveAs(exported);
     const text = await readFile(exported, 'utf8');
     expect(text).not.toContain(daemon.password);
-    expect(JSON.parse(text)).toMatchObject({ version: 1, profiles: [{ name: 'documents', source, targets: [{ module: 'backup', auth: { type: 'secret' } }] }] });
+    expect(JSON.parse(text)).toMatchObject({
+      version: 1,
+      profiles: [{ name: 'documents', source, targets: [{ module: 'backup', auth: { type: 'secret' } }] }],
+    });
 
     await page.setInputFiles('input[type="file"]', exported);
     await page.getByText('Will be imported: 1 profile').waitFor();
@@ -257,21 +286,34 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
   it('refuses a malformed import with a precise message, and imports nothing', async () => {
     await go('Import & export');
     const broken = path.join(work, 'broken-confxml.xml');
-    await writeFile(broken, `<head>\n<sersync>\n<localpath watch="${webSource}">\n<remote ip="127.0.0.1" name="web">\n</localpath>\n</sersync>\n</head>\n`);
+    await writeFile(
+      broken,
+      `<head>\n<sersync>\n<localpath watch="${webSource}">\n<remote ip="127.0.0.1" name="web">\n</localpath>\n</sersync>\n</head>\n`,
+    );
     await page.setInputFiles('input[type="file"]', broken);
     await page.getByText('The file has a problem; nothing can be imported until it is fixed:').waitFor();
-    await page.getByText('line 5: </localpath> closes <remote>, which was opened on line 4', { exact: false }).waitFor();
+    await page
+      .getByText('line 5: </localpath> closes <remote>, which was opened on line 4', { exact: false })
+      .waitFor();
     expect(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
     await shot('10-import-malformed-xml');
 
     const badFields = path.join(work, 'bad-fields.json');
-    await writeFile(badFields, JSON.stringify({ version: 1, profiles: [{ name: 'x', source: 'relative/dir', targets: [{ host: 'h', module: 'm', port: 99999 }] }] }));
+    await writeFile(
+      badFields,
+      JSON.stringify({
+        version: 1,
+        profiles: [{ name: 'x', source: 'relative/dir', targets: [{ host: 'h', module: 'm', port: 99999 }] }],
+      }),
+    );
     await page.setInputFiles('input[type="file"]', badFields);
     await page.getByText('The file has 2 problems').waitFor();
     const problems = await page.locator('.problems li').allTextContents();
     expect(problems).toEqual([
       'profiles[0].source (profile "x"): must be an absolute path, such as /srv/data',
-      expect.stringMatching(/^profiles\[0\]\.targets\[0\]\.port \(profile "x"\): Too big: expected number to be <=65535/),
+      expect.stringMatching(
+        /^profiles\[0\]\.targets\[0\]\.port \(profile "x"\): Too big: expected number to be <=65535/,
+      ),
     ]);
 
     const notJson = path.join(work, 'not-json.json');
@@ -292,7 +334,11 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
     expect(await page.inputValue('#s-rsync')).toBe('rsync');
     expect(await page.inputValue('#s-debounce')).toBe('5');
     // serve has no start at login or notifications: it says so, and offers no checkbox for them.
-    await page.getByText('Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.').waitFor();
+    await page
+      .getByText(
+        'Start at login and notifications are settings of the Rsync Tray desktop app, which does not run here.',
+      )
+      .waitFor();
     expect(await page.locator('main input[type="checkbox"]').count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'This computer' }).count()).toBe(0);
     await shot('11-settings');
@@ -326,7 +372,6 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
   });
 
   it('the main screens in dark mode', async () => {
-
     await page.emulateMedia({ colorScheme: 'dark' });
     await go('Profiles');
     await waitForBadge('documents', 'Current');

@@ -25,10 +25,11 @@ async function files(dir: string): Promise<string[]> {
 }
 
 /** Runtime import specifiers of a module (import/export … from, bare import, dynamic import). */
-export function runtimeImports(source: string): string[] {
+function runtimeImports(source: string): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
   const out: string[] = [];
-  const re = /\b(import|export)\s+(type\s+)?([\s\S]*?)\s*from\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const re =
+    /\b(import|export)\s+(type\s+)?([\s\S]*?)\s*from\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const m of code.matchAll(re)) {
     if (m[5] || m[6]) {
       out.push((m[5] ?? m[6])!);
@@ -64,9 +65,12 @@ describe('the renderer imports only browser-safe code', () => {
       const text = scriptOf(file, await readFile(file, 'utf8'));
       for (const spec of runtimeImports(text)) {
         if (spec.startsWith('.') || spec.startsWith('@shared/')) {
-          const target = spec.startsWith('@shared/') ? path.join(ROOT, SHARED, spec.slice('@shared/'.length)) : path.resolve(path.dirname(file), spec);
+          const target = spec.startsWith('@shared/')
+            ? path.join(ROOT, SHARED, spec.slice('@shared/'.length))
+            : path.resolve(path.dirname(file), spec);
           const targetRel = path.relative(ROOT, target);
-          if (!targetRel.startsWith('renderer/') && !targetRel.startsWith(SHARED)) problems.push(`${rel} imports ${targetRel}`);
+          if (!targetRel.startsWith('renderer/') && !targetRel.startsWith(SHARED))
+            problems.push(`${rel} imports ${targetRel}`);
           if (/\.(ts|vue)$/.test(target)) queue.push(target);
         } else if (spec.startsWith('node:') || !ALLOWED_PACKAGES.has(spec.split('/')[0]!)) {
           if (!(rel.startsWith('renderer/') && /\.(css|svg)$/.test(spec))) problems.push(`${rel} imports ${spec}`);
@@ -74,18 +78,28 @@ describe('the renderer imports only browser-safe code', () => {
       }
       if (!rel.startsWith('renderer/')) {
         // Strings and comments mention words like "process"; only code counts.
-        const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
+        const code = text
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/(^|[^:])\/\/.*$/gm, '$1')
+          .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
         const globals = [...new Set(code.match(/\b(Buffer|process|require|__dirname)\b(?=\s*[.(])/g) ?? [])];
-        if (globals.length && !KNOWN_NODE_GLOBALS[rel]) problems.push(`${rel} uses the Node global(s) ${globals.join(', ')}`);
+        if (globals.length && !KNOWN_NODE_GLOBALS[rel])
+          problems.push(`${rel} uses the Node global(s) ${globals.join(', ')}`);
       }
     }
     expect(problems).toEqual([]);
     // The walk did reach the engine's shared files (so it is not vacuous).
-    expect([...seen].map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['electron/shared/status.ts', 'electron/shared/profile-schema.ts']));
+    expect([...seen].map((f) => path.relative(ROOT, f))).toEqual(
+      expect.arrayContaining(['electron/shared/status.ts', 'electron/shared/profile-schema.ts']),
+    );
     expect([...packages].sort()).toEqual(['vue', 'zod']);
   });
 
   it('type-only imports are told apart from runtime ones', () => {
-    expect(runtimeImports(`import type { A } from '../core/connection-test.ts';\nimport { type B, type C } from 'x';\nimport { d, type E } from './y.ts';\nexport type { F } from 'z';\nimport './s.css';`)).toEqual(['./y.ts', './s.css']);
+    expect(
+      runtimeImports(
+        `import type { A } from '../core/connection-test.ts';\nimport { type B, type C } from 'x';\nimport { d, type E } from './y.ts';\nexport type { F } from 'z';\nimport './s.css';`,
+      ),
+    ).toEqual(['./y.ts', './s.css']);
   });
 });

@@ -8,7 +8,14 @@ import type { EngineEvent } from '../../electron/shared/status.ts';
 import { ProfileSchema } from '../../electron/shared/profile-schema.ts';
 import { createHttpClient } from '../../renderer/src/api/http-client.ts';
 import { formatAgo, formatBytes, formatDuration, formatEta } from '../../electron/shared/presenter.ts';
-import { emptyForm, formFromProfile, PROFILE_DEFAULTS, profileInput, targetKeyOf, validateForm } from '../../renderer/src/profile-form.ts';
+import {
+  emptyForm,
+  formFromProfile,
+  PROFILE_DEFAULTS,
+  profileInput,
+  targetKeyOf,
+  validateForm,
+} from '../../renderer/src/profile-form.ts';
 import { preferencesPatch, settingsFormFrom, validateSettings } from '../../renderer/src/settings-form.ts';
 
 describe('profile form model', () => {
@@ -17,7 +24,14 @@ describe('profile form model', () => {
     enabled: false,
     source: '/srv/www',
     targets: [
-      { host: 'a.example', port: 874, module: 'www', path: 'site/', user: 'deploy', auth: { type: 'passwordFile', path: '/etc/rsync.pw' } },
+      {
+        host: 'a.example',
+        port: 874,
+        module: 'www',
+        path: 'site/',
+        user: 'deploy',
+        auth: { type: 'passwordFile', path: '/etc/rsync.pw' },
+      },
       { host: '10.0.0.2', module: 'www', auth: { type: 'env', variable: 'PW' } },
       { host: 'c', module: 'm', auth: { type: 'secret' } },
     ],
@@ -66,20 +80,35 @@ describe('settings form model', () => {
   it('round-trips the settings and validates with the schema’s messages', () => {
     const form = settingsFormFrom({ rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 });
     expect(form).toEqual({ rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: '250' });
-    expect(validateSettings(form)).toEqual({ patch: { rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 }, errors: {} });
+    expect(validateSettings(form)).toEqual({
+      patch: { rsyncPath: '/usr/local/bin/rsync', defaultDebounceMs: 250 },
+      errors: {},
+    });
     expect(validateSettings({ rsyncPath: ' ', defaultDebounceMs: '' }).errors).toEqual({
       rsyncPath: 'give the rsync program, e.g. rsync or /usr/local/bin/rsync',
       defaultDebounceMs: 'give the quiet time in milliseconds, e.g. 5',
     });
-    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: 'soon' }).errors.defaultDebounceMs).toBe('give the quiet time in milliseconds, e.g. 5');
-    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '70000' })).toEqual({ patch: null, errors: { defaultDebounceMs: 'Too big: expected number to be <=60000' } });
-    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '1.5' }).errors.defaultDebounceMs).toMatch(/expected int/);
+    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: 'soon' }).errors.defaultDebounceMs).toBe(
+      'give the quiet time in milliseconds, e.g. 5',
+    );
+    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '70000' })).toEqual({
+      patch: null,
+      errors: { defaultDebounceMs: 'Too big: expected number to be <=60000' },
+    });
+    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '1.5' }).errors.defaultDebounceMs).toMatch(
+      /expected int/,
+    );
   });
 
   it('a preferences patch holds only what changed, and never an unknown start at login', () => {
-    const before = { startAtLogin: true, notifications: { muted: false, failures: true, recoveries: true, confirmations: true } };
+    const before = {
+      startAtLogin: true,
+      notifications: { muted: false, failures: true, recoveries: true, confirmations: true },
+    };
     expect(preferencesPatch(before, structuredClone(before))).toBeNull();
-    expect(preferencesPatch(before, { ...before, notifications: { ...before.notifications, muted: true } })).toEqual({ notifications: { muted: true } });
+    expect(preferencesPatch(before, { ...before, notifications: { ...before.notifications, muted: true } })).toEqual({
+      notifications: { muted: true },
+    });
     expect(preferencesPatch(before, { ...before, startAtLogin: false })).toEqual({ startAtLogin: false });
     expect(preferencesPatch({ ...before, startAtLogin: null }, { ...before, startAtLogin: null })).toBeNull();
   });
@@ -109,7 +138,11 @@ describe('browser transport', () => {
       requests.push({ url, init });
       return new Response(JSON.stringify({ ok: true, value: [] }), { status: 200 });
     }) as unknown as typeof fetch;
-    const client = createHttpClient({ origin: 'http://127.0.0.1:9', fetch: fetchFake, WebSocket: FakeSocket as unknown as typeof WebSocket });
+    const client = createHttpClient({
+      origin: 'http://127.0.0.1:9',
+      fetch: fetchFake,
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+    });
     expect(await client.call('status.get', {})).toEqual({ ok: true, value: [] });
     expect(requests[0]!.url).toBe('http://127.0.0.1:9/api/call');
     expect(requests[0]!.init.method).toBe('POST');
@@ -121,21 +154,35 @@ describe('browser transport', () => {
     const fetchFake = (async () => {
       throw new TypeError('Failed to fetch');
     }) as unknown as typeof fetch;
-    const client = createHttpClient({ origin: 'http://127.0.0.1:9', fetch: fetchFake, WebSocket: FakeSocket as unknown as typeof WebSocket });
+    const client = createHttpClient({
+      origin: 'http://127.0.0.1:9',
+      fetch: fetchFake,
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+    });
     const r = await client.call('status.get', {});
-    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING', hint: expect.stringContaining('rsync-tray serve') } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_RUNNING', hint: expect.stringContaining('rsync-tray serve') },
+    });
   });
 
   it('events come from ws://…/api/events, and the stream reconnects after a drop', async () => {
     FakeSocket.all = [];
-    const client = createHttpClient({ origin: 'http://127.0.0.1:9', fetch: fetch, WebSocket: FakeSocket as unknown as typeof WebSocket, retryMs: 5 });
+    const client = createHttpClient({
+      origin: 'http://127.0.0.1:9',
+      fetch: fetch,
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      retryMs: 5,
+    });
     const states: string[] = [];
     client.onConnection!((s) => states.push(s));
     const events: EngineEvent[] = [];
     const stop = client.onEvent((e) => events.push(e));
     expect(FakeSocket.all[0]!.url).toBe('ws://127.0.0.1:9/api/events');
     FakeSocket.all[0]!.onopen!();
-    FakeSocket.all[0]!.onmessage!({ data: JSON.stringify({ type: 'log', level: 'info', message: 'hi', seq: 1, at: 0 }) });
+    FakeSocket.all[0]!.onmessage!({
+      data: JSON.stringify({ type: 'log', level: 'info', message: 'hi', seq: 1, at: 0 }),
+    });
     expect(events).toHaveLength(1);
     FakeSocket.all[0]!.close();
     await new Promise((r) => setTimeout(r, 20));
@@ -149,10 +196,30 @@ describe('browser transport', () => {
 
 describe('formatting', () => {
   it('bytes, durations, time left, time ago', () => {
-    expect([formatBytes(0), formatBytes(1536), formatBytes(5 * 1024 ** 3), formatBytes(123 * 1024 ** 2)]).toEqual(['0 B', '1.5 KiB', '5.0 GiB', '123 MiB']);
-    expect([formatDuration(120), formatDuration(2_500), formatDuration(125_000), formatDuration(3_900_000)]).toEqual(['120 ms', '2.5 s', '2 min 5 s', '1 h 5 min']);
-    expect([formatEta(null), formatEta(0.2), formatEta(95), formatEta(7_200)]).toEqual(['', '1 s left', 'about 2 min left', 'about 2.0 h left']);
+    expect([formatBytes(0), formatBytes(1536), formatBytes(5 * 1024 ** 3), formatBytes(123 * 1024 ** 2)]).toEqual([
+      '0 B',
+      '1.5 KiB',
+      '5.0 GiB',
+      '123 MiB',
+    ]);
+    expect([formatDuration(120), formatDuration(2_500), formatDuration(125_000), formatDuration(3_900_000)]).toEqual([
+      '120 ms',
+      '2.5 s',
+      '2 min 5 s',
+      '1 h 5 min',
+    ]);
+    expect([formatEta(null), formatEta(0.2), formatEta(95), formatEta(7_200)]).toEqual([
+      '',
+      '1 s left',
+      'about 2 min left',
+      'about 2.0 h left',
+    ]);
     const now = 1_000_000_000;
-    expect([formatAgo(null, now), formatAgo(now - 2_000, now), formatAgo(now - 42_000, now), formatAgo(now - 3 * 3_600_000, now)]).toEqual(['never', 'just now', '42 s ago', '3 h ago']);
+    expect([
+      formatAgo(null, now),
+      formatAgo(now - 2_000, now),
+      formatAgo(now - 42_000, now),
+      formatAgo(now - 3 * 3_600_000, now),
+    ]).toEqual(['never', 'just now', '42 s ago', '3 h ago']);
   });
 });

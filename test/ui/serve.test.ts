@@ -29,14 +29,30 @@ let web: ServeHandle;
 const listeners = new Set<(e: EngineEvent) => void>();
 const emit = (e: EngineEvent) => listeners.forEach((l) => l(e));
 
-function request(o: { method?: string; path?: string; headers?: Record<string, string>; body?: string; host?: string }): Promise<Reply> {
+function request(o: {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  host?: string;
+}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: web.port, method: o.method ?? 'GET', path: o.path ?? '/', headers: { host: o.host ?? `127.0.0.1:${web.port}`, ...o.headers }, setHost: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: web.port,
+        method: o.method ?? 'GET',
+        path: o.path ?? '/',
+        headers: { host: o.host ?? `127.0.0.1:${web.port}`, ...o.headers },
+        setHost: false,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(o.body);
   });
@@ -45,17 +61,32 @@ function request(o: { method?: string; path?: string; headers?: Record<string, s
 const origin = () => `http://127.0.0.1:${web.port}`;
 const cookie = () => `${web.cookieName}=${web.token}`;
 const call = (method: string, input: unknown, headers: Record<string, string>) =>
-  request({ method: 'POST', path: '/api/call', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ method, input }) });
+  request({
+    method: 'POST',
+    path: '/api/call',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ method, input }),
+  });
 
 /** An upgrade to /api/events: 101 with its socket, or the refusal. */
-function upgrade(headers: Record<string, string>, host?: string): Promise<{ status: number; socket?: Socket; body?: string }> {
+function upgrade(
+  headers: Record<string, string>,
+  host?: string,
+): Promise<{ status: number; socket?: Socket; body?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: '127.0.0.1',
       port: web.port,
       path: '/api/events',
       setHost: false,
-      headers: { host: host ?? `127.0.0.1:${web.port}`, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      headers: {
+        host: host ?? `127.0.0.1:${web.port}`,
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
     });
     req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
     req.on('response', (res) => {
@@ -111,7 +142,10 @@ beforeAll(async () => {
   await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>window</title>');
   await writeFile(path.join(staticDir, 'assets/app.js'), 'export {};');
   await writeFile(path.join(work, 'secret.txt'), 'outside the static folder');
-  service = await startAppService({ configStore: fileConfigStore(configFile), secrets: fileSecretStore(path.join(work, 'secrets.json')) });
+  service = await startAppService({
+    configStore: fileConfigStore(configFile),
+    secrets: fileSecretStore(path.join(work, 'secrets.json')),
+  });
   web = await startServe({
     handlers: service.handlers,
     subscribe: (l) => {
@@ -211,16 +245,35 @@ describe('the token is traded for a cookie once', () => {
 
   it('bad input still goes through the contract validation', async () => {
     const r = await call('sync.pause', { minutes: -1 }, { authorization: `Bearer ${web.token}` });
-    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('sync.pause') } });
+    expect(JSON.parse(r.body)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('sync.pause') },
+    });
     const unknown = await call('fs.readFile', {}, { authorization: `Bearer ${web.token}` });
-    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD', message: expect.stringContaining('Unknown API method') } });
+    expect(JSON.parse(unknown.body)).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD', message: expect.stringContaining('Unknown API method') },
+    });
   });
 
   it('a body that is not JSON, or not sent as JSON, is a BAD_REQUEST', async () => {
-    const garbled = await request({ method: 'POST', path: '/api/call', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' }, body: '{"method":' });
+    const garbled = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
+      body: '{"method":',
+    });
     expect(garbled.status).toBe(400);
-    expect(JSON.parse(garbled.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 'The request is not valid JSON.' } });
-    const form = await request({ method: 'POST', path: '/api/call', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'text/plain' }, body: '{}' });
+    expect(JSON.parse(garbled.body)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'The request is not valid JSON.' },
+    });
+    const form = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { authorization: `Bearer ${web.token}`, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(JSON.parse(form.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 });
@@ -233,7 +286,11 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
   });
 
   it('another port of localhost is same-site (it gets the cookie) but not the same origin → 403', async () => {
-    const r = await call('sync.pause', {}, { cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' });
+    const r = await call(
+      'sync.pause',
+      {},
+      { cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' },
+    );
     expect(r.status).toBe(403);
   });
 
@@ -247,7 +304,13 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
 
   it('a rebound host name (Host: evil.example) → 421, whatever the credentials', async () => {
     expect((await request({ host: `evil.example:${web.port}`, headers: { cookie: cookie() } })).status).toBe(421);
-    const rebound = await request({ method: 'POST', path: '/api/call', host: `evil.example:${web.port}`, headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' }, body: '{"method":"status.get","input":{}}' });
+    const rebound = await request({
+      method: 'POST',
+      path: '/api/call',
+      host: `evil.example:${web.port}`,
+      headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
+      body: '{"method":"status.get","input":{}}',
+    });
     expect(rebound.status).toBe(421);
     expect((await request({ host: `evil.example:${web.port}`, path: `/?token=${web.token}` })).status).toBe(421);
   });
@@ -258,12 +321,17 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
 
   it('the event stream from a foreign Origin, or under a rebound Host → refused', async () => {
     expect((await upgrade({ cookie: cookie(), origin: 'http://evil.example' })).status).toBe(403);
-    expect((await upgrade({ cookie: cookie(), origin: `http://evil.example:${web.port}` }, `evil.example:${web.port}`)).status).toBe(421);
+    expect(
+      (await upgrade({ cookie: cookie(), origin: `http://evil.example:${web.port}` }, `evil.example:${web.port}`))
+        .status,
+    ).toBe(421);
     expect((await upgrade({ cookie: cookie() })).status).toBe(403);
   });
 
   it('the event stream from another port of localhost, even with the right token → 403', async () => {
-    expect((await upgrade({ cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect(
+      (await upgrade({ cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' })).status,
+    ).toBe(403);
     expect((await upgrade({ authorization: `Bearer ${web.token}`, origin: 'http://localhost:1' })).status).toBe(403);
     expect((await upgrade({ cookie: cookie(), origin: origin(), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   });
@@ -289,7 +357,12 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
 
   it('only /api/events upgrades, and a malformed handshake is refused after the checks', async () => {
     const other = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: web.port, path: '/api/other', headers: { connection: 'Upgrade', upgrade: 'websocket', authorization: `Bearer ${web.token}` } });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: web.port,
+        path: '/api/other',
+        headers: { connection: 'Upgrade', upgrade: 'websocket', authorization: `Bearer ${web.token}` },
+      });
       req.on('response', (res) => resolve(res.statusCode ?? 0));
       req.on('upgrade', () => reject(new Error('upgraded')));
       req.on('error', reject);
@@ -301,17 +374,25 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
   });
 
   it('a form post (text/plain, the one kind a page may send cross-site without preflight) → 415', async () => {
-    const r = await request({ method: 'POST', path: '/api/call', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'text/plain' }, body: '{"method":"status.get","input":{}}' });
+    const r = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { authorization: `Bearer ${web.token}`, 'content-type': 'text/plain' },
+      body: '{"method":"status.get","input":{}}',
+    });
     expect(r.status).toBe(415);
   });
 });
 
 describe('static files', () => {
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt'])('no way out of the folder: %s', async (p) => {
-    const r = await request({ path: p, headers: { cookie: cookie() } });
-    expect(r.body).not.toContain('outside the static folder');
-    expect([400, 404]).toContain(r.status);
-  });
+  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt'])(
+    'no way out of the folder: %s',
+    async (p) => {
+      const r = await request({ path: p, headers: { cookie: cookie() } });
+      expect(r.body).not.toContain('outside the static folder');
+      expect([400, 404]).toContain(r.status);
+    },
+  );
 
   it('hashed assets are cacheable, with their type', async () => {
     const r = await request({ path: '/assets/app.js', headers: { cookie: cookie() } });
@@ -321,14 +402,21 @@ describe('static files', () => {
   });
 
   it('the page says how to build it when it is missing', async () => {
-    const other = await startServe({ handlers: service.handlers, subscribe: () => () => {}, staticDir: path.join(work, 'not-built') });
+    const other = await startServe({
+      handlers: service.handlers,
+      subscribe: () => () => {},
+      staticDir: path.join(work, 'not-built'),
+    });
     try {
       const r = await new Promise<Reply>((resolve) => {
-        http.get({ host: '127.0.0.1', port: other.port, path: '/', headers: { cookie: `${other.cookieName}=${other.token}` } }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        });
+        http.get(
+          { host: '127.0.0.1', port: other.port, path: '/', headers: { cookie: `${other.cookieName}=${other.token}` } },
+          (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          },
+        );
       });
       expect(r.status).toBe(503);
       expect(r.body).toContain('npm run build:renderer');
@@ -378,7 +466,9 @@ describe('the event stream', () => {
   });
 
   it("Node's own WebSocket client (bearer header) interoperates", async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api/events`, { headers: { authorization: `Bearer ${web.token}` } } as unknown as string[]);
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api/events`, {
+      headers: { authorization: `Bearer ${web.token}` },
+    } as unknown as string[]);
     await new Promise<void>((resolve, reject) => {
       ws.onopen = () => resolve();
       ws.onerror = () => reject(new Error('WebSocket failed'));
@@ -394,7 +484,10 @@ describe('the event stream', () => {
 
 describe('the event stream, with the ws package as the client', () => {
   it('a same-origin client with the cookie receives events; a close is answered', async () => {
-    const ws = new WsClient(`ws://127.0.0.1:${web.port}/api/events`, { headers: { cookie: cookie() }, origin: origin() });
+    const ws = new WsClient(`ws://127.0.0.1:${web.port}/api/events`, {
+      headers: { cookie: cookie() },
+      origin: origin(),
+    });
     await new Promise<void>((resolve, reject) => {
       ws.on('open', () => resolve());
       ws.on('error', reject);
@@ -409,8 +502,14 @@ describe('the event stream, with the ws package as the client', () => {
 
   it('dispose() says goodbye (1001) and does not wait for a page that never answers', async () => {
     const local = new Set<(e: EngineEvent) => void>();
-    const other = await startServe({ handlers: service.handlers, subscribe: (l) => (local.add(l), () => local.delete(l)), staticDir: path.join(work, 'static') });
-    const polite = new WsClient(`ws://127.0.0.1:${other.port}/api/events`, { headers: { authorization: `Bearer ${other.token}` } });
+    const other = await startServe({
+      handlers: service.handlers,
+      subscribe: (l) => (local.add(l), () => local.delete(l)),
+      staticDir: path.join(work, 'static'),
+    });
+    const polite = new WsClient(`ws://127.0.0.1:${other.port}/api/events`, {
+      headers: { authorization: `Bearer ${other.token}` },
+    });
     await new Promise<void>((resolve, reject) => {
       polite.on('open', () => resolve());
       polite.on('error', reject);
@@ -419,7 +518,9 @@ describe('the event stream, with the ws package as the client', () => {
     // A raw client that completes the handshake and then never reads or answers anything.
     const silent = net.connect(other.port, '127.0.0.1');
     await new Promise((resolve) => silent.once('connect', resolve));
-    silent.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${other.port}\r\nAuthorization: Bearer ${other.token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    silent.write(
+      `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${other.port}\r\nAuthorization: Bearer ${other.token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
     await new Promise((resolve) => silent.once('data', resolve));
     silent.pause();
     expect(local.size).toBe(2);
@@ -431,7 +532,9 @@ describe('the event stream, with the ws package as the client', () => {
   });
 
   it('a port in use is PORT_IN_USE, with what to do', async () => {
-    await expect(startServe({ handlers: service.handlers, subscribe: () => () => {}, port: web.port })).rejects.toMatchObject({
+    await expect(
+      startServe({ handlers: service.handlers, subscribe: () => () => {}, port: web.port }),
+    ).rejects.toMatchObject({
       code: 'PORT_IN_USE',
       message: expect.stringContaining(`127.0.0.1:${web.port}`),
       hint: expect.stringContaining('--port'),

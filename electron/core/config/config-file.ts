@@ -13,7 +13,10 @@ import { migrateConfig } from './migrations.ts';
 
 /** `profiles[0].targets[1].port` */
 export function formatPath(p: ReadonlyArray<PropertyKey>): string {
-  return p.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return p.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 /** One line per problem: where it is (with the profile's name when known) and what is wrong. */
@@ -35,7 +38,11 @@ export function parseConfig(text: string, origin = 'the config'): Config {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new RsyncTrayError('INVALID_CONFIG', `${origin} is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax (a validator or `rsync-tray validate FILE` shows the place), then try again.');
+    throw new RsyncTrayError(
+      'INVALID_CONFIG',
+      `${origin} is not valid JSON: ${(error as Error).message}`,
+      'Fix the JSON syntax (a validator or `rsync-tray validate FILE` shows the place), then try again.',
+    );
   }
   return validateConfig(data, origin);
 }
@@ -61,7 +68,11 @@ export async function loadConfig(file: string): Promise<Config> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new RsyncTrayError('CONFIG_NOT_FOUND', `There is no config file at ${file}.`, 'Create one (see the README for an example) or pass its path with --config.');
+      throw new RsyncTrayError(
+        'CONFIG_NOT_FOUND',
+        `There is no config file at ${file}.`,
+        'Create one (see the README for an example) or pass its path with --config.',
+      );
     }
     throw error;
   }

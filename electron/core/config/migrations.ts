@@ -20,11 +20,20 @@ export interface Migrated {
 }
 
 /** A file without a version field is version 0 (written before the format was versioned). */
-export function migrate(data: Record<string, unknown>, steps: Readonly<Record<number, Migration>>, current: number, what: string): Migrated {
+export function migrate(
+  data: Record<string, unknown>,
+  steps: Readonly<Record<number, Migration>>,
+  current: number,
+  what: string,
+): Migrated {
   const raw = data.version;
   const from = raw === undefined ? 0 : raw;
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 0) {
-    throw new RsyncTrayError('INVALID_CONFIG', `${what} has a version field that is not a whole number (${JSON.stringify(raw)}).`, 'Fix or remove the "version" field.');
+    throw new RsyncTrayError(
+      'INVALID_CONFIG',
+      `${what} has a version field that is not a whole number (${JSON.stringify(raw)}).`,
+      'Fix or remove the "version" field.',
+    );
   }
   if (from > current) {
     throw new RsyncTrayError(
@@ -36,7 +45,12 @@ export function migrate(data: Record<string, unknown>, steps: Readonly<Record<nu
   let out = data;
   for (let v = from; v < current; v++) {
     const step = steps[v];
-    if (!step) throw new RsyncTrayError('INTERNAL', `No migration from format ${v} of ${what}.`, 'This is a bug in Rsync Tray; please report it.');
+    if (!step)
+      throw new RsyncTrayError(
+        'INTERNAL',
+        `No migration from format ${v} of ${what}.`,
+        'This is a bug in Rsync Tray; please report it.',
+      );
     out = { ...step(out), version: v + 1 };
   }
   return { data: out, from, to: current };

@@ -14,7 +14,12 @@ export type ConflictChoice = 'replace' | 'skip' | 'rename';
 /** A parser of a foreign format; problems name their place in that file. */
 export type Importer = (text: string) => { profiles: unknown[]; problems: string[] };
 
-export function previewImport(text: string, format: ImportFormat, config: Config, importers: Partial<Record<ImportFormat, Importer>> = {}): ImportPreview {
+export function previewImport(
+  text: string,
+  format: ImportFormat,
+  config: Config,
+  importers: Partial<Record<ImportFormat, Importer>> = {},
+): ImportPreview {
   let raw: unknown[];
   const problems: string[] = [];
   if (format === 'json') {
@@ -26,14 +31,30 @@ export function previewImport(text: string, format: ImportFormat, config: Config
     }
     const version = (data as { version?: unknown })?.version;
     if (version !== undefined && version !== CONFIG_VERSION) {
-      return { profiles: [], conflicts: [], problems: [`version: this file is format ${JSON.stringify(version)}; this Rsync Tray reads format ${CONFIG_VERSION}`] };
+      return {
+        profiles: [],
+        conflicts: [],
+        problems: [
+          `version: this file is format ${JSON.stringify(version)}; this Rsync Tray reads format ${CONFIG_VERSION}`,
+        ],
+      };
     }
     const list = (data as { profiles?: unknown })?.profiles;
-    if (!Array.isArray(list)) return { profiles: [], conflicts: [], problems: ['profiles: expected a list of profiles — is this a Rsync Tray export?'] };
+    if (!Array.isArray(list))
+      return {
+        profiles: [],
+        conflicts: [],
+        problems: ['profiles: expected a list of profiles — is this a Rsync Tray export?'],
+      };
     raw = list;
   } else {
     const importer = importers[format];
-    if (!importer) throw new RsyncTrayError('INVALID_CONFIG', `Importing ${format} files is not available here.`, 'Use the JSON export format.');
+    if (!importer)
+      throw new RsyncTrayError(
+        'INVALID_CONFIG',
+        `Importing ${format} files is not available here.`,
+        'Use the JSON export format.',
+      );
     const imported = importer(text);
     raw = imported.profiles;
     problems.push(...imported.problems);
@@ -42,7 +63,13 @@ export function previewImport(text: string, format: ImportFormat, config: Config
   raw.forEach((candidate, i) => {
     const parsed = ProfileSchema.safeParse(candidate);
     if (parsed.success) profiles.push(parsed.data);
-    else problems.push(...describeIssues(parsed.error.issues.map((issue) => ({ ...issue, path: ['profiles', i, ...issue.path] })), { profiles: raw }));
+    else
+      problems.push(
+        ...describeIssues(
+          parsed.error.issues.map((issue) => ({ ...issue, path: ['profiles', i, ...issue.path] })),
+          { profiles: raw },
+        ),
+      );
   });
   const names = new Set<string>();
   for (const p of profiles) {
@@ -61,16 +88,29 @@ export interface ImportOutcome {
 }
 
 /** Nothing is imported unless everything can be: any problem, or an unresolved conflict, throws. */
-export function applyImport(preview: ImportPreview, config: Config, conflicts: Readonly<Record<string, ConflictChoice>>): ImportOutcome {
+export function applyImport(
+  preview: ImportPreview,
+  config: Config,
+  conflicts: Readonly<Record<string, ConflictChoice>>,
+): ImportOutcome {
   if (preview.problems.length) {
-    throw new RsyncTrayError('INVALID_CONFIG', `The file has ${preview.problems.length} problem${preview.problems.length === 1 ? '' : 's'}:\n  ${preview.problems.join('\n  ')}`, 'Fix the file and import again; nothing was imported.');
+    throw new RsyncTrayError(
+      'INVALID_CONFIG',
+      `The file has ${preview.problems.length} problem${preview.problems.length === 1 ? '' : 's'}:\n  ${preview.problems.join('\n  ')}`,
+      'Fix the file and import again; nothing was imported.',
+    );
   }
   const outcome: ImportOutcome = { config, created: [], replaced: [], skipped: [] };
   let profiles = [...config.profiles];
   for (const p of preview.profiles) {
     const exists = profiles.some((x) => x.name === p.name);
     const choice = exists ? conflicts[p.name] : undefined;
-    if (exists && !choice) throw new RsyncTrayError('INVALID_CONFIG', `A profile named "${p.name}" exists already; nothing was imported.`, 'Choose replace, skip or rename for it.');
+    if (exists && !choice)
+      throw new RsyncTrayError(
+        'INVALID_CONFIG',
+        `A profile named "${p.name}" exists already; nothing was imported.`,
+        'Choose replace, skip or rename for it.',
+      );
     if (choice === 'skip') outcome.skipped.push(p.name);
     else if (choice === 'replace') {
       profiles = profiles.map((x) => (x.name === p.name ? p : x));

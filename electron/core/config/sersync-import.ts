@@ -42,8 +42,10 @@ function place(e: XmlElement, attr?: string): string {
   return `line ${e.line} <${e.name}${attr ? ` ${attr}` : ''}>`;
 }
 
-const child = (e: XmlElement | undefined, name: string): XmlElement | undefined => e?.children.find((c) => c.name === name);
-const children = (e: XmlElement | undefined, name: string): XmlElement[] => e?.children.filter((c) => c.name === name) ?? [];
+const child = (e: XmlElement | undefined, name: string): XmlElement | undefined =>
+  e?.children.find((c) => c.name === name);
+const children = (e: XmlElement | undefined, name: string): XmlElement[] =>
+  e?.children.filter((c) => c.name === name) ?? [];
 const isOn = (e: XmlElement | undefined): boolean => e?.attrs.start?.trim().toLowerCase() === 'true';
 
 /** Zod issue path → where in the XML that value came from. */
@@ -51,7 +53,11 @@ type Places = Map<string, string>;
 const key = (path: ReadonlyArray<PropertyKey>): string => path.map(String).join('.');
 
 function nameFor(watch: string, taken: Set<string>): string {
-  const base = watch.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'root';
+  const base =
+    watch
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() || 'root';
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base} ${n}`;
   taken.add(name.toLowerCase());
@@ -59,13 +65,21 @@ function nameFor(watch: string, taken: Set<string>): string {
 }
 
 /** The Importer for sersync's confxml.xml (see electron/core/config/profile-import.ts). */
-export function importSersync(text: string, options: SersyncImportOptions = {}): { profiles: unknown[]; problems: string[] } {
+export function importSersync(
+  text: string,
+  options: SersyncImportOptions = {},
+): { profiles: unknown[]; problems: string[] } {
   const { root, problems } = parseXml(text);
   if (!root || problems.length) return { profiles: [], problems };
-  if (root.name !== 'head') return { profiles: [], problems: [`line ${root.line}: the top element is <${root.name}>, but a sersync confxml.xml starts with <head>`] };
+  if (root.name !== 'head')
+    return {
+      profiles: [],
+      problems: [`line ${root.line}: the top element is <${root.name}>, but a sersync confxml.xml starts with <head>`],
+    };
 
   const blocks = children(root, 'sersync');
-  if (blocks.length === 0) return { profiles: [], problems: [`${place(root)}: there is no <sersync> section, so nothing to import`] };
+  if (blocks.length === 0)
+    return { profiles: [], problems: [`${place(root)}: there is no <sersync> section, so nothing to import`] };
 
   // Settings shared by every <sersync> section.
   const filter = child(root, 'filter');
@@ -99,24 +113,33 @@ export function importSersync(text: string, options: SersyncImportOptions = {}):
 
     // rsync options
     const paramsElement = child(rsync, 'commonParams');
-    const params = paramsElement ? parseCommonParams(paramsElement.attrs.params ?? '', place(paramsElement, 'params')) : { compress: false, bandwidthLimit: null, excludes: [], problems: [] };
+    const params = paramsElement
+      ? parseCommonParams(paramsElement.attrs.params ?? '', place(paramsElement, 'params'))
+      : { compress: false, bandwidthLimit: null, excludes: [], problems: [] };
     ownProblems.push(...params.problems);
     if (paramsElement) {
       places.set('bandwidthLimit', place(paramsElement, 'params --bwlimit'));
-      params.excludes.forEach((_, n) => places.set(key(['excludes', excludes.length + n]), place(paramsElement, 'params --exclude')));
+      params.excludes.forEach((_, n) =>
+        places.set(key(['excludes', excludes.length + n]), place(paramsElement, 'params --exclude')),
+      );
     }
     excludePlaces.forEach((p, n) => places.set(key(['excludes', n]), p));
 
     const ssh = child(rsync, 'ssh');
-    if (isOn(ssh)) ownProblems.push(`${place(ssh!, 'start')}: rsync over ssh is not supported; Rsync Tray talks to rsync daemons (host::module). Set start="false" and use a daemon module`);
+    if (isOn(ssh))
+      ownProblems.push(
+        `${place(ssh!, 'start')}: rsync over ssh is not supported; Rsync Tray talks to rsync daemons (host::module). Set start="false" and use a daemon module`,
+      );
 
     const auth = child(rsync, 'auth');
     const authOn = isOn(auth);
     const user = authOn ? auth!.attrs.users?.trim() : undefined;
     const passwordFile = authOn ? auth!.attrs.passwordfile?.trim() : undefined;
     if (authOn && !user) ownProblems.push(`${place(auth!, 'users')}: auth is on but names no user`);
-    if (authOn && !passwordFile) ownProblems.push(`${place(auth!, 'passwordfile')}: auth is on but names no password file`);
-    if (authOn && user?.includes(',')) ownProblems.push(`${place(auth!, 'users')}: list one user; rsync logs in as a single user`);
+    if (authOn && !passwordFile)
+      ownProblems.push(`${place(auth!, 'passwordfile')}: auth is on but names no password file`);
+    if (authOn && user?.includes(','))
+      ownProblems.push(`${place(auth!, 'users')}: list one user; rsync logs in as a single user`);
     if (authOn && passwordFile) {
       const secrets = secretsFileProblem(passwordFile, place(auth!, 'passwordfile'), options.readPasswordFile);
       if (secrets) ownProblems.push(secrets);
@@ -128,7 +151,8 @@ export function importSersync(text: string, options: SersyncImportOptions = {}):
       const text = portElement!.attrs.port?.trim() ?? '';
       // A bad value is reported here, with the XML's words, and not again by the schema.
       port = /^\d+$/.test(text) ? Number(text) : 873;
-      if (!/^\d+$/.test(text)) ownProblems.push(`${place(portElement!, 'port')}: "${text}" is not a port number (1 to 65535)`);
+      if (!/^\d+$/.test(text))
+        ownProblems.push(`${place(portElement!, 'port')}: "${text}" is not a port number (1 to 65535)`);
     }
 
     const timeoutElement = child(rsync, 'timeout');
@@ -154,18 +178,24 @@ export function importSersync(text: string, options: SersyncImportOptions = {}):
           const translated = sersyncRegexToExclude(ex.attrs.expression ?? '');
           const pattern = 'pattern' in translated ? translated.pattern : null;
           if (pattern === null || !excludes.includes(pattern)) {
-            ownProblems.push(`${place(ex, 'expression')}: excludes only for the periodic full sync are not supported (Rsync Tray uses one list, so live and full syncs agree); add it to <filter> or set <crontabfilter start="false">`);
+            ownProblems.push(
+              `${place(ex, 'expression')}: excludes only for the periodic full sync are not supported (Rsync Tray uses one list, so live and full syncs agree); add it to <filter> or set <crontabfilter start="false">`,
+            );
           }
         }
       }
     }
 
     for (const plugin of children(block, 'plugin')) {
-      if (isOn(plugin)) ownProblems.push(`${place(plugin, 'start')}: sersync plugins (here "${plugin.attrs.name ?? ''}") are not supported; set start="false" to import without it`);
+      if (isOn(plugin))
+        ownProblems.push(
+          `${place(plugin, 'start')}: sersync plugins (here "${plugin.attrs.name ?? ''}") are not supported; set start="false" to import without it`,
+        );
     }
 
     const localpaths = children(block, 'localpath');
-    if (localpaths.length === 0) ownProblems.push(`${place(block)}: has no <localpath watch="..."> (the folder to back up)`);
+    if (localpaths.length === 0)
+      ownProblems.push(`${place(block)}: has no <localpath watch="..."> (the folder to back up)`);
     problems.push(...ownProblems);
 
     for (const lp of localpaths) {
@@ -217,7 +247,8 @@ export function importSersync(text: string, options: SersyncImportOptions = {}):
       }
       for (const issue of parsed.error.issues) {
         let where: string | undefined;
-        for (let n = issue.path.length; n >= 0 && where === undefined; n--) where = lpPlaces.get(key(issue.path.slice(0, n)));
+        for (let n = issue.path.length; n >= 0 && where === undefined; n--)
+          where = lpPlaces.get(key(issue.path.slice(0, n)));
         const field = issue.path.length ? ` (${issue.path.map(String).join('.')})` : '';
         problems.push(`${where ?? place(lp)}${field}: ${issue.message}`);
       }

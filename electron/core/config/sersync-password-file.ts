@@ -58,7 +58,11 @@ export function secretsFileUser(text: string): string | null {
  * The problem to report for <auth passwordfile> when the file named looks like a daemon secrets
  * file; null when it does not, or when it cannot be read. Never includes the secret.
  */
-export function secretsFileProblem(file: string, where: string, read: PasswordFileReader = readFileStart): string | null {
+export function secretsFileProblem(
+  file: string,
+  where: string,
+  read: PasswordFileReader = readFileStart,
+): string | null {
   // A relative path would be looked up from wherever Rsync Tray runs, which says nothing.
   if (!path.isAbsolute(file)) return null;
   let text: string | null;

@@ -41,12 +41,63 @@ export function sersyncRegexToExclude(expression: string): { pattern: string } |
   // "cache" is the entry at the top of the watched folder.
   const plain = literal(expr);
   if (plain !== null) return { pattern: `/${plain.replace(/^\/+/, '')}` };
-  return { error: `the regular expression "${expression}" has no exact rsync exclude pattern; write it in one of the forms (.*)\\.ext, ^dir/* or a plain name, or exclude it in Rsync Tray's profile editor after the import` };
+  return {
+    error: `the regular expression "${expression}" has no exact rsync exclude pattern; write it in one of the forms (.*)\\.ext, ^dir/* or a plain name, or exclude it in Rsync Tray's profile editor after the import`,
+  };
 }
 
 /** rsync short options that change nothing for a daemon mirror made with -a, or that we set ourselves. */
-const HARMLESS_SHORT = new Set(['a', 'r', 't', 'l', 'p', 'g', 'o', 'D', 'v', 'q', 'u', 'H', 'R', 'd', 'i', 'P', 'h', 'c', 'W']);
-const HARMLESS_LONG = new Set(['archive', 'recursive', 'times', 'links', 'perms', 'group', 'owner', 'devices', 'specials', 'verbose', 'quiet', 'update', 'hard-links', 'relative', 'progress', 'partial', 'human-readable', 'checksum', 'whole-file', 'delete', 'delete-after', 'delete-during', 'delete-delay', 'delete-before', 'ignore-errors', 'force', 'stats', 'itemize-changes']);
+const HARMLESS_SHORT = new Set([
+  'a',
+  'r',
+  't',
+  'l',
+  'p',
+  'g',
+  'o',
+  'D',
+  'v',
+  'q',
+  'u',
+  'H',
+  'R',
+  'd',
+  'i',
+  'P',
+  'h',
+  'c',
+  'W',
+]);
+const HARMLESS_LONG = new Set([
+  'archive',
+  'recursive',
+  'times',
+  'links',
+  'perms',
+  'group',
+  'owner',
+  'devices',
+  'specials',
+  'verbose',
+  'quiet',
+  'update',
+  'hard-links',
+  'relative',
+  'progress',
+  'partial',
+  'human-readable',
+  'checksum',
+  'whole-file',
+  'delete',
+  'delete-after',
+  'delete-during',
+  'delete-delay',
+  'delete-before',
+  'ignore-errors',
+  'force',
+  'stats',
+  'itemize-changes',
+]);
 
 export interface ParsedParams {
   compress: boolean;
@@ -64,7 +115,8 @@ export function parseCommonParams(params: string, where: string): ParsedParams {
     const long = /^--([a-z-]+)(?:=(.*))?$/.exec(word);
     if (long) {
       const [, name, value] = long as unknown as [string, string, string | undefined];
-      const next = (): string | undefined => (value !== undefined ? value : words[++k]?.replace(/^(["'])(.*)\1$/, '$2'));
+      const next = (): string | undefined =>
+        value !== undefined ? value : words[++k]?.replace(/^(["'])(.*)\1$/, '$2');
       if (name === 'compress') out.compress = true;
       else if (name === 'bwlimit') {
         const v = next() ?? '';
@@ -72,16 +124,27 @@ export function parseCommonParams(params: string, where: string): ParsedParams {
         out.bandwidthLimit = /^\d+(\.\d+)?$/.test(v) ? `${v}K` : v;
       } else if (name === 'exclude') out.excludes.push(next() ?? '');
       else if (name === 'timeout' || name === 'contimeout' || name === 'port' || name === 'password-file') {
-        out.problems.push(`${where}: --${name} belongs in its own element (<timeout>, <userDefinedPort>, <auth>); remove it from params`);
+        out.problems.push(
+          `${where}: --${name} belongs in its own element (<timeout>, <userDefinedPort>, <auth>); remove it from params`,
+        );
         if (value === undefined) k++;
-      } else if (!HARMLESS_LONG.has(name)) out.problems.push(`${where}: the rsync option --${name} cannot be carried over to Rsync Tray; remove it from params to import`);
+      } else if (!HARMLESS_LONG.has(name))
+        out.problems.push(
+          `${where}: the rsync option --${name} cannot be carried over to Rsync Tray; remove it from params to import`,
+        );
       continue;
     }
     if (/^-[A-Za-z]+$/.test(word)) {
       for (const letter of word.slice(1)) {
         if (letter === 'z') out.compress = true;
-        else if (letter === 'e') out.problems.push(`${where}: -e (a remote shell, e.g. ssh) is not supported; Rsync Tray talks to rsync daemons (host::module)`);
-        else if (!HARMLESS_SHORT.has(letter)) out.problems.push(`${where}: the rsync option -${letter} cannot be carried over to Rsync Tray; remove it from params to import`);
+        else if (letter === 'e')
+          out.problems.push(
+            `${where}: -e (a remote shell, e.g. ssh) is not supported; Rsync Tray talks to rsync daemons (host::module)`,
+          );
+        else if (!HARMLESS_SHORT.has(letter))
+          out.problems.push(
+            `${where}: the rsync option -${letter} cannot be carried over to Rsync Tray; remove it from params to import`,
+          );
       }
       continue;
     }

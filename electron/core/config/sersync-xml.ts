@@ -75,7 +75,8 @@ const shown = (s: string): string => s.slice(0, 20).split(/\r\n|\r|\n/)[0]!;
 /** saxes attribute and tag-syntax errors (the tag is still open when they fire). */
 const TAG_SYNTAX = /attribute|forward-slash in opening tag|disallowed character\.$/;
 /** What sersync's own reader shrugs off, and so do we: none of it changes what the elements say. */
-const TOLERATED = /^text data outside of root node|XML declaration|^version number|^encoding value|^standalone value|^value (required|must be quoted)|^whitespace required|^expected (the name|one of)|^did not expect any more name\/value pairs|^processing instructions are not allowed before root/i;
+const TOLERATED =
+  /^text data outside of root node|XML declaration|^version number|^encoding value|^standalone value|^value (required|must be quoted)|^whitespace required|^expected (the name|one of)|^did not expect any more name\/value pairs|^processing instructions are not allowed before root/i;
 
 /**
  * Elements and attributes with the line each element starts on. A DOCTYPE that declares entities
@@ -128,7 +129,8 @@ export function parseXml(text: string): XmlParseResult {
       return `line ${lineAt(at)}: </${name}> closes <${open.name}>, which was opened on line ${open.line}; close <${open.name}> first (or end it with "/>")`;
     }
     m = /^unmatched closing tag: (.*)\.$/.exec(raw);
-    if (m) return `line ${lineAt(text.lastIndexOf('</', pos - 1))}: </${m[1]}> closes nothing (no <${m[1]}> is open); remove it`;
+    if (m)
+      return `line ${lineAt(text.lastIndexOf('</', pos - 1))}: </${m[1]}> closes nothing (no <${m[1]}> is open); remove it`;
     if (raw === 'undefined entity.') {
       const at = text.lastIndexOf('&', pos - 1);
       return `line ${lineAt(at)}: "${shown(text.slice(at, pos))}" is not an XML entity (XML knows only &amp; &lt; &gt; &quot; &apos; and numbers like &#38;); write &amp; for a literal "&"${notXml}`;
@@ -142,8 +144,10 @@ export function parseXml(text: string): XmlParseResult {
       const at = text.lastIndexOf('&', pos - 1);
       return `line ${lineAt(at)}: "${shown(text.slice(at, pos))}" is not a valid character number; write the character itself, or &amp; for a literal "&"`;
     }
-    if (raw.startsWith('disallowed character in tag name')) return `line ${lineAt(text.lastIndexOf('<', pos - 1))}: "<" does not start a tag (write &lt; for a literal "<")${notXml}`;
-    if (raw.startsWith('disallowed character in closing tag')) return `line ${line}: a closing tag is malformed; write it as </name>`;
+    if (raw.startsWith('disallowed character in tag name'))
+      return `line ${lineAt(text.lastIndexOf('<', pos - 1))}: "<" does not start a tag (write &lt; for a literal "<")${notXml}`;
+    if (raw.startsWith('disallowed character in closing tag'))
+      return `line ${line}: a closing tag is malformed; write it as </name>`;
     if (raw === 'disallowed character.') {
       const code = text.codePointAt(Math.max(0, pos - 1)) ?? 0;
       return `line ${line}: the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML${sawElement ? '; remove it' : `; is this a text file? ${CHOOSE_CONFXML}`}`;
@@ -151,7 +155,8 @@ export function parseXml(text: string): XmlParseResult {
     if (raw === 'documents may contain only one root.') {
       return `line ${line}: a second top-level element; everything in a confxml.xml belongs inside its one <head> ... </head>`;
     }
-    if (raw === 'malformed comment.') return `line ${line}: a comment contains "--", which XML does not allow inside <!-- -->; remove it`;
+    if (raw === 'malformed comment.')
+      return `line ${line}: a comment contains "--", which XML does not allow inside <!-- -->; remove it`;
     if (raw.includes('"]]>"')) return `line ${line}: "]]>" is not allowed in text; remove it`;
     return `line ${line}: this is not well-formed XML (${raw.replace(/\.$/, '')}); correct the file here${notXml}`;
   };
@@ -168,7 +173,9 @@ export function parseXml(text: string): XmlParseResult {
     const element: XmlElement = { name: tag.name, attrs: {}, children: [], line: lineAt(start) };
     sawElement = true;
     if (stack.length > XML_MAX_DEPTH) {
-      stop(`line ${element.line}: <${element.name}> is nested more than ${XML_MAX_DEPTH} elements deep, but a sersync confxml.xml nests 5 deep; the file is damaged or not a sersync config: ${CHOOSE_CONFXML}`);
+      stop(
+        `line ${element.line}: <${element.name}> is nested more than ${XML_MAX_DEPTH} elements deep, but a sersync confxml.xml nests 5 deep; the file is damaged or not a sersync config: ${CHOOSE_CONFXML}`,
+      );
     }
     pending = { element, start };
   });
@@ -186,7 +193,9 @@ export function parseXml(text: string): XmlParseResult {
   });
   parser.on('doctype', (doctype) => {
     if (/<!ENTITY/i.test(doctype)) {
-      stop(`line ${lineAt(text.lastIndexOf('<!DOCTYPE', parser.position))}: the file declares XML entities (<!DOCTYPE ... <!ENTITY ...>); they are not expanded, and a sersync confxml.xml has none. Remove the <!DOCTYPE ...> part and import again`);
+      stop(
+        `line ${lineAt(text.lastIndexOf('<!DOCTYPE', parser.position))}: the file declares XML entities (<!DOCTYPE ... <!ENTITY ...>); they are not expanded, and a sersync confxml.xml has none. Remove the <!DOCTYPE ...> part and import again`,
+      );
     }
     mark = parser.position;
   });
@@ -209,7 +218,9 @@ export function parseXml(text: string): XmlParseResult {
   } catch (error) {
     if (!(error instanceof Stop)) {
       const where = lineAt(Math.min(text.length, Math.max(0, parser.position - 1)));
-      problems.push(`line ${where}: the XML reader stopped here (${error instanceof Error ? error.message : String(error)}); check that this is sersync's confxml.xml`);
+      problems.push(
+        `line ${where}: the XML reader stopped here (${error instanceof Error ? error.message : String(error)}); check that this is sersync's confxml.xml`,
+      );
     }
     return { root: null, problems };
   }
@@ -218,16 +229,26 @@ export function parseXml(text: string): XmlParseResult {
   for (const raw of endErrors) if (!atEnd.test(raw) && !TOLERATED.test(raw)) problems.push(describe(raw));
   if (endErrors.includes('unexpected end.')) problems.push(unfinished(text, mark, pending, lineAt));
   else if (problems.length === 0) {
-    for (const open of stack.slice(1).reverse()) problems.push(`line ${open.line}: <${open.name}> is never closed (add </${open.name}>, or end the tag with "/>")`);
+    for (const open of stack.slice(1).reverse())
+      problems.push(
+        `line ${open.line}: <${open.name}> is never closed (add </${open.name}>, or end the tag with "/>")`,
+      );
   }
   if (problems.length === 0 && !sawElement) {
-    problems.push(`line 1: the file has no XML elements; is this a sersync confxml.xml? ${CHOOSE_CONFXML[0]!.toUpperCase()}${CHOOSE_CONFXML.slice(1)}`);
+    problems.push(
+      `line 1: the file has no XML elements; is this a sersync confxml.xml? ${CHOOSE_CONFXML[0]!.toUpperCase()}${CHOOSE_CONFXML.slice(1)}`,
+    );
   }
   return { root: problems.length ? null : (document.children[0] ?? null), problems };
 }
 
 /** The file ends inside something: say what, and where it began. */
-function unfinished(text: string, mark: number, pending: { element: XmlElement; start: number } | null, lineAt: (index: number) => number): string {
+function unfinished(
+  text: string,
+  mark: number,
+  pending: { element: XmlElement; start: number } | null,
+  lineAt: (index: number) => number,
+): string {
   const cutOff = 'it looks cut off: copy the whole confxml.xml again';
   const from = pending ? pending.start : mark;
   const lt = text.indexOf('<', pending ? from + 1 : from);
@@ -238,7 +259,8 @@ function unfinished(text: string, mark: number, pending: { element: XmlElement; 
   const line = lineAt(lt);
   if (text.startsWith('<!--', lt)) return `line ${line}: a comment "<!--" is never closed with "-->"`;
   if (text.startsWith('<![CDATA[', lt)) return `line ${line}: "<![CDATA[" is never closed with "]]>"`;
-  if (text.startsWith('<!DOCTYPE', lt)) return `line ${line}: "<!DOCTYPE" is never closed with ">"; remove it (a sersync confxml.xml has none)`;
+  if (text.startsWith('<!DOCTYPE', lt))
+    return `line ${line}: "<!DOCTYPE" is never closed with ">"; remove it (a sersync confxml.xml has none)`;
   if (text.startsWith('<?', lt)) return `line ${line}: "<?" is never closed with "?>"`;
   if (text.startsWith('</', lt)) return `line ${line}: the file ends inside a closing tag; ${cutOff}`;
   return `line ${line}: the file ends inside a tag; ${cutOff}`;

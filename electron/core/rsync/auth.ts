@@ -27,10 +27,18 @@ export async function checkPasswordFile(file: string): Promise<void> {
   try {
     info = await stat(file);
   } catch {
-    throw new RsyncTrayError('PASSWORD_FILE_MISSING', `The password file ${file} does not exist or cannot be read.`, 'Create it with the password on its first line, then `chmod 600` it, or fix the path in the profile.');
+    throw new RsyncTrayError(
+      'PASSWORD_FILE_MISSING',
+      `The password file ${file} does not exist or cannot be read.`,
+      'Create it with the password on its first line, then `chmod 600` it, or fix the path in the profile.',
+    );
   }
   if (!info.isFile()) {
-    throw new RsyncTrayError('PASSWORD_FILE_MISSING', `The password file ${file} is not a regular file.`, 'Point the profile at a file holding the password on its first line.');
+    throw new RsyncTrayError(
+      'PASSWORD_FILE_MISSING',
+      `The password file ${file} is not a regular file.`,
+      'Point the profile at a file holding the password on its first line.',
+    );
   }
   if ((info.mode & 0o007) !== 0) {
     throw new RsyncTrayError(
@@ -40,11 +48,19 @@ export async function checkPasswordFile(file: string): Promise<void> {
     );
   }
   if (process.getuid?.() === 0 && info.uid !== 0) {
-    throw new RsyncTrayError('PASSWORD_FILE_MODE', `The password file ${file} is not owned by root, and rsync running as root refuses it.`, `Run: chown root '${file}'`);
+    throw new RsyncTrayError(
+      'PASSWORD_FILE_MODE',
+      `The password file ${file} is not owned by root, and rsync running as root refuses it.`,
+      `Run: chown root '${file}'`,
+    );
   }
 }
 
-export async function resolveAuth(target: Target, secrets: SecretStore | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedAuth> {
+export async function resolveAuth(
+  target: Target,
+  secrets: SecretStore | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedAuth> {
   const auth = target.auth;
   switch (auth.type) {
     case 'none':
@@ -57,14 +73,22 @@ export async function resolveAuth(target: Target, secrets: SecretStore | undefin
     case 'env': {
       const value = env[auth.variable];
       if (value === undefined || value === '') {
-        throw new RsyncTrayError('PASSWORD_MISSING', `The environment variable ${auth.variable} that should hold the password for ${targetKey(target)} is not set.`, `Set ${auth.variable} in the environment of Rsync Tray (for a service: its EnvironmentFile).`);
+        throw new RsyncTrayError(
+          'PASSWORD_MISSING',
+          `The environment variable ${auth.variable} that should hold the password for ${targetKey(target)} is not set.`,
+          `Set ${auth.variable} in the environment of Rsync Tray (for a service: its EnvironmentFile).`,
+        );
       }
       return { args: [], env: { RSYNC_PASSWORD: value }, secrets: [value] };
     }
     case 'secret': {
       const value = await secrets?.get(targetKey(target));
       if (!value) {
-        throw new RsyncTrayError('PASSWORD_MISSING', `No password is stored for ${targetKey(target)}.`, 'Store it in the profile editor, or with `rsync-tray password set PROFILE`.');
+        throw new RsyncTrayError(
+          'PASSWORD_MISSING',
+          `No password is stored for ${targetKey(target)}.`,
+          'Store it in the profile editor, or with `rsync-tray password set PROFILE`.',
+        );
       }
       return { args: [], env: { RSYNC_PASSWORD: value }, secrets: [value] };
     }

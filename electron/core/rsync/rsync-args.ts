@@ -73,7 +73,18 @@ export function profileExcludes(profile: Profile): ExcludeMatcher {
   return compileExcludes([...profile.excludes, `/${DELETED_DIR}/`]);
 }
 
-export function buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra = [], now = new Date(), onlyNewTrees = false, platform }: ArgsInput): string[] {
+export function buildRsyncArgs({
+  profile,
+  target,
+  caps,
+  excludes,
+  kind,
+  deletion,
+  extra = [],
+  now = new Date(),
+  onlyNewTrees = false,
+  platform,
+}: ArgsInput): string[] {
   const del: DeletionMode = !profile.deletions ? { mode: 'hold' } : (deletion ?? { mode: 'propagate' });
   const args = [
     '-a',

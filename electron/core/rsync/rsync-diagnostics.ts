@@ -78,7 +78,8 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
     code: 'ACCESS_DENIED',
     pattern: /@ERROR: access denied to (\S+) from (.+)$/m,
     message: (m, t) => `The daemon refused access to ${t} from ${m[2]}.`,
-    hint: (m) => `Add this machine to \`hosts allow\` (and remove it from \`hosts deny\`) for module [${m[1]}] in rsyncd.conf.`,
+    hint: (m) =>
+      `Add this machine to \`hosts allow\` (and remove it from \`hosts deny\`) for module [${m[1]}] in rsyncd.conf.`,
   },
   {
     code: 'ACCESS_DENIED',
@@ -104,7 +105,8 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
     code: 'MAX_CONNECTIONS',
     pattern: /@ERROR: max connections \((\d+)\) reached/,
     message: (m, t) => `The daemon for ${t} is busy (max connections = ${m[1]}).`,
-    hint: () => 'It will be retried. If it persists, raise `max connections` for the module or check for stuck clients.',
+    hint: () =>
+      'It will be retried. If it persists, raise `max connections` for the module or check for stuck clients.',
   },
   // Network: "rsync: [sender] failed to connect to H (ip): <reason> (errno)".
   {
@@ -116,7 +118,8 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
   },
   {
     code: 'HOST_NOT_FOUND',
-    pattern: /getaddrinfo: .*(?:Name or service not known|Temporary failure in name resolution|nodename nor servname|No address associated)/,
+    pattern:
+      /getaddrinfo: .*(?:Name or service not known|Temporary failure in name resolution|nodename nor servname|No address associated)/,
     message: (_m, t, ctx) => `The host name ${ctx.host} could not be resolved (for ${t}).`,
     hint: () => 'Check the host name for typos and that DNS works on this machine; an IP address also works.',
   },
@@ -130,7 +133,8 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
     code: 'TIMEOUT',
     pattern: /io timeout after \d+ seconds|timeout waiting for daemon connection|Connection timed out/,
     message: (_m, t) => `Timed out talking to ${t}.`,
-    hint: () => 'The server or network is slow or down; it will be retried. Raise the timeout if the link is very slow.',
+    hint: () =>
+      'The server or network is slow or down; it will be retried. Raise the timeout if the link is very slow.',
   },
   // Disk full comes before "protocol": a full receiver also makes the connection drop.
   {
@@ -182,15 +186,51 @@ interface Fallback {
 
 /** When no rule matched: what the exit value alone says. */
 const EXIT_FALLBACKS: Readonly<Record<number, Fallback>> = {
-  2: { code: 'PROTOCOL', message: (t) => `rsync and the daemon for ${t} are incompatible.`, hint: 'Upgrade the older rsync.' },
-  4: { code: 'PROTOCOL', message: (t) => `The daemon for ${t} does not support an option Rsync Tray uses.`, hint: 'Upgrade rsync on the server, or turn off the feature in the profile.' },
-  5: { code: 'PROTOCOL', message: (t) => `Could not start the rsync protocol with ${t}.`, hint: "See the daemon's log for the reason; it will be retried." },
-  12: { code: 'PROTOCOL', message: (t) => `The connection to ${t} broke during the transfer.`, hint: "It will be retried; if it repeats, see the daemon's log." },
-  23: { code: 'PARTIAL_TRANSFER', message: (t) => `Some files were not transferred to ${t}.`, hint: 'The failing files are named in the log; it will be retried.' },
-  24: { code: 'VANISHED', message: (t) => `Some source files vanished while syncing to ${t}.`, hint: 'Nothing to do: files changed during the transfer; they are queued again.' },
-  25: { code: 'RSYNC_FAILED', message: (t) => `rsync stopped deleting on ${t}: the --max-delete limit was reached.`, hint: 'Check that the source folder is mounted and complete before allowing the deletions.' },
-  30: { code: 'TIMEOUT', message: (t) => `Timed out during the transfer to ${t}.`, hint: 'The server or network stalled; it will be retried.' },
-  35: { code: 'TIMEOUT', message: (t) => `Timed out waiting for the daemon of ${t}.`, hint: 'The server is slow or unreachable; it will be retried.' },
+  2: {
+    code: 'PROTOCOL',
+    message: (t) => `rsync and the daemon for ${t} are incompatible.`,
+    hint: 'Upgrade the older rsync.',
+  },
+  4: {
+    code: 'PROTOCOL',
+    message: (t) => `The daemon for ${t} does not support an option Rsync Tray uses.`,
+    hint: 'Upgrade rsync on the server, or turn off the feature in the profile.',
+  },
+  5: {
+    code: 'PROTOCOL',
+    message: (t) => `Could not start the rsync protocol with ${t}.`,
+    hint: "See the daemon's log for the reason; it will be retried.",
+  },
+  12: {
+    code: 'PROTOCOL',
+    message: (t) => `The connection to ${t} broke during the transfer.`,
+    hint: "It will be retried; if it repeats, see the daemon's log.",
+  },
+  23: {
+    code: 'PARTIAL_TRANSFER',
+    message: (t) => `Some files were not transferred to ${t}.`,
+    hint: 'The failing files are named in the log; it will be retried.',
+  },
+  24: {
+    code: 'VANISHED',
+    message: (t) => `Some source files vanished while syncing to ${t}.`,
+    hint: 'Nothing to do: files changed during the transfer; they are queued again.',
+  },
+  25: {
+    code: 'RSYNC_FAILED',
+    message: (t) => `rsync stopped deleting on ${t}: the --max-delete limit was reached.`,
+    hint: 'Check that the source folder is mounted and complete before allowing the deletions.',
+  },
+  30: {
+    code: 'TIMEOUT',
+    message: (t) => `Timed out during the transfer to ${t}.`,
+    hint: 'The server or network stalled; it will be retried.',
+  },
+  35: {
+    code: 'TIMEOUT',
+    message: (t) => `Timed out waiting for the daemon of ${t}.`,
+    hint: 'The server is slow or unreachable; it will be retried.',
+  },
 };
 
 /** The first line that reports a problem, without rsync's "rsync error: ... (code N) at file.c(123)" trailer. */
@@ -220,12 +260,19 @@ export function diagnose(stderr: string, exitCode: number | undefined, ctx: Diag
   if (fallback) return { code: fallback.code, message: fallback.message(target) + suffix, hint: fallback.hint };
 
   if (exitCode === undefined) {
-    return { code: 'RSYNC_FAILED', message: `rsync for ${target} was killed by a signal${suffix}.`, hint: 'It will be retried; if it repeats, check memory (the OOM killer) and the log.' };
+    return {
+      code: 'RSYNC_FAILED',
+      message: `rsync for ${target} was killed by a signal${suffix}.`,
+      hint: 'It will be retried; if it repeats, check memory (the OOM killer) and the log.',
+    };
   }
   const { meaning, outcome } = classifyExit(exitCode);
   return {
     code: 'RSYNC_FAILED',
     message: `rsync for ${target} failed with exit ${exitCode}: ${meaning}${suffix}.`,
-    hint: outcome === 'fatal' ? 'This will not fix itself; see the log for the rsync command and its output.' : 'It will be retried; see the log if it repeats.',
+    hint:
+      outcome === 'fatal'
+        ? 'This will not fix itself; see the log for the rsync command and its output.'
+        : 'It will be retried; see the log if it repeats.',
   };
 }

@@ -37,7 +37,8 @@ export function compareVersions(a: string, b: string): number {
 
 const INSTALL_HINT: Record<string, string> = {
   linux: 'Install rsync 3.2.3 or newer (Debian/Ubuntu: sudo apt-get install rsync; Fedora: sudo dnf install rsync).',
-  darwin: 'macOS ships rsync 2.6.9 or openrsync; install a current one with `brew install rsync` and set its path (/opt/homebrew/bin/rsync) in the settings.',
+  darwin:
+    'macOS ships rsync 2.6.9 or openrsync; install a current one with `brew install rsync` and set its path (/opt/homebrew/bin/rsync) in the settings.',
   win32: 'Install cwRsync or use rsync from WSL, and set its path in the settings.',
 };
 const installHint = (): string => INSTALL_HINT[process.platform] ?? INSTALL_HINT.linux!;
@@ -51,10 +52,18 @@ export function capabilitiesFrom(path: string, versionText: string): RsyncCapabi
   const parsed = parseRsyncVersion(versionText);
   if (!parsed) {
     const first = versionText.split('\n')[0]?.trim() ?? '';
-    throw new RsyncTrayError('RSYNC_TOO_OLD', `${path} is not a supported rsync (${first || 'it printed no version'}); openrsync and other reimplementations lack options Rsync Tray needs.`, installHint());
+    throw new RsyncTrayError(
+      'RSYNC_TOO_OLD',
+      `${path} is not a supported rsync (${first || 'it printed no version'}); openrsync and other reimplementations lack options Rsync Tray needs.`,
+      installHint(),
+    );
   }
   if (compareVersions(parsed.version, MINIMUM_VERSION) < 0) {
-    throw new RsyncTrayError('RSYNC_TOO_OLD', `rsync ${parsed.version} at ${path} is too old; Rsync Tray needs ${MINIMUM_VERSION} or newer (3.2.3+ recommended).`, installHint());
+    throw new RsyncTrayError(
+      'RSYNC_TOO_OLD',
+      `rsync ${parsed.version} at ${path} is too old; Rsync Tray needs ${MINIMUM_VERSION} or newer (3.2.3+ recommended).`,
+      installHint(),
+    );
   }
   const caps: RsyncCapabilities = { path, ...parsed, deleteMissingArgs: false, mkpath: false, infoProgress2: false };
   for (const [feature, since] of FEATURES) caps[feature] = compareVersions(parsed.version, since) >= 0;
@@ -65,7 +74,13 @@ export function probeRsync(path = 'rsync'): Promise<RsyncCapabilities> {
   return new Promise((resolve, reject) => {
     execFile(path, ['--version'], { env: { ...process.env, LC_ALL: 'C' }, timeout: 10_000 }, (error, stdout) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new RsyncTrayError('RSYNC_MISSING', `rsync was not found${path === 'rsync' ? ' on the PATH' : ` at ${path}`}.`, installHint()));
+        reject(
+          new RsyncTrayError(
+            'RSYNC_MISSING',
+            `rsync was not found${path === 'rsync' ? ' on the PATH' : ` at ${path}`}.`,
+            installHint(),
+          ),
+        );
         return;
       }
       try {

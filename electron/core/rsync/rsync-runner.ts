@@ -224,7 +224,12 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     // Before rsync has said either way (a first big file), its percentage is shown: that of a
     // single big file is real, and a batch seldom starts mid-way through a growing list.
     const partial = listComplete === false;
-    req.onProgress!({ bytes: p.bytes, percent: partial ? null : p.percent, bytesPerSecond: p.bytesPerSecond, etaSeconds: partial ? null : p.etaSeconds });
+    req.onProgress!({
+      bytes: p.bytes,
+      percent: partial ? null : p.percent,
+      bytesPerSecond: p.bytesPerSecond,
+      etaSeconds: partial ? null : p.etaSeconds,
+    });
   };
   const written = req.progressFrom === 'process-io' && req.onProgress ? new WrittenBytes(child) : null;
   const look = () => {
@@ -251,7 +256,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     output?.close();
   }
   const text = output ? tail : String(result?.stdout ?? '');
-  const stderr = redactSecrets(String(result.stderr ?? ""), [...(req.secrets ?? [])]);
+  const stderr = redactSecrets(String(result.stderr ?? ''), [...(req.secrets ?? [])]);
   return {
     exitCode: result.exitCode,
     signal: result.signal,

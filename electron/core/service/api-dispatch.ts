@@ -14,11 +14,19 @@ export function isMethod(name: unknown): name is Method {
 export async function dispatch(handlers: ApiHandlers, method: unknown, input: unknown): Promise<Result<unknown>> {
   try {
     if (!isMethod(method)) {
-      throw new RsyncTrayError('UNKNOWN_METHOD', `Unknown API method ${JSON.stringify(method)}.`, 'The UI and the host are of different versions; restart the app.');
+      throw new RsyncTrayError(
+        'UNKNOWN_METHOD',
+        `Unknown API method ${JSON.stringify(method)}.`,
+        'The UI and the host are of different versions; restart the app.',
+      );
     }
     const parsed = METHOD_INPUTS[method].safeParse(input ?? {});
     if (!parsed.success) {
-      throw new RsyncTrayError('BAD_REQUEST', `Bad request to ${method}: ${describeIssues(parsed.error.issues, input).join('; ')}`, 'This is a bug in the UI; please report it.');
+      throw new RsyncTrayError(
+        'BAD_REQUEST',
+        `Bad request to ${method}: ${describeIssues(parsed.error.issues, input).join('; ')}`,
+        'This is a bug in the UI; please report it.',
+      );
     }
     const handler = handlers[method] as (input: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };

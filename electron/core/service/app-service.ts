@@ -59,7 +59,9 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
   const activity: RunRecord[] = [];
   const limit = options.activityLimit ?? 500;
   // Pauses outlive the engine: a new rsync path restarts it, and nothing may resume by that.
-  const control = options.engine?.control ?? (await ControlState.load(options.engine?.stateDir ? ControlState.fileIn(options.engine.stateDir) : null));
+  const control =
+    options.engine?.control ??
+    (await ControlState.load(options.engine?.stateDir ? ControlState.fileIn(options.engine.stateDir) : null));
 
   const boot = async (): Promise<Engine> => {
     const e = await startEngine({ ...options.engine, config, secrets: options.secrets, control });
@@ -87,7 +89,12 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
 
   const findProfile = (name: string): Profile => {
     const p = config.profiles.find((x) => x.name === name);
-    if (!p) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, 'Refresh the list; it may have been renamed or deleted.');
+    if (!p)
+      throw new RsyncTrayError(
+        'UNKNOWN_PROFILE',
+        `There is no profile named "${name}".`,
+        'Refresh the list; it may have been renamed or deleted.',
+      );
     return p;
   };
 
@@ -106,7 +113,11 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     'profiles.save': async ({ profile, previousName }) => {
       const parsed = ProfileSchema.safeParse(profile);
       if (!parsed.success) {
-        throw new RsyncTrayError('INVALID_CONFIG', `The profile has problems:\n  ${describeIssues(parsed.error.issues, {}).join('\n  ')}`, 'Correct the fields listed; nothing was saved.');
+        throw new RsyncTrayError(
+          'INVALID_CONFIG',
+          `The profile has problems:\n  ${describeIssues(parsed.error.issues, {}).join('\n  ')}`,
+          'Correct the fields listed; nothing was saved.',
+        );
       }
       const replaced = previousName ?? parsed.data.name;
       const others = config.profiles.filter((p) => p.name !== replaced);
@@ -124,7 +135,11 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     'connection.test': async ({ target, password }) => {
       const parsed = TargetSchema.safeParse(target);
       if (!parsed.success) {
-        throw new RsyncTrayError('INVALID_CONFIG', `The target has problems: ${describeIssues(parsed.error.issues, {}).join('; ')}`, 'Correct the target fields first.');
+        throw new RsyncTrayError(
+          'INVALID_CONFIG',
+          `The target has problems: ${describeIssues(parsed.error.issues, {}).join('; ')}`,
+          'Correct the target fields first.',
+        );
       }
       return testConnection(parsed.data, { rsyncPath: config.settings.rsyncPath, secrets: options.secrets, password });
     },
@@ -141,11 +156,19 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     },
     'config.export': async ({ profiles }) => {
       for (const p of profiles ?? []) findProfile(p);
-      return { json: serializeConfig(config, profiles), fileName: `rsync-tray-profiles-${new Date().toISOString().slice(0, 10)}.json` };
+      return {
+        json: serializeConfig(config, profiles),
+        fileName: `rsync-tray-profiles-${new Date().toISOString().slice(0, 10)}.json`,
+      };
     },
     'config.importPreview': async ({ text, format }) => previewImport(text, format, config, options.importers),
     'config.importApply': async ({ text, format, conflicts }) => {
-      const { config: next, created, replaced, skipped } = applyImport(previewImport(text, format, config, options.importers), config, conflicts);
+      const {
+        config: next,
+        created,
+        replaced,
+        skipped,
+      } = applyImport(previewImport(text, format, config, options.importers), config, conflicts);
       await commit(next);
       return { created, replaced, skipped };
     },
@@ -160,7 +183,8 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     'deletions.refuse': async ({ profile }) => (engine.refuseDeletions(findProfile(profile).name), null),
     'folder.open': async ({ profile }) => {
       const p = findProfile(profile);
-      if (!options.host?.openFolder) throw new RsyncTrayError('UNSUPPORTED', 'This host cannot open folders.', `The folder is ${p.source}.`);
+      if (!options.host?.openFolder)
+        throw new RsyncTrayError('UNSUPPORTED', 'This host cannot open folders.', `The folder is ${p.source}.`);
       await options.host.openFolder(p.source);
       return null;
     },

@@ -54,13 +54,24 @@ export async function testConnection(target: Target, options: ConnectionTestOpti
 
   // 2. The module itself, with this target's credentials: list its top level only.
   try {
-    const auth = options.password !== undefined ? { args: [], env: { RSYNC_PASSWORD: options.password }, secrets: [options.password] } : await resolveAuth(target, options.secrets);
+    const auth =
+      options.password !== undefined
+        ? { args: [], env: { RSYNC_PASSWORD: options.password }, secrets: [options.password] }
+        : await resolveAuth(target, options.secrets);
     const url = `rsync://${target.user ? `${target.user}@` : ''}${target.host}:${target.port}/${target.module}/`;
-    const probe = await runCapture(rsyncPath, [...common, ...auth.args, '--list-only', '--no-recursive', '--dirs', url], auth.env, auth.secrets);
+    const probe = await runCapture(
+      rsyncPath,
+      [...common, ...auth.args, '--list-only', '--no-recursive', '--dirs', url],
+      auth.env,
+      auth.secrets,
+    );
     if (probe.exitCode === 0) report.module = 'ok';
     else {
       report.module = 'failed';
-      report.error = diagnose(probe.stderr, probe.exitCode, { ...ctx, passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined });
+      report.error = diagnose(probe.stderr, probe.exitCode, {
+        ...ctx,
+        passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined,
+      });
     }
   } catch (error) {
     report.module = 'failed';

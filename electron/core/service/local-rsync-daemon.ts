@@ -65,7 +65,9 @@ export async function findFreePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -81,15 +83,36 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function renderConfig(o: { rootDir: string; user: string; secretsFile: string; logFile: string; socketOptions?: string; modules: Array<LocalModuleSpec & { path: string }> }): string {
+function renderConfig(o: {
+  rootDir: string;
+  user: string;
+  secretsFile: string;
+  logFile: string;
+  socketOptions?: string;
+  modules: Array<LocalModuleSpec & { path: string }>;
+}): string {
   // A daemon started by root would switch to `nobody`; serve as whoever we are instead.
   const identity = typeof process.getuid === 'function' && process.getuid() === 0 ? ['uid = 0', 'gid = 0'] : [];
   // Without chroot rsyncd "munges" symlinks by default; this daemon serves only our own files.
   const socket = o.socketOptions ? [`socket options = ${o.socketOptions}`] : [];
-  const lines = ['use chroot = no', 'munge symlinks = no', ...identity, ...socket, `log file = ${o.logFile}`, `pid file = ${path.join(o.rootDir, 'rsyncd.pid')}`, ''];
+  const lines = [
+    'use chroot = no',
+    'munge symlinks = no',
+    ...identity,
+    ...socket,
+    `log file = ${o.logFile}`,
+    `pid file = ${path.join(o.rootDir, 'rsyncd.pid')}`,
+    '',
+  ];
   for (const m of o.modules) {
     lines.push(`[${m.name}]`, `path = ${m.path}`, `read only = ${m.readOnly ? 'yes' : 'no'}`, 'list = yes');
-    lines.push(`auth users = ${o.user}`, `secrets file = ${o.secretsFile}`, 'strict modes = yes', ...(m.extra ?? []), '');
+    lines.push(
+      `auth users = ${o.user}`,
+      `secrets file = ${o.secretsFile}`,
+      'strict modes = yes',
+      ...(m.extra ?? []),
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -106,11 +129,17 @@ export async function startLocalDaemon(options: LocalDaemonOptions = {}): Promis
   const logFile = path.join(rootDir, 'rsyncd.log');
   const configFile = path.join(rootDir, 'rsyncd.conf');
 
-  const specs = (options.modules ?? [{ name: 'backup' }]).map((m) => ({ ...m, path: m.path ?? path.join(rootDir, 'modules', m.name) }));
+  const specs = (options.modules ?? [{ name: 'backup' }]).map((m) => ({
+    ...m,
+    path: m.path ?? path.join(rootDir, 'modules', m.name),
+  }));
   for (const m of specs) await mkdir(m.path, { recursive: true });
   await writeFile(secretsFile, `${user}:${password}\n`, { mode: 0o600 });
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-  await writeFile(configFile, renderConfig({ rootDir, user, secretsFile, logFile, socketOptions: options.socketOptions, modules: specs }));
+  await writeFile(
+    configFile,
+    renderConfig({ rootDir, user, secretsFile, logFile, socketOptions: options.socketOptions, modules: specs }),
+  );
 
   const port = options.port ?? (await findFreePort());
   let child: ChildProcess | null = null;
@@ -119,9 +148,13 @@ export async function startLocalDaemon(options: LocalDaemonOptions = {}): Promis
   async function start(): Promise<void> {
     if (child) return;
     let stderr = '';
-    const proc = spawn(rsyncPath, ['--daemon', '--no-detach', `--config=${configFile}`, `--port=${port}`, '--address=127.0.0.1'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const proc = spawn(
+      rsyncPath,
+      ['--daemon', '--no-detach', `--config=${configFile}`, `--port=${port}`, '--address=127.0.0.1'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child = proc;
     let spawnError: Error | null = null;

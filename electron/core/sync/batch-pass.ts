@@ -33,10 +33,18 @@ export interface BatchPassResult {
   fullPassWanted: boolean;
 }
 
-export async function batchPass(entries: ReadonlyMap<string, number>, withDeletions: boolean, io: BatchPassIO): Promise<BatchPassResult> {
+export async function batchPass(
+  entries: ReadonlyMap<string, number>,
+  withDeletions: boolean,
+  io: BatchPassIO,
+): Promise<BatchPassResult> {
   const { profile, caps, excludes } = io;
   let deletion: DeletionMode = io.held ? { mode: 'hold' } : { mode: 'propagate' };
-  const plan = await planBatch(entries, { root: profile.source, deletions: profile.deletions && !io.held, isExcluded: (p, d) => excludes.isExcluded(p, d) });
+  const plan = await planBatch(entries, {
+    root: profile.source,
+    deletions: profile.deletions && !io.held,
+    isExcluded: (p, d) => excludes.isExcluded(p, d),
+  });
   const notDue = withDeletions ? [] : [...plan.deleted].filter((rel) => !movedAway(entries.get(rel)));
   if (notDue.length > 0) {
     for (const rel of notDue) plan.deleted.delete(rel);
@@ -56,5 +64,9 @@ export async function batchPass(entries: ReadonlyMap<string, number>, withDeleti
   if (paths.length === 0) return { verdict: { type: 'done', kind: null }, notDue, fullPassWanted };
   const verdict = io.judge(paths.length, await io.run(deletion, filesFromInput(paths), plan.files === 0));
   // A batch that succeeded while a full pass is owed is not the target being current.
-  return { verdict: verdict.type === 'done' && fullPassWanted ? { type: 'done', kind: null } : verdict, notDue, fullPassWanted };
+  return {
+    verdict: verdict.type === 'done' && fullPassWanted ? { type: 'done', kind: null } : verdict,
+    notDue,
+    fullPassWanted,
+  };
 }

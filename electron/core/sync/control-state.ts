@@ -14,7 +14,9 @@ import type { Clock } from './clock.ts';
 
 /** until: epoch ms, or null for "until resumed". */
 const PauseSchema = z.object({ until: z.number().nullable() }).strict();
-const ControlFileSchema = z.object({ version: z.literal(1), all: PauseSchema.nullable(), profiles: z.record(z.string(), PauseSchema) }).strict();
+const ControlFileSchema = z
+  .object({ version: z.literal(1), all: PauseSchema.nullable(), profiles: z.record(z.string(), PauseSchema) })
+  .strict();
 export type Pause = z.infer<typeof PauseSchema>;
 type ControlFile = z.infer<typeof ControlFileSchema>;
 
@@ -39,7 +41,8 @@ export class ControlState {
         state.#profiles = new Map(Object.entries(parsed.data.profiles));
       } else log?.(`The saved pause state ${file} is not in the expected format and was ignored; nothing is paused.`);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log?.(`The saved pause state ${file} could not be read (${(error as Error).message}); nothing is paused.`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        log?.(`The saved pause state ${file} could not be read (${(error as Error).message}); nothing is paused.`);
     }
     return state;
   }
@@ -75,7 +78,8 @@ export class ControlState {
       this.#profiles.clear();
     } else {
       if (active(this.#all, now)) {
-        for (const other of allProfiles) if (other !== profile && !this.#profiles.has(other)) this.#profiles.set(other, { ...this.#all! });
+        for (const other of allProfiles)
+          if (other !== profile && !this.#profiles.has(other)) this.#profiles.set(other, { ...this.#all! });
         this.#all = null;
       }
       this.#profiles.delete(profile);
@@ -85,7 +89,9 @@ export class ControlState {
 
   /** The next time a pause ends (for the engine's timer), or null. */
   nextDeadline(now: number): number | null {
-    const times = [this.#all, ...this.#profiles.values()].flatMap((p) => (p && p.until !== null && p.until > now ? [p.until] : []));
+    const times = [this.#all, ...this.#profiles.values()].flatMap((p) =>
+      p && p.until !== null && p.until > now ? [p.until] : [],
+    );
     return times.length ? Math.min(...times) : null;
   }
 

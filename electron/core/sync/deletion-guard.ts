@@ -26,11 +26,19 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
   // What the backup held before this pass: what both sides share, plus what only it has.
   const backupEntries = Math.max(c.deletions, c.sourceEntries - c.created + c.deletions);
   if (c.sourceEmpty) {
-    return { allow: false, backupEntries, reason: `the source folder is empty (is its disk mounted?), so mirroring it would delete ${c.deletions} entries on the backup` };
+    return {
+      allow: false,
+      backupEntries,
+      reason: `the source folder is empty (is its disk mounted?), so mirroring it would delete ${c.deletions} entries on the backup`,
+    };
   }
   const percent = (100 * c.deletions) / backupEntries;
   if (c.maxDeletePercent < 100 && c.deletions >= MIN_DELETIONS_TO_HOLD && percent > c.maxDeletePercent) {
-    return { allow: false, backupEntries, reason: `mirroring would delete ${c.deletions} of ${backupEntries} entries on the backup (${percent.toFixed(0)} %, more than the ${c.maxDeletePercent} % allowed)` };
+    return {
+      allow: false,
+      backupEntries,
+      reason: `mirroring would delete ${c.deletions} of ${backupEntries} entries on the backup (${percent.toFixed(0)} %, more than the ${c.maxDeletePercent} % allowed)`,
+    };
   }
   return { allow: true };
 }

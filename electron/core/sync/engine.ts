@@ -62,7 +62,15 @@ export interface Engine {
 
 /** Status of a profile that is not running (disabled, or rsync unusable). */
 function restingStatus(name: string, state: ProfileStatus['state'], error: ErrorInfo | null): ProfileStatus {
-  return { name, state, pending: 0, lastSuccessAt: null, lastError: error, watch: { mode: 'stopped', note: null }, targets: [] };
+  return {
+    name,
+    state,
+    pending: 0,
+    lastSuccessAt: null,
+    lastError: error,
+    watch: { mode: 'stopped', note: null },
+    targets: [],
+  };
 }
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
@@ -82,7 +90,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   }
 
   const clock = options.clock ?? systemClock;
-  const control = options.control ?? (await ControlState.load(options.stateDir ? ControlState.fileIn(options.stateDir) : null, (message) => emit({ type: 'log', level: 'warn', message })));
+  const control =
+    options.control ??
+    (await ControlState.load(options.stateDir ? ControlState.fileIn(options.stateDir) : null, (message) =>
+      emit({ type: 'log', level: 'warn', message }),
+    ));
   /** Pauses are the control state's: each runner follows it, whenever it was (re)created. */
   const applyControl = (): void => {
     const now = clock.now();
@@ -104,7 +116,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       if (!profile.enabled) resting.set(profile.name, restingStatus(profile.name, 'stopped', null));
       else if (!caps) resting.set(profile.name, restingStatus(profile.name, 'error', probeError));
       else {
-        const runner = new ProfileRunner({ profile, caps, secrets: options.secrets, watcherFactory: options.watcherFactory, run: options.run, stateDir: options.stateDir, timings: options.timings, emit });
+        const runner = new ProfileRunner({
+          profile,
+          caps,
+          secrets: options.secrets,
+          watcherFactory: options.watcherFactory,
+          run: options.run,
+          stateDir: options.stateDir,
+          timings: options.timings,
+          emit,
+        });
         runners.set(profile.name, runner);
         created.push(runner);
       }
@@ -118,7 +139,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const runner = runners.get(name);
     if (runner) return [runner];
     if (resting.has(name)) return [];
-    throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, `Known profiles: ${[...runners.keys(), ...resting.keys()].join(', ') || 'none'}.`);
+    throw new RsyncTrayError(
+      'UNKNOWN_PROFILE',
+      `There is no profile named "${name}".`,
+      `Known profiles: ${[...runners.keys(), ...resting.keys()].join(', ') || 'none'}.`,
+    );
   };
 
   /** Starts new runners paused when the control state says so, so they never sync in between. */
@@ -143,7 +168,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     resume: (name) => {
       pick(name);
-      control.resume(name, config.profiles.map((p) => p.name), clock.now());
+      control.resume(
+        name,
+        config.profiles.map((p) => p.name),
+        clock.now(),
+      );
       applyControl();
       deadlines.arm();
     },
@@ -182,7 +211,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   };
 }
 
-const noHold = (name: string) => new RsyncTrayError('NOTHING_HELD', `Profile "${name}" has no deletion waiting for confirmation.`, 'Nothing to do; refresh the status.');
+const noHold = (name: string) =>
+  new RsyncTrayError(
+    'NOTHING_HELD',
+    `Profile "${name}" has no deletion waiting for confirmation.`,
+    'Nothing to do; refresh the status.',
+  );
 
 /** The state of all profiles together: what the tray icon shows. */
 export function overallState(statuses: readonly ProfileStatus[]): ProfileStatus['state'] {

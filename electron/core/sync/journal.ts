@@ -25,9 +25,14 @@ export interface JournalFile {
 }
 
 /** A path as the pending-paths stage keeps it: relative to the source root, '/'-separated. */
-const RelPath = z.string().refine((rel) => rel !== '' && !rel.includes('\0') && rel.split('/').every((s) => s !== '' && s !== '.' && s !== '..'), {
-  message: 'is not a path inside the source folder',
-});
+const RelPath = z
+  .string()
+  .refine(
+    (rel) => rel !== '' && !rel.includes('\0') && rel.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
+    {
+      message: 'is not a path inside the source folder',
+    },
+  );
 const Count = z.number().int().nonnegative();
 
 /**
@@ -43,7 +48,9 @@ const JournalSchema = z.strictObject({
       // [path, pending-paths flags]
       paths: z.array(z.tuple([RelPath, Count])),
       fullSyncWanted: z.boolean(),
-      hold: z.strictObject({ deletions: Count, backupEntries: Count, reason: z.string(), since: z.number().nonnegative() }).nullable(),
+      hold: z
+        .strictObject({ deletions: Count, backupEntries: Count, reason: z.string(), since: z.number().nonnegative() })
+        .nullable(),
     }),
   ),
 }) satisfies z.ZodType<JournalFile>;
@@ -75,7 +82,10 @@ export async function readJournal(file: string): Promise<JournalRead> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { journal: null, problem: null };
-    return { journal: null, problem: `The pending-work journal ${file} could not be read (${(error as Error).message}); a full sync will catch up on whatever it held.` };
+    return {
+      journal: null,
+      problem: `The pending-work journal ${file} could not be read (${(error as Error).message}); a full sync will catch up on whatever it held.`,
+    };
   }
   let why: string;
   try {
@@ -90,9 +100,15 @@ export async function readJournal(file: string): Promise<JournalRead> {
   try {
     await rename(file, bad);
   } catch (error) {
-    return { journal: null, problem: `The pending-work journal ${file} was not used: ${why}, and it could not be moved aside (${(error as Error).message}). A full sync will catch up on whatever it held.` };
+    return {
+      journal: null,
+      problem: `The pending-work journal ${file} was not used: ${why}, and it could not be moved aside (${(error as Error).message}). A full sync will catch up on whatever it held.`,
+    };
   }
-  return { journal: null, problem: `The pending-work journal ${file} was not used: ${why}. It was moved to ${bad}; a full sync will catch up on whatever it held.` };
+  return {
+    journal: null,
+    problem: `The pending-work journal ${file} was not used: ${why}. It was moved to ${bad}; a full sync will catch up on whatever it held.`,
+  };
 }
 
 /**

@@ -182,12 +182,15 @@ export async function planBatch(entries: ReadonlyMap<string, number>, options: P
     );
     for (const r of level) {
       const fate = fateOf(r.kind, r.flags);
-      if ((fate === 'tree' || (fate === 'delete' && options.deletions)) && !options.isExcluded(r.rel, r.kind === 'dir')) whole.add(r.rel);
+      if ((fate === 'tree' || (fate === 'delete' && options.deletions)) && !options.isExcluded(r.rel, r.kind === 'dir'))
+        whole.add(r.rel);
     }
     resolved.push(...level);
   }
   // Shallow paths first, so a recursed or deleted directory is known before anything beneath it.
-  resolved.sort((a, b) => a.rel.split('/').length - b.rel.split('/').length || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  resolved.sort(
+    (a, b) => a.rel.split('/').length - b.rel.split('/').length || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0),
+  );
   const covering = new Set<string>(); // trees and deletions cover their descendants
   const listed = new Set<string>();
   const plan: BatchPlan = { paths: [], deleted: new Set(), deletions: 0, trees: 0, files: 0 };

@@ -4,7 +4,13 @@
  * rescans (events may be lost; changes never are).
  */
 import { readFileSync } from 'node:fs';
-import { worstState, type EngineEventBody, type ProfileStatus, type TargetStatus, type WatchMode } from '../../shared/status.ts';
+import {
+  worstState,
+  type EngineEventBody,
+  type ProfileStatus,
+  type TargetStatus,
+  type WatchMode,
+} from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { journalPath, journalWriter, readJournal, type JournalFile } from './journal.ts';
@@ -37,10 +43,17 @@ export interface RecoveryTimings {
   rootGoneRetryMs: number;
 }
 
-export const DEFAULT_TIMINGS: RecoveryTimings = { rescanEveryMs: 30_000, rewatchAfterMs: 5 * 60_000, rootGoneRetryMs: 5_000 };
+export const DEFAULT_TIMINGS: RecoveryTimings = {
+  rescanEveryMs: 30_000,
+  rewatchAfterMs: 5 * 60_000,
+  rootGoneRetryMs: 5_000,
+};
 
 /** How the profile recovers from each kind of watcher trouble. Data, so the policy reads at a glance. */
-const TROUBLE_POLICY: Record<WatchTrouble['reason'], { mode: WatchMode; rewatch: keyof RecoveryTimings | null; rescan: boolean }> = {
+const TROUBLE_POLICY: Record<
+  WatchTrouble['reason'],
+  { mode: WatchMode; rewatch: keyof RecoveryTimings | null; rescan: boolean }
+> = {
   // The kernel dropped events but the watch is intact: one rescan catches up.
   overflow: { mode: 'watching', rewatch: null, rescan: false },
   // Out of inotify watches: rescan periodically, try watching again later.
@@ -64,7 +77,12 @@ const STATUS_INTERVAL_MS = 100;
 
 /** What a person reads at a glance; when it changes, the status goes out at once. */
 function headline(s: ProfileStatus): string {
-  return JSON.stringify([s.state, s.watch, s.lastError?.code, s.targets.map((t) => [t.state, t.lastError?.code, t.hold?.deletions, t.retry?.attempt, t.lastSuccessAt])]);
+  return JSON.stringify([
+    s.state,
+    s.watch,
+    s.lastError?.code,
+    s.targets.map((t) => [t.state, t.lastError?.code, t.hold?.deletions, t.retry?.attempt, t.lastSuccessAt]),
+  ]);
 }
 
 export class ProfileRunner {
@@ -77,9 +95,18 @@ export class ProfileRunner {
   #timers = new Set<NodeJS.Timeout>();
   #rescanTimer: NodeJS.Timeout | null = null;
   #emitQueued = false;
-  #emitted: { headline: string; at: number; timer: NodeJS.Timeout | undefined } = { headline: '', at: 0, timer: undefined };
+  #emitted: { headline: string; at: number; timer: NodeJS.Timeout | undefined } = {
+    headline: '',
+    at: 0,
+    timer: undefined,
+  };
   #disposed = false;
-  #burst = { count: 0, largest: 0, timer: undefined as NodeJS.Timeout | undefined, threshold: Math.floor(queuedEventsLimit() / 2) };
+  #burst = {
+    count: 0,
+    largest: 0,
+    timer: undefined as NodeJS.Timeout | undefined,
+    threshold: Math.floor(queuedEventsLimit() / 2),
+  };
   readonly #journal: ReturnType<typeof journalWriter> | null;
   readonly #journalFile: string | null;
 
@@ -88,9 +115,16 @@ export class ProfileRunner {
     this.profile = deps.profile;
     this.#excludes = profileExcludes(deps.profile);
     this.#journalFile = deps.stateDir ? journalPath(deps.stateDir, deps.profile.name) : null;
-    const log = (level: 'info' | 'warn', message: string) => deps.emit({ type: 'log', level, message, profile: deps.profile.name });
+    const log = (level: 'info' | 'warn', message: string) =>
+      deps.emit({ type: 'log', level, message, profile: deps.profile.name });
     this.#journal = this.#journalFile
-      ? journalWriter(this.#journalFile, { onError: (e) => log('warn', `Could not write the pending-work journal ${this.#journalFile}: ${e.message}. Syncing goes on; after a crash, a full sync would catch up.`) })
+      ? journalWriter(this.#journalFile, {
+          onError: (e) =>
+            log(
+              'warn',
+              `Could not write the pending-work journal ${this.#journalFile}: ${e.message}. Syncing goes on; after a crash, a full sync would catch up.`,
+            ),
+        })
       : null;
     this.targets = deps.profile.targets.map(
       (target) =>
@@ -112,17 +146,27 @@ export class ProfileRunner {
   }
 
   #journalState(): JournalFile {
-    return { version: 1, profile: this.profile.name, targets: Object.fromEntries(this.targets.map((t) => [t.key, t.journal()])) };
+    return {
+      version: 1,
+      profile: this.profile.name,
+      targets: Object.fromEntries(this.targets.map((t) => [t.key, t.journal()])),
+    };
   }
 
   get status(): ProfileStatus {
-    return summarize(this.profile.name, this.targets.map((t) => t.status), { ...this.#watch });
+    return summarize(
+      this.profile.name,
+      this.targets.map((t) => t.status),
+      { ...this.#watch },
+    );
   }
 
   /** Watch first, then the initial full sync: a change made during the full sync is then seen. */
   async start(): Promise<void> {
     // Replay what an earlier run saw but could not confirm (a crash, a SIGKILL, a power cut).
-    const { journal, problem } = this.#journalFile ? await readJournal(this.#journalFile) : { journal: null, problem: null };
+    const { journal, problem } = this.#journalFile
+      ? await readJournal(this.#journalFile)
+      : { journal: null, problem: null };
     if (problem) this.#deps.emit({ type: 'log', level: 'warn', message: problem, profile: this.profile.name });
     for (const t of this.targets) {
       const saved = journal?.targets[t.key];
@@ -193,7 +237,11 @@ export class ProfileRunner {
     const factory = this.#deps.watcherFactory ?? WATCHERS[this.profile.watch];
     try {
       this.#watcher = await factory(
-        { root: this.profile.source, isExcluded: (rel, isDir) => this.#excluded(rel, isDir), pollIntervalMs: this.profile.pollIntervalSeconds * 1_000 },
+        {
+          root: this.profile.source,
+          isExcluded: (rel, isDir) => this.#excluded(rel, isDir),
+          pollIntervalMs: this.profile.pollIntervalSeconds * 1_000,
+        },
         {
           onEvents: (events) => {
             for (const t of this.targets) t.notify(events);
@@ -229,7 +277,12 @@ export class ProfileRunner {
       const perRead = process.platform === 'linux' && this.profile.watch === 'native';
       const measure = perRead ? this.#burst.largest : this.#burst.count;
       if (measure >= this.#burst.threshold && !this.#disposed) {
-        this.#deps.emit({ type: 'log', level: 'info', message: `A burst of ${this.#burst.count} changes may have overflowed the kernel's event queue (${this.#burst.largest} were waiting at once); rescanning to be sure.`, profile: this.profile.name });
+        this.#deps.emit({
+          type: 'log',
+          level: 'info',
+          message: `A burst of ${this.#burst.count} changes may have overflowed the kernel's event queue (${this.#burst.largest} were waiting at once); rescanning to be sure.`,
+          profile: this.profile.name,
+        });
         this.#rescan();
       }
       this.#burst.count = 0;
@@ -249,7 +302,8 @@ export class ProfileRunner {
     const policy = TROUBLE_POLICY[trouble.reason];
     const timings = { ...DEFAULT_TIMINGS, ...this.#deps.timings };
     // Said once per incident, not on every retry.
-    if (this.#watch.note !== trouble.message) this.#deps.emit({ type: 'log', level: 'warn', message: trouble.message, profile: this.profile.name });
+    if (this.#watch.note !== trouble.message)
+      this.#deps.emit({ type: 'log', level: 'warn', message: trouble.message, profile: this.profile.name });
     this.#rescan();
     if (policy.rewatch === null) return;
     await this.#watcher?.dispose().catch(() => undefined);
@@ -300,12 +354,14 @@ export class ProfileRunner {
       this.#emitQueued = false;
       if (this.#disposed) return;
       const status = this.status;
-      const wait = headline(status) === this.#emitted.headline ? this.#emitted.at + STATUS_INTERVAL_MS - performance.now() : 0;
+      const wait =
+        headline(status) === this.#emitted.headline ? this.#emitted.at + STATUS_INTERVAL_MS - performance.now() : 0;
       if (wait <= 0) this.#emitStatus(status);
-      else this.#emitted.timer ??= setTimeout(() => {
-        this.#emitted.timer = undefined;
-        this.#queueStatus();
-      }, wait);
+      else
+        this.#emitted.timer ??= setTimeout(() => {
+          this.#emitted.timer = undefined;
+          this.#queueStatus();
+        }, wait);
     });
   }
 
@@ -317,7 +373,11 @@ export class ProfileRunner {
 }
 
 /** A profile's status from its targets': the worst state, and the oldest last success. */
-export function summarize(name: string, targets: readonly TargetStatus[], watch: ProfileStatus['watch']): ProfileStatus {
+export function summarize(
+  name: string,
+  targets: readonly TargetStatus[],
+  watch: ProfileStatus['watch'],
+): ProfileStatus {
   const list = [...targets];
   const successes = list.map((t) => t.lastSuccessAt);
   return {

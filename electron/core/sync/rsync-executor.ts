@@ -8,7 +8,13 @@ import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import type { Profile, Target } from '../../shared/profile-schema.ts';
 import type { RunRecord, TargetStatus, TransferProgress } from '../../shared/status.ts';
 import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
-import { batchIdleTimeoutMs, buildRsyncArgs, progressFrom, type DeletionMode, type RunKind } from '../rsync/rsync-args.ts';
+import {
+  batchIdleTimeoutMs,
+  buildRsyncArgs,
+  progressFrom,
+  type DeletionMode,
+  type RunKind,
+} from '../rsync/rsync-args.ts';
 import { diagnose } from '../rsync/rsync-diagnostics.ts';
 import { classifyExit } from '../rsync/rsync-exit-codes.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
@@ -48,7 +54,13 @@ export class RsyncExecutor {
     this.#deps = deps;
   }
 
-  async run(kind: RunKind, deletion: DeletionMode, signal: AbortSignal, input?: Buffer, onlyNewTrees = false): Promise<RunResult> {
+  async run(
+    kind: RunKind,
+    deletion: DeletionMode,
+    signal: AbortSignal,
+    input?: Buffer,
+    onlyNewTrees = false,
+  ): Promise<RunResult> {
     const { profile, target, caps, excludes, secrets, clock } = this.#deps;
     const auth = await resolveAuth(target, secrets);
     const args = buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra: auth.args, onlyNewTrees });
@@ -66,13 +78,26 @@ export class RsyncExecutor {
         const now = clock.now();
         if (now - lastEmit <= PROGRESS_EVERY_MS) return;
         lastEmit = now;
-        this.#deps.onProgress({ kind, bytes: p.bytes, percent: p.percent, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds });
+        this.#deps.onProgress({
+          kind,
+          bytes: p.bytes,
+          percent: p.percent,
+          bytesPerSecond: p.bytesPerSecond,
+          etaSeconds: p.etaSeconds,
+        });
       },
     });
   }
 
   /** Classifies one rsync result and records it in the activity log. */
-  judge(kind: RunKind, paths: number, result: RunResult, firstAt: number | null, aborted: boolean, recordSuccess = true): Verdict {
+  judge(
+    kind: RunKind,
+    paths: number,
+    result: RunResult,
+    firstAt: number | null,
+    aborted: boolean,
+    recordSuccess = true,
+  ): Verdict {
     if (aborted || result.isCanceled) {
       this.record(kind, paths, result, 'canceled', null, null);
       return { type: 'canceled' };
@@ -95,7 +120,14 @@ export class RsyncExecutor {
     return { type: 'failed', error };
   }
 
-  record(kind: RunKind, paths: number, result: RunResult, outcome: RunRecord['outcome'], error: ErrorInfo | null, firstAt: number | null): void {
+  record(
+    kind: RunKind,
+    paths: number,
+    result: RunResult,
+    outcome: RunRecord['outcome'],
+    error: ErrorInfo | null,
+    firstAt: number | null,
+  ): void {
     const now = this.#deps.clock.now();
     const durationMs = Math.round(result.durationMs);
     const record: RunRecord = {
@@ -125,8 +157,18 @@ export class RsyncExecutor {
     this.#prunedAt = now;
     try {
       const auth = await resolveAuth(target, secrets);
-      const removed = await pruneSafetyNet({ rsyncPath: caps.path, target, auth, keepDays: profile.keepDeletedDays, timeoutSeconds: profile.timeoutSeconds });
-      if (removed.length) log('info', `Removed safety-net folders older than ${profile.keepDeletedDays} days from ${key}: ${removed.join(', ')}`);
+      const removed = await pruneSafetyNet({
+        rsyncPath: caps.path,
+        target,
+        auth,
+        keepDays: profile.keepDeletedDays,
+        timeoutSeconds: profile.timeoutSeconds,
+      });
+      if (removed.length)
+        log(
+          'info',
+          `Removed safety-net folders older than ${profile.keepDeletedDays} days from ${key}: ${removed.join(', ')}`,
+        );
     } catch (error) {
       log('warn', `Could not prune the safety net on ${key}: ${(error as Error).message}`);
     }
@@ -135,9 +177,25 @@ export class RsyncExecutor {
   #error(result: RunResult): ErrorInfo {
     const { profile, target: t, key } = this.#deps;
     if (result.timedOut) {
-      return { code: 'TIMEOUT', message: `rsync to ${key} moved no data for ${batchIdleTimeoutMs(profile) / 1000} s and was stopped.`, hint: 'Check the network and the daemon; it is retried automatically.' };
+      return {
+        code: 'TIMEOUT',
+        message: `rsync to ${key} moved no data for ${batchIdleTimeoutMs(profile) / 1000} s and was stopped.`,
+        hint: 'Check the network and the daemon; it is retried automatically.',
+      };
     }
-    const context = { host: t.host, port: t.port, module: t.module, user: t.user, passwordFile: t.auth.type === 'passwordFile' ? t.auth.path : undefined };
-    return diagnose(result.stderr, result.exitCode, context) ?? { code: 'RSYNC_FAILED', message: `rsync failed (exit ${result.exitCode ?? result.signal}).`, hint: 'See the log for rsync’s own message.' };
+    const context = {
+      host: t.host,
+      port: t.port,
+      module: t.module,
+      user: t.user,
+      passwordFile: t.auth.type === 'passwordFile' ? t.auth.path : undefined,
+    };
+    return (
+      diagnose(result.stderr, result.exitCode, context) ?? {
+        code: 'RSYNC_FAILED',
+        message: `rsync failed (exit ${result.exitCode ?? result.signal}).`,
+        hint: 'See the log for rsync’s own message.',
+      }
+    );
   }
 }

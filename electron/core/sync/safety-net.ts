@@ -35,8 +35,19 @@ export interface PruneRequest {
 /** Removes expired dated folders; returns their names. Throws on rsync failure with its stderr. */
 export async function pruneSafetyNet(req: PruneRequest): Promise<string[]> {
   const base = `${targetUrl(req.target)}${DELETED_DIR}/`;
-  const common = [`--timeout=${req.timeoutSeconds}`, `--contimeout=${req.timeoutSeconds}`, '--sockopts=TCP_NODELAY', ...req.auth.args];
-  const list = await runRsync({ rsyncPath: req.rsyncPath, args: [...common, '--list-only', base], env: req.auth.env, secrets: req.auth.secrets, captureStdout: true });
+  const common = [
+    `--timeout=${req.timeoutSeconds}`,
+    `--contimeout=${req.timeoutSeconds}`,
+    '--sockopts=TCP_NODELAY',
+    ...req.auth.args,
+  ];
+  const list = await runRsync({
+    rsyncPath: req.rsyncPath,
+    args: [...common, '--list-only', base],
+    env: req.auth.env,
+    secrets: req.auth.secrets,
+    captureStdout: true,
+  });
   const listing = list.stdout ?? '';
   if (list.exitCode === 23 && /No such file or directory/.test(list.stderr)) return []; // nothing deleted yet
   if (list.exitCode !== 0) throw new Error(`listing ${DELETED_DIR} failed: ${list.stderr.trim()}`);
@@ -47,7 +58,12 @@ export async function pruneSafetyNet(req: PruneRequest): Promise<string[]> {
   const empty = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-empty-'));
   try {
     const filters = [...expired.map((name) => `--include=/${name}/***`), '--exclude=*'];
-    const del = await runRsync({ rsyncPath: req.rsyncPath, args: [...common, '-r', '--delete', ...filters, `${empty}/`, base], env: req.auth.env, secrets: req.auth.secrets });
+    const del = await runRsync({
+      rsyncPath: req.rsyncPath,
+      args: [...common, '-r', '--delete', ...filters, `${empty}/`, base],
+      env: req.auth.env,
+      secrets: req.auth.secrets,
+    });
     if (del.exitCode !== 0) throw new Error(`removing expired ${DELETED_DIR} folders failed: ${del.stderr.trim()}`);
     return expired;
   } finally {

@@ -31,7 +31,12 @@ export interface SchedulePolicy {
 }
 
 /** The engine's fixed timing policy; debounce and max delay come from each profile. */
-export const SCHEDULE_POLICY = { deletionQuietMs: 50, backToBackMinPaths: 50, vanishedBaseMs: 50, vanishedCapMs: 2_000 } as const;
+export const SCHEDULE_POLICY = {
+  deletionQuietMs: 50,
+  backToBackMinPaths: 50,
+  vanishedBaseMs: 50,
+  vanishedCapMs: 2_000,
+} as const;
 
 export function schedulePolicy(profile: { debounceMs: number; maxDelayMs: number }): SchedulePolicy {
   return { ...SCHEDULE_POLICY, debounceMs: profile.debounceMs, maxDelayMs: profile.maxDelayMs };
@@ -65,7 +70,9 @@ export function dueTimes(s: ScheduleState, now: number, p: SchedulePolicy): { ch
   const latest = firstAt + p.maxDelayMs;
   const backToBack = firstAt <= s.lastCycleEndedAt && s.pending.size >= p.backToBackMinPaths;
   const changes = !s.pending.hasChanges ? Infinity : backToBack ? now : Math.min(s.lastEventAt + p.debounceMs, latest);
-  const deletions = !s.pending.hasDeletions ? Infinity : Math.min(s.lastEventAt + Math.max(p.debounceMs, p.deletionQuietMs), latest);
+  const deletions = !s.pending.hasDeletions
+    ? Infinity
+    : Math.min(s.lastEventAt + Math.max(p.debounceMs, p.deletionQuietMs), latest);
   return { changes, deletions };
 }
 

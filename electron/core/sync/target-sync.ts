@@ -1,14 +1,9 @@
 /**
- * One profile × one target: executes what the scheduler decides. Changes come in (notify), rsync
- * runs go out, and the status says what is owed.
- *
- * - One rsync at a time per target; changes arriving meanwhile wait for the next batch, and a
- *   batch that does not complete puts its paths back. Nothing is dropped.
- * - When a run is due, and what the state is called, is decided by scheduler.ts (pure, with a
- *   policy table); the count → judge → delete protocol of a full pass is full-pass.ts. This file
- *   holds the state they read, runs rsync, and keeps the books.
- * - A full sync (start, periodic, rescan, "Sync now") absorbs whatever was pending before it.
- * - Failures back off (retry-policy) per target: one failing target holds back no other.
+ * One profile × one target: executes what scheduler.ts decides. Changes come in (notify), rsync
+ * runs go out (batch-pass.ts, full-pass.ts, through rsync-executor.ts), the status says what is
+ * owed. One rsync at a time per target; a run that does not complete puts its paths back, so
+ * nothing is dropped. A full sync absorbs whatever was pending before it. Failures back off
+ * (retry-policy) per target: one failing target holds back no other.
  */
 import type { TargetStatus } from '../../shared/status.ts';
 import { RsyncExecutor, type ExecutorDeps } from './rsync-executor.ts';
@@ -22,11 +17,12 @@ import { targetKey } from '../../shared/profile-schema.ts';
 import type { DeletionMode, RunKind } from '../rsync/rsync-args.ts';
 import type { RunResult } from '../rsync/rsync-runner.ts';
 import { backoffDelay, NEEDS_A_PERSON } from './retry-policy.ts';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { IdleSignal, systemClock, type Clock, type TimerHandle } from './clock.ts';
 import { fullPass, type FullPassMemory, type Verdict } from './full-pass.ts';
-import { deletionsDue, nextRunAt, schedulePolicy, targetState, vanishedDelay, type SchedulePolicy, type ScheduleState } from './scheduler.ts';
+import * as scheduler from './scheduler.ts';
 
-export interface TargetSyncDeps extends Pick<ExecutorDeps, 'profile' | 'target' | 'caps' | 'excludes' | 'secrets' | 'run' | 'onRun'> {
+export interface TargetSyncDeps
+  extends Pick<ExecutorDeps, 'profile' | 'target' | 'caps' | 'excludes' | 'secrets' | 'run' | 'onRun'> {
   /** Something in the status (or the journal state) changed. */
   onChange(): void;
   log(level: 'info' | 'warn', message: string): void;
@@ -42,7 +38,7 @@ export class TargetSync {
   readonly key: string;
   readonly #deps: TargetSyncDeps;
   readonly #clock: Clock;
-  readonly #policy: SchedulePolicy;
+  readonly #policy: scheduler.SchedulePolicy;
   readonly #pending = new PendingPaths();
   #lastEventAt = 0;
   #lastCycleEndedAt = 0;
@@ -65,12 +61,12 @@ export class TargetSync {
   readonly #memory: FullPassMemory = { hold: null, confirmed: null, recounted: false };
   readonly #executor: RsyncExecutor;
   #status: TargetStatus;
-  #idleWaiters: Array<() => void> = [];
+  readonly #idle = new IdleSignal();
 
   constructor(deps: TargetSyncDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
-    this.#policy = schedulePolicy(deps.profile);
+    this.#policy = scheduler.schedulePolicy(deps.profile);
     this.key = targetKey(deps.target);
     this.#executor = new RsyncExecutor({
       ...deps,
@@ -162,7 +158,10 @@ export class TargetSync {
   confirmDeletions(): boolean {
     const hold = this.#memory.hold;
     if (!hold) return false;
-    this.#deps.log('info', `Deletions on ${this.key} confirmed (${hold.deletions}); the next full sync carries them out.`);
+    this.#deps.log(
+      'info',
+      `Deletions on ${this.key} confirmed (${hold.deletions}); the next full sync carries them out.`,
+    );
     this.#memory.confirmed = hold;
     this.#memory.hold = null;
     this.requestFullSync();
@@ -176,7 +175,10 @@ export class TargetSync {
   refuseDeletions(): boolean {
     const hold = this.#memory.hold;
     if (!hold) return false;
-    this.#deps.log('warn', `Deletions on ${this.key} refused (${hold.deletions}); nothing was deleted and syncing is paused.`);
+    this.#deps.log(
+      'warn',
+      `Deletions on ${this.key} refused (${hold.deletions}); nothing was deleted and syncing is paused.`,
+    );
     this.#memory.hold = null;
     this.#fullSyncWanted = true;
     this.pause();
@@ -204,8 +206,7 @@ export class TargetSync {
 
   /** Resolves when nothing is pending or running (tests, "sync once" in the CLI). */
   whenIdle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#idle.wait(this.#isIdle());
   }
 
   /** Stops: a running rsync is cancelled (SIGTERM, so it removes its temp file); its paths stay owed. */
@@ -215,17 +216,11 @@ export class TargetSync {
     this.#abort?.abort();
     await this.#running;
     this.#status.state = 'stopped';
-    this.#wakeIdle();
+    this.#idle.wake();
   }
 
   #isIdle(): boolean {
     return !this.#running && !this.#fullSyncWanted && this.#pending.size === 0;
-  }
-
-  #wakeIdle(): void {
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
   }
 
   #clearTimer(): void {
@@ -233,7 +228,7 @@ export class TargetSync {
     this.#timer = null;
   }
 
-  #scheduleState(): ScheduleState {
+  #scheduleState(): scheduler.ScheduleState {
     const p = this.#pending;
     return {
       started: this.#started,
@@ -253,30 +248,33 @@ export class TargetSync {
     if (this.#running) return;
     this.#clearTimer();
     const now = this.#clock.now();
-    const due = nextRunAt(this.#scheduleState(), now, this.#policy);
+    const due = scheduler.nextRunAt(this.#scheduleState(), now, this.#policy);
     if (due === null) {
-      if (this.#isIdle()) this.#wakeIdle();
+      if (this.#isIdle()) this.#idle.wake();
       return;
     }
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = null;
-      this.#retryAt = null;
-      this.#running = this.#cycle().finally(() => {
-        this.#lastCycleEndedAt = this.#clock.now();
-        this.#running = null;
-        this.#abort = null;
-        this.#schedule();
-        this.#setState();
-        this.#deps.onChange(); // totals, last success and last error changed, whatever the state
-      });
-    }, Math.max(0, due - now));
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        this.#timer = null;
+        this.#retryAt = null;
+        this.#running = this.#cycle().finally(() => {
+          this.#lastCycleEndedAt = this.#clock.now();
+          this.#running = null;
+          this.#abort = null;
+          this.#schedule();
+          this.#setState();
+          this.#deps.onChange(); // totals, last success and last error changed, whatever the state
+        });
+      },
+      Math.max(0, due - now),
+    );
   }
 
   #setState(): void {
     const s = this.#status;
     const before = s.state;
     const waiting = this.#retryAt !== null && s.lastError !== null;
-    s.state = targetState({
+    s.state = scheduler.targetState({
       disposed: this.#disposed,
       paused: this.#paused,
       running: this.#runningKind,
@@ -294,7 +292,7 @@ export class TargetSync {
     const full = this.#fullSyncWanted;
     this.#fullSyncWanted = false;
     // Deletions not yet due stay behind; a full pass takes everything.
-    const withDeletions = full || deletionsDue(this.#scheduleState(), this.#clock.now(), this.#policy);
+    const withDeletions = full || scheduler.deletionsDue(this.#scheduleState(), this.#clock.now(), this.#policy);
     const taken = withDeletions ? this.#pending.drain() : this.#pending.drainChanges();
     this.#inFlight = taken;
     this.#inFlightFull = full;
@@ -320,7 +318,8 @@ export class TargetSync {
 
     if (verdict.type === 'done') {
       this.#succeeded(verdict.kind);
-      if (verdict.kind === 'full') await this.#executor.pruneSafetyNet((level, message) => this.#deps.log(level, message));
+      if (verdict.kind === 'full')
+        await this.#executor.pruneSafetyNet((level, message) => this.#deps.log(level, message));
       return;
     }
     // Whatever did not complete is owed again.
@@ -331,7 +330,7 @@ export class TargetSync {
       // Churn keeps changing files under rsync: wait a little longer each time; each such batch
       // still moved everything that held still.
       this.#vanishedStreak++;
-      this.#retryAt = now + vanishedDelay(this.#vanishedStreak, this.#policy);
+      this.#retryAt = now + scheduler.vanishedDelay(this.#vanishedStreak, this.#policy);
     } else if (verdict.type === 'failed') {
       this.#attempt++;
       this.#status.totals.failures++;

@@ -14,7 +14,18 @@
  */
 import { lstatSync, readdirSync, statfsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { ROOT_GONE, troubleFromError, UNNAMED_CHANGE, type ChangeKind, type TreeWatcher, type WatchEvent, type WatchHandlers, type WatchOptions, type WatchTrouble, type WatcherFactory } from './tree-watcher.ts';
+import {
+  ROOT_GONE,
+  troubleFromError,
+  UNNAMED_CHANGE,
+  type ChangeKind,
+  type TreeWatcher,
+  type WatchEvent,
+  type WatchHandlers,
+  type WatchOptions,
+  type WatchTrouble,
+  type WatcherFactory,
+} from './tree-watcher.ts';
 
 const YIELD_EVERY = 256;
 const WATCH_OPTIONS = { persistent: false } as const;
@@ -78,7 +89,10 @@ function kindOf(file: string): { kind: 'dir' | 'other' | 'missing'; ino: number;
 }
 
 /** Linux: a tree of per-directory watches, kept in step with the tree. */
-export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
+export const directoryTreeWatcher: WatcherFactory = async (
+  options: WatchOptions,
+  handlers: WatchHandlers,
+): Promise<TreeWatcher> => {
   // Normalised once, so the watches (root + '/' + rel) and the listings (path.join) agree.
   const root = path.resolve(options.root);
   /** rel dir → its watch, and its inode and birth time (to pair a move's two events). */
@@ -250,7 +264,8 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
     // Watched subfolders no longer there (or excluded now).
     const prefix = dir ? `${dir}/` : '';
     for (const rel of [...watchers.keys()]) {
-      if (rel !== '' && rel.startsWith(prefix) && !rel.includes('/', prefix.length) && !present.has(rel)) unwatchTree(rel);
+      if (rel !== '' && rel.startsWith(prefix) && !rel.includes('/', prefix.length) && !present.has(rel))
+        unwatchTree(rel);
     }
     if (dir) {
       report({ path: dir, kind: 'create' });
@@ -328,27 +343,34 @@ export const directoryTreeWatcher: WatcherFactory = async (options: WatchOptions
 };
 
 /** macOS and Windows: the OS watches recursively; one fs.watch covers the tree. */
-export const recursiveWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
+export const recursiveWatcher: WatcherFactory = async (
+  options: WatchOptions,
+  handlers: WatchHandlers,
+): Promise<TreeWatcher> => {
   let closed = false;
   let unnamedQueued = false;
-  const w = watch(options.root, { recursive: true, persistent: false }, (type, name: string | Buffer | null | undefined) => {
-    if (closed) return;
-    const entry = entryName(name);
-    if (entry === null) {
-      // Which entry changed is unknown, and one watch covers the whole tree: one full sync
-      // catches up (one per turn of the event loop, however many such events come).
-      if (unnamedQueued) return;
-      unnamedQueued = true;
-      setImmediate(() => {
-        unnamedQueued = false;
-        if (!closed) handlers.onTrouble(UNNAMED_CHANGE);
-      });
-      return;
-    }
-    const rel = entry.split(path.sep).join('/');
-    if (options.isExcluded(rel, undefined)) return;
-    handlers.onEvents([{ path: rel, kind: type === 'change' ? 'update' : 'create' }]);
-  });
+  const w = watch(
+    options.root,
+    { recursive: true, persistent: false },
+    (type, name: string | Buffer | null | undefined) => {
+      if (closed) return;
+      const entry = entryName(name);
+      if (entry === null) {
+        // Which entry changed is unknown, and one watch covers the whole tree: one full sync
+        // catches up (one per turn of the event loop, however many such events come).
+        if (unnamedQueued) return;
+        unnamedQueued = true;
+        setImmediate(() => {
+          unnamedQueued = false;
+          if (!closed) handlers.onTrouble(UNNAMED_CHANGE);
+        });
+        return;
+      }
+      const rel = entry.split(path.sep).join('/');
+      if (options.isExcluded(rel, undefined)) return;
+      handlers.onEvents([{ path: rel, kind: type === 'change' ? 'update' : 'create' }]);
+    },
+  );
   w.on('error', (error: NodeJS.ErrnoException) => handlers.onTrouble(troubleFromError(error)));
   return {
     dispose: async () => {

@@ -44,7 +44,8 @@ export const ROOT_GONE: WatchTrouble = { reason: 'root-gone', message: 'The watc
  */
 export const UNNAMED_CHANGE: WatchTrouble = {
   reason: 'overflow',
-  message: 'The file watcher was told that something changed in the watched folder, but not what; a full sync catches up.',
+  message:
+    'The file watcher was told that something changed in the watched folder, but not what; a full sync catches up.',
 };
 
 export interface WatchHandlers {

@@ -6,15 +6,31 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import { directoryTreeWatcher, recursiveWatcher } from './directory-watcher.ts';
-import { troubleFromError, type ChangeKind, type TreeWatcher, type WatchHandlers, type WatchOptions, type WatcherFactory } from './tree-watcher.ts';
+import {
+  troubleFromError,
+  type ChangeKind,
+  type TreeWatcher,
+  type WatchHandlers,
+  type WatchOptions,
+  type WatcherFactory,
+} from './tree-watcher.ts';
 
 export { troubleFromError };
 
 const toRel = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
 
-const CHOKIDAR_KIND: Record<string, ChangeKind | undefined> = { add: 'create', addDir: 'create', change: 'update', unlink: 'delete', unlinkDir: 'delete' };
+const CHOKIDAR_KIND: Record<string, ChangeKind | undefined> = {
+  add: 'create',
+  addDir: 'create',
+  change: 'update',
+  unlink: 'delete',
+  unlinkDir: 'delete',
+};
 
-export const pollingWatcher: WatcherFactory = async (options: WatchOptions, handlers: WatchHandlers): Promise<TreeWatcher> => {
+export const pollingWatcher: WatcherFactory = async (
+  options: WatchOptions,
+  handlers: WatchHandlers,
+): Promise<TreeWatcher> => {
   const watcher = chokidarWatch(options.root, {
     ignoreInitial: true,
     usePolling: true,
@@ -44,7 +60,8 @@ export const pollingWatcher: WatcherFactory = async (options: WatchOptions, hand
  */
 export const noWatcher: WatcherFactory = async (options: WatchOptions): Promise<TreeWatcher> => {
   const st = await stat(options.root);
-  if (!st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, '${options.root}'`), { code: 'ENOTDIR' });
+  if (!st.isDirectory())
+    throw Object.assign(new Error(`ENOTDIR: not a directory, '${options.root}'`), { code: 'ENOTDIR' });
   return { dispose: async () => undefined };
 };
 

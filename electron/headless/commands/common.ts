@@ -24,17 +24,26 @@ export const profileOption = { profile: { type: 'string' as const, short: 'p' } 
 export const configFile = (v: Values): string => (v.config as string | undefined) ?? defaultConfigFile();
 
 /** A usage mistake on the command line (exit 2). */
-export const badArgument = (message: string, hint: string): RsyncTrayError => new RsyncTrayError('BAD_REQUEST', message, hint);
+export const badArgument = (message: string, hint: string): RsyncTrayError =>
+  new RsyncTrayError('BAD_REQUEST', message, hint);
 
 /** Calls the engine running for this config; its refusal is thrown, NOT_RUNNING when there is none. */
-export async function askRunning<M extends Method>(file: string, method: M, input: MethodInput<M>): Promise<MethodOutputs[M]> {
+export async function askRunning<M extends Method>(
+  file: string,
+  method: M,
+  input: MethodInput<M>,
+): Promise<MethodOutputs[M]> {
   const result = await callControlSocket(controlSocketFor(file), method, input);
   if (!result.ok) throw new RsyncTrayError(result.error.code, result.error.message, result.error.hint);
   return result.value;
 }
 
 /** The same, or null when no engine runs for this config (the command then does the work itself). */
-export async function askRunningIfAny<M extends Method>(file: string, method: M, input: MethodInput<M>): Promise<{ value: MethodOutputs[M] } | null> {
+export async function askRunningIfAny<M extends Method>(
+  file: string,
+  method: M,
+  input: MethodInput<M>,
+): Promise<{ value: MethodOutputs[M] } | null> {
   try {
     return { value: await askRunning(file, method, input) };
   } catch (error) {

@@ -4,7 +4,16 @@
  * running they stop with NOT_RUNNING (exit 3).
  */
 import { formatStatusTable } from '../log-format.ts';
-import { askRunning, badArgument, configFile, configOption, out, profileOption, type Command, type Values } from './common.ts';
+import {
+  askRunning,
+  badArgument,
+  configFile,
+  configOption,
+  out,
+  profileOption,
+  type Command,
+  type Values,
+} from './common.ts';
 
 export const status: Command = {
   usage: 'status [--config FILE] [--json]',
@@ -24,7 +33,10 @@ export const pause: Command = {
   async run(v) {
     const minutes = v.minutes === undefined ? undefined : Number(v.minutes);
     if (minutes !== undefined && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
-      throw badArgument(`--minutes must be a number of minutes between 1 and 10080, not "${v.minutes}".`, 'Leave it out to pause until `rsync-tray resume`.');
+      throw badArgument(
+        `--minutes must be a number of minutes between 1 and 10080, not "${v.minutes}".`,
+        'Leave it out to pause until `rsync-tray resume`.',
+      );
     }
     await askRunning(configFile(v), 'sync.pause', { profile: v.profile as string | undefined, minutes });
     out(`Paused${minutes ? ` for ${minutes} min` : ''}.`);
@@ -43,9 +55,17 @@ export const resume: Command = {
   },
 };
 
-async function deletionDecision(v: Values, method: 'deletions.confirm' | 'deletions.refuse', done: string): Promise<number> {
+async function deletionDecision(
+  v: Values,
+  method: 'deletions.confirm' | 'deletions.refuse',
+  done: string,
+): Promise<number> {
   const profile = v.profile as string | undefined;
-  if (!profile) throw badArgument('Name the profile with --profile NAME.', 'See `rsync-tray status` for the profile that needs confirmation.');
+  if (!profile)
+    throw badArgument(
+      'Name the profile with --profile NAME.',
+      'See `rsync-tray status` for the profile that needs confirmation.',
+    );
   await askRunning(configFile(v), method, { profile });
   out(done);
   return 0;
@@ -62,5 +82,10 @@ export const refuseDeletions: Command = {
   usage: 'refuse-deletions --profile NAME [--config FILE]',
   summary: 'Keep the backup as it is: drop the held deletion and pause the profile.',
   options: { ...configOption, ...profileOption },
-  run: (v) => deletionDecision(v, 'deletions.refuse', 'Refused: nothing was deleted; the profile is paused until `rsync-tray resume`.'),
+  run: (v) =>
+    deletionDecision(
+      v,
+      'deletions.refuse',
+      'Refused: nothing was deleted; the profile is paused until `rsync-tray resume`.',
+    ),
 };

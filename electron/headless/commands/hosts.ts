@@ -23,7 +23,8 @@ export const run: Command = {
   async run(v) {
     const json = Boolean(v.json);
     const host = await startHeadless({ configFile: configFile(v), print: out, json });
-    if (!json) out(`Running ${profiles(host.service.engine().status().length)} from ${host.configFile}. Ctrl+C to stop.`);
+    if (!json)
+      out(`Running ${profiles(host.service.engine().status().length)} from ${host.configFile}. Ctrl+C to stop.`);
     const signal = await host.untilSignal();
     if (!json) out(`${signal}: stopping…`);
     await host.dispose();
@@ -39,7 +40,10 @@ export const serve: Command = {
     const bind = (v.host as string | undefined) ?? '127.0.0.1';
     const port = v.port === undefined ? undefined : Number(v.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-      throw badArgument(`--port must be a port number (0 to 65535), not ${JSON.stringify(v.port)}.`, 'Omit it for a free port.');
+      throw badArgument(
+        `--port must be a port number (0 to 65535), not ${JSON.stringify(v.port)}.`,
+        'Omit it for a free port.',
+      );
     }
     // Only `serve` needs the HTTP server and the WebSocket library.
     const { isLoopback, startServe } = await import('../serve.ts');
@@ -54,7 +58,9 @@ export const serve: Command = {
     }
     out(`Rsync Tray: ${profiles(host.service.engine().status().length)} from ${host.configFile}.`);
     if (!isLoopback(bind)) {
-      out(`Warning: serving on ${bind}, not 127.0.0.1. The token is the only protection, and the traffic is not encrypted;`);
+      out(
+        `Warning: serving on ${bind}, not 127.0.0.1. The token is the only protection, and the traffic is not encrypted;`,
+      );
       out(`prefer the default and an SSH tunnel: ssh -L ${web.port}:127.0.0.1:${web.port} this-server`);
     }
     out('Open this address in a browser (it carries the access token; keep it private):');

@@ -30,7 +30,14 @@ function readHidden(prompt: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new RsyncTrayError('PASSWORD_MISSING', 'Cancelled; nothing was stored.', 'Run the command again to store a password.'));
+        if (ch === '\u0003')
+          return done(
+            new RsyncTrayError(
+              'PASSWORD_MISSING',
+              'Cancelled; nothing was stored.',
+              'Run the command again to store a password.',
+            ),
+          );
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
@@ -53,18 +60,37 @@ export const password: Command = {
   summary: 'Store a target\'s password in the secret store (for auth type "secret").',
   options: { ...configOption, target: { type: 'string' } },
   async run(v, [verb, name]) {
-    if (verb !== 'set' || !name) throw badArgument('Usage: rsync-tray password set PROFILE [--target N]', 'The password is read from standard input, never from the command line.');
+    if (verb !== 'set' || !name)
+      throw badArgument(
+        'Usage: rsync-tray password set PROFILE [--target N]',
+        'The password is read from standard input, never from the command line.',
+      );
     const file = configFile(v);
     const config = await loadConfig(file);
     const profile = config.profiles.find((p) => p.name === name);
-    if (!profile) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${name}".`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ')}.`);
+    if (!profile)
+      throw new RsyncTrayError(
+        'UNKNOWN_PROFILE',
+        `There is no profile named "${name}".`,
+        `Known profiles: ${config.profiles.map((p) => p.name).join(', ')}.`,
+      );
     const index = v.target === undefined ? 0 : Number(v.target) - 1;
     const target = profile.targets[index];
-    if (!target) throw badArgument(`Profile "${name}" has no target ${index + 1}.`, `It has ${profile.targets.length}.`);
-    const secret = process.stdin.isTTY ? await readHidden(`Password for ${targetKey(target)}: `) : (await readStdinLine()).replace(/\r?\n$/, '');
-    if (!secret) throw new RsyncTrayError('PASSWORD_MISSING', 'No password was given on standard input.', 'Pipe it in: printf %s "$PW" | rsync-tray password set NAME');
+    if (!target)
+      throw badArgument(`Profile "${name}" has no target ${index + 1}.`, `It has ${profile.targets.length}.`);
+    const secret = process.stdin.isTTY
+      ? await readHidden(`Password for ${targetKey(target)}: `)
+      : (await readStdinLine()).replace(/\r?\n$/, '');
+    if (!secret)
+      throw new RsyncTrayError(
+        'PASSWORD_MISSING',
+        'No password was given on standard input.',
+        'Pipe it in: printf %s "$PW" | rsync-tray password set NAME',
+      );
     await fileSecretStore(secretsFileFor(file)).set(targetKey(target), secret);
-    out(`Stored the password for ${targetKey(target)} in ${secretsFileFor(file)} (mode 600).${target.auth.type === 'secret' ? '' : ` Set this target's auth to {"type": "secret"} to use it.`}`);
+    out(
+      `Stored the password for ${targetKey(target)} in ${secretsFileFor(file)} (mode 600).${target.auth.type === 'secret' ? '' : ` Set this target's auth to {"type": "secret"} to use it.`}`,
+    );
     return 0;
   },
 };

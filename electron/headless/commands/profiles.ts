@@ -4,7 +4,12 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { loadConfig, serializeConfig, writeFileAtomic } from '../../core/config/config-file.ts';
-import { applyImport, previewImport, type ConflictChoice, type ImportFormat } from '../../core/config/profile-import.ts';
+import {
+  applyImport,
+  previewImport,
+  type ConflictChoice,
+  type ImportFormat,
+} from '../../core/config/profile-import.ts';
 import { checkPasswordFile } from '../../core/rsync/auth.ts';
 import { testConnection } from '../../core/service/connection-test.ts';
 import { describeBandwidth } from '../../shared/bandwidth.ts';
@@ -25,17 +30,26 @@ export const validate: Command = {
     const config = await loadConfig(file);
     out(`${file} is valid: ${plural(config.profiles.length, 'profile')}.`);
     for (const p of config.profiles) {
-      out(`  ${p.name}${p.enabled ? '' : ' (disabled)'}: ${p.source} → ${p.targets.map((t) => targetKey(t)).join(', ')}`);
-      out(`    bandwidth: ${p.bandwidthLimit ? describeBandwidth(p.bandwidthLimit) : 'unlimited'}; deletions ${p.deletions ? 'propagate' : 'are kept on the backup'}; ${plural(p.excludes.length, 'exclude')}; ${p.fullSyncIntervalMinutes ? `full sync every ${p.fullSyncIntervalMinutes} min` : 'no periodic full sync'}`);
+      out(
+        `  ${p.name}${p.enabled ? '' : ' (disabled)'}: ${p.source} → ${p.targets.map((t) => targetKey(t)).join(', ')}`,
+      );
+      out(
+        `    bandwidth: ${p.bandwidthLimit ? describeBandwidth(p.bandwidthLimit) : 'unlimited'}; deletions ${p.deletions ? 'propagate' : 'are kept on the backup'}; ${plural(p.excludes.length, 'exclude')}; ${p.fullSyncIntervalMinutes ? `full sync every ${p.fullSyncIntervalMinutes} min` : 'no periodic full sync'}`,
+      );
     }
     // The file is valid; is this machine ready for it? (What `run` would stop at.)
     const problems: string[] = [];
     for (const p of config.profiles.filter((x) => x.enabled)) {
       const source = await stat(p.source).catch(() => null);
-      if (!source?.isDirectory()) problems.push(`[${p.name}] the source folder ${p.source} is missing or not a folder — create or mount it, or fix the path.`);
+      if (!source?.isDirectory())
+        problems.push(
+          `[${p.name}] the source folder ${p.source} is missing or not a folder — create or mount it, or fix the path.`,
+        );
       for (const t of p.targets) {
         if (t.auth.type !== 'passwordFile') continue;
-        await checkPasswordFile(t.auth.path).catch((error: RsyncTrayError) => problems.push(`[${p.name}] ${targetKey(t)}: ${formatError(error.toInfo())}`));
+        await checkPasswordFile(t.auth.path).catch((error: RsyncTrayError) =>
+          problems.push(`[${p.name}] ${targetKey(t)}: ${formatError(error.toInfo())}`),
+        );
       }
     }
     for (const line of problems) out(`PROBLEM ${line}`);
@@ -57,7 +71,9 @@ export const test: Command = {
         const report = await testConnection(t, { rsyncPath: config.settings.rsyncPath, secrets });
         const modules = report.modules.map((m) => m.name).join(', ');
         out(`[${p.name}] ${targetKey(t)}: ${report.module === 'ok' ? 'OK' : 'FAILED'}`);
-        out(`  daemon: ${report.reachable ? `reachable${modules ? `, lists modules: ${modules}` : ', lists no modules'}` : 'not reachable'}`);
+        out(
+          `  daemon: ${report.reachable ? `reachable${modules ? `, lists modules: ${modules}` : ', lists no modules'}` : 'not reachable'}`,
+        );
         if (report.error) out(`  ${formatError(report.error)}`);
         if (report.module !== 'ok') failures++;
       }
@@ -69,11 +85,21 @@ export const test: Command = {
 export const exportProfiles: Command = {
   usage: 'export [--config FILE] [--profile NAME]... [--output FILE]',
   summary: 'Write profiles as JSON (the config format; no secrets).',
-  options: { ...configOption, profile: { type: 'string', short: 'p', multiple: true }, output: { type: 'string', short: 'o' } },
+  options: {
+    ...configOption,
+    profile: { type: 'string', short: 'p', multiple: true },
+    output: { type: 'string', short: 'o' },
+  },
   async run(v) {
     const config = await loadConfig(configFile(v));
     const names = v.profile as string[] | undefined;
-    for (const n of names ?? []) if (!config.profiles.some((p) => p.name === n)) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${n}".`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ')}.`);
+    for (const n of names ?? [])
+      if (!config.profiles.some((p) => p.name === n))
+        throw new RsyncTrayError(
+          'UNKNOWN_PROFILE',
+          `There is no profile named "${n}".`,
+          `Known profiles: ${config.profiles.map((p) => p.name).join(', ')}.`,
+        );
     const json = serializeConfig(config, names);
     if (v.output) await writeFile(v.output as string, json, { mode: 0o600 });
     else process.stdout.write(json);
@@ -95,31 +121,52 @@ async function readImportFile(input: string): Promise<string> {
   try {
     return await readFile(input, 'utf8');
   } catch (error) {
-    throw new RsyncTrayError('CONFIG_NOT_FOUND', `Cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`, 'Check the path of the file to import.');
+    throw new RsyncTrayError(
+      'CONFIG_NOT_FOUND',
+      `Cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`,
+      'Check the path of the file to import.',
+    );
   }
 }
 
 export const importProfiles: Command = {
   usage: 'import FILE [--config FILE] [--format json|sersync] [--on-conflict replace|skip|rename] [--dry-run]',
   summary: 'Add the profiles of an export (or a sersync confxml.xml) to the config; all or nothing.',
-  options: { ...configOption, format: { type: 'string' }, 'on-conflict': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: {
+    ...configOption,
+    format: { type: 'string' },
+    'on-conflict': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
   async run(v, [input]) {
     if (!input) throw badArgument('Name the file to import.', 'rsync-tray import profiles.json');
     const file = configFile(v);
     const format = ((v.format as string | undefined) ?? (input.endsWith('.xml') ? 'sersync' : 'json')) as ImportFormat;
-    if (format !== 'json' && format !== 'sersync') throw badArgument(`Unknown format "${format}".`, 'Use --format json or --format sersync.');
+    if (format !== 'json' && format !== 'sersync')
+      throw badArgument(`Unknown format "${format}".`, 'Use --format json or --format sersync.');
     const onConflict = v['on-conflict'] as ConflictChoice | undefined;
-    if (onConflict && !['replace', 'skip', 'rename'].includes(onConflict)) throw badArgument(`--on-conflict must be replace, skip or rename, not "${onConflict}".`, 'Choose one of the three.');
+    if (onConflict && !['replace', 'skip', 'rename'].includes(onConflict))
+      throw badArgument(
+        `--on-conflict must be replace, skip or rename, not "${onConflict}".`,
+        'Choose one of the three.',
+      );
     const config = await configOrEmpty(file);
     const text = await readImportFile(input);
     const { loadImporters } = await import('../importers.ts');
     const preview = previewImport(text, format, config, await loadImporters());
     if (preview.conflicts.length && !onConflict && !preview.problems.length) {
-      throw badArgument(`${preview.conflicts.map((n) => `"${n}"`).join(', ')} exist${preview.conflicts.length === 1 ? 's' : ''} already; nothing was imported.`, 'Say what to do with --on-conflict replace, skip or rename.');
+      throw badArgument(
+        `${preview.conflicts.map((n) => `"${n}"`).join(', ')} exist${preview.conflicts.length === 1 ? 's' : ''} already; nothing was imported.`,
+        'Say what to do with --on-conflict replace, skip or rename.',
+      );
     }
-    const conflicts = Object.fromEntries(preview.conflicts.map((n) => [n, onConflict])) as Record<string, ConflictChoice>;
+    const conflicts = Object.fromEntries(preview.conflicts.map((n) => [n, onConflict])) as Record<
+      string,
+      ConflictChoice
+    >;
     const outcome = applyImport(preview, config, conflicts);
-    const summary = (o: { created: string[]; replaced: string[]; skipped: string[] }) => `${o.created.length} created${o.created.length ? ` (${o.created.join(', ')})` : ''}, ${o.replaced.length} replaced, ${o.skipped.length} skipped`;
+    const summary = (o: { created: string[]; replaced: string[]; skipped: string[] }) =>
+      `${o.created.length} created${o.created.length ? ` (${o.created.join(', ')})` : ''}, ${o.replaced.length} replaced, ${o.skipped.length} skipped`;
     if (v['dry-run']) {
       out(`Would import into ${file}: ${summary(outcome)}. Nothing was written (--dry-run).`);
       return 0;

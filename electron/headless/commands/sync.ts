@@ -15,11 +15,25 @@ import { secretsFileFor, stateDirFor } from '../paths.ts';
 import { askRunningIfAny, configFile, configOption, out, profileOption, type Command } from './common.ts';
 
 /** Waits until every target of every running profile has finished one full sync, failed once, or held deletions. */
-function firstPass(statuses: () => ProfileStatus[], subscribe: (l: () => void) => () => void): Promise<ProfileStatus[]> {
+function firstPass(
+  statuses: () => ProfileStatus[],
+  subscribe: (l: () => void) => () => void,
+): Promise<ProfileStatus[]> {
   return new Promise((resolve) => {
     const check = () => {
       const all = statuses();
-      const done = all.every((s) => s.state === 'stopped' || (s.targets.length === 0 ? s.lastError !== null : s.targets.every((t) => (t.lastFullSyncAt !== null && t.pending === 0 && t.state === 'idle') || t.lastError !== null || t.hold !== null)));
+      const done = all.every(
+        (s) =>
+          s.state === 'stopped' ||
+          (s.targets.length === 0
+            ? s.lastError !== null
+            : s.targets.every(
+                (t) =>
+                  (t.lastFullSyncAt !== null && t.pending === 0 && t.state === 'idle') ||
+                  t.lastError !== null ||
+                  t.hold !== null,
+              )),
+      );
       if (done) {
         unsubscribe();
         resolve(all);
@@ -35,7 +49,10 @@ function reportFailures(statuses: readonly ProfileStatus[]): number {
   let failures = 0;
   for (const s of statuses) {
     for (const t of s.targets) {
-      if (t.hold) out(`HELD [${s.name}] ${t.key}: ${t.hold.reason}. Nothing was deleted. To delete: rsync-tray sync --profile ${JSON.stringify(s.name)} --confirm-deletions`);
+      if (t.hold)
+        out(
+          `HELD [${s.name}] ${t.key}: ${t.hold.reason}. Nothing was deleted. To delete: rsync-tray sync --profile ${JSON.stringify(s.name)} --confirm-deletions`,
+        );
       else if (t.lastError) out(`FAILED [${s.name}] ${t.key}: ${formatError(t.lastError)}`);
       else continue;
       failures++;
@@ -50,7 +67,8 @@ function reportFailures(statuses: readonly ProfileStatus[]): number {
 
 export const sync: Command = {
   usage: 'sync [--config FILE] [--profile NAME] [--confirm-deletions]',
-  summary: 'Full sync now: asks a running `run` to do it, or does it once and exits (--confirm-deletions: carry out a mass deletion the guard would hold).',
+  summary:
+    'Full sync now: asks a running `run` to do it, or does it once and exits (--confirm-deletions: carry out a mass deletion the guard would hold).',
   options: { ...configOption, ...profileOption, 'confirm-deletions': { type: 'boolean' } },
   async run(v) {
     const file = configFile(v);
@@ -61,9 +79,19 @@ export const sync: Command = {
     }
     const config = await loadConfig(file);
     const selected: Config = { ...config, profiles: config.profiles.filter((p) => !profile || p.name === profile) };
-    if (profile && selected.profiles.length === 0) throw new RsyncTrayError('UNKNOWN_PROFILE', `There is no profile named "${profile}" in ${file}.`, `Known profiles: ${config.profiles.map((p) => p.name).join(', ') || 'none'}.`);
+    if (profile && selected.profiles.length === 0)
+      throw new RsyncTrayError(
+        'UNKNOWN_PROFILE',
+        `There is no profile named "${profile}" in ${file}.`,
+        `Known profiles: ${config.profiles.map((p) => p.name).join(', ') || 'none'}.`,
+      );
     // One pass and out: nothing to watch.
-    const engine = await startEngine({ config: selected, secrets: fileSecretStore(secretsFileFor(file)), stateDir: stateDirFor(file), watcherFactory: noWatcher });
+    const engine = await startEngine({
+      config: selected,
+      secrets: fileSecretStore(secretsFileFor(file)),
+      stateDir: stateDirFor(file),
+      watcherFactory: noWatcher,
+    });
     const print = eventPrinter(out);
     let stopping = false;
     engine.subscribe((e) => {

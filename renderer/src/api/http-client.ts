@@ -18,7 +18,11 @@ export interface HttpClientOptions {
 
 const unreachable = (detail: string): Result<never> => ({
   ok: false,
-  error: { code: 'NOT_RUNNING', message: `The Rsync Tray host does not answer (${detail}).`, hint: 'Is `rsync-tray serve` still running? Start it again and open the address it prints.' },
+  error: {
+    code: 'NOT_RUNNING',
+    message: `The Rsync Tray host does not answer (${detail}).`,
+    hint: 'Is `rsync-tray serve` still running? Start it again and open the address it prints.',
+  },
 });
 
 export function createHttpClient(options: HttpClientOptions = {}): HostClient {

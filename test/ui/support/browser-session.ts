@@ -16,7 +16,10 @@ import { ensureRendererBuilt, ROOT } from './build-renderer.ts';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, 'test-results/screenshots');
 export const chromiumAvailable = existsSync(CHROMIUM);
-if (!chromiumAvailable) console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium, or set CHROMIUM_PATH).`);
+if (!chromiumAvailable)
+  console.warn(
+    `Skipping the browser tests: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium, or set CHROMIUM_PATH).`,
+  );
 
 export type NavItem = 'Profiles' | 'Activity' | 'Import & export' | 'Settings';
 
@@ -41,7 +44,11 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
   await ensureRendererBuilt();
   await mkdir(SHOTS, { recursive: true });
   let output = '';
-  const serve: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'electron/headless/cli.ts'), 'serve', '--config', configFile, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serve: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, 'electron/headless/cli.ts'), 'serve', '--config', configFile, '--port', '0'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   serve.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   serve.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   let browser: Browser | null = null;
@@ -62,9 +69,22 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
     );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, colorScheme: 'light', locale: 'en-GB' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      acceptDownloads: true,
+      colorScheme: 'light',
+      locale: 'en-GB',
+    });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -97,7 +117,10 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
           const status = await page.evaluate(
             `fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"method":"status.get","input":{}}' }).then((r) => r.text())`,
           );
-          throw new Error(`"${name}" never showed ${label}. The card said:\n${shown}\n\nstatus.get: ${status}\n\nserve's output:\n${output.slice(-6_000)}`, { cause: error });
+          throw new Error(
+            `"${name}" never showed ${label}. The card said:\n${shown}\n\nstatus.get: ${status}\n\nserve's output:\n${output.slice(-6_000)}`,
+            { cause: error },
+          );
         }
       },
       async go(nav) {

@@ -33,7 +33,13 @@ async function mtime(file: string): Promise<number> {
 
 /** Sources the window is built from: renderer/ and the api/core files it imports. */
 async function sourcesNewest(): Promise<number> {
-  const shared = ['electron/api', 'electron/shared/profile-schema.ts', 'electron/shared/bandwidth.ts', 'electron/shared/exclude-rules.ts', 'electron/shared/errors.ts'];
+  const shared = [
+    'electron/api',
+    'electron/shared/profile-schema.ts',
+    'electron/shared/bandwidth.ts',
+    'electron/shared/exclude-rules.ts',
+    'electron/shared/errors.ts',
+  ];
   let newest = await newestMtime(RENDERER_DIR);
   for (const rel of shared) {
     const full = path.join(ROOT, rel);
@@ -54,7 +60,8 @@ export async function ensureRendererBuilt(): Promise<void> {
       break;
     } catch {
       // Someone else is building; a lock older than a minute is left over from a killed run.
-      if (Date.now() - (await mtime(lock)) > 60_000 && (await mtime(lock)) > 0) await rm(lock, { recursive: true, force: true });
+      if (Date.now() - (await mtime(lock)) > 60_000 && (await mtime(lock)) > 0)
+        await rm(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`waited too long for ${lock}`);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -64,7 +64,10 @@ export interface FakeClient {
 }
 
 /** Methods answer from `handlers` (a thrown {code,message,hint} becomes an error result). */
-export function fakeClient(handlers: Partial<Record<Method, Handler>> = {}, kind: 'browser' | 'electron' = 'browser'): FakeClient {
+export function fakeClient(
+  handlers: Partial<Record<Method, Handler>> = {},
+  kind: 'browser' | 'electron' = 'browser',
+): FakeClient {
   const listeners = new Set<(event: EngineEvent) => void>();
   const defaults: Partial<Record<Method, Handler>> = {
     'status.get': () => [],
@@ -80,7 +83,8 @@ export function fakeClient(handlers: Partial<Record<Method, Handler>> = {}, kind
     async call(method, input) {
       client.calls.push({ method, input });
       const handler = client.handlers[method];
-      if (!handler) return { ok: false, error: { code: 'INTERNAL', message: `fake: no handler for ${method}`, hint: '' } };
+      if (!handler)
+        return { ok: false, error: { code: 'INTERNAL', message: `fake: no handler for ${method}`, hint: '' } };
       try {
         return { ok: true, value: (await handler(input)) as never };
       } catch (error) {
