@@ -166,3 +166,21 @@ describe('a fix is tried at once', () => {
     expect(runs.slice(before)).toEqual([expect.stringContaining('/A')]);
   });
 });
+
+describe('a bad journal does not stop the engine', () => {
+  it('is set aside, said in the log, and the engine starts and syncs', async () => {
+    const stateDir = path.join(work, 'state');
+    const { mkdir, writeFile, readdir } = await import('node:fs/promises');
+    // paths must be [path, flags] pairs: before the journal was validated, this crashed the start.
+    const { journalPath } = await import('../../electron/core/sync/journal.ts');
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(
+      journalPath(stateDir, 'A'),
+      JSON.stringify({ version: 1, profile: 'A', targets: { k: { paths: 'x' } } }),
+    );
+    const host = await start({ stateDir });
+    await eventually(() => host.runs.filter((r) => r.includes('/A')).length > 0);
+    expect(await host.state('A')).not.toBe('error');
+    expect((await readdir(stateDir)).some((f) => f.includes('.bad-'))).toBe(true);
+  });
+});
