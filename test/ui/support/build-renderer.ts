@@ -31,21 +31,9 @@ async function mtime(file: string): Promise<number> {
   }
 }
 
-/** Sources the window is built from: renderer/ and the api/core files it imports. */
+/** Sources the window is built from: renderer/ and the shared model layer it imports (the only engine folder it may). */
 async function sourcesNewest(): Promise<number> {
-  const shared = [
-    'electron/api',
-    'electron/shared/profile-schema.ts',
-    'electron/shared/bandwidth.ts',
-    'electron/shared/exclude-rules.ts',
-    'electron/shared/errors.ts',
-  ];
-  let newest = await newestMtime(RENDERER_DIR);
-  for (const rel of shared) {
-    const full = path.join(ROOT, rel);
-    newest = Math.max(newest, (await stat(full)).isDirectory() ? await newestMtime(full) : await mtime(full));
-  }
-  return newest;
+  return Math.max(await newestMtime(RENDERER_DIR), await newestMtime(path.join(ROOT, 'electron/shared')));
 }
 
 export async function ensureRendererBuilt(): Promise<void> {
