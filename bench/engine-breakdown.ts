@@ -49,7 +49,11 @@ async function loadCosts(): Promise<string> {
       return text;
     });
     const plain = Number((await run(PROJECT_NODE, ['-p', 'process.memoryUsage().rss'])).stdout) / (1024 * 1024);
-    return `loading the sources module by module, in a fresh process: Node + type stripping ${start!.rssMiB.toFixed(0)} MiB (plain Node: ${plain.toFixed(0)} MiB); ${parts.join('; ')} → ${rss.toFixed(0)} MiB before watching anything`;
+    return (
+      `loading the sources module by module, in a fresh process: ` +
+      `Node + type stripping ${start!.rssMiB.toFixed(0)} MiB (plain Node: ${plain.toFixed(0)} MiB); ` +
+      `${parts.join('; ')} → ${rss.toFixed(0)} MiB before watching anything`
+    );
   } catch (error) {
     return `load probe failed: ${(error as Error).message.split('\n')[0]}`;
   }
@@ -79,10 +83,13 @@ export async function engineBreakdown(o: {
   );
   const execaSpawn = await timeIt(15, () => execa('rsync', ['--version'], { reject: false }));
   const plainSpawn = await timeIt(15, () => spawnPlain('rsync', ['--version']));
+  const cliFrom = currentBundle(engine.root) ? 'from the CLI bundle' : 'from the sources: no current CLI bundle';
   const lines = [
-    `node -e 0 (the project's Node 24): ${fmtMs(nodeBoot)}; \`rsync-tray validate\` (Node + every CLI module + config, ${currentBundle(engine.root) ? 'from the CLI bundle' : 'from the sources: no current CLI bundle'}): ${fmtMs(cliLoad)}`,
+    `node -e 0 (the project's Node 24): ${fmtMs(nodeBoot)}; ` +
+      `\`rsync-tray validate\` (Node + every CLI module + config, ${cliFrom}): ${fmtMs(cliLoad)}`,
     await loadCosts(),
-    `spawning \`rsync --version\` from Node: execa (the runner's way) p50 ${fmtMs(execaSpawn)}, child_process.spawn p50 ${fmtMs(plainSpawn)}`,
+    `spawning \`rsync --version\` from Node: execa (the runner's way) p50 ${fmtMs(execaSpawn)}, ` +
+      `child_process.spawn p50 ${fmtMs(plainSpawn)}`,
   ];
   try {
     const { stdout } = await run(
@@ -92,8 +99,11 @@ export async function engineBreakdown(o: {
     );
     const p = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
     lines.push(
-      `Node's fs.watch alone on each of the ${p.watches!.toLocaleString('en')} directories (a walk that reads directories only): ready ${fmtMs(p.readyMs)}, ` +
-        `RSS ${p.rssBeforeMiB!.toFixed(0)} → ${p.rssAfterMiB!.toFixed(0)} MiB, idle CPU ${p.idleCpuPercent!.toFixed(1)} %, write → event ${fmtMs(p.deliveryMs)} (no debounce; but no overflow signal)`,
+      `Node's fs.watch alone on each of the ${p.watches!.toLocaleString('en')} directories ` +
+        `(a walk that reads directories only): ready ${fmtMs(p.readyMs)}, ` +
+        `RSS ${p.rssBeforeMiB!.toFixed(0)} → ${p.rssAfterMiB!.toFixed(0)} MiB, ` +
+        `idle CPU ${p.idleCpuPercent!.toFixed(1)} %, ` +
+        `write → event ${fmtMs(p.deliveryMs)} (no debounce; but no overflow signal)`,
     );
   } catch (error) {
     lines.push(`fs.watch probe failed: ${(error as Error).message.split('\n')[0]}`);

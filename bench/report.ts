@@ -42,7 +42,8 @@ function rows(i: ReportInput): Row[] {
     {
       key: 'burst',
       label:
-        '10,000 files in 100 new dirs written at once → backup converged after the burst ends; rsync runs; runs after convergence',
+        '10,000 files in 100 new dirs written at once → backup converged after the burst ends; rsync runs; ' +
+        'runs after convergence',
       goal: '≤ 0.5 s, ≤ 10 runs, quiet afterwards',
       met: (c) =>
         c.value !== null &&
@@ -166,12 +167,16 @@ export function renderReport(i: ReportInput): string {
     out.push('Physical limits, same run, same daemon:');
     const runs = (v: number[]) => (v.length > 1 ? ` (best of ${v.map(fmtMs).join(', ')})` : '');
     out.push(
-      `- one plain \`rsync -a\` of the ${i.largeLabel} tree into the empty module: ${fmtMs(b.plainCopyMs)}${runs(b.plainCopyRuns)}; a no-op one right after: ${fmtMs(b.noopMs)}${runs(b.noopRuns)}`,
+      `- one plain \`rsync -a\` of the ${i.largeLabel} tree into the empty module: ` +
+        `${fmtMs(b.plainCopyMs)}${runs(b.plainCopyRuns)}; ` +
+        `a no-op one right after: ${fmtMs(b.noopMs)}${runs(b.noopRuns)}`,
     );
     if (b.watchedCopyRuns.length) {
       const ratios = b.watchedCopyRuns.map((w, k) => w / b.plainCopyRuns[k]!);
       out.push(
-        `- the same plain copy while another process watches every directory of the source (as a real-time tool must during its initial sync): ${b.watchedCopyRuns.map(fmtMs).join(', ')} — ${ratios.map((r) => `${r.toFixed(3)}×`).join(', ')} the unwatched copy before it`,
+        `- the same plain copy while another process watches every directory of the source ` +
+          `(as a real-time tool must during its initial sync): ${b.watchedCopyRuns.map(fmtMs).join(', ')} — ` +
+          `${ratios.map((r) => `${r.toFixed(3)}×`).join(', ')} the unwatched copy before it`,
       );
     }
     for (const s of b.singleFile)
@@ -180,7 +185,8 @@ export function renderReport(i: ReportInput): string {
   }
   if (i.results.some((r) => r.cells.startEmpty?.ref))
     out.push(
-      'The start goals are checked against the plain rsync timed right before each tool started (the "right before" figures); the limits above are the best of the run.',
+      'The start goals are checked against the plain rsync timed right before each tool started ' +
+        '(the "right before" figures); the limits above are the best of the run.',
       '',
     );
   out.push('Tools:');

@@ -237,7 +237,10 @@ const engineVersion = (() => {
     const git = (...args: string[]) => execFileSync('git', ['-C', engine.root, ...args], { encoding: 'utf8' }).trim();
     const dirty =
       git('status', '--porcelain', '--', 'electron/core', 'electron/headless', 'electron/api', 'bin') !== '';
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted engine changes' : ''}${values.engine ? ` (${engine.root})` : ''}`;
+    return (
+      `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted engine changes' : ''}` +
+      `${values.engine ? ` (${engine.root})` : ''}`
+    );
   } catch {
     return values.engine ? engine.root : 'this checkout';
   }
@@ -247,13 +250,22 @@ const osName = existsSync('/etc/os-release')
   ? (/PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.type())
   : os.type();
 const bw = parseBandwidth(settings.bandwidthLimit);
+const busiest = foreign.top.map((t) => `${t.comm} ${t.seconds.toFixed(0)} s`).join(', ');
 const header = [
   `## Rsync Tray bench${quick ? ' (--quick)' : ''} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   '',
-  `Engine: commit ${engineVersion}. Command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}.`,
-  `Machine: ${cpu[0]?.model ?? 'cpu'} × ${cpu.length} cores, ${memGiB} GiB, ${osName}, Linux ${os.release()}; ${version('rsync', ['--version'])}; lsyncd ${(await lsyncdVersion()) ?? 'not installed'}; ${version('inotifywait', ['--help'])}; Node ${process.version}.`,
-  `Other processes used ${foreign.foreignCores.toFixed(2)} of the ${os.cpus().length} cores on average during the run${foreign.top.length ? ` (most: ${foreign.top.map((t) => `${t.comm} ${t.seconds.toFixed(0)} s`).join(', ')})` : ''}${foreign.foreignCores > 0.1 ? ' — a noisy run: compare with care' : ''}.`,
-  `Source and backup on tmpfs, one loopback rsync daemon (auth users + secrets file); one tool at a time. Trees: ${countFiles(SMALL_TREE) / 1000}k files in ${countDirs(SMALL_TREE)} dirs (+ two 1,000-file dirs), ${largeLabel} files in ${countDirs(largeTree).toLocaleString('en')} dirs, 100 B – 2 KiB each. Bench time: ${fmtMs(performance.now() - started)}.`,
+  `Engine: commit ${engineVersion}. ` +
+    `Command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}.`,
+  `Machine: ${cpu[0]?.model ?? 'cpu'} × ${cpu.length} cores, ${memGiB} GiB, ${osName}, Linux ${os.release()}; ` +
+    `${version('rsync', ['--version'])}; lsyncd ${(await lsyncdVersion()) ?? 'not installed'}; ` +
+    `${version('inotifywait', ['--help'])}; Node ${process.version}.`,
+  `Other processes used ${foreign.foreignCores.toFixed(2)} of the ${os.cpus().length} cores on average during the run` +
+    `${foreign.top.length ? ` (most: ${busiest})` : ''}` +
+    `${foreign.foreignCores > 0.1 ? ' — a noisy run: compare with care' : ''}.`,
+  `Source and backup on tmpfs, one loopback rsync daemon (auth users + secrets file); one tool at a time. ` +
+    `Trees: ${countFiles(SMALL_TREE) / 1000}k files in ${countDirs(SMALL_TREE)} dirs (+ two 1,000-file dirs), ` +
+    `${largeLabel} files in ${countDirs(largeTree).toLocaleString('en')} dirs, 100 B – 2 KiB each. ` +
+    `Bench time: ${fmtMs(performance.now() - started)}.`,
 ];
 const report = renderReport({
   header,

@@ -70,6 +70,7 @@ export async function buildCli(root = ROOT, out = path.join(root, BUNDLE_DIR)): 
 if (import.meta.main) {
   const list = await buildCli();
   console.log(
-    `CLI bundled into ${BUNDLE_DIR}/ from ${list.length} files (${list.filter((f) => !f.startsWith('node_modules/')).length} of the project's)`,
+    `CLI bundled into ${BUNDLE_DIR}/ from ${list.length} files ` +
+      `(${list.filter((f) => !f.startsWith('node_modules/')).length} of the project's)`,
   );
 }

@@ -28,9 +28,11 @@ const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
  */
 const REVIEWED: Record<string, string> = {
   'CSP_GLOBAL_CHECK electron/main/app-main.ts':
-    'The tool only parses CSP string literals; ours is built by contentSecurityPolicy() in window-security.ts, whose directives test/main/window-security.test.ts asserts.',
+    'The tool only parses CSP string literals; ours is built by contentSecurityPolicy() in window-security.ts, ' +
+    'whose directives test/main/window-security.test.ts asserts.',
   'CUSTOM_ARGUMENTS_JS_CHECK electron/main/index.ts':
-    'The only switch is js-flags --max-semi-space-size=1, a V8 memory setting (smaller young generation for a process that idles for days); no security-relevant Chromium switch.',
+    'The only switch is js-flags --max-semi-space-size=1, a V8 memory setting ' +
+    '(smaller young generation for a process that idles for days); no security-relevant Chromium switch.',
 };
 
 interface Issue {
@@ -117,7 +119,8 @@ const stale = Object.keys(REVIEWED).filter((k) => !seen.has(k));
 for (const i of found) {
   const mark = key(i) in REVIEWED ? 'reviewed' : 'FINDING';
   console.log(
-    `${mark}: ${i.id} (${i.severity.name}, ${i.confidence.name}) ${i.input}/${i.file}:${i.location.line}:${i.location.column} — ${i.description} ${i.shortenedURL}`,
+    `${mark}: ${i.id} (${i.severity.name}, ${i.confidence.name}) ` +
+      `${i.input}/${i.file}:${i.location.line}:${i.location.column} — ${i.description} ${i.shortenedURL}`,
   );
   if (mark === 'reviewed') console.log(`    accepted because: ${REVIEWED[key(i)]}`);
 }
@@ -127,7 +130,8 @@ for (const k of stale)
 const checked = `electronegativity (Electron ${ELECTRON_VERSION}) over ${INPUTS.join(', ')}`;
 if (broken || unexpected.length || stale.length) {
   console.error(
-    `\n${checked}: ${unexpected.length} unreviewed finding(s), ${stale.length} stale review(s)${broken ? ', files that could not be parsed' : ''}.`,
+    `\n${checked}: ${unexpected.length} unreviewed finding(s), ` +
+      `${stale.length} stale review(s)${broken ? ', files that could not be parsed' : ''}.`,
   );
   process.exit(1);
 }

@@ -67,6 +67,12 @@ for (let i = 0; i < 5; i++) {
 }
 for (const w of small) w.close();
 
-process.stdout.write(
-  `${JSON.stringify({ watches: big.length, readyMs, rssBeforeMiB: rssBefore, rssAfterMiB: rssAfter, idleCpuPercent: ((idle.user + idle.system) / 1e6) * 100, deliveryMs: median(delays) })}\n`,
-);
+const report = {
+  watches: big.length,
+  readyMs,
+  rssBeforeMiB: rssBefore,
+  rssAfterMiB: rssAfter,
+  idleCpuPercent: ((idle.user + idle.system) / 1e6) * 100,
+  deliveryMs: median(delays),
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);

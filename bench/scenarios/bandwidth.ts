@@ -63,9 +63,13 @@ export async function bandwidthScenario(ctx: ToolContext): Promise<void> {
   const to = [...growth].reverse().find((g) => g.size <= bytes * 0.9);
   const rate = from && to && to.at > from.at ? (to.size - from.size) / ((to.at - from.at) / 1000) : bytes / (ms / 1000);
   const startedAfter = growth[0] ? growth[0].at - t0 : null;
+  const lateStart = startedAfter !== null && startedAfter > 1_000;
   result.cells.bandwidth = {
     value: rate / (1024 * 1024),
     text: `${(rate / (1024 * 1024)).toFixed(2)} MiB/s`,
-    detail: `${target ? `${((rate / target - 1) * 100).toFixed(1)} % off ${settings.bandwidthLimit}; ` : ''}complete after ${(ms / 1000).toFixed(1)} s${startedAfter !== null && startedAfter > 1_000 ? ` (first bytes after ${(startedAfter / 1000).toFixed(1)} s)` : ''}`,
+    detail:
+      `${target ? `${((rate / target - 1) * 100).toFixed(1)} % off ${settings.bandwidthLimit}; ` : ''}` +
+      `complete after ${(ms / 1000).toFixed(1)} s` +
+      `${lateStart ? ` (first bytes after ${(startedAfter / 1000).toFixed(1)} s)` : ''}`,
   };
 }

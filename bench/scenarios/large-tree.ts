@@ -54,11 +54,13 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
     const check = await awaitEqualTrees(source, destination.folder, 120_000);
     if (!check.equal)
       result.notes.push(
-        `${label} tree after the start, ${what}${of(n)}: ${check.differenceCount} differences, e.g. ${check.differences.join('; ')}`,
+        `${label} tree after the start, ${what}${of(n)}: ${check.differenceCount} differences, e.g. ` +
+          `${check.differences.join('; ')}`,
       );
     else if (!check.firstTry)
       result.notes.push(
-        `${label} tree, ${what}${of(n)}: the backup was not yet identical when the tool reported its initial sync done; it was ${fmtMs(check.waitedMs)} later`,
+        `${label} tree, ${what}${of(n)}: the backup was not yet identical ` +
+          `when the tool reported its initial sync done; it was ${fmtMs(check.waitedMs)} later`,
       );
     return { tool, sample, equal: check.equal };
   };
@@ -89,10 +91,15 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
   await sleep(settings.idleWindowMs);
   const b = sampleGroup(tool.pid);
   const rssAt = (v: number | null) => (v === null ? '—' : v.toFixed(0));
+  const perProcess = b.processes.map(
+    (p) => `${p.comm}${p.state === 'Z' ? ' (zombie)' : ''} ${(p.rssKiB / 1024).toFixed(1)}`,
+  );
   result.cells.idleRss = {
     value: b.rssMiB,
     text: `${b.rssMiB.toFixed(1)} MiB`,
-    detail: `${b.processes.map((p) => `${p.comm}${p.state === 'Z' ? ' (zombie)' : ''} ${(p.rssKiB / 1024).toFixed(1)}`).join(' + ')}; at ready ${rssAt(tool.rssAtReady)}, after the initial sync ${rssAt(tool.rssAtInitialSync)}`,
+    detail:
+      `${perProcess.join(' + ')}; ` +
+      `at ready ${rssAt(tool.rssAtReady)}, after the initial sync ${rssAt(tool.rssAtInitialSync)}`,
   };
   const cpu = cpuShare(a, b);
   result.cells.idleCpu = {
@@ -156,7 +163,9 @@ export async function largeTreeScenarios(ctx: ToolContext): Promise<void> {
   result.cells.ready = {
     value: median(readies),
     text: fmtMs(median(readies)),
-    detail: `${rounds > 1 ? `median of ${rounds} (${readies.map(fmtMs).join(', ')}); ` : ''}${fmtMs(median(synced.map((e) => e.ready)))} on the in-sync start`,
+    detail:
+      `${rounds > 1 ? `median of ${rounds} (${readies.map(fmtMs).join(', ')}); ` : ''}` +
+      `${fmtMs(median(synced.map((e) => e.ready)))} on the in-sync start`,
   };
   result.cells.converged = mergeConverged(result.cells.converged, converged, label);
 }
@@ -192,7 +201,8 @@ function startCell(
     text: fmtMs(mid.ms),
     ref: mid.ref,
     detail: paired
-      ? `${what} right before each start; ${samples.length > 1 ? `median of ${samples.length}: ` : ''}${each.join('; ')}`
+      ? `${what} right before each start; ` +
+        `${samples.length > 1 ? `median of ${samples.length}: ` : ''}${each.join('; ')}`
       : undefined,
   };
 }

@@ -31,7 +31,8 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
   const settle = async (what: string): Promise<void> => {
     if (await tool.settle(300, settings.settleTimeoutMs)) return;
     result.notes.push(
-      `${what}: still busy ${fmtMs(settings.settleTimeoutMs)} after it converged (${tool.runsStarted} rsync runs so far); restarted before the next scenario`,
+      `${what}: still busy ${fmtMs(settings.settleTimeoutMs)} after it converged ` +
+        `(${tool.runsStarted} rsync runs so far); restarted before the next scenario`,
     );
     await tool.stop();
     tool = await ctx.start(startOptions);
@@ -118,7 +119,9 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
       value: p50,
       max: max ?? undefined,
       text: p50 === null ? 'not converged' : sorted.length > 1 ? `${fmtMs(p50)} / ${fmtMs(max)}` : fmtMs(p50),
-      detail: `${sorted.length > 1 ? `p50 / max of ${sorted.length}; ` : ''}${runs} rsync run${runs === 1 ? '' : 's'}${sorted.length > 1 ? ' each at most' : ''}`,
+      detail:
+        `${sorted.length > 1 ? `p50 / max of ${sorted.length}; ` : ''}` +
+        `${runs} rsync run${runs === 1 ? '' : 's'}${sorted.length > 1 ? ' each at most' : ''}`,
     };
     await settle(`${op} of a ${BIG_DIR_FILES}-file directory`);
     ctx.explain(tool, `${op} of a ${BIG_DIR_FILES}-file directory`, before);
@@ -126,7 +129,8 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
   const mid = await compareTrees(source, backup);
   if (!mid.equal)
     result.notes.push(
-      `10k tree after single changes, delete and rename: ${mid.differenceCount} differences, e.g. ${mid.differences.join('; ')}`,
+      `10k tree after single changes, delete and rename: ${mid.differenceCount} differences, e.g. ` +
+        `${mid.differences.join('; ')}`,
     );
 
   // The burst: 10,000 files in 100 new dirs, written as fast as the bench can.
@@ -163,7 +167,9 @@ export async function smallTreeScenarios(ctx: ToolContext): Promise<void> {
     followUps,
     stillBusy,
     text: converged === null ? 'not converged' : fmtMs(converged),
-    detail: `${runsToConverge} run${runsToConverge === 1 ? '' : 's'}; then ${followUps} in ${fmtMs(settings.quietWindowMs)}${stillBusy ? ', still busy' : ''}`,
+    detail:
+      `${runsToConverge} run${runsToConverge === 1 ? '' : 's'}; ` +
+      `then ${followUps} in ${fmtMs(settings.quietWindowMs)}${stillBusy ? ', still busy' : ''}`,
   };
   ctx.log(`burst written in ${fmtMs(burstEnd - burstStart)}; converged ${fmtMs(converged)} after its end`);
   ctx.explain(tool, `burst (written in ${fmtMs(burstEnd - burstStart)})`, burstStart);

@@ -16,7 +16,8 @@ export const inotifyScript: ToolSpec = {
   id: 'inotify-script',
   label: 'inotifywait + rsync',
   configuration:
-    'bench/tools/inotify-rsync.sh: rsync -a --delete of the whole tree, then inotifywait -m -r -e close_write,create,delete,move | one whole-tree rsync -a --delete per event',
+    'bench/tools/inotify-rsync.sh: rsync -a --delete of the whole tree, ' +
+    'then inotifywait -m -r -e close_write,create,delete,move | one whole-tree rsync -a --delete per event',
   async unavailable() {
     try {
       await run('inotifywait', ['--help']).catch((e: { stdout?: string }) => {

@@ -27,7 +27,9 @@ function lsyncd(id: string, delay: number | null): ToolSpec {
   return {
     id,
     label: delay === null ? 'lsyncd, default delay (15 s)' : `lsyncd, delay ${delay}`,
-    configuration: `lsyncd -nodaemon -log Exec: sync{default.rsync, ${delay === null ? '' : `delay=${delay}, `}rsync={archive=true, password_file=…}} (bwlimit in KiB/s for the bandwidth test); everything else default`,
+    configuration:
+      `lsyncd -nodaemon -log Exec: sync{default.rsync, ${delay === null ? '' : `delay=${delay}, `}` +
+      `rsync={archive=true, password_file=…}} (bwlimit in KiB/s for the bandwidth test); everything else default`,
     slow: delay === null,
     async unavailable() {
       return (await version())

@@ -43,23 +43,27 @@ export const traces = new WeakMap<RunningTool, RsyncTrayTrace>();
 const ms = (v: number) => `${Math.round(v)} ms`;
 const p50 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)] ?? NaN;
 
-/** "3 runs: 1 full (rsync 9120 ms ok, started at +1200 ms), 2 batches (rsync p50 12 ms, max 15 ms; engine latency p50 70 ms)". */
+/**
+ * "3 runs: 1 full (rsync 9120 ms ok, started at +1200 ms), 2 batches (rsync p50 12 ms, max 15 ms;
+ * engine latency p50 70 ms)".
+ */
 function explainRuns(runs: RsyncTrayRun[], from: number): string | null {
   if (runs.length === 0) return null;
   const parts: string[] = [];
   const full = runs.filter((r) => r.kind === 'full');
   const batches = runs.filter((r) => r.kind === 'batch');
-  if (full.length)
-    parts.push(
-      `${full.length} full (${full.map((r) => `rsync ${ms(r.durationMs)} ${r.outcome}, started at +${ms(r.receivedAt - r.durationMs - from)}`).join('; ')})`,
-    );
+  const fullRun = (r: RsyncTrayRun) =>
+    `rsync ${ms(r.durationMs)} ${r.outcome}, started at +${ms(r.receivedAt - r.durationMs - from)}`;
+  if (full.length) parts.push(`${full.length} full (${full.map(fullRun).join('; ')})`);
   if (batches.length) {
     const d = batches.map((r) => r.durationMs);
     const lat = batches.map((r) => r.latencyMs).filter((x): x is number => x !== null);
     const paths = batches.map((r) => r.paths);
     parts.push(
-      `${batches.length} batch${batches.length === 1 ? '' : 'es'} (rsync process p50 ${ms(p50(d))}, max ${ms(Math.max(...d))}; ` +
-        `engine latency — first event seen → run done — p50 ${lat.length ? ms(p50(lat)) : '—'}; paths per batch max ${Math.max(...paths)}` +
+      `${batches.length} batch${batches.length === 1 ? '' : 'es'} ` +
+        `(rsync process p50 ${ms(p50(d))}, max ${ms(Math.max(...d))}; ` +
+        `engine latency — first event seen → run done — p50 ${lat.length ? ms(p50(lat)) : '—'}; ` +
+        `paths per batch max ${Math.max(...paths)}` +
         `${batches.some((r) => r.outcome !== 'ok') ? `; outcomes ${batches.map((r) => r.outcome).join(',')}` : ''})`,
     );
   }
@@ -69,7 +73,10 @@ function explainRuns(runs: RsyncTrayRun[], from: number): string | null {
 /** The defaults the bench runs with, read from the schema so the report cannot go stale. */
 const DEFAULTS = (() => {
   const s = ProfileSchema.shape;
-  return `debounce ${s.debounceMs.parse(undefined)} ms, max delay ${s.maxDelayMs.parse(undefined)} ms, ${s.watch.parse(undefined)} watcher`;
+  return (
+    `debounce ${s.debounceMs.parse(undefined)} ms, max delay ${s.maxDelayMs.parse(undefined)} ms, ` +
+    `${s.watch.parse(undefined)} watcher`
+  );
 })();
 
 export const rsyncTray: ToolSpec = {

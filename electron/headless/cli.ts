@@ -42,7 +42,8 @@ function help(): string {
   for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
   lines.push(
     '',
-    `The config file defaults to ${defaultConfigFile()} (or $RSYNC_TRAY_CONFIG); its format is the profile export format (see README).`,
+    `The config file defaults to ${defaultConfigFile()} (or $RSYNC_TRAY_CONFIG); ` +
+      `its format is the profile export format (see README).`,
   );
   return lines.join('\n');
 }

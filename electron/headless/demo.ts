@@ -77,7 +77,8 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
 
   print('');
   print(
-    `Local test server: rsync daemon on 127.0.0.1:${daemon.port}, module "backup", user "${daemon.user}" (generated password in ${daemon.passwordFile})`,
+    `Local test server: rsync daemon on 127.0.0.1:${daemon.port}, module "backup", ` +
+      `user "${daemon.user}" (generated password in ${daemon.passwordFile})`,
   );
   print(`Watching:  ${source}`);
   print(`Backup:    ${backup}`);

@@ -14,7 +14,10 @@ export function eventLogger(): (event: EngineEvent) => string | null {
   return (event) => {
     switch (event.type) {
       case 'log':
-        return `${time(event.at)} ${event.level.toUpperCase()}${event.profile ? ` [${event.profile}]` : ''} ${event.message}`;
+        return (
+          `${time(event.at)} ` +
+          `${event.level.toUpperCase()}${event.profile ? ` [${event.profile}]` : ''} ${event.message}`
+        );
       case 'run': {
         const r = event.run;
         const what = r.kind === 'full' ? 'full sync' : `batch of ${plural(r.paths, 'path')}`;
@@ -28,7 +31,10 @@ export function eventLogger(): (event: EngineEvent) => string | null {
               : r.error
                 ? formatError(r.error)
                 : r.outcome;
-        return `${time(event.at)} [${r.profile}] ${what} → ${r.target}: ${outcome} (${moved} in ${formatDuration(r.durationMs)}${lag})`;
+        return (
+          `${time(event.at)} [${r.profile}] ${what} → ${r.target}: ` +
+          `${outcome} (${moved} in ${formatDuration(r.durationMs)}${lag})`
+        );
       }
       case 'status': {
         const lines: string[] = [];
@@ -57,7 +63,8 @@ export function describeTarget(t: TargetStatus, profile = 'NAME', now = Date.now
   const name = JSON.stringify(profile);
   const detail =
     t.state === 'needs-confirmation' && t.hold
-      ? `${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile ${name}\` or refuse with \`rsync-tray refuse-deletions --profile ${name}\``
+      ? `${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile ${name}\` ` +
+        `or refuse with \`rsync-tray refuse-deletions --profile ${name}\``
       : undefined;
   return statusLine(t, now, { error: 'full', detail, pending: true });
 }
@@ -67,7 +74,8 @@ export function formatStatusTable(statuses: readonly ProfileStatus[], now = Date
   const lines: string[] = [];
   for (const s of statuses) {
     lines.push(
-      `${s.name}: ${stateWord(s.state)} (${lastSyncedPhrase(s.lastSuccessAt, now)})${s.watch.note ? ` — ${s.watch.note}` : ''}`,
+      `${s.name}: ${stateWord(s.state)} ` +
+        `(${lastSyncedPhrase(s.lastSuccessAt, now)})${s.watch.note ? ` — ${s.watch.note}` : ''}`,
     );
     for (const t of s.targets) lines.push(`  ${t.key}: ${describeTarget(t, s.name, now)}`);
     if (s.targets.length === 0 && s.lastError) lines.push(`  ${formatError(s.lastError)}`);

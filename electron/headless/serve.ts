@@ -182,7 +182,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       return {
         ok: false,
         status: 421,
-        text: `This server answers only to ${[...hosts][0]} (the Host header was ${JSON.stringify(req.headers.host ?? '')}).`,
+        text:
+          `This server answers only to ${[...hosts][0]} (the Host header was ` +
+          `${JSON.stringify(req.headers.host ?? '')}).`,
       };
     }
     const site = req.headers['sec-fetch-site'];
@@ -307,7 +309,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string) => {
       socket.end(
-        `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+          `Connection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
       );
     };
     socket.on('error', () => socket.destroy());

@@ -60,7 +60,8 @@ function openPreferences(open: TrayAppOptions['openStore'], warn: (message: stri
     return open('preferences');
   } catch (error) {
     warn(
-      `The preferences file cannot be read (${(error as Error).message}); using the defaults until it is fixed or deleted.`,
+      `The preferences file cannot be read (${(error as Error).message}); ` +
+        `using the defaults until it is fixed or deleted.`,
     );
     return { store: {}, path: '(defaults in memory)' };
   }
@@ -175,8 +176,10 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
           'INVALID_CONFIG',
           `${file} cannot be read: ${(error as Error).message}`,
           name === 'config'
-            ? 'Fix the JSON (a validator shows the place), or move the file aside to start with no profiles. It was left untouched.'
-            : 'Move the file aside to start afresh (the stored passwords then need entering again). It was left untouched.',
+            ? 'Fix the JSON (a validator shows the place), or move the file aside to start with no profiles. ' +
+                'It was left untouched.'
+            : 'Move the file aside to start afresh (the stored passwords then need entering again). ' +
+                'It was left untouched.',
           { cause: error },
         );
       }

@@ -2,7 +2,8 @@
  * The tray's ConfigStore: electron-store keeps the file (in the app's user-data folder, written
  * atomically), and its content is exactly the Config JSON the headless CLI reads — so the file can
  * be handed to `rsync-tray --config`, and an export can become the tray's config. The zod
- * ConfigSchema is the schema; migrations are keyed by the file's `version` (core/config/migrations.ts, shared with the CLI).
+ * ConfigSchema is the schema; migrations are keyed by the file's `version`
+ * (core/config/migrations.ts, shared with the CLI).
  *
  * A file that does not parse is never overwritten: reading fails with every problem and its place,
  * and the app says so rather than starting with an empty config over the user's profiles.

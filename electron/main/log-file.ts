@@ -30,7 +30,9 @@ const size = (bytes: number): string =>
         : `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 
 export function describeRun(run: RunRecord): { level: LogLevel; message: string } {
-  const what = `${run.kind === 'full' ? 'full sync' : `batch of ${run.paths} path${run.paths === 1 ? '' : 's'}`} to ${run.target}`;
+  const what =
+    `${run.kind === 'full' ? 'full sync' : `batch of ${run.paths} path${run.paths === 1 ? '' : 's'}`} to ` +
+    `${run.target}`;
   const took = `${(run.durationMs / 1000).toFixed(1)} s`;
   switch (run.outcome) {
     case 'ok':
@@ -45,7 +47,9 @@ export function describeRun(run: RunRecord): { level: LogLevel; message: string 
     case 'held':
       return {
         level: 'warn',
-        message: `${what}: ${run.files} file${run.files === 1 ? '' : 's'} copied in ${took}; a mass deletion is held back until someone confirms it in the window`,
+        message:
+          `${what}: ${run.files} file${run.files === 1 ? '' : 's'} copied in ${took}; ` +
+          `a mass deletion is held back until someone confirms it in the window`,
       };
     default:
       return {

@@ -94,7 +94,9 @@ export function decideNotifications(
           kind: 'recovery',
           profile: s.name,
           title: `Backup “${shorten(s.name, 40)}” is current again`,
-          body: `Failing since ${formatSyncTime(incident.since, now)} (${minutes(now - incident.since)}); everything is copied now.`,
+          body:
+            `Failing since ${formatSyncTime(incident.since, now)} (${minutes(now - incident.since)}); ` +
+            `everything is copied now.`,
           urgent: false,
         });
       }
@@ -107,9 +109,13 @@ export function decideNotifications(
       out.push({
         kind: 'confirm',
         profile: s.name,
-        title: `Backup “${shorten(s.name, 40)}” wants to delete ${hold ? `${hold.deletions.toLocaleString('en-US')} files` : 'many files'}`,
+        title:
+          `Backup “${shorten(s.name, 40)}” wants to delete ` +
+          `${hold ? `${hold.deletions.toLocaleString('en-US')} files` : 'many files'}`,
         body: shorten(
-          `Nothing is deleted until you confirm: ${hold ? hold.reason : 'a large share of the backup would be deleted'}. Click to review; the source may be unmounted or emptied by mistake.`,
+          `Nothing is deleted until you confirm: ` +
+            `${hold ? hold.reason : 'a large share of the backup would be deleted'}. Click to review; ` +
+            `the source may be unmounted or emptied by mistake.`,
           240,
         ),
         urgent: true,

@@ -55,7 +55,8 @@ export function createPreferencesStore(
       const parsed = PreferencesSchema.safeParse(data);
       if (parsed.success) return parsed.data;
       warn(
-        `The preferences file ${doc.path} is invalid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); using the defaults.`,
+        `The preferences file ${doc.path} is invalid ` +
+          `(${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); using the defaults.`,
       );
     } catch (error) {
       warn(`The preferences file ${doc.path} cannot be read (${(error as Error).message}); using the defaults.`);

@@ -27,9 +27,12 @@ export interface KeyValueStore {
 }
 
 export const NO_KEYRING_MESSAGE =
-  'Rsync Tray will not store this password: no system keyring was found (the secret storage backend is "basic_text"), so it could only be saved in a form anyone who can read your files could decode.';
+  'Rsync Tray will not store this password: no system keyring was found (the secret storage backend is ' +
+  '"basic_text"), so it could only be saved in a form anyone who can read your files could decode.';
 export const NO_KEYRING_HINT =
-  'Install and unlock a keyring — GNOME Keyring (libsecret) or KWallet — and restart Rsync Tray (on desktops it does not detect, start it with --password-store=gnome-libsecret or --password-store=kwallet5). Or give this target a password file (chmod 600) or an environment variable instead.';
+  'Install and unlock a keyring — GNOME Keyring (libsecret) or KWallet — and restart Rsync Tray ' +
+  '(on desktops it does not detect, start it with --password-store=gnome-libsecret or --password-store=kwallet5). ' +
+  'Or give this target a password file (chmod 600) or an environment variable instead.';
 
 export async function assertSecureStorage(enc: Encryptor, platform: NodeJS.Platform): Promise<void> {
   if (platform === 'linux' && enc.getSelectedStorageBackend?.() === 'basic_text') {
@@ -59,7 +62,8 @@ export function createSafeSecretStore(enc: Encryptor, store: KeyValueStore, plat
       } catch (error) {
         throw new RsyncTrayError(
           'PASSWORD_MISSING',
-          `The stored password for ${key} cannot be decrypted (the system keyring changed, or the file was copied from another computer).`,
+          `The stored password for ${key} cannot be decrypted (the system keyring changed, ` +
+            `or the file was copied from another computer).`,
           'Enter the password again in the profile editor.',
           { cause: error },
         );

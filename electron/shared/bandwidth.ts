@@ -65,7 +65,9 @@ export function parseBandwidth(text: string): BandwidthResult {
   if (!m) {
     return {
       ok: false,
-      message: `"${text.trim()}" is not a bandwidth. Write e.g. 5M (5 MiB/s), 640K (640 KiB/s), 5MB/s (5,000,000 bytes/s), or leave empty for no limit.`,
+      message:
+        `"${text.trim()}" is not a bandwidth. Write e.g. ` +
+        `5M (5 MiB/s), 640K (640 KiB/s), 5MB/s (5,000,000 bytes/s), or leave empty for no limit.`,
     };
   }
   const amount = Number(m[1]);
@@ -75,14 +77,18 @@ export function parseBandwidth(text: string): BandwidthResult {
     const n = fmtNum(amount);
     return {
       ok: false,
-      message: `"${text.trim()}" has no unit (rsync would read it as ${n} KiB/s): write ${n}M for ${n} MiB/s or ${n}K for ${n} KiB/s.`,
+      message:
+        `"${text.trim()}" has no unit (rsync would read it as ${n} KiB/s): ` +
+        `write ${n}M for ${n} MiB/s or ${n}K for ${n} KiB/s.`,
     };
   }
   const unit = UNITS[unitText];
   if (!unit) {
     return {
       ok: false,
-      message: `Unknown unit "${unitText}" in "${text.trim()}". Use K, M or G (KiB/MiB/GiB per second) or KB, MB, GB (1000-based).`,
+      message:
+        `Unknown unit "${unitText}" in "${text.trim()}". ` +
+        `Use K, M or G (KiB/MiB/GiB per second) or KB, MB, GB (1000-based).`,
     };
   }
   const bytesPerSecond = Math.round(amount * unit.bytes);

@@ -216,11 +216,20 @@ export function checkExcludePattern(pattern: string): string | null {
   if (/[\n\0]/.test(pattern)) return `Exclude pattern ${shown} contains a line break or NUL; write ? in its place.`;
   // rsync reads these at the start of an --exclude value as rule syntax, not as part of a name.
   if (pattern.startsWith('+ '))
-    return `Exclude pattern ${shown} starts with '+ ', which rsync reads as an include rule; only excludes are supported. For a name starting with '+ ', write [+] instead of '+'.`;
+    return (
+      `Exclude pattern ${shown} starts with '+ ', which rsync reads as an include rule; ` +
+      `only excludes are supported. For a name starting with '+ ', write [+] instead of '+'.`
+    );
   if (pattern.startsWith('- '))
-    return `Exclude pattern ${shown} starts with '- ', a rule prefix; every pattern here is already an exclude, so drop it. For a name starting with '- ', write [-] instead of '-'.`;
+    return (
+      `Exclude pattern ${shown} starts with '- ', a rule prefix; every pattern here is already an exclude, ` +
+      `so drop it. For a name starting with '- ', write [-] instead of '-'.`
+    );
   if (pattern === '!' || pattern.startsWith('! '))
-    return `Exclude pattern ${shown} looks like a '!' filter rule (a lone '!' clears rsync's exclude list); only plain excludes are supported. For a name starting with '!', write [\\!] instead.`;
+    return (
+      `Exclude pattern ${shown} looks like a '!' filter rule (a lone '!' clears rsync's exclude list); ` +
+      `only plain excludes are supported. For a name starting with '!', write [\\!] instead.`
+    );
   const rule = compileRule(pattern);
   return 'error' in rule ? `Exclude pattern ${shown} ${rule.error}.` : null;
 }

@@ -216,7 +216,10 @@ export function transferPhrase(p: TransferProgress): string {
 export interface StatusLineStyle {
   /** Times as a clock (text that is not redrawn as time passes: the tray menu). */
   clock?: boolean;
-  /** The last error of a retrying or failing status: "message — hint" (full), its first sentence cut to 48 characters (short), or left out (none, the default). */
+  /**
+   * The last error of a retrying or failing status: "message — hint" (full), its first sentence cut
+   * to 48 characters (short), or left out (none, the default).
+   */
   error?: 'full' | 'short' | 'none';
   /** More words about the state, after its own (the CLI's instructions for held deletions): " — detail". */
   detail?: string;

@@ -230,20 +230,23 @@ describe('rsync-tray CLI', () => {
     expect(await exists(path.join(daemon.modules.backup!, 'kept.txt'))).toBe(true);
   });
 
-  it('a one-shot sync that meets a mass deletion holds it, exits 1, and --confirm-deletions carries it out', async () => {
-    for (let i = 0; i < 20; i++) await writeFile(path.join(source, `f${i}`), 'x');
-    expect((await cli(['sync', '--config', configFile])).exitCode).toBe(0);
-    for (let i = 0; i < 20; i++) await rm(path.join(source, `f${i}`));
-    const held = await cli(['sync', '--config', configFile]);
-    expect(held.exitCode).toBe(1);
-    expect(held.stdout).toMatch(
-      /HELD \[docs\].*would delete 20 of \d+ entries.*rsync-tray sync --profile "docs" --confirm-deletions/,
-    );
-    expect(await exists(path.join(daemon.modules.backup!, 'f0'))).toBe(true);
-    const confirmed = await cli(['sync', '--config', configFile, '--confirm-deletions']);
-    expect(confirmed.exitCode).toBe(0);
-    expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
-  });
+  it(
+    'a one-shot sync that meets a mass deletion holds it, exits 1, ' + 'and --confirm-deletions carries it out',
+    async () => {
+      for (let i = 0; i < 20; i++) await writeFile(path.join(source, `f${i}`), 'x');
+      expect((await cli(['sync', '--config', configFile])).exitCode).toBe(0);
+      for (let i = 0; i < 20; i++) await rm(path.join(source, `f${i}`));
+      const held = await cli(['sync', '--config', configFile]);
+      expect(held.exitCode).toBe(1);
+      expect(held.stdout).toMatch(
+        /HELD \[docs\].*would delete 20 of \d+ entries.*rsync-tray sync --profile "docs" --confirm-deletions/,
+      );
+      expect(await exists(path.join(daemon.modules.backup!, 'f0'))).toBe(true);
+      const confirmed = await cli(['sync', '--config', configFile, '--confirm-deletions']);
+      expect(confirmed.exitCode).toBe(0);
+      expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
+    },
+  );
 
   it('refuses a second engine on the same config, and imports into the running one', async () => {
     const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {

@@ -116,17 +116,20 @@ describe('pauses are kept', () => {
     expect(await state('A')).not.toBe('paused');
   });
 
-  it('a timed pause ends by itself at its deadline, and a "pause all" ending keeps a profile paused on its own', async () => {
-    const clock = new FakeClock();
-    const { call, state } = await start({ clock });
-    await call('sync.pause', { profile: 'B' });
-    await call('sync.pause', { minutes: 60 });
-    await clock.advance(59 * 60_000);
-    expect(await state('A')).toBe('paused');
-    await clock.advance(2 * 60_000);
-    expect(await state('A')).not.toBe('paused');
-    expect(await state('B')).toBe('paused');
-  });
+  it(
+    'a timed pause ends by itself at its deadline, ' + 'and a "pause all" ending keeps a profile paused on its own',
+    async () => {
+      const clock = new FakeClock();
+      const { call, state } = await start({ clock });
+      await call('sync.pause', { profile: 'B' });
+      await call('sync.pause', { minutes: 60 });
+      await clock.advance(59 * 60_000);
+      expect(await state('A')).toBe('paused');
+      await clock.advance(2 * 60_000);
+      expect(await state('A')).not.toBe('paused');
+      expect(await state('B')).toBe('paused');
+    },
+  );
 
   it('resuming one profile while all are paused resumes just that one', async () => {
     const { call, state } = await start();

@@ -15,98 +15,113 @@ const ctx: DiagnoseContext = {
 const cases: [name: string, stderr: string, exit: number | undefined, code: ErrorCode, hint: RegExp][] = [
   [
     'wrong password',
-    '@ERROR: auth failed on module backup\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    '@ERROR: auth failed on module backup\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'AUTH_FAILED',
     /auth users.*secrets file/,
   ],
   [
     'unknown module',
-    "@ERROR: Unknown module 'nosuch'\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n",
+    "@ERROR: Unknown module 'nosuch'\n" +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'UNKNOWN_MODULE',
     /connection test/,
   ],
   [
     'closed port',
-    'rsync: [sender] failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)\nrsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
+    'rsync: [sender] failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)\n' +
+      'rsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
     10,
     'CONNECTION_REFUSED',
     /daemon running on 127\.0\.0\.1.*port 18731/,
   ],
   [
     'hosts allow',
-    '@ERROR: access denied to denied from localhost (127.0.0.1)\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    '@ERROR: access denied to denied from localhost (127.0.0.1)\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'ACCESS_DENIED',
     /hosts allow/,
   ],
   [
     'read only module',
-    'ERROR: module is read only\nrsync error: syntax or usage error (code 1) at main.c(1185) [Receiver=3.5.0]\nrsync: [sender] read error: Connection reset by peer (104)\n',
+    'ERROR: module is read only\n' +
+      'rsync error: syntax or usage error (code 1) at main.c(1185) [Receiver=3.5.0]\n' +
+      'rsync: [sender] read error: Connection reset by peer (104)\n',
     1,
     'ACCESS_DENIED',
     /read only = no/,
   ],
   [
     'chroot',
-    '@ERROR: chroot failed\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    '@ERROR: chroot failed\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'CHROOT_FAILED',
     /use chroot/,
   ],
   [
     'module path missing',
-    '@ERROR: chdir failed\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    '@ERROR: chdir failed\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'RSYNC_FAILED',
     /path/,
   ],
   [
     'max connections',
-    '@ERROR: max connections (1) reached -- try again later\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    '@ERROR: max connections (1) reached -- try again later\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'MAX_CONNECTIONS',
     /max connections/,
   ],
   [
     'password file 644',
-    'ERROR: password file must not be other-accessible\nrsync error: syntax or usage error (code 1) at authenticate.c(261) [sender=3.5.0]\n',
+    'ERROR: password file must not be other-accessible\n' +
+      'rsync error: syntax or usage error (code 1) at authenticate.c(261) [sender=3.5.0]\n',
     1,
     'PASSWORD_FILE_MODE',
     /^Run: chmod 600 \/etc\/rsync-tray\/backup\.pw$/,
   ],
   [
     'password file missing',
-    'rsync: [sender] could not open password file /tmp/rsdiag.1aKk/nonexistent: No such file or directory (2)\nrsync error: syntax or usage error (code 1) at authenticate.c(247) [sender=3.5.0]\n',
+    'rsync: [sender] could not open password file /tmp/rsdiag.1aKk/nonexistent: No such file or directory (2)\n' +
+      'rsync error: syntax or usage error (code 1) at authenticate.c(247) [sender=3.5.0]\n',
     1,
     'PASSWORD_FILE_MISSING',
     /path/,
   ],
   [
     'unknown host',
-    'rsync: getaddrinfo: no-such-host.invalid 18731: Name or service not known\nrsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
+    'rsync: getaddrinfo: no-such-host.invalid 18731: Name or service not known\n' +
+      'rsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
     10,
     'HOST_NOT_FOUND',
     /DNS/,
   ],
   [
     'DNS down (synthesized)',
-    'rsync: getaddrinfo: backup.example.com 873: Temporary failure in name resolution\nrsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
+    'rsync: getaddrinfo: backup.example.com 873: Temporary failure in name resolution\n' +
+      'rsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
     10,
     'HOST_NOT_FOUND',
     /DNS/,
   ],
   [
     'no route',
-    'rsync: [Receiver] failed to connect to 2001:db8::1 (2001:db8::1): No route to host (113)\nrsync error: error in socket IO (code 10) at clientserver.c(165) [Receiver=3.5.0]\n',
+    'rsync: [Receiver] failed to connect to 2001:db8::1 (2001:db8::1): No route to host (113)\n' +
+      'rsync error: error in socket IO (code 10) at clientserver.c(165) [Receiver=3.5.0]\n',
     10,
     'HOST_UNREACHABLE',
     /network/,
   ],
   [
     'network unreachable (synthesized)',
-    'rsync: [sender] failed to connect to 10.1.2.3 (10.1.2.3): Network is unreachable (101)\nrsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
+    'rsync: [sender] failed to connect to 10.1.2.3 (10.1.2.3): Network is unreachable (101)\n' +
+      'rsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
     10,
     'HOST_UNREACHABLE',
     /network/,
@@ -120,7 +135,8 @@ const cases: [name: string, stderr: string, exit: number | undefined, code: Erro
   ],
   [
     'io timeout (exit 30)',
-    '[sender] io timeout after 2 seconds -- exiting\nrsync error: timeout in data send/receive (code 30) at io.c(248) [sender=3.5.0]\n',
+    '[sender] io timeout after 2 seconds -- exiting\n' +
+      'rsync error: timeout in data send/receive (code 30) at io.c(248) [sender=3.5.0]\n',
     30,
     'TIMEOUT',
     /retried/,
@@ -128,70 +144,88 @@ const cases: [name: string, stderr: string, exit: number | undefined, code: Erro
   ['exit 30 without text', '', 30, 'TIMEOUT', /retried/],
   [
     'not an rsync daemon (HTTP proxy)',
-    'rsync: server sent "HTTP/1.1 400 Bad Request" rather than greeting\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    'rsync: server sent "HTTP/1.1 400 Bad Request" rather than greeting\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'PROTOCOL',
     /not SSH, HTTP/,
   ],
   [
     'server closes at once',
-    'rsync: did not see server greeting\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    'rsync: did not see server greeting\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'PROTOCOL',
     /rsync daemon/,
   ],
   [
     'connection dropped',
-    'rsync: connection unexpectedly closed (0 bytes received so far) [sender]\nrsync error: error in rsync protocol data stream (code 12) at io.c(285) [sender=3.5.0]\n',
+    'rsync: connection unexpectedly closed (0 bytes received so far) [sender]\n' +
+      'rsync error: error in rsync protocol data stream (code 12) at io.c(285) [sender=3.5.0]\n',
     12,
     'PROTOCOL',
     /daemon's log/,
   ],
   [
     'protocol mismatch (synthesized)',
-    'protocol version mismatch -- is your shell clean?\n(see the rsync manpage for an explanation)\nrsync error: protocol incompatibility (code 2) at compat.c(622) [sender=3.5.0]\n',
+    'protocol version mismatch -- is your shell clean?\n' +
+      '(see the rsync manpage for an explanation)\n' +
+      'rsync error: protocol incompatibility (code 2) at compat.c(622) [sender=3.5.0]\n',
     2,
     'PROTOCOL',
     /compatible/,
   ],
   [
     'disk full',
-    'rsync: [receiver] write failed on "big" (in full): No space left on device (28)\nrsync error: error in file IO (code 11) at receiver.c(657) [receiver=3.5.0]\nrsync error: error in file IO (code 11) at io.c(1892) [generator=3.5.0]\nrsync: [sender] read error: Connection reset by peer (104)\n',
+    'rsync: [receiver] write failed on "big" (in full): No space left on device (28)\n' +
+      'rsync error: error in file IO (code 11) at receiver.c(657) [receiver=3.5.0]\n' +
+      'rsync error: error in file IO (code 11) at io.c(1892) [generator=3.5.0]\n' +
+      'rsync: [sender] read error: Connection reset by peer (104)\n',
     11,
     'DISK_FULL',
     /Free space/,
   ],
   [
     'backup side not writable',
-    'rsync: [generator] failed to set times on "." (in perm): Operation not permitted (1)\nrsync: [receiver] mkstemp ".a.txt.YMvC5h" (in perm) failed: Permission denied (13)\nrsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1394) [sender=3.5.0]\n',
+    'rsync: [generator] failed to set times on "." (in perm): Operation not permitted (1)\n' +
+      'rsync: [receiver] mkstemp ".a.txt.YMvC5h" (in perm) failed: Permission denied (13)\n' +
+      'rsync error: some files/attrs were not transferred (see previous errors) ' +
+      '(code 23) at main.c(1394) [sender=3.5.0]\n',
     23,
     'PERMISSION_DENIED',
     /uid/,
   ],
   [
     'source not readable',
-    'rsync: [sender] change_dir "/tmp/rsdiag.1aKk/psrc" failed: Permission denied (13)\nrsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1394) [sender=3.5.0]\n',
+    'rsync: [sender] change_dir "/tmp/rsdiag.1aKk/psrc" failed: Permission denied (13)\n' +
+      'rsync error: some files/attrs were not transferred (see previous errors) ' +
+      '(code 23) at main.c(1394) [sender=3.5.0]\n',
     23,
     'PERMISSION_DENIED',
     /readable/,
   ],
   [
     'other daemon refusal',
-    '@ERROR: daemon security issue -- contact admin\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
+    '@ERROR: daemon security issue -- contact admin\n' +
+      'rsync error: error starting client-server protocol (code 5) at main.c(1954) [sender=3.5.0]\n',
     5,
     'RSYNC_FAILED',
     /rsyncd\.conf/,
   ],
   [
     'vanished files',
-    'file has vanished: "/tmp/rsdiag.1aKk/van/f4"\nfile has vanished: "/tmp/rsdiag.1aKk/van/f40"\nrsync warning: some files vanished before they could be transferred (code 24) at main.c(1394) [sender=3.5.0]\n',
+    'file has vanished: "/tmp/rsdiag.1aKk/van/f4"\n' +
+      'file has vanished: "/tmp/rsdiag.1aKk/van/f40"\n' +
+      'rsync warning: some files vanished before they could be transferred (code 24) at main.c(1394) [sender=3.5.0]\n',
     24,
     'VANISHED',
     /queued again/,
   ],
   [
     'partial transfer',
-    'rsync: [sender] link_stat "/src/gone" failed: No such file or directory (2)\nrsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1394) [sender=3.5.0]\n',
+    'rsync: [sender] link_stat "/src/gone" failed: No such file or directory (2)\n' +
+      'rsync error: some files/attrs were not transferred (see previous errors) ' +
+      '(code 23) at main.c(1394) [sender=3.5.0]\n',
     23,
     'PARTIAL_TRANSFER',
     /log/,
@@ -199,7 +233,8 @@ const cases: [name: string, stderr: string, exit: number | undefined, code: Erro
   ['max-delete guard', 'Deletions stopped due to --max-delete limit (3 skipped)\n', 25, 'RSYNC_FAILED', /mounted/],
   [
     'killed (SIGTERM)',
-    'rsync error: received SIGUSR1 (code 19) at main.c(1660) [generator=3.5.0]\nrsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at rsync.c(874) [sender=3.5.0]\n',
+    'rsync error: received SIGUSR1 (code 19) at main.c(1660) [generator=3.5.0]\n' +
+      'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at rsync.c(874) [sender=3.5.0]\n',
     20,
     'RSYNC_FAILED',
     /retried/,

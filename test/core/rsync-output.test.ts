@@ -225,7 +225,14 @@ describe('parseStats', () => {
     ],
     [
       'large tree to a daemon',
-      'Number of files: 6,031 (reg: 3,000, dir: 3,031)\nNumber of created files: 6,031 (reg: 3,000, dir: 3,031)\nNumber of deleted files: 0\nNumber of regular files transferred: 3,000\nTotal file size: 13,860 bytes\nTotal transferred file size: 13,860 bytes\nTotal bytes sent: 253,836\nTotal bytes received: 69,215\n',
+      'Number of files: 6,031 (reg: 3,000, dir: 3,031)\n' +
+        'Number of created files: 6,031 (reg: 3,000, dir: 3,031)\n' +
+        'Number of deleted files: 0\n' +
+        'Number of regular files transferred: 3,000\n' +
+        'Total file size: 13,860 bytes\n' +
+        'Total transferred file size: 13,860 bytes\n' +
+        'Total bytes sent: 253,836\n' +
+        'Total bytes received: 69,215\n',
       {
         files: 6031,
         regularFilesTransferred: 3000,
@@ -239,7 +246,12 @@ describe('parseStats', () => {
     ],
     [
       'rsync 3.0 wording (synthesized)',
-      'Number of files: 12\nNumber of files transferred: 5\nTotal file size: 1,000 bytes\nTotal transferred file size: 500 bytes\nTotal bytes sent: 700\nTotal bytes received: 90\n',
+      'Number of files: 12\n' +
+        'Number of files transferred: 5\n' +
+        'Total file size: 1,000 bytes\n' +
+        'Total transferred file size: 500 bytes\n' +
+        'Total bytes sent: 700\n' +
+        'Total bytes received: 90\n',
       {
         files: 12,
         regularFilesTransferred: 5,

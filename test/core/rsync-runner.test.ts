@@ -41,7 +41,8 @@ const total = lines * 10;
 const started = Date.now();
 for (let i = 1; i <= lines; i++) {
   const pct = Math.floor((100 * i) / lines);
-  writeSync(1, '\\r' + String(i * 10).padStart(15) + String(pct).padStart(4) + '%   10.00MB/s    0:00:01 (xfr#' + i + ', ' + (ir && i <= lines / 2 ? 'ir' : 'to') + '-chk=' + (lines - i) + '/' + lines + ')');
+  writeSync(1, '\\r' + String(i * 10).padStart(15) + String(pct).padStart(4) + '%   10.00MB/s    0:00:01 (xfr#' + i +
+    ', ' + (ir && i <= lines / 2 ? 'ir' : 'to') + '-chk=' + (lines - i) + '/' + lines + ')');
   while (Date.now() - started < (ms * i) / lines) {}
 }
 writeSync(1, '\\n\\n' + ${JSON.stringify(STATS)} + '\\n');
@@ -87,7 +88,8 @@ describe('rsync runner', () => {
       // Writes 64 KiB every 20 ms for ~0.6 s and prints no progress lines.
       const writer = [
         '-e',
-        'const b = Buffer.alloc(65536, 120); let n = 0; const t = setInterval(() => { require("fs").writeSync(1, b); if (++n === 30) clearInterval(t); }, 20);',
+        'const b = Buffer.alloc(65536, 120); let n = 0; const t = setInterval(() => { require("fs").writeSync(1, b); ' +
+          'if (++n === 30) clearInterval(t); }, 20);',
       ];
       const seen: RunProgress[] = [];
       const r = await runRsync({

@@ -302,7 +302,8 @@ describe('never crashes: a broken or hostile file gives problems with a line and
     ],
     [
       'a bare "&" with a ";" further on',
-      '<head>\n<sersync>\n<localpath watch="/srv/a&b"><remote ip="h" name="m"/></localpath>\n</sersync>\n<!-- ; -->\n</head>',
+      '<head>\n<sersync>\n<localpath watch="/srv/a&b"><remote ip="h" name="m"/></localpath>\n</sersync>\n' +
+        '<!-- ; -->\n</head>',
       /^line 3: a bare "&"/,
     ],
     [
@@ -418,7 +419,8 @@ describe('never crashes: a broken or hostile file gives problems with a line and
 
   it('what sersync tolerates still imports: an XML declaration after a blank line, stray text outside <head>', () => {
     const { profiles, problems } = importSersync(
-      `\n<?xml version="1.0" encoding="GB2312"?>\nsersync config\n${conf(remote).replace(/^<\?xml[^>]*>\n/, '')}trailing words\n`,
+      `\n<?xml version="1.0" encoding="GB2312"?>\nsersync config\n` +
+        `${conf(remote).replace(/^<\?xml[^>]*>\n/, '')}trailing words\n`,
     );
     expect(problems).toEqual([]);
     expect(profiles).toHaveLength(1);
@@ -467,10 +469,13 @@ describe('an <auth passwordfile> that is really the daemon secrets file', () => 
   it('only the profiles of the <sersync> section naming it are held back', () => {
     const secrets = file('two.secrets', 'rsync_backup:pw\n');
     const client = file('two.pas', 'pw\n');
-    const text = `<head>
-<sersync><localpath watch="/srv/a"><remote ip="h" name="m"/></localpath><rsync><auth start="true" users="u" passwordfile="${secrets}"/></rsync></sersync>
-<sersync><localpath watch="/srv/b"><remote ip="h" name="m"/></localpath><rsync><auth start="true" users="u" passwordfile="${client}"/></rsync></sersync>
-</head>`;
+    const text =
+      '<head>\n' +
+      '<sersync><localpath watch="/srv/a"><remote ip="h" name="m"/></localpath>' +
+      `<rsync><auth start="true" users="u" passwordfile="${secrets}"/></rsync></sersync>\n` +
+      '<sersync><localpath watch="/srv/b"><remote ip="h" name="m"/></localpath>' +
+      `<rsync><auth start="true" users="u" passwordfile="${client}"/></rsync></sersync>\n` +
+      '</head>';
     const { profiles, problems } = importSersync(text);
     expect(problems).toEqual([expect.stringMatching(/^line 2 <auth passwordfile>: /)]);
     expect(profiles.map((p) => (p as { name: string }).name)).toEqual(['b']);

@@ -24,23 +24,31 @@ async function churn(dir: string, ms: number, files = 1, perMs = 1): Promise<voi
   // Sleeps with Atomics.wait between writes: a busy loop would take a whole core from rsync.
   const code = `const fs = require('fs'), p = require('path'); const nap = new Int32Array(new SharedArrayBuffer(4));
     const until = Date.now() + ${ms}; let i = 0;
-    while (Date.now() < until) { for (let k = 0; k < ${perMs}; k++) fs.writeFileSync(p.join(${JSON.stringify(dir)}, 'busy' + (i % ${files})), 'write ' + i++); Atomics.wait(nap, 0, 0, 1); }`;
+    while (Date.now() < until) {
+      for (let k = 0; k < ${perMs}; k++)
+        fs.writeFileSync(p.join(${JSON.stringify(dir)}, 'busy' + (i % ${files})), 'write ' + i++);
+      Atomics.wait(nap, 0, 0, 1);
+    }`;
   await execa(process.execPath, ['-e', code]);
 }
 
 describe('batch scheduling', () => {
-  it('a target with pending changes is never shown as current; status under churn is paced, changes of state are not', async () => {
-    fx = await startSyncFixture();
-    await fx.converged();
-    const from = fx.events.length;
-    await churn(fx.source, 1_000);
-    await fx.converged();
-    const statuses = fx.events.slice(from).flatMap((e) => (e.type === 'status' ? [e.status] : []));
-    const claimsCurrent = (s: ProfileStatus) => s.state === 'idle' && s.pending > 0;
-    expect(statuses.filter(claimsCurrent)).toEqual([]);
-    // ~500 writes and dozens of runs in a second: paced to about 10 a second plus each change of state.
-    const runs = fx.events.slice(from).filter((e) => e.type === 'run').length;
-    expect(statuses.length).toBeLessThan(40 + 4 * runs);
-    expect(statuses.at(-1)).toMatchObject({ state: 'idle', pending: 0 });
-  });
+  it(
+    'a target with pending changes is never shown as current; ' +
+      'status under churn is paced, changes of state are not',
+    async () => {
+      fx = await startSyncFixture();
+      await fx.converged();
+      const from = fx.events.length;
+      await churn(fx.source, 1_000);
+      await fx.converged();
+      const statuses = fx.events.slice(from).flatMap((e) => (e.type === 'status' ? [e.status] : []));
+      const claimsCurrent = (s: ProfileStatus) => s.state === 'idle' && s.pending > 0;
+      expect(statuses.filter(claimsCurrent)).toEqual([]);
+      // ~500 writes and dozens of runs in a second: paced to about 10 a second plus each change of state.
+      const runs = fx.events.slice(from).filter((e) => e.type === 'run').length;
+      expect(statuses.length).toBeLessThan(40 + 4 * runs);
+      expect(statuses.at(-1)).toMatchObject({ state: 'idle', pending: 0 });
+    },
+  );
 });

@@ -17,14 +17,17 @@ vi.mock('electron', () => ({
 afterEach(() => ipcRenderer.removeAllListeners());
 
 describe('preload', () => {
-  it('exposes only the ApiClient (call, onEvent) and the folder chooser under window.rsyncTray — no ipcRenderer', async () => {
-    await import('../../electron/preload/index.ts');
-    expect(Object.keys(exposed)).toEqual([API_GLOBAL]);
-    const api = exposed[API_GLOBAL] as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['call', 'onEvent', 'pickFolder']);
-    expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
-    expect(Object.isFrozen(api)).toBe(true);
-  });
+  it(
+    'exposes only the ApiClient (call, onEvent) and the folder chooser under window.rsyncTray — ' + 'no ipcRenderer',
+    async () => {
+      await import('../../electron/preload/index.ts');
+      expect(Object.keys(exposed)).toEqual([API_GLOBAL]);
+      const api = exposed[API_GLOBAL] as Record<string, unknown>;
+      expect(Object.keys(api).sort()).toEqual(['call', 'onEvent', 'pickFolder']);
+      expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
+      expect(Object.isFrozen(api)).toBe(true);
+    },
+  );
 
   it('calls go over the one invoke channel', async () => {
     const api = createApiClient(ipcRenderer);

@@ -43,7 +43,9 @@ export function status(name: string, state: SyncState, extra: Partial<ProfileSta
 /** A profile whose first target holds back a mass deletion. */
 export function held(name: string, deletions: number, backupEntries = 1000): ProfileStatus {
   const s = status(name, 'needs-confirmation');
-  const reason = `mirroring would delete ${deletions} of ${backupEntries} entries on the backup (${Math.round((100 * deletions) / backupEntries)} %, more than the 20 % allowed)`;
+  const reason =
+    `mirroring would delete ${deletions} of ${backupEntries} entries on the backup ` +
+    `(${Math.round((100 * deletions) / backupEntries)} %, more than the 20 % allowed)`;
   s.targets[0] = { ...s.targets[0]!, hold: { deletions, backupEntries, reason, since: 0 } } as TargetStatus;
   return s;
 }

@@ -160,10 +160,12 @@ describe('menu', () => {
     expect(find(trayModel(input([syncing])).menu, 'Web')?.label).toBe('Web — syncing 12 changes · never synced');
     const moving = status('Web', 'syncing');
     moving.targets[0]!.progress = { kind: 'batch', bytes: 1, percent: 41.6, bytesPerSecond: 1, etaSeconds: 1 };
-    expect(find(trayModel(input([moving])).menu, 'Web')?.label).toContain('syncing 42 %'); // the presenter's percent, as the window writes it
+    // The presenter's percent, as the window writes it.
+    expect(find(trayModel(input([moving])).menu, 'Web')?.label).toContain('syncing 42 %');
     const scanning = status('Web', 'scanning');
     scanning.targets[0]!.progress = { kind: 'full', bytes: 1, percent: null, bytesPerSecond: 1, etaSeconds: null };
-    expect(find(trayModel(input([scanning])).menu, 'Web')?.label).toBe('Web — checking · never synced'); // no made-up percentage
+    // No made-up percentage.
+    expect(find(trayModel(input([scanning])).menu, 'Web')?.label).toBe('Web — checking · never synced');
     const failing = status('Web', 'retrying', { lastSuccessAt: new Date(2025, 5, 10, 9, 5).getTime() });
     expect(find(trayModel(input([failing])).menu, 'Web')?.label).toBe(
       'Web — retrying: The backup server backup.example.com refused th… · synced 10 Jun 09:05',

@@ -45,7 +45,8 @@ describe('faults', () => {
     const attempts = down.targets[0]!.retry!.attempt;
     figure(
       'daemon outage',
-      `converged ${Date.now() - restarted} ms after the daemon came back (${attempts}+ failed attempts while down, backoff then ${Math.round((down.targets[0]!.retry!.nextAt - down.targets[0]!.lastSuccessAt!) / 1000)} s)`,
+      `converged ${Date.now() - restarted} ms after the daemon came back (${attempts}+ failed attempts while down, ` +
+        `backoff then ${Math.round((down.targets[0]!.retry!.nextAt - down.targets[0]!.lastSuccessAt!) / 1000)} s)`,
     );
   });
 
@@ -109,7 +110,8 @@ describe('faults', () => {
       );
       figure(
         'SIGKILL mid-sync',
-        `${partial}/40 files were on the backup when killed; converged ${Date.now() - started} ms after the restart, no temp files left`,
+        `${partial}/40 files were on the backup when killed; ` +
+          `converged ${Date.now() - started} ms after the restart, no temp files left`,
       );
       second.kill('SIGTERM');
       expect((await second).exitCode).toBe(0);
@@ -138,54 +140,58 @@ describe('faults', () => {
     await fx.converged();
     figure(
       'watch limit',
-      `a change converged ${Date.now() - started} ms later by rescans (rescan every 300 ms in the test, 30 s by default)`,
+      `a change converged ${Date.now() - started} ms later by rescans ` +
+        `(rescan every 300 ms in the test, 30 s by default)`,
     );
     await fx.waitForStatus((s) => s.watch.mode === 'watching', 10_000);
     await writeFile(path.join(fx.source, 'watched-again.txt'), 'seen by the watcher');
     await fx.converged();
   });
 
-  it('a kernel queue overflow is inferred from one large hand-over and repaired by a rescan; a long burst is not', async () => {
-    // libuv drops IN_Q_OVERFLOW, so the test plays the overflow: events for one file are lost,
-    // and the watcher hands over more events at once than half the kernel's queue holds.
-    const half = Math.floor(Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8')) / 2);
-    let handlers: Parameters<WatcherFactory>[1] | undefined;
-    const lossy: WatcherFactory = async (options, real) => {
-      handlers = real;
-      return WATCHERS.native(options, {
-        ...real,
-        onEvents: (events) => real.onEvents(events.filter((e) => !e.path.startsWith('lost'))),
+  it(
+    'a kernel queue overflow is inferred from one large hand-over and repaired by a rescan; ' + 'a long burst is not',
+    async () => {
+      // libuv drops IN_Q_OVERFLOW, so the test plays the overflow: events for one file are lost,
+      // and the watcher hands over more events at once than half the kernel's queue holds.
+      const half = Math.floor(Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8')) / 2);
+      let handlers: Parameters<WatcherFactory>[1] | undefined;
+      const lossy: WatcherFactory = async (options, real) => {
+        handlers = real;
+        return WATCHERS.native(options, {
+          ...real,
+          onEvents: (events) => real.onEvents(events.filter((e) => !e.path.startsWith('lost'))),
+        });
+      };
+      // (Not an empty source: deletions into an empty one are held and trigger a full pass.)
+      fx = await startSyncFixture({
+        engine: { watcherFactory: lossy },
+        prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x'),
       });
-    };
-    // (Not an empty source: deletions into an empty one are held and trigger a full pass.)
-    fx = await startSyncFixture({
-      engine: { watcherFactory: lossy },
-      prepare: ({ source }) => writeFile(path.join(source, 'kept.txt'), 'x'),
-    });
-    await fx.converged();
-    const fullRuns = () => fx!.runs().filter((r) => r.kind === 'full').length;
-    const ghosts = (n: number, tag: string) =>
-      Array.from({ length: n }, (_, i) => ({ path: `ghost-${tag}/${i}`, kind: 'delete' as const }));
+      await fx.converged();
+      const fullRuns = () => fx!.runs().filter((r) => r.kind === 'full').length;
+      const ghosts = (n: number, tag: string) =>
+        Array.from({ length: n }, (_, i) => ({ path: `ghost-${tag}/${i}`, kind: 'delete' as const }));
 
-    // A long burst, read as it comes: many hand-overs, each well under the queue's size.
-    const before = fullRuns();
-    for (let i = 0; i < 20; i++) {
-      handlers!.onEvents(ghosts(Math.ceil(half / 10), `long${i}`));
-      await sleep(5);
-    }
-    await sleep(1_500);
-    expect(fullRuns()).toBe(before);
+      // A long burst, read as it comes: many hand-overs, each well under the queue's size.
+      const before = fullRuns();
+      for (let i = 0; i < 20; i++) {
+        handlers!.onEvents(ghosts(Math.ceil(half / 10), `long${i}`));
+        await sleep(5);
+      }
+      await sleep(1_500);
+      expect(fullRuns()).toBe(before);
 
-    // An overflow: a change lost, then one hand-over near the queue's size.
-    await writeFile(path.join(fx.source, 'lost.txt'), 'its event was dropped');
-    await sleep(100);
-    handlers!.onEvents(ghosts(half + 1, 'overflow'));
-    await fx.converged({ timeoutMs: 10_000 });
-    expect(fullRuns()).toBe(before + 1);
-    expect(
-      fx.events.some((e) => e.type === 'log' && /may have overflowed the kernel's event queue/.test(e.message)),
-    ).toBe(true);
-  });
+      // An overflow: a change lost, then one hand-over near the queue's size.
+      await writeFile(path.join(fx.source, 'lost.txt'), 'its event was dropped');
+      await sleep(100);
+      handlers!.onEvents(ghosts(half + 1, 'overflow'));
+      await fx.converged({ timeoutMs: 10_000 });
+      expect(fullRuns()).toBe(before + 1);
+      expect(
+        fx.events.some((e) => e.type === 'log' && /may have overflowed the kernel's event queue/.test(e.message)),
+      ).toBe(true);
+    },
+  );
 
   it('watchers that hand events over one by one (polling, macOS, Windows) rescan after a long burst', async () => {
     const half = Math.floor(Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8')) / 2);
@@ -230,7 +236,8 @@ describe('faults', () => {
     const runs = fx.runs().filter((r) => r.kind === 'batch');
     figure(
       'rewritten file',
-      `${writes} rewrites of 1 MiB in 3 s at a 4M limit; identical ${Date.now() - stopped} ms after the last write, in ${runs.length} batches (${runs.filter((r) => r.outcome === 'vanished').length} met the file changing)`,
+      `${writes} rewrites of 1 MiB in 3 s at a 4M limit; identical ${Date.now() - stopped} ms after the last write, ` +
+        `in ${runs.length} batches (${runs.filter((r) => r.outcome === 'vanished').length} met the file changing)`,
     );
   });
 
@@ -284,7 +291,9 @@ describe('faults', () => {
     expect(runs.filter((r) => r.outcome === 'retry').length).toBeGreaterThan(0); // the outage was really met
     figure(
       'churn',
-      `${JSON.stringify(counts)} over 6 s with a daemon restart; identical ${Date.now() - stopped} ms after the churn stopped; ${runs.length} rsync runs, ${runs.filter((r) => r.outcome === 'retry').length} failed while the daemon was down and were retried`,
+      `${JSON.stringify(counts)} over 6 s with a daemon restart; identical ` +
+        `${Date.now() - stopped} ms after the churn stopped; ${runs.length} rsync runs, ` +
+        `${runs.filter((r) => r.outcome === 'retry').length} failed while the daemon was down and were retried`,
     );
   });
 });

@@ -87,7 +87,11 @@ describe('mass-deletion guard', () => {
     const before = await snapshot(fx.backup);
     // From another process, 8 ms between folders (a cold disk, a busy machine).
     const code = `const fs = require('fs'), p = require('path'); const s = ${JSON.stringify(fx.source)};
-      for (const d of fs.readdirSync(s).sort()) { fs.rmSync(p.join(s, d), { recursive: true }); const e = Date.now() + 8; while (Date.now() < e); }`;
+      for (const d of fs.readdirSync(s).sort()) {
+        fs.rmSync(p.join(s, d), { recursive: true });
+        const e = Date.now() + 8;
+        while (Date.now() < e);
+      }`;
     await execa(process.execPath, ['-e', code]);
     await fx.waitForStatus((s) => s.state === 'needs-confirmation');
     await new Promise((r) => setTimeout(r, 300));

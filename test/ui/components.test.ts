@@ -370,29 +370,32 @@ describe('a profile card says what is going on, and what to do', () => {
     w.unmount();
   });
 
-  it('a full sync: the bytes sent and the rate, with no percentage (its file list is never whole upfront)', async () => {
-    const w = await mountCard(
-      status(
-        'scanning',
-        {},
-        {
-          progress: {
-            kind: 'full',
-            bytes: 5 * 1024 * 1024,
-            percent: null,
-            bytesPerSecond: 2 * 1024 * 1024,
-            etaSeconds: null,
+  it(
+    'a full sync: the bytes sent and the rate, ' + 'with no percentage (its file list is never whole upfront)',
+    async () => {
+      const w = await mountCard(
+        status(
+          'scanning',
+          {},
+          {
+            progress: {
+              kind: 'full',
+              bytes: 5 * 1024 * 1024,
+              percent: null,
+              bytesPerSecond: 2 * 1024 * 1024,
+              etaSeconds: null,
+            },
           },
-        },
-      ),
-    );
-    const bar = w.get('[role="progressbar"]');
-    expect(bar.attributes('aria-valuenow')).toBeUndefined();
-    expect(bar.attributes('class')).toContain('indeterminate');
-    expect(w.text()).toContain('Full sync · 5.0 MiB sent · 2.0 MiB/s');
-    expect(w.text()).not.toContain('%');
-    w.unmount();
-  });
+        ),
+      );
+      const bar = w.get('[role="progressbar"]');
+      expect(bar.attributes('aria-valuenow')).toBeUndefined();
+      expect(bar.attributes('class')).toContain('indeterminate');
+      expect(w.text()).toContain('Full sync · 5.0 MiB sent · 2.0 MiB/s');
+      expect(w.text()).not.toContain('%');
+      w.unmount();
+    },
+  );
 
   it('paused: Resume instead of Pause, and no Sync now', async () => {
     const client = fakeClient({ 'sync.resume': () => null });

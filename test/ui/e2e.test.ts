@@ -288,7 +288,8 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
     const broken = path.join(work, 'broken-confxml.xml');
     await writeFile(
       broken,
-      `<head>\n<sersync>\n<localpath watch="${webSource}">\n<remote ip="127.0.0.1" name="web">\n</localpath>\n</sersync>\n</head>\n`,
+      `<head>\n<sersync>\n<localpath watch="${webSource}">\n<remote ip="127.0.0.1" name="web">\n</localpath>\n` +
+        `</sersync>\n</head>\n`,
     );
     await page.setInputFiles('input[type="file"]', broken);
     await page.getByText('The file has a problem; nothing can be imported until it is fixed:').waitFor();

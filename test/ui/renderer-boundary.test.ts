@@ -98,7 +98,8 @@ describe('the renderer imports only browser-safe code', () => {
   it('type-only imports are told apart from runtime ones', () => {
     expect(
       runtimeImports(
-        `import type { A } from '../core/connection-test.ts';\nimport { type B, type C } from 'x';\nimport { d, type E } from './y.ts';\nexport type { F } from 'z';\nimport './s.css';`,
+        `import type { A } from '../core/connection-test.ts';\nimport { type B, type C } from 'x';\n` +
+          `import { d, type E } from './y.ts';\nexport type { F } from 'z';\nimport './s.css';`,
       ),
     ).toEqual(['./y.ts', './s.css']);
   });

@@ -519,7 +519,14 @@ describe('the event stream, with the ws package as the client', () => {
     const silent = net.connect(other.port, '127.0.0.1');
     await new Promise((resolve) => silent.once('connect', resolve));
     silent.write(
-      `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${other.port}\r\nAuthorization: Bearer ${other.token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      `GET /api/events HTTP/1.1\r\n` +
+        `Host: 127.0.0.1:${other.port}\r\n` +
+        `Authorization: Bearer ${other.token}\r\n` +
+        `Connection: Upgrade\r\n` +
+        `Upgrade: websocket\r\n` +
+        `Sec-WebSocket-Version: 13\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
+        `\r\n`,
     );
     await new Promise((resolve) => silent.once('data', resolve));
     silent.pause();

@@ -96,7 +96,8 @@ export function applyImport(
   if (preview.problems.length) {
     throw new RsyncTrayError(
       'INVALID_CONFIG',
-      `The file has ${preview.problems.length} problem${preview.problems.length === 1 ? '' : 's'}:\n  ${preview.problems.join('\n  ')}`,
+      `The file has ${preview.problems.length} problem${preview.problems.length === 1 ? '' : 's'}:\n` +
+        `  ${preview.problems.join('\n  ')}`,
       'Fix the file and import again; nothing was imported.',
     );
   }

@@ -128,7 +128,8 @@ export function importSersync(
     const ssh = child(rsync, 'ssh');
     if (isOn(ssh))
       ownProblems.push(
-        `${place(ssh!, 'start')}: rsync over ssh is not supported; Rsync Tray talks to rsync daemons (host::module). Set start="false" and use a daemon module`,
+        `${place(ssh!, 'start')}: rsync over ssh is not supported; Rsync Tray talks to rsync daemons (host::module). ` +
+          `Set start="false" and use a daemon module`,
       );
 
     const auth = child(rsync, 'auth');
@@ -179,7 +180,9 @@ export function importSersync(
           const pattern = 'pattern' in translated ? translated.pattern : null;
           if (pattern === null || !excludes.includes(pattern)) {
             ownProblems.push(
-              `${place(ex, 'expression')}: excludes only for the periodic full sync are not supported (Rsync Tray uses one list, so live and full syncs agree); add it to <filter> or set <crontabfilter start="false">`,
+              `${place(ex, 'expression')}: excludes only for the periodic full sync are not supported ` +
+                `(Rsync Tray uses one list, so live and full syncs agree); ` +
+                `add it to <filter> or set <crontabfilter start="false">`,
             );
           }
         }
@@ -189,7 +192,8 @@ export function importSersync(
     for (const plugin of children(block, 'plugin')) {
       if (isOn(plugin))
         ownProblems.push(
-          `${place(plugin, 'start')}: sersync plugins (here "${plugin.attrs.name ?? ''}") are not supported; set start="false" to import without it`,
+          `${place(plugin, 'start')}: sersync plugins (here "${plugin.attrs.name ?? ''}") are not supported; ` +
+            `set start="false" to import without it`,
         );
     }
 

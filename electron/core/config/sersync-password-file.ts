@@ -74,7 +74,8 @@ export function secretsFileProblem(
   const user = text === null ? null : secretsFileUser(text);
   if (user === null) return null;
   return (
-    `${where}: ${file} looks like an rsync daemon secrets file (its first line is "${user}:" followed by a password), ` +
+    `${where}: ${file} looks like an rsync daemon secrets file ` +
+    `(its first line is "${user}:" followed by a password), ` +
     `but rsync sends the whole first line of a client password file as the password, so the login would fail. ` +
     `Make a client password file holding only the password (for example /etc/rsync-client.pas, then chmod 600 it), ` +
     `point passwordfile at it, and import again`

@@ -42,7 +42,9 @@ export function sersyncRegexToExclude(expression: string): { pattern: string } |
   const plain = literal(expr);
   if (plain !== null) return { pattern: `/${plain.replace(/^\/+/, '')}` };
   return {
-    error: `the regular expression "${expression}" has no exact rsync exclude pattern; write it in one of the forms (.*)\\.ext, ^dir/* or a plain name, or exclude it in Rsync Tray's profile editor after the import`,
+    error:
+      `the regular expression "${expression}" has no exact rsync exclude pattern; write it in one of the forms ` +
+      `(.*)\\.ext, ^dir/* or a plain name, or exclude it in Rsync Tray's profile editor after the import`,
   };
 }
 
@@ -125,7 +127,8 @@ export function parseCommonParams(params: string, where: string): ParsedParams {
       } else if (name === 'exclude') out.excludes.push(next() ?? '');
       else if (name === 'timeout' || name === 'contimeout' || name === 'port' || name === 'password-file') {
         out.problems.push(
-          `${where}: --${name} belongs in its own element (<timeout>, <userDefinedPort>, <auth>); remove it from params`,
+          `${where}: --${name} belongs in its own element (<timeout>, <userDefinedPort>, <auth>); ` +
+            `remove it from params`,
         );
         if (value === undefined) k++;
       } else if (!HARMLESS_LONG.has(name))
@@ -139,11 +142,13 @@ export function parseCommonParams(params: string, where: string): ParsedParams {
         if (letter === 'z') out.compress = true;
         else if (letter === 'e')
           out.problems.push(
-            `${where}: -e (a remote shell, e.g. ssh) is not supported; Rsync Tray talks to rsync daemons (host::module)`,
+            `${where}: -e (a remote shell, e.g. ssh) is not supported; ` +
+              `Rsync Tray talks to rsync daemons (host::module)`,
           );
         else if (!HARMLESS_SHORT.has(letter))
           out.problems.push(
-            `${where}: the rsync option -${letter} cannot be carried over to Rsync Tray; remove it from params to import`,
+            `${where}: the rsync option -${letter} cannot be carried over to Rsync Tray; ` +
+              `remove it from params to import`,
           );
       }
       continue;

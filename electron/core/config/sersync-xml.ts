@@ -120,20 +120,33 @@ export function parseXml(text: string): XmlParseResult {
         j = ATTR.lastIndex;
       }
       while (j < text.length && /\s/.test(text[j]!)) j++;
-      return `line ${lineAt(j)}: <${element.name}> is malformed near "${shown(text.slice(j))}" (attributes are written name="value")`;
+      return (
+        `line ${lineAt(j)}: ` +
+        `<${element.name}> is malformed near "${shown(text.slice(j))}" (attributes are written name="value")`
+      );
     }
     if (raw === 'unexpected close tag.' && lastClosed) {
       const open = lastClosed;
       const at = text.lastIndexOf('</', pos - 1);
       const name = /^<\/([^\s>]*)/.exec(text.slice(at))?.[1] ?? '';
-      return `line ${lineAt(at)}: </${name}> closes <${open.name}>, which was opened on line ${open.line}; close <${open.name}> first (or end it with "/>")`;
+      return (
+        `line ${lineAt(at)}: </${name}> closes <${open.name}>, which was opened on line ${open.line}; ` +
+        `close <${open.name}> first (or end it with "/>")`
+      );
     }
     m = /^unmatched closing tag: (.*)\.$/.exec(raw);
     if (m)
-      return `line ${lineAt(text.lastIndexOf('</', pos - 1))}: </${m[1]}> closes nothing (no <${m[1]}> is open); remove it`;
+      return (
+        `line ${lineAt(text.lastIndexOf('</', pos - 1))}: ` +
+        `</${m[1]}> closes nothing (no <${m[1]}> is open); remove it`
+      );
     if (raw === 'undefined entity.') {
       const at = text.lastIndexOf('&', pos - 1);
-      return `line ${lineAt(at)}: "${shown(text.slice(at, pos))}" is not an XML entity (XML knows only &amp; &lt; &gt; &quot; &apos; and numbers like &#38;); write &amp; for a literal "&"${notXml}`;
+      return (
+        `line ${lineAt(at)}: "${shown(text.slice(at, pos))}" is not an XML entity ` +
+        `(XML knows only &amp; &lt; &gt; &quot; &apos; and numbers like &#38;); ` +
+        `write &amp; for a literal "&"${notXml}`
+      );
     }
     if (raw === 'disallowed character in entity name.' || raw === 'empty entity name.') {
       // saxes reads on to the next ";", so the culprit is the first "&" that starts no entity.
@@ -142,18 +155,30 @@ export function parseXml(text: string): XmlParseResult {
     }
     if (raw === 'malformed character entity.') {
       const at = text.lastIndexOf('&', pos - 1);
-      return `line ${lineAt(at)}: "${shown(text.slice(at, pos))}" is not a valid character number; write the character itself, or &amp; for a literal "&"`;
+      return (
+        `line ${lineAt(at)}: "${shown(text.slice(at, pos))}" is not a valid character number; ` +
+        `write the character itself, or &amp; for a literal "&"`
+      );
     }
     if (raw.startsWith('disallowed character in tag name'))
-      return `line ${lineAt(text.lastIndexOf('<', pos - 1))}: "<" does not start a tag (write &lt; for a literal "<")${notXml}`;
+      return (
+        `line ${lineAt(text.lastIndexOf('<', pos - 1))}: "<" does not start a tag ` +
+        `(write &lt; for a literal "<")${notXml}`
+      );
     if (raw.startsWith('disallowed character in closing tag'))
       return `line ${line}: a closing tag is malformed; write it as </name>`;
     if (raw === 'disallowed character.') {
       const code = text.codePointAt(Math.max(0, pos - 1)) ?? 0;
-      return `line ${line}: the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML${sawElement ? '; remove it' : `; is this a text file? ${CHOOSE_CONFXML}`}`;
+      return (
+        `line ${line}: the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML` +
+        `${sawElement ? '; remove it' : `; is this a text file? ${CHOOSE_CONFXML}`}`
+      );
     }
     if (raw === 'documents may contain only one root.') {
-      return `line ${line}: a second top-level element; everything in a confxml.xml belongs inside its one <head> ... </head>`;
+      return (
+        `line ${line}: a second top-level element; ` +
+        `everything in a confxml.xml belongs inside its one <head> ... </head>`
+      );
     }
     if (raw === 'malformed comment.')
       return `line ${line}: a comment contains "--", which XML does not allow inside <!-- -->; remove it`;
@@ -174,7 +199,8 @@ export function parseXml(text: string): XmlParseResult {
     sawElement = true;
     if (stack.length > XML_MAX_DEPTH) {
       stop(
-        `line ${element.line}: <${element.name}> is nested more than ${XML_MAX_DEPTH} elements deep, but a sersync confxml.xml nests 5 deep; the file is damaged or not a sersync config: ${CHOOSE_CONFXML}`,
+        `line ${element.line}: <${element.name}> is nested more than ${XML_MAX_DEPTH} elements deep, ` +
+          `but a sersync confxml.xml nests 5 deep; the file is damaged or not a sersync config: ${CHOOSE_CONFXML}`,
       );
     }
     pending = { element, start };
@@ -194,7 +220,9 @@ export function parseXml(text: string): XmlParseResult {
   parser.on('doctype', (doctype) => {
     if (/<!ENTITY/i.test(doctype)) {
       stop(
-        `line ${lineAt(text.lastIndexOf('<!DOCTYPE', parser.position))}: the file declares XML entities (<!DOCTYPE ... <!ENTITY ...>); they are not expanded, and a sersync confxml.xml has none. Remove the <!DOCTYPE ...> part and import again`,
+        `line ${lineAt(text.lastIndexOf('<!DOCTYPE', parser.position))}: ` +
+          `the file declares XML entities (<!DOCTYPE ... <!ENTITY ...>); they are not expanded, ` +
+          `and a sersync confxml.xml has none. Remove the <!DOCTYPE ...> part and import again`,
       );
     }
     mark = parser.position;
@@ -219,7 +247,8 @@ export function parseXml(text: string): XmlParseResult {
     if (!(error instanceof Stop)) {
       const where = lineAt(Math.min(text.length, Math.max(0, parser.position - 1)));
       problems.push(
-        `line ${where}: the XML reader stopped here (${error instanceof Error ? error.message : String(error)}); check that this is sersync's confxml.xml`,
+        `line ${where}: the XML reader stopped here (${error instanceof Error ? error.message : String(error)}); ` +
+          `check that this is sersync's confxml.xml`,
       );
     }
     return { root: null, problems };
@@ -236,7 +265,8 @@ export function parseXml(text: string): XmlParseResult {
   }
   if (problems.length === 0 && !sawElement) {
     problems.push(
-      `line 1: the file has no XML elements; is this a sersync confxml.xml? ${CHOOSE_CONFXML[0]!.toUpperCase()}${CHOOSE_CONFXML.slice(1)}`,
+      `line 1: the file has no XML elements; ` +
+        `is this a sersync confxml.xml? ${CHOOSE_CONFXML[0]!.toUpperCase()}${CHOOSE_CONFXML.slice(1)}`,
     );
   }
   return { root: problems.length ? null : (document.children[0] ?? null), problems };

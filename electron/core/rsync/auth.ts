@@ -43,7 +43,8 @@ export async function checkPasswordFile(file: string): Promise<void> {
   if ((info.mode & 0o007) !== 0) {
     throw new RsyncTrayError(
       'PASSWORD_FILE_MODE',
-      `The password file ${file} can be read by other users (mode ${(info.mode & 0o777).toString(8)}); rsync refuses to use it.`,
+      `The password file ${file} can be read by other users (mode ${(info.mode & 0o777).toString(8)}); ` +
+        `rsync refuses to use it.`,
       `Run: chmod 600 '${file}'`,
     );
   }
@@ -75,7 +76,8 @@ export async function resolveAuth(
       if (value === undefined || value === '') {
         throw new RsyncTrayError(
           'PASSWORD_MISSING',
-          `The environment variable ${auth.variable} that should hold the password for ${targetKey(target)} is not set.`,
+          `The environment variable ${auth.variable} that should hold the password for ` +
+            `${targetKey(target)} is not set.`,
           `Set ${auth.variable} in the environment of Rsync Tray (for a service: its EnvironmentFile).`,
         );
       }

@@ -161,7 +161,8 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
       /protocol version mismatch|connection unexpectedly closed|did not see server greeting|didn't get server startup line|server sent ".*" rather than greeting/,
     message: (m, t) => `The connection to ${t} failed: ${m[0]}.`,
     hint: (_m, ctx) =>
-      `Check that port ${ctx.port} on ${ctx.host} is an rsync daemon (not SSH, HTTP or a proxy) and that both rsync versions are compatible; see the daemon's log.`,
+      `Check that port ${ctx.port} on ${ctx.host} is an rsync daemon (not SSH, HTTP or a proxy) ` +
+      `and that both rsync versions are compatible; see the daemon's log.`,
   },
   // Any other daemon refusal: show the daemon's own words.
   {

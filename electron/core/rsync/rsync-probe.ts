@@ -38,7 +38,8 @@ export function compareVersions(a: string, b: string): number {
 const INSTALL_HINT: Record<string, string> = {
   linux: 'Install rsync 3.2.3 or newer (Debian/Ubuntu: sudo apt-get install rsync; Fedora: sudo dnf install rsync).',
   darwin:
-    'macOS ships rsync 2.6.9 or openrsync; install a current one with `brew install rsync` and set its path (/opt/homebrew/bin/rsync) in the settings.',
+    'macOS ships rsync 2.6.9 or openrsync; ' +
+    'install a current one with `brew install rsync` and set its path (/opt/homebrew/bin/rsync) in the settings.',
   win32: 'Install cwRsync or use rsync from WSL, and set its path in the settings.',
 };
 const installHint = (): string => INSTALL_HINT[process.platform] ?? INSTALL_HINT.linux!;
@@ -54,14 +55,16 @@ export function capabilitiesFrom(path: string, versionText: string): RsyncCapabi
     const first = versionText.split('\n')[0]?.trim() ?? '';
     throw new RsyncTrayError(
       'RSYNC_TOO_OLD',
-      `${path} is not a supported rsync (${first || 'it printed no version'}); openrsync and other reimplementations lack options Rsync Tray needs.`,
+      `${path} is not a supported rsync (${first || 'it printed no version'}); ` +
+        `openrsync and other reimplementations lack options Rsync Tray needs.`,
       installHint(),
     );
   }
   if (compareVersions(parsed.version, MINIMUM_VERSION) < 0) {
     throw new RsyncTrayError(
       'RSYNC_TOO_OLD',
-      `rsync ${parsed.version} at ${path} is too old; Rsync Tray needs ${MINIMUM_VERSION} or newer (3.2.3+ recommended).`,
+      `rsync ${parsed.version} at ${path} is too old; ` +
+        `Rsync Tray needs ${MINIMUM_VERSION} or newer (3.2.3+ recommended).`,
       installHint(),
     );
   }

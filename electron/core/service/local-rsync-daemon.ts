@@ -174,7 +174,8 @@ export async function startLocalDaemon(options: LocalDaemonOptions = {}): Promis
     child = null;
     throw new RsyncTrayError(
       spawnError ? 'RSYNC_MISSING' : 'INTERNAL',
-      `Could not start the local rsync daemon on 127.0.0.1:${port}${spawnError ? `: ${(spawnError as Error).message}` : ''}${stderr ? `: ${stderr.trim()}` : ''}`,
+      `Could not start the local rsync daemon on 127.0.0.1:${port}` +
+        `${spawnError ? `: ${(spawnError as Error).message}` : ''}${stderr ? `: ${stderr.trim()}` : ''}`,
       spawnError ? 'Install rsync (Debian/Ubuntu: sudo apt-get install rsync).' : `See ${logFile}.`,
     );
   }

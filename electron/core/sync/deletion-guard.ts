@@ -29,7 +29,9 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
     return {
       allow: false,
       backupEntries,
-      reason: `the source folder is empty (is its disk mounted?), so mirroring it would delete ${c.deletions} entries on the backup`,
+      reason:
+        `the source folder is empty (is its disk mounted?), ` +
+        `so mirroring it would delete ${c.deletions} entries on the backup`,
     };
   }
   const percent = (100 * c.deletions) / backupEntries;
@@ -37,7 +39,9 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
     return {
       allow: false,
       backupEntries,
-      reason: `mirroring would delete ${c.deletions} of ${backupEntries} entries on the backup (${percent.toFixed(0)} %, more than the ${c.maxDeletePercent} % allowed)`,
+      reason:
+        `mirroring would delete ${c.deletions} of ${backupEntries} entries on the backup ` +
+        `(${percent.toFixed(0)} %, more than the ${c.maxDeletePercent} % allowed)`,
     };
   }
   return { allow: true };

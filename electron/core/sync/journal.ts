@@ -84,7 +84,9 @@ export async function readJournal(file: string): Promise<JournalRead> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { journal: null, problem: null };
     return {
       journal: null,
-      problem: `The pending-work journal ${file} could not be read (${(error as Error).message}); a full sync will catch up on whatever it held.`,
+      problem:
+        `The pending-work journal ${file} could not be read (${(error as Error).message}); ` +
+        `a full sync will catch up on whatever it held.`,
     };
   }
   let why: string;
@@ -102,12 +104,16 @@ export async function readJournal(file: string): Promise<JournalRead> {
   } catch (error) {
     return {
       journal: null,
-      problem: `The pending-work journal ${file} was not used: ${why}, and it could not be moved aside (${(error as Error).message}). A full sync will catch up on whatever it held.`,
+      problem:
+        `The pending-work journal ${file} was not used: ${why}, and it could not be moved aside ` +
+        `(${(error as Error).message}). A full sync will catch up on whatever it held.`,
     };
   }
   return {
     journal: null,
-    problem: `The pending-work journal ${file} was not used: ${why}. It was moved to ${bad}; a full sync will catch up on whatever it held.`,
+    problem:
+      `The pending-work journal ${file} was not used: ${why}. It was moved to ${bad}; ` +
+      `a full sync will catch up on whatever it held.`,
   };
 }
 

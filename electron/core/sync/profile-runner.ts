@@ -122,7 +122,8 @@ export class ProfileRunner {
           onError: (e) =>
             log(
               'warn',
-              `Could not write the pending-work journal ${this.#journalFile}: ${e.message}. Syncing goes on; after a crash, a full sync would catch up.`,
+              `Could not write the pending-work journal ${this.#journalFile}: ${e.message}. Syncing goes on; ` +
+                `after a crash, a full sync would catch up.`,
             ),
         })
       : null;
@@ -280,7 +281,9 @@ export class ProfileRunner {
         this.#deps.emit({
           type: 'log',
           level: 'info',
-          message: `A burst of ${this.#burst.count} changes may have overflowed the kernel's event queue (${this.#burst.largest} were waiting at once); rescanning to be sure.`,
+          message:
+            `A burst of ${this.#burst.count} changes may have overflowed the kernel's event queue ` +
+            `(${this.#burst.largest} were waiting at once); rescanning to be sure.`,
           profile: this.profile.name,
         });
         this.#rescan();

@@ -17,7 +17,8 @@ export async function assertSourceFolder(source: string): Promise<void> {
     throw new RsyncTrayError(
       'SOURCE_MISSING',
       `The source folder ${source} is missing or not a folder; nothing was sent and nothing on the backup was changed.`,
-      'Mount or restore the folder, or fix the path in the profile. A running engine (the tray, `rsync-tray run`) tries again by itself; a one-shot `rsync-tray sync` does not.',
+      'Mount or restore the folder, or fix the path in the profile. ' +
+        'A running engine (the tray, `rsync-tray run`) tries again by itself; a one-shot `rsync-tray sync` does not.',
     );
   }
 }

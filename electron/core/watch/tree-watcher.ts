@@ -34,7 +34,8 @@ export interface WatchTrouble {
 export const WATCH_LIMIT: WatchTrouble = {
   reason: 'watch-limit',
   message:
-    'The system ran out of inotify watches; changes are found by periodic rescans until it has more. Raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (and add it to /etc/sysctl.d/ to keep it).',
+    'The system ran out of inotify watches; changes are found by periodic rescans until it has more. ' +
+    'Raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (and add it to /etc/sysctl.d/ to keep it).',
 };
 export const ROOT_GONE: WatchTrouble = { reason: 'root-gone', message: 'The watched folder disappeared.' };
 /**

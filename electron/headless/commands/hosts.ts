@@ -59,7 +59,8 @@ export const serve: Command = {
     out(`Rsync Tray: ${profiles(host.service.engine().status().length)} from ${host.configFile}.`);
     if (!isLoopback(bind)) {
       out(
-        `Warning: serving on ${bind}, not 127.0.0.1. The token is the only protection, and the traffic is not encrypted;`,
+        `Warning: serving on ${bind}, not 127.0.0.1. ` +
+          `The token is the only protection, and the traffic is not encrypted;`,
       );
       out(`prefer the default and an SSH tunnel: ssh -L ${web.port}:127.0.0.1:${web.port} this-server`);
     }

@@ -89,7 +89,8 @@ export const password: Command = {
       );
     await fileSecretStore(secretsFileFor(file)).set(targetKey(target), secret);
     out(
-      `Stored the password for ${targetKey(target)} in ${secretsFileFor(file)} (mode 600).${target.auth.type === 'secret' ? '' : ` Set this target's auth to {"type": "secret"} to use it.`}`,
+      `Stored the password for ${targetKey(target)} in ${secretsFileFor(file)} (mode 600).` +
+        `${target.auth.type === 'secret' ? '' : ` Set this target's auth to {"type": "secret"} to use it.`}`,
     );
     return 0;
   },

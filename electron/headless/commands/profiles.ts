@@ -31,10 +31,14 @@ export const validate: Command = {
     out(`${file} is valid: ${plural(config.profiles.length, 'profile')}.`);
     for (const p of config.profiles) {
       out(
-        `  ${p.name}${p.enabled ? '' : ' (disabled)'}: ${p.source} → ${p.targets.map((t) => targetKey(t)).join(', ')}`,
+        `  ${p.name}${p.enabled ? '' : ' (disabled)'}: ` +
+          `${p.source} → ${p.targets.map((t) => targetKey(t)).join(', ')}`,
       );
       out(
-        `    bandwidth: ${p.bandwidthLimit ? describeBandwidth(p.bandwidthLimit) : 'unlimited'}; deletions ${p.deletions ? 'propagate' : 'are kept on the backup'}; ${plural(p.excludes.length, 'exclude')}; ${p.fullSyncIntervalMinutes ? `full sync every ${p.fullSyncIntervalMinutes} min` : 'no periodic full sync'}`,
+        `    bandwidth: ${p.bandwidthLimit ? describeBandwidth(p.bandwidthLimit) : 'unlimited'}; ` +
+          `deletions ${p.deletions ? 'propagate' : 'are kept on the backup'}; ` +
+          `${plural(p.excludes.length, 'exclude')}; ` +
+          `${p.fullSyncIntervalMinutes ? `full sync every ${p.fullSyncIntervalMinutes} min` : 'no periodic full sync'}`,
       );
     }
     // The file is valid; is this machine ready for it? (What `run` would stop at.)
@@ -43,7 +47,8 @@ export const validate: Command = {
       const source = await stat(p.source).catch(() => null);
       if (!source?.isDirectory())
         problems.push(
-          `[${p.name}] the source folder ${p.source} is missing or not a folder — create or mount it, or fix the path.`,
+          `[${p.name}] the source folder ${p.source} is missing or not a folder — ` +
+            `create or mount it, or fix the path.`,
         );
       for (const t of p.targets) {
         if (t.auth.type !== 'passwordFile') continue;
@@ -71,9 +76,10 @@ export const test: Command = {
         const report = await testConnection(t, { rsyncPath: config.settings.rsyncPath, secrets });
         const modules = report.modules.map((m) => m.name).join(', ');
         out(`[${p.name}] ${targetKey(t)}: ${report.module === 'ok' ? 'OK' : 'FAILED'}`);
-        out(
-          `  daemon: ${report.reachable ? `reachable${modules ? `, lists modules: ${modules}` : ', lists no modules'}` : 'not reachable'}`,
-        );
+        const daemon = report.reachable
+          ? `reachable${modules ? `, lists modules: ${modules}` : ', lists no modules'}`
+          : 'not reachable';
+        out(`  daemon: ${daemon}`);
         if (report.error) out(`  ${formatError(report.error)}`);
         if (report.module !== 'ok') failures++;
       }
@@ -123,7 +129,8 @@ async function readImportFile(input: string): Promise<string> {
   } catch (error) {
     throw new RsyncTrayError(
       'CONFIG_NOT_FOUND',
-      `Cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`,
+      `Cannot read ${input}: ` +
+        `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`,
       'Check the path of the file to import.',
     );
   }
@@ -156,7 +163,8 @@ export const importProfiles: Command = {
     const preview = previewImport(text, format, config, await loadImporters());
     if (preview.conflicts.length && !onConflict && !preview.problems.length) {
       throw badArgument(
-        `${preview.conflicts.map((n) => `"${n}"`).join(', ')} exist${preview.conflicts.length === 1 ? 's' : ''} already; nothing was imported.`,
+        `${preview.conflicts.map((n) => `"${n}"`).join(', ')} exist${preview.conflicts.length === 1 ? 's' : ''} ` +
+          `already; nothing was imported.`,
         'Say what to do with --on-conflict replace, skip or rename.',
       );
     }
@@ -166,7 +174,8 @@ export const importProfiles: Command = {
     >;
     const outcome = applyImport(preview, config, conflicts);
     const summary = (o: { created: string[]; replaced: string[]; skipped: string[] }) =>
-      `${o.created.length} created${o.created.length ? ` (${o.created.join(', ')})` : ''}, ${o.replaced.length} replaced, ${o.skipped.length} skipped`;
+      `${o.created.length} created${o.created.length ? ` (${o.created.join(', ')})` : ''}, ` +
+      `${o.replaced.length} replaced, ${o.skipped.length} skipped`;
     if (v['dry-run']) {
       out(`Would import into ${file}: ${summary(outcome)}. Nothing was written (--dry-run).`);
       return 0;

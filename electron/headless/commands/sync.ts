@@ -51,7 +51,8 @@ function reportFailures(statuses: readonly ProfileStatus[]): number {
     for (const t of s.targets) {
       if (t.hold)
         out(
-          `HELD [${s.name}] ${t.key}: ${t.hold.reason}. Nothing was deleted. To delete: rsync-tray sync --profile ${JSON.stringify(s.name)} --confirm-deletions`,
+          `HELD [${s.name}] ${t.key}: ${t.hold.reason}. Nothing was deleted. ` +
+            `To delete: rsync-tray sync --profile ${JSON.stringify(s.name)} --confirm-deletions`,
         );
       else if (t.lastError) out(`FAILED [${s.name}] ${t.key}: ${formatError(t.lastError)}`);
       else continue;
@@ -68,7 +69,8 @@ function reportFailures(statuses: readonly ProfileStatus[]): number {
 export const sync: Command = {
   usage: 'sync [--config FILE] [--profile NAME] [--confirm-deletions]',
   summary:
-    'Full sync now: asks a running `run` to do it, or does it once and exits (--confirm-deletions: carry out a mass deletion the guard would hold).',
+    'Full sync now: asks a running `run` to do it, or does it once and exits (--confirm-deletions: ' +
+    'carry out a mass deletion the guard would hold).',
   options: { ...configOption, ...profileOption, 'confirm-deletions': { type: 'boolean' } },
   async run(v) {
     const file = configFile(v);

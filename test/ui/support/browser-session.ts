@@ -115,10 +115,12 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
           // Say what the card showed instead, and what serve logged.
           const shown = (await card(name).count()) ? await card(name).innerText() : '(no card)';
           const status = await page.evaluate(
-            `fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"method":"status.get","input":{}}' }).then((r) => r.text())`,
+            `fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: ` +
+              `'{"method":"status.get","input":{}}' }).then((r) => r.text())`,
           );
           throw new Error(
-            `"${name}" never showed ${label}. The card said:\n${shown}\n\nstatus.get: ${status}\n\nserve's output:\n${output.slice(-6_000)}`,
+            `"${name}" never showed ${label}. The card said:\n${shown}\n\nstatus.get: ${status}\n\nserve's output:\n` +
+              `${output.slice(-6_000)}`,
             { cause: error },
           );
         }

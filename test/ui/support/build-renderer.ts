@@ -31,7 +31,10 @@ async function mtime(file: string): Promise<number> {
   }
 }
 
-/** Sources the window is built from: renderer/ and the shared model layer it imports (the only engine folder it may). */
+/**
+ * Sources the window is built from: renderer/ and the shared model layer it imports (the only
+ * engine folder it may).
+ */
 async function sourcesNewest(): Promise<number> {
   return Math.max(await newestMtime(RENDERER_DIR), await newestMtime(path.join(ROOT, 'electron/shared')));
 }
