@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { parseBandwidth } from './bandwidth.ts';
 import { checkExcludePattern } from './exclude-rules.ts';
+import { DELETED_DIR_NAME } from './profile-schema-constants.ts';
+import { describeOverlap, findOverlaps, pointsIntoSafetyNet } from './target-overlap.ts';
 
 // rsync daemon module names cannot contain whitespace, '/' or ']' (rsyncd.conf section syntax).
 const MODULE_NAME = /^[^\s/\][]+$/;
@@ -17,15 +19,15 @@ const SUB_PATH = /^[A-Za-z0-9._@+=,-]+(\/[A-Za-z0-9._@+=,-]+)*\/?$/;
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._:-]+)$/;
 
 export const AuthSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('none') }).describe('The module has no `auth users`.'),
+  z.strictObject({ type: z.literal('none') }).describe('The module has no `auth users`.'),
   z
-    .object({
+    .strictObject({
       type: z.literal('passwordFile'),
       path: z.string().min(1, 'give the path of the password file'),
     })
     .describe('rsync --password-file: the first line is the password; the file must be mode 600.'),
   z
-    .object({
+    .strictObject({
       type: z.literal('env'),
       variable: z
         .string()
@@ -37,7 +39,7 @@ export const AuthSchema = z.discriminatedUnion('type', [
     .describe('The password is kept in the secret store of the host (never in the profile).'),
 ]);
 
-export const TargetSchema = z.object({
+export const TargetSchema = z.strictObject({
   host: z
     .string()
     .min(1, 'give the backup server host name or IP address')
@@ -62,7 +64,7 @@ export const TargetSchema = z.object({
   auth: AuthSchema.default({ type: 'none' }),
 });
 
-export const ProfileSchema = z.object({
+export const ProfileSchema = z.strictObject({
   name: z.string().trim().min(1, 'give the profile a name').max(80, 'keep the name under 80 characters'),
   enabled: z.boolean().default(true),
   source: z
@@ -118,7 +120,7 @@ export const ProfileSchema = z.object({
 });
 
 /** Settings shared by every host: they live in the config file, beside the profiles. */
-export const SettingsSchema = z.object({
+export const SettingsSchema = z.strictObject({
   /** Path or name of the rsync binary. */
   rsyncPath: z.string().trim().min(1, 'give the rsync program, e.g. rsync or /usr/local/bin/rsync').default('rsync'),
   /**
@@ -132,7 +134,7 @@ export const SettingsSchema = z.object({
 export const CONFIG_VERSION = 1;
 
 export const ConfigSchema = z
-  .object({
+  .strictObject({
     version: z.literal(CONFIG_VERSION, {
       message: `must be ${CONFIG_VERSION} (this version of Rsync Tray reads format ${CONFIG_VERSION})`,
     }),
@@ -141,6 +143,27 @@ export const ConfigSchema = z
     profiles: z.array(ProfileSchema).default([]),
   })
   .superRefine((config, ctx) => {
+    const refs = config.profiles.flatMap((p, i) =>
+      p.targets.map((t, j) => ({ profile: p.name, profileIndex: i, index: j, ...t })),
+    );
+    for (const t of refs) {
+      if (pointsIntoSafetyNet(t.path))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['profiles', t.profileIndex, 'targets', t.index, 'path'],
+          message:
+            `points into a safety-net folder (${DELETED_DIR_NAME}), where deleted files are kept; ` +
+            'choose another sub-path',
+        });
+    }
+    for (const o of findOverlaps(refs)) {
+      const b = o.b as (typeof refs)[number];
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profiles', b.profileIndex, 'targets', b.index],
+        message: describeOverlap(o),
+      });
+    }
     const seen = new Map<string, number>();
     config.profiles.forEach((p, i) => {
       const key = p.name.toLowerCase();
@@ -174,3 +197,22 @@ export function targetUrl(t: Target): string {
   const sub = t.path ? `${t.path.replace(/\/+$/, '')}/` : '';
   return `rsync://${t.user ? `${t.user}@` : ''}${t.host}:${t.port}/${t.module}/${sub}`;
 }
+
+/**
+ * Every field name the config knows, for "did you mean": a misspelt field (`"deletion": false`) is
+ * refused, never silently dropped — dropping it would quietly turn a safety setting back to its
+ * default.
+ */
+export const KNOWN_FIELDS: readonly string[] = [
+  ...new Set([
+    'version',
+    'settings',
+    'profiles',
+    ...Object.keys(SettingsSchema.shape),
+    ...Object.keys(ProfileSchema.shape),
+    ...Object.keys(TargetSchema.shape),
+    'type',
+    'path',
+    'variable',
+  ]),
+];

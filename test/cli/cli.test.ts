@@ -50,7 +50,10 @@ function config(targetOverrides: Record<string, unknown> = {}, profileOverrides:
 
 beforeEach(async () => {
   home = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-cli-'));
-  daemon = await startLocalDaemon({ rootDir: path.join(home, 'daemon') });
+  daemon = await startLocalDaemon({
+    rootDir: path.join(home, 'daemon'),
+    modules: [{ name: 'backup' }, { name: 'more' }],
+  });
   source = path.join(home, 'source');
   await import('node:fs/promises').then((fs) => fs.mkdir(source));
   await writeFile(path.join(source, 'a.txt'), 'alpha');
@@ -179,9 +182,10 @@ describe('rsync-tray CLI', () => {
     const conflict = await cli(['import', exported, '--config', other]);
     expect(conflict.exitCode).toBe(2);
     expect(conflict.stderr).toMatch(/"docs" exists already/);
-    expect((await cli(['import', exported, '--config', other, '--on-conflict', 'rename'])).stdout).toContain(
-      '1 created (docs (2))',
-    );
+    // A renamed copy would mirror into the same backup folder as the original: refused whole.
+    const copy = await cli(['import', exported, '--config', other, '--on-conflict', 'rename']);
+    expect(copy.exitCode).toBe(2);
+    expect(copy.stderr).toMatch(/profile "docs \(2\)" target 1 .* is the same backup folder as profile "docs"/);
 
     const before = await readFile(other, 'utf8');
     const broken = path.join(home, 'broken.json');
@@ -269,12 +273,13 @@ describe('rsync-tray CLI', () => {
     await import('node:fs/promises').then((fs) => fs.mkdir(other));
     await writeFile(path.join(other, 'new.txt'), 'from an import');
     const file = path.join(home, 'more.json');
-    const more = config({ path: 'more' }, { name: 'more', source: other });
+    // Its own module: a sub-path of docs' module root would be inside docs' backup (refused).
+    const more = config({ module: 'more' }, { name: 'more', source: other });
     await writeFile(file, JSON.stringify(more));
     const imported = await cli(['import', file, '--config', configFile]);
     expect(imported.stdout).toContain('Imported into the running engine');
     await poll(
-      async () => ((await exists(path.join(daemon.modules.backup!, 'more/new.txt'))) ? true : undefined),
+      async () => ((await exists(path.join(daemon.modules.more!, 'new.txt'))) ? true : undefined),
       15_000,
       () => output,
     );

@@ -8,7 +8,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { RsyncTrayError } from '../../shared/errors.ts';
-import { ConfigSchema, CONFIG_VERSION, type Config, type Profile } from '../../shared/profile-schema.ts';
+import { ConfigSchema, CONFIG_VERSION, KNOWN_FIELDS, type Config, type Profile } from '../../shared/profile-schema.ts';
 import { migrateConfig } from './migrations.ts';
 
 /** `profiles[0].targets[1].port` */
@@ -29,8 +29,44 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       const candidate = Array.isArray(profiles) ? (profiles[issue.path[1]] as { name?: unknown })?.name : undefined;
       if (typeof candidate === 'string' && candidate.trim()) name = candidate;
     }
-    return `${where || '(top level)'}${name ? ` (profile "${name}")` : ''}: ${issue.message}`;
+    const message = issue.code === 'unrecognized_keys' ? unknownFields(issue.keys) : issue.message;
+    return `${where || '(top level)'}${name ? ` (profile "${name}")` : ''}: ${message}`;
   });
+}
+
+/** "unknown field "deletion" (did you mean "deletions"?)": refused, with the nearest known name. */
+function unknownFields(keys: readonly string[]): string {
+  const one = (k: string) => {
+    const near = nearest(k, KNOWN_FIELDS);
+    return `"${k}"${near ? ` (did you mean "${near}"?)` : ''}`;
+  };
+  const list = keys.map(one).join(', ');
+  return `unknown field${keys.length === 1 ? '' : 's'} ${list}; nothing was changed — remove or rename it`;
+}
+
+/** The known name closest to `key` by edit distance, if close enough to be a likely typo. */
+export function nearest(key: string, known: readonly string[]): string | null {
+  const lower = key.toLowerCase();
+  let best: string | null = null;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(lower, k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+// Levenshtein by hand: a dozen lines, where a package would be a dependency for one function.
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 export function parseConfig(text: string, origin = 'the config'): Config {

@@ -4,7 +4,7 @@
  * place in the file), then an all-or-nothing merge into the config.
  */
 import type { ImportPreview } from '../../shared/contract.ts';
-import { describeIssues } from './config-file.ts';
+import { describeIssues, validateConfig } from './config-file.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { CONFIG_VERSION, ProfileSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
 
@@ -72,12 +72,15 @@ export function previewImport(
       );
   });
   const names = new Set<string>();
+  // Names compare without case, as the schema compares them ("Docs" and "docs" are one name).
   for (const p of profiles) {
-    if (names.has(p.name)) problems.push(`profiles: the name "${p.name}" appears twice in the file`);
-    names.add(p.name);
+    const key = p.name.toLowerCase();
+    if (names.has(key)) problems.push(`profiles: the name "${p.name}" appears twice in the file`);
+    names.add(key);
   }
-  const existing = new Set(config.profiles.map((p) => p.name));
-  return { profiles, conflicts: profiles.filter((p) => existing.has(p.name)).map((p) => p.name), problems };
+  const existing = new Set(config.profiles.map((p) => p.name.toLowerCase()));
+  const conflicts = profiles.filter((p) => existing.has(p.name.toLowerCase())).map((p) => p.name);
+  return { profiles, conflicts, problems };
 }
 
 export interface ImportOutcome {
@@ -104,7 +107,9 @@ export function applyImport(
   const outcome: ImportOutcome = { config, created: [], replaced: [], skipped: [] };
   let profiles = [...config.profiles];
   for (const p of preview.profiles) {
-    const exists = profiles.some((x) => x.name === p.name);
+    // Names compare as the schema compares them: without case.
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    const exists = profiles.some((x) => same(x.name, p.name));
     const choice = exists ? conflicts[p.name] : undefined;
     if (exists && !choice)
       throw new RsyncTrayError(
@@ -114,15 +119,17 @@ export function applyImport(
       );
     if (choice === 'skip') outcome.skipped.push(p.name);
     else if (choice === 'replace') {
-      profiles = profiles.map((x) => (x.name === p.name ? p : x));
+      profiles = profiles.map((x) => (same(x.name, p.name) ? p : x));
       outcome.replaced.push(p.name);
     } else {
       let name = p.name;
-      for (let n = 2; profiles.some((x) => x.name === name); n++) name = `${p.name} (${n})`;
+      for (let n = 2; profiles.some((x) => same(x.name, name)); n++) name = `${p.name} (${n})`;
       profiles.push({ ...p, name });
       outcome.created.push(name);
     }
   }
-  outcome.config = { ...config, profiles };
+  // The result is checked as a whole before anything is written: two profiles whose targets
+  // overlap (a renamed copy of the same target, say) are refused here, for every host.
+  outcome.config = validateConfig({ ...config, profiles }, 'The config after this import');
   return outcome;
 }

@@ -2,6 +2,7 @@
  * The rsync command lines, as a pure function of the profile, the target and the rsync's
  * capabilities, so every flag has one place and a test.
  */
+import { DELETED_DIR_NAME } from '../../shared/profile-schema-constants.ts';
 import { parseBandwidth } from '../../shared/bandwidth.ts';
 import { compileExcludes, type ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
@@ -19,7 +20,7 @@ export type RunKind = 'full' | 'batch';
 export type DeletionMode = { mode: 'propagate'; max?: number } | { mode: 'count' } | { mode: 'hold' };
 
 /** Where the safety net keeps deleted and overwritten files, inside the target folder. */
-export const DELETED_DIR = '.rsync-tray-deleted';
+export const DELETED_DIR = DELETED_DIR_NAME;
 
 export interface ArgsInput {
   profile: Profile;

@@ -316,7 +316,12 @@ export class ProfileRunner {
       this.#rescanTimer = setInterval(() => this.#rescan(), timings.rescanEveryMs);
     }
     this.#after(timings[policy.rewatch], async () => {
-      if (await this.#startWatching()) this.#rescan(); // catch up on what happened unwatched
+      if (await this.#startWatching()) {
+        // The folder is back (or watchable again): catch up on what happened unwatched, and
+        // retry a target that failed for want of it now rather than after its backoff.
+        this.#rescan();
+        this.retryNow();
+      }
     });
   }
 
