@@ -138,3 +138,22 @@ export type EngineEventBody =
 
 /** Every event carries a sequence number, so a client can tell it missed some and refetch. */
 export type EngineEvent = EngineEventBody & { seq: number; at: number };
+
+/** A profile's status from its targets': the worst state, and the oldest last success. */
+export function summarizeProfile(
+  name: string,
+  targets: readonly TargetStatus[],
+  watch: ProfileStatus['watch'],
+): ProfileStatus {
+  const list = [...targets];
+  const successes = list.map((t) => t.lastSuccessAt);
+  return {
+    name,
+    state: worstState(list.map((t) => t.state)),
+    pending: Math.max(0, ...list.map((t) => t.pending)),
+    lastSuccessAt: successes.some((s) => s === null) ? null : Math.min(...(successes as number[])),
+    lastError: list.find((t) => t.lastError)?.lastError ?? null,
+    watch,
+    targets: list,
+  };
+}

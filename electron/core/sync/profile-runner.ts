@@ -4,13 +4,7 @@
  * rescans (events may be lost; changes never are).
  */
 import { readFileSync } from 'node:fs';
-import {
-  worstState,
-  type EngineEventBody,
-  type ProfileStatus,
-  type TargetStatus,
-  type WatchMode,
-} from '../../shared/status.ts';
+import { summarizeProfile, type EngineEventBody, type ProfileStatus, type WatchMode } from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { journalPath, journalWriter, readJournal, type JournalFile } from './journal.ts';
@@ -155,7 +149,7 @@ export class ProfileRunner {
   }
 
   get status(): ProfileStatus {
-    return summarize(
+    return summarizeProfile(
       this.profile.name,
       this.targets.map((t) => t.status),
       { ...this.#watch },
@@ -378,23 +372,4 @@ export class ProfileRunner {
     this.#emitted = { headline: headline(status), at: performance.now(), timer: undefined };
     this.#deps.emit({ type: 'status', status });
   }
-}
-
-/** A profile's status from its targets': the worst state, and the oldest last success. */
-export function summarize(
-  name: string,
-  targets: readonly TargetStatus[],
-  watch: ProfileStatus['watch'],
-): ProfileStatus {
-  const list = [...targets];
-  const successes = list.map((t) => t.lastSuccessAt);
-  return {
-    name,
-    state: worstState(list.map((t) => t.state)),
-    pending: Math.max(0, ...list.map((t) => t.pending)),
-    lastSuccessAt: successes.some((s) => s === null) ? null : Math.min(...(successes as number[])),
-    lastError: list.find((t) => t.lastError)?.lastError ?? null,
-    watch,
-    targets: list,
-  };
 }
