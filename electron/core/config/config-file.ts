@@ -77,7 +77,7 @@ export function parseConfig(text: string, origin = 'the config'): Config {
     throw new RsyncTrayError(
       'INVALID_CONFIG',
       `${origin} is not valid JSON: ${(error as Error).message}`,
-      'Fix the JSON syntax (a validator or `rsync-tray validate FILE` shows the place), then try again.',
+      'Fix the JSON syntax (a validator or `rsync-tray validate --config FILE` shows the place), then try again.',
     );
   }
   return validateConfig(data, origin);
