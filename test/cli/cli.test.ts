@@ -120,6 +120,17 @@ describe('rsync-tray CLI', () => {
     expect(await exists(path.join(daemon.modules.backup!, 'b.txt'))).toBe(false);
   });
 
+  it('a one-shot sync runs and ends though an earlier run left the profile paused', async () => {
+    const stateDir = path.join(path.dirname(configFile), 'state', path.basename(configFile, '.json'));
+    await import('node:fs/promises').then((fs) => fs.mkdir(stateDir, { recursive: true }));
+    const paused = JSON.stringify({ version: 1, all: { until: null }, profiles: {} });
+    await writeFile(path.join(stateDir, 'control.json'), paused);
+    const r = await cli(['sync', '--config', configFile]);
+    expect(r.exitCode).toBe(0);
+    expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
+    expect(await readFile(path.join(stateDir, 'control.json'), 'utf8')).toBe(paused);
+  });
+
   it('run syncs live, answers status/sync/pause/resume from another shell, and stops cleanly on SIGTERM', async () => {
     const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {
       reject: false,

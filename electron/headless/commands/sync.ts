@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../../core/config/config-file.ts';
 import { startEngine } from '../../core/sync/engine.ts';
+import { ControlState } from '../../core/sync/control-state.ts';
 import { noWatcher } from '../../core/watch/watcher-backends.ts';
 import { formatError, RsyncTrayError } from '../../shared/errors.ts';
 import type { Config } from '../../shared/profile-schema.ts';
@@ -87,12 +88,15 @@ export const sync: Command = {
         `There is no profile named "${profile}" in ${file}.`,
         `Known profiles: ${config.profiles.map((p) => p.name).join(', ') || 'none'}.`,
       );
-    // One pass and out: nothing to watch.
+    // One pass and out: nothing to watch. A person asked for this sync, so a pause saved by an
+    // earlier `run` does not apply (it would also keep the pass from ever ending): the control
+    // state here is an empty one of its own, and the saved one is left as it is.
     const engine = await startEngine({
       config: selected,
       secrets: fileSecretStore(secretsFileFor(file)),
       stateDir: stateDirFor(file),
       watcherFactory: noWatcher,
+      control: new ControlState(),
     });
     const print = eventPrinter(out);
     let stopping = false;
