@@ -5,14 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import type { SecretStore } from '../core/rsync/auth.ts';
 import type { ConfigStore } from '../core/service/app-service.ts';
-import { loadConfig, serializeConfig, writeFileAtomic } from '../core/config/config-file.ts';
+import { writeFileAtomic } from '../core/files/atomic-write.ts';
+import { loadConfig, serializeConfig } from '../core/config/config-file.ts';
 import { RsyncTrayError } from '../shared/errors.ts';
 import { CONFIG_VERSION, ConfigSchema, type Config } from '../shared/profile-schema.ts';
 
 export function fileConfigStore(file: string): ConfigStore {
   return {
     read: () => loadConfig(file),
-    write: (config: Config) => writeFileAtomic(file, serializeConfig(config), 0o600),
+    write: (config: Config) => writeFileAtomic(file, serializeConfig(config), { uniqueTemp: true }),
   };
 }
 
@@ -52,12 +53,14 @@ export function fileSecretStore(file: string): SecretStore {
       return (await read())[key];
     },
     async set(key, value) {
-      await writeFileAtomic(file, `${JSON.stringify({ ...(await read()), [key]: value }, null, 2)}\n`, 0o600);
+      await writeFileAtomic(file, `${JSON.stringify({ ...(await read()), [key]: value }, null, 2)}\n`, {
+        uniqueTemp: true,
+      });
     },
     async delete(key) {
       const all = await read();
       delete all[key];
-      await writeFileAtomic(file, `${JSON.stringify(all, null, 2)}\n`, 0o600);
+      await writeFileAtomic(file, `${JSON.stringify(all, null, 2)}\n`, { uniqueTemp: true });
     },
   };
 }

@@ -13,10 +13,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Layer → the layers it may import (itself always). Ordered from the bottom up. */
 const LAYERS: ReadonlyArray<[layer: string, mayImport: string[]]> = [
   ['electron/shared', []],
+  // Durable file writes: the one helper the stages below and the hosts share.
+  ['electron/core/files', ['electron/shared']],
   ['electron/core/watch', ['electron/shared']],
   ['electron/core/rsync', ['electron/shared']],
-  ['electron/core/config', ['electron/shared']],
-  ['electron/core/sync', ['electron/shared', 'electron/core/watch', 'electron/core/rsync']],
+  ['electron/core/config', ['electron/shared', 'electron/core/files']],
+  ['electron/core/sync', ['electron/shared', 'electron/core/files', 'electron/core/watch', 'electron/core/rsync']],
   ['electron/core/service', ['electron/shared', 'electron/core']],
   ['electron/headless', ['electron/shared', 'electron/core']],
   ['electron/main', ['electron/shared', 'electron/core']],

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, validateConfig, writeFileAtomic } from '../../electron/core/config/config-file.ts';
+import { loadConfig, validateConfig } from '../../electron/core/config/config-file.ts';
+import { writeFileAtomic } from '../../electron/core/files/atomic-write.ts';
 import { CONFIG_MIGRATIONS } from '../../electron/core/config/migrations.ts';
 import { createElectronConfigStore } from '../../electron/main/config-store.ts';
 import { CONFIG_VERSION } from '../../electron/shared/profile-schema.ts';
@@ -46,14 +47,14 @@ describe('config migrations, one table for both hosts', () => {
 describe('writeFileAtomic', () => {
   it('writes the file with its mode and leaves no temp file', async () => {
     const file = path.join(dir, 'sub', 'config.json');
-    await writeFileAtomic(file, '{}\n');
+    await writeFileAtomic(file, '{}\n', { uniqueTemp: true });
     expect(await readdir(path.dirname(file))).toEqual(['config.json']);
   });
 
   it('leaves no temp file when the rename fails', async () => {
     const file = path.join(dir, 'config.json');
     await mkdir(path.join(file, 'x'), { recursive: true }); // a non-empty folder where the file goes
-    await expect(writeFileAtomic(file, '{}\n')).rejects.toThrow();
+    await expect(writeFileAtomic(file, '{}\n', { uniqueTemp: true })).rejects.toThrow();
     expect(await readdir(dir)).toEqual(['config.json']);
   });
 });

@@ -3,9 +3,7 @@
  * tray app. Reading never half-accepts a file: it is valid as a whole, or every problem is listed
  * with its place, and nothing runs.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { ConfigSchema, CONFIG_VERSION, KNOWN_FIELDS, type Config, type Profile } from '../../shared/profile-schema.ts';
@@ -113,33 +111,6 @@ export async function loadConfig(file: string): Promise<Config> {
     throw error;
   }
   return parseConfig(text, file);
-}
-
-/**
- * Temp file, fsync, rename, fsync of the folder: a crash or power cut leaves the old file or the
- * new one, never half of one, and a failure leaves no temp file behind.
- */
-export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(tmp, 'wx', mode);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-  if (process.platform !== 'win32') {
-    const folder = await open(dir, 'r');
-    await folder.sync().finally(() => folder.close());
-  }
 }
 
 /** The export/config JSON for some (default: all) profiles. Profiles carry no secrets by design. */

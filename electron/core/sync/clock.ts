@@ -18,16 +18,3 @@ export const systemClock: Clock = {
     if (handle) clearTimeout(handle as NodeJS.Timeout);
   },
 };
-
-/** Promises that resolve when something becomes idle: wait() while busy, wake() when it is not. */
-export class IdleSignal {
-  #waiters: Array<() => void> = [];
-
-  wait(idleNow: boolean): Promise<void> {
-    return idleNow ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  wake(): void {
-    for (const w of this.#waiters.splice(0)) w();
-  }
-}

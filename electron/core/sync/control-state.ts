@@ -7,9 +7,10 @@
  * does not undo a later "pause all", and a "pause all" that ends does not resume a profile paused
  * on its own. Deadlines are checked with the injected clock.
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { Clock } from './clock.ts';
 
 /** until: epoch ms, or null for "until resumed". */
@@ -121,30 +122,12 @@ export class ControlState {
     const file = this.#file;
     if (!file) return;
     const data: ControlFile = { version: 1, all: this.#all, profiles: Object.fromEntries(this.#profiles) };
-    this.#writing = this.#writing.then(() => writeDurably(file, JSON.stringify(data))).catch(() => undefined);
+    this.#writing = this.#writing.then(() => writeFileAtomic(file, JSON.stringify(data))).catch(() => undefined);
   }
 }
 
 function active(p: Pause | null | undefined, now: number): boolean {
   return !!p && (p.until === null || p.until > now);
-}
-
-async function writeDurably(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp`;
-  try {
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
 }
 
 /** The clock-driven part: a timer at the next deadline that expires pauses and tells the engine. */

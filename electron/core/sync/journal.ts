@@ -6,11 +6,12 @@
  * replayed. One that fails validation is set aside, never replayed (see readJournal).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
 import type { DeletionHold } from '../../shared/status.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 
 export interface TargetJournal {
   paths: Array<[string, number]>;
@@ -117,42 +118,6 @@ export async function readJournal(file: string): Promise<JournalRead> {
   };
 }
 
-/**
- * Temp file, fsync, rename, fsync of the folder: after a crash or a power cut the journal is the
- * old one or the new one, whole, and the rename itself is on disk. A failed write leaves no temp
- * file behind.
- */
-async function writeDurably(file: string, text: string): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp`;
-  try {
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  await syncDir(dir);
-}
-
-/** Makes a rename in `dir` durable. Windows cannot open a folder for it (and NTFS journals the rename). */
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 export interface JournalWriterOptions {
   /** How long a change waits for others before the journal is written (ms). */
   delayMs?: number;
@@ -178,7 +143,7 @@ export function journalWriter(file: string, options: JournalWriterOptions = {}) 
   let failing = false;
   const write = async (state: () => JournalFile): Promise<void> => {
     try {
-      await writeDurably(file, JSON.stringify(state()));
+      await writeFileAtomic(file, JSON.stringify(state()));
       failing = false;
     } catch (error) {
       if (failing) return;

@@ -17,7 +17,8 @@ import { targetKey } from '../../shared/profile-schema.ts';
 import type { DeletionMode, RunKind } from '../rsync/rsync-args.ts';
 import type { RunResult } from '../rsync/rsync-runner.ts';
 import { backoffDelay, NEEDS_A_PERSON } from './retry-policy.ts';
-import { IdleSignal, systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { IdleSignal } from './idle-signal.ts';
 import { fullPass, type FullPassMemory, type Verdict } from './full-pass.ts';
 import * as scheduler from './scheduler.ts';
 

@@ -3,7 +3,8 @@
  * machine lacks), `test` (each target's daemon, module and login), `export` and `import`.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { loadConfig, serializeConfig, writeFileAtomic } from '../../core/config/config-file.ts';
+import { writeFileAtomic } from '../../core/files/atomic-write.ts';
+import { loadConfig, serializeConfig } from '../../core/config/config-file.ts';
 import {
   applyImport,
   previewImport,
@@ -186,7 +187,7 @@ export const importProfiles: Command = {
       out(`Imported into the running engine (${file}): ${summary(running.value)}.`);
       return 0;
     }
-    await writeFileAtomic(file, serializeConfig(outcome.config));
+    await writeFileAtomic(file, serializeConfig(outcome.config), { uniqueTemp: true });
     out(`Imported into ${file}: ${summary(outcome)}.`);
     return 0;
   },
