@@ -5,11 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nearest, validateConfig } from '../../electron/core/config/config-file.ts';
-import { dispatch } from '../../electron/core/service/api-dispatch.ts';
-import { startAppService } from '../../electron/core/service/app-service.ts';
-import { noWatcher } from '../../electron/core/watch/watcher-backends.ts';
-import { ConfigSchema, type Config } from '../../electron/shared/profile-schema.ts';
+import { ConfigSchema } from '../../electron/shared/profile-schema.ts';
 import { findOverlaps } from '../../electron/shared/target-overlap.ts';
+import { startScriptedService } from '../support/scripted-service.ts';
 
 const target = (path: string, over: Record<string, unknown> = {}) => ({
   host: 'backup.lan',
@@ -90,41 +88,7 @@ describe('misspelt or unknown fields', () => {
 });
 
 describe('through the API: nothing is saved', () => {
-  async function host(initial: unknown) {
-    let stored: Config = ConfigSchema.parse(initial);
-    let writes = 0;
-    const service = await startAppService({
-      configStore: {
-        read: async () => stored,
-        write: async (c) => {
-          writes++;
-          stored = c;
-        },
-      },
-      secrets: { get: async () => undefined, set: async () => undefined, delete: async () => undefined },
-      engine: {
-        watcherFactory: noWatcher,
-        probe: async (p) => ({
-          path: p,
-          version: '3.4.1',
-          protocol: 32,
-          deleteMissingArgs: true,
-          mkpath: true,
-          infoProgress2: true,
-        }),
-        run: async () => ({
-          exitCode: 0,
-          signal: undefined,
-          timedOut: false,
-          isCanceled: false,
-          durationMs: 1,
-          stderr: '',
-          stats: null,
-        }),
-      },
-    });
-    return { service, writes: () => writes, call: (m: string, i: unknown) => dispatch(service.handlers, m, i) };
-  }
+  const host = (initial: unknown) => startScriptedService({ config: initial });
 
   it('saving a profile whose target overlaps another is refused', async () => {
     const h = await host(config(profile('A', target('')), profile('B', target('b', { module: 'other' }))));

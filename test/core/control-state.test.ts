@@ -7,14 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../electron/core/service/api-dispatch.ts';
-import { startAppService, type AppService } from '../../electron/core/service/app-service.ts';
+import type { AppService } from '../../electron/core/service/app-service.ts';
 import type { RunResult } from '../../electron/core/rsync/rsync-runner.ts';
-import { noWatcher } from '../../electron/core/watch/watcher-backends.ts';
 import { ControlState } from '../../electron/core/sync/control-state.ts';
-import { ConfigSchema, type Config } from '../../electron/shared/profile-schema.ts';
 import type { ProfileStatus } from '../../electron/shared/status.ts';
 import { eventually, FakeClock } from '../support/fake-clock.ts';
+import { okRun, startScriptedService } from '../support/scripted-service.ts';
 
 let work: string;
 let service: AppService | undefined;
@@ -27,16 +25,7 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const ok = (): RunResult => ({
-  exitCode: 0,
-  signal: undefined,
-  timedOut: false,
-  isCanceled: false,
-  durationMs: 1,
-  stderr: '',
-  stats: null,
-});
-const authFailed = (): RunResult => ({ ...ok(), exitCode: 5, stderr: '@ERROR: auth failed on module m\n' });
+const authFailed = (): RunResult => ({ ...okRun(), exitCode: 5, stderr: '@ERROR: auth failed on module m\n' });
 
 const profile = (name: string) => ({
   name,
@@ -46,45 +35,23 @@ const profile = (name: string) => ({
 });
 
 async function start(options: { clock?: FakeClock; answer?: () => RunResult; stateDir?: string } = {}) {
-  let stored: Config = ConfigSchema.parse({ version: 1, profiles: [profile('A'), profile('B')] });
-  const secrets = new Map<string, string>([
-    ['u@127.0.0.1:873/A', 'pw'],
-    ['u@127.0.0.1:873/B', 'pw'],
-  ]);
-  const runs: string[] = [];
-  service = await startAppService({
-    configStore: { read: async () => stored, write: async (c) => void (stored = c) },
-    secrets: {
-      get: async (k) => secrets.get(k),
-      set: async (k, v) => void secrets.set(k, v),
-      delete: async (k) => void secrets.delete(k),
-    },
-    engine: {
-      clock: options.clock,
-      stateDir: options.stateDir,
-      watcherFactory: noWatcher,
-      probe: async (p) => ({
-        path: p,
-        version: '3.4.1',
-        protocol: 32,
-        deleteMissingArgs: true,
-        mkpath: true,
-        infoProgress2: true,
-      }),
-      run: async (req) => {
-        runs.push(req.args.at(-1)!);
-        return (options.answer ?? ok)();
-      },
-    },
+  const host = await startScriptedService({
+    ...options,
+    config: { version: 1, profiles: [profile('A'), profile('B')] },
+    secrets: [
+      ['u@127.0.0.1:873/A', 'pw'],
+      ['u@127.0.0.1:873/B', 'pw'],
+    ],
   });
+  service = host.service;
   const call = async (method: string, input: unknown) => {
-    const r = await dispatch(service!.handlers, method, input);
+    const r = await host.call(method, input);
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     return r.value;
   };
   const state = async (name: string) =>
     ((await call('status.get', {})) as ProfileStatus[]).find((s) => s.name === name)!.state;
-  return { call, state, runs, stored: () => stored };
+  return { call, state, runs: host.runs, stored: host.stored };
 }
 
 describe('pauses are kept', () => {
@@ -162,7 +129,7 @@ describe('a fix is tried at once', () => {
     expect(status.targets[0]!.retry!.nextAt - clock.now(), 'a wrong password backs off slowly').toBeGreaterThanOrEqual(
       15_000,
     );
-    answer = ok;
+    answer = okRun;
     await call('secrets.set', { targetKey: 'u@127.0.0.1:873/A', password: 'right' });
     await clock.advance(0);
     await eventually(() => runs.length > before);
