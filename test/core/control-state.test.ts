@@ -123,6 +123,7 @@ describe('a fix is tried at once', () => {
     const clock = new FakeClock();
     let answer = authFailed;
     const { call, runs } = await start({ clock, answer: () => answer() });
+    await clock.advance(0); // the initial full syncs are due at once
     await eventually(() => runs.length >= 2);
     const before = runs.length;
     const status = ((await call('status.get', {})) as ProfileStatus[]).find((s) => s.name === 'A')!;

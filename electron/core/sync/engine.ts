@@ -124,6 +124,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           run: options.run,
           stateDir: options.stateDir,
           timings: options.timings,
+          clock,
           emit,
         });
         runners.set(profile.name, runner);

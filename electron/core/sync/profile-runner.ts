@@ -12,6 +12,7 @@ import { profileExcludes } from '../rsync/rsync-args.ts';
 import type { Profile } from '../../shared/profile-schema.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import type { runRsync } from '../rsync/rsync-runner.ts';
+import type { Clock } from './clock.ts';
 import { TargetSync } from './target-sync.ts';
 import { troubleFromError, WATCHERS } from '../watch/watcher-backends.ts';
 import type { TreeWatcher, WatchTrouble, WatcherFactory } from '../watch/tree-watcher.ts';
@@ -26,6 +27,8 @@ export interface ProfileRunnerDeps {
   /** Where the pending-work journal lives; no journal without it. */
   stateDir?: string;
   timings?: Partial<RecoveryTimings>;
+  /** Passed on to each target (fake time in tests). */
+  clock?: Clock;
 }
 
 export interface RecoveryTimings {
@@ -130,6 +133,7 @@ export class ProfileRunner {
           excludes: this.#excludes,
           secrets: deps.secrets,
           run: deps.run,
+          clock: deps.clock,
           onChange: () => {
             this.#queueStatus();
             this.#journal?.schedule(() => this.#journalState());
