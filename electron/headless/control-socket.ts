@@ -31,6 +31,49 @@ export async function assertNotRunning(socketPath: string): Promise<void> {
   }
 }
 
+/**
+ * The longest request line read. An import's text may be 5 MB, and JSON escaping can double it;
+ * the same bound as `serve`'s request body. Beyond it a line is not buffered but skipped.
+ */
+export const MAX_REQUEST_CHARS = 12 * 1024 * 1024;
+
+const SEND_JSON_LINES = 'Send one JSON object per line: {"method": "status.get", "input": {}}.';
+
+const badRequest = (message: string, hint = SEND_JSON_LINES): Result<never> => ({
+  ok: false,
+  error: new RsyncTrayError('BAD_REQUEST', message, hint).toInfo(),
+});
+
+/**
+ * One request line, answered. Never throws: whatever a client sends (not JSON, not an object, no
+ * method) gets a BAD_REQUEST on its own connection, and the engine behind the socket carries on.
+ */
+async function answer(handlers: ApiHandlers, line: string): Promise<Result<unknown>> {
+  let request: unknown;
+  try {
+    request = JSON.parse(line);
+  } catch (error) {
+    return badRequest(`The request is not JSON (${(error as Error).message}).`);
+  }
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    return badRequest(`The request is ${describeJson(request)}, not a JSON object.`);
+  const { method, input } = request as { method?: unknown; input?: unknown };
+  if (typeof method !== 'string')
+    return badRequest(
+      method === undefined
+        ? 'The request has no "method".'
+        : `The request's "method" is ${describeJson(method)}, not a name.`,
+    );
+  return dispatch(handlers, method, input);
+}
+
+const describeJson = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'a list'
+      : `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
+
 export async function serveControlSocket(
   socketPath: string,
   handlers: ApiHandlers,
@@ -38,23 +81,49 @@ export async function serveControlSocket(
   await assertNotRunning(socketPath);
   await rm(socketPath, { force: true }); // a stale socket left by a process that died
   const server = net.createServer((socket) => {
-    let buffer = '';
+    /** The start of a line still without its newline, kept as pieces: joined once, when it ends. */
+    let pieces: string[] = [];
+    let length = 0;
+    /** Inside a line that was too long: dropped up to its newline, then reading resumes. */
+    let skipping = false;
+    // Replies leave in the order the requests came, so a client may send several lines at once.
+    let replies = Promise.resolve();
+    const reply = (result: Promise<Result<unknown>> | Result<unknown>): void => {
+      replies = replies
+        .then(() => result)
+        .then((r) => {
+          if (!socket.destroyed) socket.write(`${JSON.stringify(r)}\n`);
+        })
+        .catch(() => void socket.destroy()); // a reply that cannot be written: this connection only
+    };
+    const tooLong = (): void =>
+      reply(
+        badRequest(
+          `The request is longer than ${MAX_REQUEST_CHARS / 1024 / 1024} MiB; it was not read.`,
+          'Import files may be up to 5 MB; send a smaller one.',
+        ),
+      );
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) !== -1) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        let request: { method?: unknown; input?: unknown } = {};
-        try {
-          request = JSON.parse(line);
-        } catch {
-          /* dispatch reports the bad method */
-        }
-        void dispatch(handlers, request.method, request.input).then((result) =>
-          socket.write(`${JSON.stringify(result)}\n`),
-        );
+      let rest = chunk;
+      for (let newline = rest.indexOf('\n'); newline !== -1; newline = rest.indexOf('\n')) {
+        const line = pieces.join('') + rest.slice(0, newline);
+        rest = rest.slice(newline + 1);
+        pieces = [];
+        length = 0;
+        if (skipping) skipping = false;
+        else if (line.length > MAX_REQUEST_CHARS) tooLong();
+        // A blank line asks nothing (a stray newline from a client): no reply is waited for.
+        else if (line.trim() !== '') reply(answer(handlers, line));
+      }
+      if (skipping || rest === '') return;
+      pieces.push(rest);
+      length += rest.length;
+      if (length > MAX_REQUEST_CHARS) {
+        pieces = [];
+        length = 0;
+        skipping = true;
+        tooLong();
       }
     });
     socket.on('error', () => socket.destroy());

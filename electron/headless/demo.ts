@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serializeConfig } from '../core/config/config-file.ts';
 import { startLocalDaemon } from '../core/service/local-rsync-daemon.ts';
-import { ConfigSchema } from '../shared/profile-schema.ts';
+import { ConfigSchema, CONFIG_VERSION } from '../shared/profile-schema.ts';
 import { startHeadless } from './bootstrap.ts';
 
 export interface DemoOptions {
@@ -49,7 +49,7 @@ export async function runDemo({ once, print, dir }: DemoOptions): Promise<number
   const backup = daemon.modules.backup!;
   const configFile = path.join(root, 'config.json');
   const config = ConfigSchema.parse({
-    version: 1,
+    version: CONFIG_VERSION,
     profiles: [
       {
         name: 'demo',

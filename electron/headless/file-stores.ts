@@ -10,16 +10,31 @@ import { loadConfig, serializeConfig } from '../core/config/config-file.ts';
 import { RsyncTrayError } from '../shared/errors.ts';
 import { CONFIG_VERSION, ConfigSchema, type Config } from '../shared/profile-schema.ts';
 
-export function fileConfigStore(file: string): ConfigStore {
+/**
+ * `log` gets what a format migration changed, once per store: the file itself is rewritten only on
+ * the next save, so until then every start says it again (stderr by default, beside the errors,
+ * so `run --json` keeps stdout for events).
+ */
+export function fileConfigStore(
+  file: string,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): ConfigStore {
+  let told = false;
   return {
-    read: () => loadConfig(file),
+    async read() {
+      const notes: string[] = [];
+      const config = await loadConfig(file, (line) => notes.push(line));
+      if (!told) for (const line of notes) log(line);
+      told ||= notes.length > 0;
+      return config;
+    },
     write: (config: Config) => writeFileAtomic(file, serializeConfig(config), { uniqueTemp: true }),
   };
 }
 
 /** The same, but no file yet reads as no profiles (serve's first run); the first save writes it. */
-export function fileConfigStoreStartingEmpty(file: string): ConfigStore {
-  const store = fileConfigStore(file);
+export function fileConfigStoreStartingEmpty(file: string, log?: (line: string) => void): ConfigStore {
+  const store = fileConfigStore(file, log);
   return {
     async read(): Promise<Config> {
       try {

@@ -187,7 +187,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     const secrets = createSafeSecretStore(e.safeStorage, openStrict('safe-storage-secrets'), platform);
     const configDoc = openStrict('config');
     service = await (options.startService ?? startAppService)({
-      configStore: createElectronConfigStore(configDoc),
+      configStore: createElectronConfigStore(configDoc, (m) => logFile.write('info', m)),
       secrets,
       // Pending-work journals (replayed at start, so a crash or quit loses no change). Named as
       // the CLI names them for a config file, so `rsync-tray --config <userData>/config.json`

@@ -38,16 +38,27 @@ function readDocument(doc: DocumentStore, what: string): Record<string, unknown>
   }
 }
 
-export function createElectronConfigStore(doc: DocumentStore): ConfigStore {
+/**
+ * `log` gets what a format migration changed. The migrated file is written back at once, so that
+ * is said once; without a log of the caller's, the process's console is the one at hand.
+ */
+export function createElectronConfigStore(
+  doc: DocumentStore,
+  log: (line: string) => void = (line) => console.info(line),
+): ConfigStore {
   const what = `The config file ${doc.path}`;
   return {
     async read(): Promise<Config> {
       const raw = readDocument(doc, what);
       if (Object.keys(raw).length === 0) return validateConfig({ version: CONFIG_VERSION }, what);
-      const migrated = migrateConfig(raw, what);
+      const notes: string[] = [];
+      const migrated = migrateConfig(raw, what, (line) => notes.push(line));
       const config = validateConfig(migrated.data, what);
-      // Write the new format back only once it is known to be valid.
-      if (migrated.from !== migrated.to) doc.store = JSON.parse(serializeConfig(config)) as Record<string, unknown>;
+      // Write the new format back only once it is known to be valid, and only then say what changed.
+      if (migrated.from !== migrated.to) {
+        doc.store = JSON.parse(serializeConfig(config)) as Record<string, unknown>;
+        for (const line of notes) log(line);
+      }
       return config;
     },
     async write(config: Config): Promise<void> {

@@ -16,7 +16,97 @@ const MODULE_NAME = /^[^\s/\][]+$/;
 // A sub-path inside the module. Kept to plain characters: the path travels to the daemon as text,
 // and older rsyncs split remote arguments on spaces.
 const SUB_PATH = /^[A-Za-z0-9._@+=,-]+(\/[A-Za-z0-9._@+=,-]+)*\/?$/;
-const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._:-]+)$/;
+/** A host name or an IPv4 address. */
+const HOST_NAME = /^[A-Za-z0-9._-]+$/;
+/** An IPv6 address in brackets, as a URL writes it. */
+const IPV6_BRACKETED = /^\[([0-9A-Fa-f:.]+)\]$/;
+
+/**
+ * New profiles keep deleted and overwritten files on the backup for a week: long enough to notice
+ * a mistake, bounded in the disk it costs. (Config format 2 turned it on for older profiles too.)
+ */
+export const DEFAULT_KEEP_DELETED_DAYS = 7;
+
+/**
+ * The first control character (U+0000–U+001F, U+007F) in a name, as "U+0009 at character 4". They
+ * are invisible wherever the name is shown (tray, log, window), so the name seen would not be the
+ * name sent; and a NUL cannot be sent at all, a command line ends its strings there.
+ */
+function controlCharacter(text: string): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return `U+${c.toString(16).toUpperCase().padStart(4, '0')} at character ${i + 1}`;
+  }
+  return null;
+}
+
+/** A check of one field: its problem in words, or null. */
+type FieldCheck = (text: string) => string | null;
+
+const noControlCharacters =
+  (what: string): FieldCheck =>
+  (text) => {
+    const found = controlCharacter(text);
+    return found ? `contains an invisible control character (${found}); retype the ${what} without it` : null;
+  };
+
+/** Reports one problem at most, the first check's that finds one: one mistake, one message. */
+const firstProblem =
+  (...checks: FieldCheck[]) =>
+  (text: string, ctx: z.RefinementCtx): void => {
+    for (const check of checks) {
+      const message = check(text);
+      if (message) return void ctx.addIssue({ code: 'custom', message });
+    }
+  };
+
+/** Whether `text` is an IPv6 address: up to 8 hex groups, one "::" at most, an IPv4 tail allowed. */
+function isIPv6(text: string): boolean {
+  let groups = text;
+  let extra = 0;
+  const v4 = /^(.*:)(\d{1,3}(\.\d{1,3}){3})$/.exec(text);
+  if (v4) {
+    if (v4[2]!.split('.').some((n) => Number(n) > 255)) return false;
+    groups = `${v4[1]}0`; // the IPv4 tail stands for two groups: one here, one counted below
+    extra = 1;
+  }
+  const halves = groups.split('::');
+  if (halves.length > 2) return false;
+  const parts = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  if (!parts.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  const count = parts.length + extra;
+  return halves.length === 2 ? count < 8 : count === 8;
+}
+
+/**
+ * What is wrong with a target's host, said so it can be fixed: a port or a module written into it
+ * (the way an address is often copied from a URL or an rsync command line) names the field it
+ * belongs in, with the exact values.
+ */
+function hostProblem(host: string): string | null {
+  if (host === '') return null; // min(1) has said it
+  const control = noControlCharacters('host')(host);
+  if (control) return control;
+  const bare = IPV6_BRACKETED.exec(host)?.[1];
+  if (bare !== undefined) return isIPv6(bare) ? null : `"${host}" is not an IPv6 address`;
+  if (HOST_NAME.test(host) || isIPv6(host)) return null;
+  const withPort = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d+)$/.exec(host);
+  if (withPort) {
+    const [, name, port] = withPort as unknown as [string, string, string];
+    const n = Number(port);
+    return n >= 1 && n <= 65535
+      ? `"${host}" includes a port; set host to "${name}" and put ${n} in the port field`
+      : `"${host}" includes a port, and ${port} is not a port (1 to 65535); ` +
+          `set host to "${name}" and give the port in the port field`;
+  }
+  const withModule = /^([A-Za-z0-9._-]+)::([^\s/:]+)/.exec(host);
+  if (withModule)
+    return (
+      `"${host}" is rsync's host::module form; ` +
+      `set host to "${withModule[1]}" and put "${withModule[2]}" in the module field`
+    );
+  return 'is not a host name or IP address';
+}
 
 export const AuthSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }).describe('The module has no `auth users`.'),
@@ -40,15 +130,17 @@ export const AuthSchema = z.discriminatedUnion('type', [
 ]);
 
 export const TargetSchema = z.strictObject({
-  host: z
-    .string()
-    .min(1, 'give the backup server host name or IP address')
-    .regex(HOST, 'is not a host name or IP address'),
+  host: z.string().min(1, 'give the backup server host name or IP address').superRefine(firstProblem(hostProblem)),
   port: z.number().int().min(1).max(65535).default(873),
   module: z
     .string()
     .min(1, 'give the rsync module name (the [section] in rsyncd.conf)')
-    .regex(MODULE_NAME, 'a module name has no spaces, "/" or brackets'),
+    // A tab is a control character before it is a space: the first check that fails speaks.
+    .superRefine(
+      firstProblem(noControlCharacters('module name'), (m) =>
+        m === '' || MODULE_NAME.test(m) ? null : 'a module name has no spaces, "/" or brackets',
+      ),
+    ),
   path: z
     .string()
     .default('')
@@ -59,13 +151,22 @@ export const TargetSchema = z.strictObject({
     .refine((p) => !p.split('/').includes('..'), 'a sub-path cannot climb out of the module with ".."'),
   user: z
     .string()
-    .regex(/^[^\s@:]+$/, 'a user name has no spaces, "@" or ":"')
+    .superRefine(
+      firstProblem(noControlCharacters('user name'), (u) =>
+        /^[^\s@:]+$/.test(u) ? null : 'a user name has no spaces, "@" or ":"',
+      ),
+    )
     .optional(),
   auth: AuthSchema.default({ type: 'none' }),
 });
 
 export const ProfileSchema = z.strictObject({
-  name: z.string().trim().min(1, 'give the profile a name').max(80, 'keep the name under 80 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'give the profile a name')
+    .max(80, 'keep the name under 80 characters')
+    .superRefine(firstProblem(noControlCharacters('profile name'))),
   enabled: z.boolean().default(true),
   source: z
     .string()
@@ -100,7 +201,7 @@ export const ProfileSchema = z.strictObject({
    * Safety net: deleted and overwritten files are moved on the backup into
    * .rsync-tray-deleted/YYYY-MM-DD/ and kept this many days; 0 = off (they are destroyed).
    */
-  keepDeletedDays: z.number().int().min(0).max(3650).default(0),
+  keepDeletedDays: z.number().int().min(0).max(3650).default(DEFAULT_KEEP_DELETED_DAYS),
   compress: z.boolean().default(false),
   /** Quiet time after the last change before a batch starts. */
   debounceMs: z.number().int().min(0).max(60_000).default(5),
@@ -131,7 +232,8 @@ export const SettingsSchema = z.strictObject({
   defaultDebounceMs: ProfileSchema.shape.debounceMs,
 });
 
-export const CONFIG_VERSION = 1;
+/** Format 2: the safety net is on by default (core/config/migrations.ts turns it on for format 1). */
+export const CONFIG_VERSION = 2;
 
 export const ConfigSchema = z
   .strictObject({
@@ -195,7 +297,9 @@ export function targetKey(t: Pick<Target, 'host' | 'port' | 'module' | 'path' | 
 /** The rsync URL of a target's destination folder (always ending in '/'). */
 export function targetUrl(t: Target): string {
   const sub = t.path ? `${t.path.replace(/\/+$/, '')}/` : '';
-  return `rsync://${t.user ? `${t.user}@` : ''}${t.host}:${t.port}/${t.module}/${sub}`;
+  // A bare IPv6 address goes in brackets, or rsync reads its colons as the port's.
+  const host = t.host.includes(':') && !t.host.startsWith('[') ? `[${t.host}]` : t.host;
+  return `rsync://${t.user ? `${t.user}@` : ''}${host}:${t.port}/${t.module}/${sub}`;
 }
 
 /**

@@ -17,7 +17,7 @@ const target = (path: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const profile = (name: string, ...targets: unknown[]) => ({ name, source: `/srv/${name}`, targets });
-const config = (...profiles: unknown[]) => ({ version: 1, profiles });
+const config = (...profiles: unknown[]) => ({ version: 2, profiles });
 const ref = (profile: string, path: string, over: Partial<{ host: string; port: number; module: string }> = {}) => ({
   profile,
   index: 0,
@@ -73,6 +73,27 @@ describe('misspelt or unknown fields', () => {
     [{ frobnicate: 1 }, /unknown field "frobnicate"; nothing was changed/],
   ])('%j is refused with the nearest known name', (extra, message) => {
     expect(() => validateConfig(config({ ...profile('A', target('')), ...extra }))).toThrow(message);
+  });
+
+  it.each([
+    [{ deletion: false }, 'deletion', 'deletions'],
+    [{ exclude: ['*.tmp'] }, 'exclude', 'excludes'],
+  ])('%j in an imported file is refused the same way, and nothing is imported', async (extra, field, near) => {
+    const { previewImport, applyImport } = await import('../../electron/core/config/profile-import.ts');
+    const existing = ConfigSchema.parse(config());
+    const text = JSON.stringify(config({ ...profile('A', target('')), ...extra }));
+    const preview = previewImport(text, 'json', existing);
+    expect(preview.profiles).toEqual([]);
+    expect(preview.problems).toEqual([
+      `profiles[0] (profile "A"): unknown field "${field}" (did you mean "${near}"?); ` +
+        'nothing was changed — remove or rename it',
+    ]);
+    expect(() => applyImport(preview, existing, {})).toThrow(/The file has 1 problem:\n\s+profiles\[0\]/);
+  });
+
+  it('in a format 1 file too: the migration passes unknown fields on for the schema to refuse', () => {
+    const old = { version: 1, profiles: [{ ...profile('A', target('')), deletion: false }] };
+    expect(() => validateConfig(old)).toThrow(/unknown field "deletion" \(did you mean "deletions"\?\)/);
   });
 
   it('in a target and in its auth too', () => {

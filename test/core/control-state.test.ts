@@ -37,7 +37,7 @@ const profile = (name: string) => ({
 async function start(options: { clock?: FakeClock; answer?: () => RunResult; stateDir?: string } = {}) {
   const host = await startScriptedService({
     ...options,
-    config: { version: 1, profiles: [profile('A'), profile('B')] },
+    config: { version: 2, profiles: [profile('A'), profile('B')] },
     secrets: [
       ['u@127.0.0.1:873/A', 'pw'],
       ['u@127.0.0.1:873/B', 'pw'],

@@ -99,6 +99,50 @@ describe('mapping details', () => {
     });
   });
 
+  it('ip="host:port" is refused with the sersync element the port belongs in', () => {
+    const { profiles, problems } = importSersync(
+      conf('<localpath watch="/srv/www"><remote ip="backup.lan:874" name="www"/></localpath>'),
+    );
+    expect(profiles).toEqual([]);
+    expect(problems).toEqual([
+      'line 5 <remote ip>: "backup.lan:874" includes a port; write ip="backup.lan" ' +
+        'and give the port as <userDefinedPort start="true" port="874"/>',
+    ]);
+  });
+
+  it('an IPv6 address in ip is not taken for host:port', () => {
+    const { profiles, problems } = importSersync(
+      conf('<localpath watch="/srv/www"><remote ip="fe80::1" name="www"/></localpath>'),
+    );
+    expect(problems).toEqual([]);
+    expect(ProfileSchema.parse(profiles[0]).targets[0]!.host).toBe('fe80::1');
+  });
+
+  it('control characters written as character references are refused in module and user names', () => {
+    const { profiles, problems } = importSersync(
+      conf(
+        '<localpath watch="/srv/www"><remote ip="h" name="w&#9;w"/></localpath>\n' +
+          '<rsync><auth start="true" users="u&#127;" passwordfile="/etc/rsync.pas"/></rsync>',
+      ),
+      noDisk,
+    );
+    expect(profiles).toEqual([]);
+    expect(problems).toEqual([
+      'line 5 <remote name> (targets.0.module): contains an invisible control character (U+0009 at character 2); ' +
+        'retype the module name without it',
+      'line 6 <auth users> (targets.0.user): contains an invisible control character (U+007F at character 2); ' +
+        'retype the user name without it',
+    ]);
+  });
+
+  it('a control character in the watched folder becomes a space in the profile name, the folder kept as it is', () => {
+    const { profiles, problems } = importSersync(
+      conf('<localpath watch="/srv/old&#9;site"><remote ip="h" name="m"/></localpath>'),
+    );
+    expect(problems).toEqual([]);
+    expect(ProfileSchema.parse(profiles[0])).toMatchObject({ name: 'old site', source: '/srv/old\tsite' });
+  });
+
   it('<delete start="false"> keeps deletions off the backup', () => {
     const { profiles } = importSersync(conf(remote, '<inotify><delete start="false"/></inotify>'));
     expect(ProfileSchema.parse(profiles[0]).deletions).toBe(false);
@@ -409,6 +453,48 @@ describe('never crashes: a broken or hostile file gives problems with a line and
     expect(refused(text).join('\n')).toContain(message);
   });
 
+  it.each([
+    ['in an attribute', '<head>\n<sersync><localpath watch="/srv/a"><remote ip="h" name="m\u0001"/>', 'U+0001'],
+    ['in a tag', '<head>\n<sersync \u0007><localpath watch="/srv/a"/></sersync></head>', 'U+0007'],
+    ['between tags', '<head>\n<sersync>\u001b<localpath watch="/srv/a"/></sersync></head>', 'U+001B'],
+  ])('a control character %s is named with its line, not taken for a tag mistake', (_, text, code) => {
+    expect(refused(text)).toEqual([`line 2: the character ${code} is not allowed in XML; remove it`]);
+  });
+
+  it.each([
+    ['an external DTD', '<?xml version="1.0"?>\n<!DOCTYPE head SYSTEM "file:///etc/passwd">\n<head>&xxe;</head>'],
+    ['an external entity in an attribute', '<!DOCTYPE head SYSTEM "http://example.invalid/x.dtd">\n<head a="&xxe;"/>'],
+  ])('an entity from %s is never fetched or expanded: refused as undefined', (_, text) => {
+    expect(refused(text)).toEqual([expect.stringMatching(/^line \d: "&xxe;" is not an XML entity/)]);
+  });
+
+  it('a DOCTYPE declaring parameter entities is refused like any entity declaration', () => {
+    const text = '<!DOCTYPE head [\n<!ENTITY % p SYSTEM "http://example.invalid/p">\n%p;\n]>\n<head/>';
+    expect(refused(text)).toEqual([expect.stringMatching(/^line 1: the file declares XML entities/)]);
+  });
+
+  it('every refusal of a mangled sample names a line', () => {
+    // Deterministic mutations of the sample: inserted markup characters, cut and repeated spans.
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const marks = ['<', '>', '&', '"', "'", '/', '=', '!', '?', '[', ']', ';', '#', '\u0000', '\n', '-', ':'];
+    let refusals = 0;
+    for (let n = 0; n < 1500; n++) {
+      let text = sample;
+      for (let m = 0; m <= random(3); m++) {
+        const at = random(text.length);
+        const op = random(3);
+        if (op === 0) text = text.slice(0, at) + marks[random(marks.length)] + text.slice(at);
+        else if (op === 1) text = text.slice(0, at) + text.slice(at + 1 + random(5));
+        else text = text.slice(0, at) + text.slice(at, at + 20) + text.slice(at);
+      }
+      const { problems } = importSersync(text, noDisk);
+      refusals += problems.length;
+      for (const p of problems) expect(p).toMatch(/^line \d+[: ]/);
+    }
+    expect(refusals).toBeGreaterThan(500); // the mutations did break the file
+  });
+
   it('a mistake late in the file means no profile at all, not the sections before it', () => {
     const text = `<head>
 <sersync><localpath watch="/srv/a"><remote ip="h" name="m"/></localpath></sersync>
@@ -467,7 +553,7 @@ describe('an <auth passwordfile> that is really the daemon secrets file', () => 
   });
 
   it('only the profiles of the <sersync> section naming it are held back', () => {
-    const secrets = file('two.secrets', 'rsync_backup:pw\n');
+    const secrets = file('two.secrets', 'u:pw\n');
     const client = file('two.pas', 'pw\n');
     const text =
       '<head>\n' +
@@ -481,8 +567,19 @@ describe('an <auth passwordfile> that is really the daemon secrets file', () => 
     expect(profiles.map((p) => (p as { name: string }).name)).toEqual(['b']);
   });
 
+  it('two name:password lines are a secrets file whatever the names', () => {
+    const secrets = file('others.secrets', 'alice:pw1\nbob:pw2\n');
+    expect(importSersync(withAuth(secrets)).problems).toEqual([
+      expect.stringMatching(
+        /^line 7 <auth passwordfile>: .*looks like an rsync daemon secrets file \(its first line is "alice:"/,
+      ),
+    ]);
+  });
+
   it.each([
     ['a client password file (the password alone)', () => file('client.pas', 'just-the-password\n')],
+    // A password may contain a colon: one such line is a secrets file only when it names the user.
+    ['a client password that contains a colon', () => file('colon.pas', 'Tr0ub4dor:horse\n')],
     ['a client password file with more lines after the password', () => file('client2.pas', 'pw\nuser:other\n')],
     ['an empty file', () => file('empty.pas', '')],
     ['a missing file', () => path.join(dir, 'missing.pas')],

@@ -111,7 +111,7 @@ afterEach(async () => {
   service = undefined;
 });
 
-async function start(host?: HostActions, initial: unknown = { version: 1, profiles: [] }) {
+async function start(host?: HostActions, initial: unknown = { version: 2, profiles: [] }) {
   let stored: Config = ConfigSchema.parse(initial);
   const writes: Config[] = [];
   const secrets = new Map<string, string>();
@@ -137,7 +137,7 @@ async function start(host?: HostActions, initial: unknown = { version: 1, profil
 describe('settings.set and settings.get', () => {
   it('changes what it names and keeps the rest', async () => {
     const { call, stored } = await start(undefined, {
-      version: 1,
+      version: 2,
       settings: { rsyncPath: 'rsync', defaultDebounceMs: 40 },
       profiles: [],
     });

@@ -44,7 +44,7 @@ describe('config store over electron-store', () => {
     const dir = await tempDir();
     const store = createElectronConfigStore(openStore(dir, 'config'));
     const empty = await store.read();
-    expect(empty).toEqual({ version: 1, settings: { rsyncPath: 'rsync', defaultDebounceMs: 5 }, profiles: [] });
+    expect(empty).toEqual({ version: 2, settings: { rsyncPath: 'rsync', defaultDebounceMs: 5 }, profiles: [] });
 
     const config = { ...empty, profiles: [profile] } as unknown as Config;
     const validated = (await import('../../electron/core/config/config-file.ts')).validateConfig(config);
@@ -64,7 +64,7 @@ describe('config store over electron-store', () => {
     const config = await createElectronConfigStore(openStore(dir, 'config')).read();
     expect(config.profiles[0]).toMatchObject({ name: 'Documents', bandwidthLimit: '5M', deletions: true });
     // Migrated and valid: written back in the current format.
-    expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(1);
+    expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(2);
   });
 
   it('refuses an invalid or unreadable file, names the problems, and leaves it untouched', async () => {

@@ -64,12 +64,15 @@ export async function startSyncFixture(options: FixtureOptions = {}): Promise<Sy
   await options.prepare?.({ source, backup });
 
   const config = ConfigSchema.parse({
-    version: 1,
+    version: 2,
     profiles: [
       {
         name: 'test',
         source,
         fullSyncIntervalMinutes: 0,
+        // Off unless a test turns it on: the verdict is "backup == source", and the net's dated
+        // folder on the backup would be a difference (test/reliability/safety-net.test.ts).
+        keepDeletedDays: 0,
         targets: [
           {
             host: daemon.host,

@@ -28,7 +28,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       if (typeof candidate === 'string' && candidate.trim()) name = candidate;
     }
     const message = issue.code === 'unrecognized_keys' ? unknownFields(issue.keys) : issue.message;
-    return `${where || '(top level)'}${name ? ` (profile "${name}")` : ''}: ${message}`;
+    // Quoted as JSON: a name with a control character in it stays on its line, and visible.
+    return `${where || '(top level)'}${name ? ` (profile ${JSON.stringify(name)})` : ''}: ${message}`;
   });
 }
 
@@ -67,7 +68,13 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-export function parseConfig(text: string, origin = 'the config'): Config {
+/**
+ * What a migration changed, one line each, goes to `note` (the host logs it); a file already in
+ * the current format gives none.
+ */
+export type ConfigNotes = (line: string) => void;
+
+export function parseConfig(text: string, origin = 'the config', note?: ConfigNotes): Config {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -78,25 +85,32 @@ export function parseConfig(text: string, origin = 'the config'): Config {
       'Fix the JSON syntax (a validator or `rsync-tray validate --config FILE` shows the place), then try again.',
     );
   }
-  return validateConfig(data, origin);
+  return validateConfig(data, origin, note);
 }
 
-export function validateConfig(data: unknown, origin = 'the config'): Config {
+export function validateConfig(data: unknown, origin = 'the config', note?: ConfigNotes): Config {
+  // Notes wait until the result is valid: a file that is refused changed nothing.
+  const notes: string[] = [];
   // Older formats are brought up to date the same way in both hosts (a newer one is refused).
   if (typeof data === 'object' && data !== null && !Array.isArray(data) && ('profiles' in data || 'version' in data)) {
-    data = migrateConfig(data as Record<string, unknown>, origin).data;
+    data = migrateConfig(data as Record<string, unknown>, origin, (line) => notes.push(line)).data;
   }
   const result = ConfigSchema.safeParse(data);
-  if (result.success) return result.data;
-  const lines = describeIssues(result.error.issues, data);
-  throw new RsyncTrayError(
+  if (!result.success) throw refusal(result.error.issues, data, origin);
+  for (const line of notes) note?.(line);
+  return result.data;
+}
+
+function refusal(issues: readonly z.core.$ZodIssue[], data: unknown, origin: string): RsyncTrayError {
+  const lines = describeIssues(issues, data);
+  return new RsyncTrayError(
     'INVALID_CONFIG',
     `${origin} has ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`,
     'Correct the fields listed above; nothing was changed.',
   );
 }
 
-export async function loadConfig(file: string): Promise<Config> {
+export async function loadConfig(file: string, note?: ConfigNotes): Promise<Config> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -110,7 +124,7 @@ export async function loadConfig(file: string): Promise<Config> {
     }
     throw error;
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, note);
 }
 
 /** The export/config JSON for some (default: all) profiles. Profiles carry no secrets by design. */

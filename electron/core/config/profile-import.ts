@@ -6,7 +6,8 @@
 import type { ImportPreview } from '../../shared/contract.ts';
 import { describeIssues, validateConfig } from './config-file.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
-import { CONFIG_VERSION, ProfileSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
+import { ProfileSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
+import { migrateConfig } from './migrations.ts';
 
 export type ImportFormat = 'json' | 'sersync';
 export type ConflictChoice = 'replace' | 'skip' | 'rename';
@@ -29,15 +30,15 @@ export function previewImport(
     } catch (error) {
       return { profiles: [], conflicts: [], problems: [`The file is not valid JSON: ${(error as Error).message}`] };
     }
-    const version = (data as { version?: unknown })?.version;
-    if (version !== undefined && version !== CONFIG_VERSION) {
-      return {
-        profiles: [],
-        conflicts: [],
-        problems: [
-          `version: this file is format ${JSON.stringify(version)}; this Rsync Tray reads format ${CONFIG_VERSION}`,
-        ],
-      };
+    // An export from an older version is brought up to date exactly as a config file is, so
+    // importing it gives the profiles that reading it as the config would (a newer one is refused).
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      try {
+        data = migrateConfig(data as Record<string, unknown>, 'The file').data;
+      } catch (error) {
+        if (!(error instanceof RsyncTrayError)) throw error;
+        return { profiles: [], conflicts: [], problems: [`version: ${error.message} ${error.hint}`] };
+      }
     }
     const list = (data as { profiles?: unknown })?.profiles;
     if (!Array.isArray(list))

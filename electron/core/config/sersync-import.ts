@@ -53,11 +53,15 @@ type Places = Map<string, string>;
 const key = (path: ReadonlyArray<PropertyKey>): string => path.map(String).join('.');
 
 function nameFor(watch: string, taken: Set<string>): string {
+  // The name is ours, made from the folder's: a control character in a folder name (a tab, say)
+  // becomes a space rather than a refusal the user could only fix by renaming the folder.
+  const readable = [...watch].map((ch) => (ch < ' ' || ch === '\x7f' ? ' ' : ch)).join('');
   const base =
-    watch
+    readable
       .replace(/[\\/]+$/, '')
       .split(/[\\/]/)
-      .pop() || 'root';
+      .pop()
+      ?.trim() || 'root';
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base} ${n}`;
   taken.add(name.toLowerCase());
@@ -142,7 +146,7 @@ export function importSersync(
     if (authOn && user?.includes(','))
       ownProblems.push(`${place(auth!, 'users')}: list one user; rsync logs in as a single user`);
     if (authOn && passwordFile) {
-      const secrets = secretsFileProblem(passwordFile, place(auth!, 'passwordfile'), options.readPasswordFile);
+      const secrets = secretsFileProblem(passwordFile, place(auth!, 'passwordfile'), user, options.readPasswordFile);
       if (secrets) ownProblems.push(secrets);
     }
 
@@ -222,8 +226,20 @@ export function importSersync(
           lpPlaces.set(key(['targets', n, 'user']), place(auth, 'users'));
           lpPlaces.set(key(['targets', n, 'auth']), place(auth, 'passwordfile'));
         }
+        let host = r.attrs.ip?.trim() ?? '';
+        // sersync takes the port from <userDefinedPort> only (ip="h:873" fails there too): say
+        // so in the XML's words, and not again by the schema.
+        const withPort = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d+)$/.exec(host);
+        if (withPort) {
+          const line =
+            `${place(r, 'ip')}: "${host}" includes a port; write ip="${withPort[1]}" ` +
+            `and give the port as <userDefinedPort start="true" port="${withPort[2]}"/>`;
+          ownProblems.push(line);
+          problems.push(line);
+          host = withPort[1]!;
+        }
         return {
-          host: r.attrs.ip?.trim() ?? '',
+          host,
           port,
           module: slash === -1 ? name : name.slice(0, slash),
           path: slash === -1 ? '' : name.slice(slash + 1),

@@ -41,26 +41,37 @@ export function readFileStart(file: string): string | null {
   }
 }
 
+const ENTRY = /^([A-Za-z0-9_][A-Za-z0-9._@$-]*):\S/;
+
 /**
- * The name in a `name:secret` first line (blank lines and # comments skipped, as rsyncd does in a
- * secrets file), or null when the first line is something else, such as a bare password.
+ * The names of the `name:secret` lines at the top of a file (blank lines and # comments skipped,
+ * as rsyncd does in a secrets file), up to the first line that is something else — so a file whose
+ * first line is a bare password gives none.
  */
-export function secretsFileUser(text: string): string | null {
+export function secretsFileUsers(text: string): string[] {
+  const users: string[] = [];
   for (const raw of text.split(/\r\n|\r|\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    return /^([A-Za-z0-9_][A-Za-z0-9._@$-]*):\S/.exec(line)?.[1] ?? null;
+    const user = ENTRY.exec(line)?.[1];
+    if (user === undefined) break;
+    users.push(user);
   }
-  return null;
+  return users;
 }
 
 /**
  * The problem to report for <auth passwordfile> when the file named looks like a daemon secrets
  * file; null when it does not, or when it cannot be read. Never includes the secret.
+ *
+ * A client password may itself contain a colon ("abc:def" is a valid password), so one such line
+ * is taken for a secrets file only when its name is the user sersync logs in as; two or more such
+ * lines are a secrets file whatever the names.
  */
 export function secretsFileProblem(
   file: string,
   where: string,
+  user: string | undefined,
   read: PasswordFileReader = readFileStart,
 ): string | null {
   // A relative path would be looked up from wherever Rsync Tray runs, which says nothing.
@@ -71,11 +82,11 @@ export function secretsFileProblem(
   } catch {
     return null;
   }
-  const user = text === null ? null : secretsFileUser(text);
-  if (user === null) return null;
+  const users = text === null ? [] : secretsFileUsers(text);
+  if (users.length === 0 || (users.length === 1 && users[0] !== user)) return null;
   return (
     `${where}: ${file} looks like an rsync daemon secrets file ` +
-    `(its first line is "${user}:" followed by a password), ` +
+    `(its first line is "${users[0]}:" followed by a password), ` +
     `but rsync sends the whole first line of a client password file as the password, so the login would fail. ` +
     `Make a client password file holding only the password (for example /etc/rsync-client.pas, then chmod 600 it), ` +
     `point passwordfile at it, and import again`

@@ -69,11 +69,23 @@ function bareAmpersand(text: string, from: number, to: number): number {
   return -1;
 }
 
+/** The first character in text[from, to) that XML 1.0 does not allow (its Char production), or -1. */
+function notXmlCharacter(text: string, from: number, to: number): number {
+  for (let at = Math.max(0, from); at < to && at < text.length; at++) {
+    const c = text.codePointAt(at)!;
+    const allowed =
+      c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c > 0xffff;
+    if (!allowed) return at;
+    if (c > 0xffff) at++;
+  }
+  return -1;
+}
+
 const ATTR = /\s*[^\s=<>/"']+\s*=\s*("[^"<]*"|'[^'<]*')/y;
 const shown = (s: string): string => s.slice(0, 20).split(/\r\n|\r|\n/)[0]!;
 
 /** saxes attribute and tag-syntax errors (the tag is still open when they fire). */
-const TAG_SYNTAX = /attribute|forward-slash in opening tag|disallowed character\.$/;
+const TAG_SYNTAX = /attribute|forward-slash in opening tag/;
 /** What sersync's own reader shrugs off, and so do we: none of it changes what the elements say. */
 const TOLERATED =
   /^text data outside of root node|XML declaration|^version number|^encoding value|^standalone value|^value (required|must be quoted)|^whitespace required|^expected (the name|one of)|^did not expect any more name\/value pairs|^processing instructions are not allowed before root/i;
@@ -109,6 +121,17 @@ export function parseXml(text: string): XmlParseResult {
     const pos = parser.position;
     const line = lineAt(Math.max(0, pos - 1));
     const notXml = sawElement ? '' : `; this does not look like XML: ${CHOOSE_CONFXML}`;
+    if (raw === 'disallowed character.') {
+      // Inside a tag too (a control character pasted into an attribute): the character is the
+      // mistake, not the tag's syntax. saxes reads on a little, so look from where the piece began.
+      const at = notXmlCharacter(text, pending ? pending.start : mark, pos);
+      const code = text.codePointAt(at === -1 ? Math.max(0, pos - 1) : at) ?? 0;
+      return (
+        `line ${at === -1 ? line : lineAt(at)}: ` +
+        `the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML` +
+        `${sawElement ? '; remove it' : `; is this a text file? ${CHOOSE_CONFXML}`}`
+      );
+    }
     let m = /^duplicate attribute: (.*)\.$/.exec(raw);
     if (m && pending) return `line ${line}: <${pending.element.name}> has the attribute ${m[1]} twice; keep one`;
     if (pending && TAG_SYNTAX.test(raw)) {
@@ -167,13 +190,6 @@ export function parseXml(text: string): XmlParseResult {
       );
     if (raw.startsWith('disallowed character in closing tag'))
       return `line ${line}: a closing tag is malformed; write it as </name>`;
-    if (raw === 'disallowed character.') {
-      const code = text.codePointAt(Math.max(0, pos - 1)) ?? 0;
-      return (
-        `line ${line}: the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML` +
-        `${sawElement ? '; remove it' : `; is this a text file? ${CHOOSE_CONFXML}`}`
-      );
-    }
     if (raw === 'documents may contain only one root.') {
       return (
         `line ${line}: a second top-level element; ` +
