@@ -1,11 +1,20 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import fsp, { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesFromInput } from '../../electron/core/rsync/rsync-args.ts';
 import { fateOf, PendingPaths, planBatch, type ChangeKind } from '../../electron/core/sync/pending-paths.ts';
+import { latin1, mkdirAt, writeAt } from '../support/byte-trees.ts';
 
 let root: string;
+/** A folder outside the source, that symlinks in the source point to. */
+let outside: string;
+const CAFE = latin1('caf\xe9.txt');
+const DIR = latin1('d\xe9j\xe0');
 beforeAll(async () => {
+  outside = await mkdtemp(path.join(os.tmpdir(), 'aggregator-outside-'));
+  await writeFile(path.join(outside, 'secret'), 'not to be uploaded');
   root = await mkdtemp(path.join(os.tmpdir(), 'aggregator-'));
   await mkdir(path.join(root, 'new/deep'), { recursive: true });
   await writeFile(path.join(root, 'new/deep/f'), '');
@@ -13,8 +22,15 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'old/changed'), '');
   await writeFile(path.join(root, 'top'), '');
   await symlink('old', path.join(root, 'link-to-dir'));
+  await symlink(outside, path.join(root, 'linked'));
+  await symlink(outside, path.join(root, 'old/inner-link'));
+  await writeAt(root, CAFE);
+  await writeAt(root, `${DIR}/sub/f`);
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
 
 function pending(events: Array<[string, ChangeKind]>): PendingPaths {
   const p = new PendingPaths();
@@ -149,5 +165,93 @@ describe('planBatch', () => {
     p.restore(taken.entries, taken.firstAt);
     expect(p.size).toBe(2);
     expect(p.firstAt).toBe(1000);
+  });
+});
+
+describe('planBatch, names as bytes', () => {
+  it('finds a file whose name is not UTF-8 (a string lstat would call it deleted)', async () => {
+    const p = await plan([[CAFE, 'update']]);
+    expect(p.paths).toEqual([CAFE]);
+    expect(p).toMatchObject({ files: 1, deletions: 0 });
+  });
+
+  it('recurses into a created folder whose name is not UTF-8, and deletes a gone one', async () => {
+    const p = await plan([
+      [DIR, 'create'],
+      [`${DIR}/sub/f`, 'create'],
+      [latin1('gone\xff'), 'delete'],
+    ]);
+    expect(p.paths).toEqual([DIR, latin1('gone\xff')]);
+    expect(p).toMatchObject({ trees: 1, deletions: 1 });
+  });
+
+  it('hands rsync the exact bytes of every listed name', async () => {
+    const p = await plan([
+      [CAFE, 'update'],
+      ['top', 'update'],
+    ]);
+    expect(filesFromInput(p.paths).toString('latin1')).toBe('./caf\xe9.txt\0./top\0');
+    expect(filesFromInput(['#hash', 'a\nb', 'é']).equals(Buffer.from('./#hash\0./a\nb\0./é\0'))).toBe(true);
+  });
+});
+
+describe('planBatch, paths through a symlinked parent', () => {
+  it('lists the topmost symlinked ancestor instead, as a link, never what it points to', async () => {
+    const p = await plan([
+      ['linked/secret', 'update'],
+      ['linked/new/deeper', 'create'],
+      ['old/inner-link/secret', 'create'],
+      ['link-to-dir/changed', 'update'],
+    ]);
+    expect(p.paths.sort()).toEqual(['link-to-dir', 'linked', 'old/inner-link']);
+    expect(p).toMatchObject({ files: 3, trees: 0, deletions: 0 });
+  });
+
+  it('a deletion under a symlinked parent is the link, not a deletion through it', async () => {
+    const p = await plan([['linked/gone', 'delete']]);
+    expect(p.paths).toEqual(['linked']);
+    expect(p).toMatchObject({ files: 1, deletions: 0 });
+  });
+
+  it('a folder that has just become a symlink: its children are the link', async () => {
+    await mkdir(path.join(root, 'was-dir/sub'), { recursive: true });
+    await writeFile(path.join(root, 'was-dir/sub/f'), 'x');
+    await rm(path.join(root, 'was-dir'), { recursive: true });
+    await symlink(outside, path.join(root, 'was-dir'));
+    // The folder's own event has not come yet: only its children's.
+    const p = await plan([
+      ['was-dir/sub/f', 'update'],
+      ['was-dir/secret', 'create'],
+    ]);
+    expect(p.paths).toEqual(['was-dir']);
+  });
+
+  it('a path under a file (a folder replaced by a file) is that file', async () => {
+    expect((await plan([['top/x', 'delete']])).paths).toEqual(['top']);
+  });
+
+  it('looks at each ancestor once per batch', async () => {
+    await mkdirAt(root, 'many/a/b');
+    const calls: string[] = [];
+    const real = fsp.lstat;
+    (fsp as Record<string, unknown>).lstat = (file: Buffer, ...rest: never[]) => {
+      calls.push(file.toString('latin1').slice(root.length + 1));
+      return real(file, ...rest);
+    };
+    syncBuiltinESMExports();
+    try {
+      const events: Array<[string, ChangeKind]> = [];
+      for (let i = 0; i < 100; i++) events.push([`many/a/b/f${i}`, 'create']);
+      expect((await plan(events)).paths).toHaveLength(100); // missing files: deletions
+    } finally {
+      (fsp as Record<string, unknown>).lstat = real;
+      syncBuiltinESMExports();
+    }
+    expect(calls.filter((c) => c === 'many' || c === 'many/a' || c === 'many/a/b')).toEqual([
+      'many',
+      'many/a',
+      'many/a/b',
+    ]);
+    expect(calls).toHaveLength(103);
   });
 });

@@ -6,11 +6,16 @@
  * - poll: chokidar with stat polling, for network file systems (an NFS or SMB source), where
  *   native events never see changes made by other machines.
  */
+import { mayBeLossy, REPLACEMENT_CHAR, safeText } from '../../shared/names.ts';
+
 /** What happened to a path, as the pending-paths stage collapses it. */
 export type ChangeKind = 'create' | 'update' | 'delete';
 
 export interface WatchEvent {
-  /** Relative to the watched root, '/'-separated. */
+  /**
+   * Relative to the watched root, '/'-separated, in the lossless encoding of shared/names.ts
+   * (bytes that are not UTF-8 as lone surrogates): encodeName gives the exact name on disk.
+   */
   path: string;
   kind: ChangeKind;
   /**
@@ -49,6 +54,52 @@ export const UNNAMED_CHANGE: WatchTrouble = {
     'The file watcher was told that something changed in the watched folder, but not what; a full sync catches up.',
 };
 
+/**
+ * For a backend that names entries as text (chokidar, which lists and stats through strings; the
+ * recursive fs.watch on Windows, whose UTF-16 names may hold lone surrogates): the path to sync
+ * for `rel`. A segment that may have lost bytes (U+FFFD, see shared/names.ts) names no file on
+ * disk, so the deepest folder above it is synced whole instead ('' is the root).
+ */
+export function exactFolder(rel: string): string {
+  if (!mayBeLossy(rel)) return rel;
+  const cut = rel.lastIndexOf('/', rel.indexOf(REPLACEMENT_CHAR));
+  return cut === -1 ? '' : rel.slice(0, cut);
+}
+
+/**
+ * Hands over the events of a backend that names entries as text, one at a time: exact paths
+ * as they are, an inexact one as its folder created (synced whole, like a new directory) or, at
+ * the root, as UNNAMED_CHANGE — never skipped. UNNAMED_CHANGE goes out once per turn of the event
+ * loop, however many such events come.
+ */
+export function textNamedEvents(options: WatchOptions, handlers: WatchHandlers) {
+  let queued = false;
+  let closed = false;
+  const unnamed = (): void => {
+    if (queued) return;
+    queued = true;
+    setImmediate(() => {
+      queued = false;
+      if (!closed) handlers.onTrouble(UNNAMED_CHANGE);
+    });
+  };
+  return {
+    /** An event that named no entry at all. */
+    unnamed,
+    report(rel: string, kind: ChangeKind): void {
+      if (closed) return;
+      const folder = exactFolder(rel);
+      // Excludes are not applied to an inexact name: what it stands for is not known.
+      if (folder === '') unnamed();
+      else if (folder !== rel) handlers.onEvents([{ path: folder, kind: 'create' }]);
+      else if (!options.isExcluded(rel, undefined)) handlers.onEvents([{ path: rel, kind }]);
+    },
+    close(): void {
+      closed = true;
+    },
+  };
+}
+
 export interface WatchHandlers {
   onEvents(events: WatchEvent[]): void;
   onTrouble(trouble: WatchTrouble): void;
@@ -77,5 +128,6 @@ export function troubleFromError(error: Error): WatchTrouble {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EMFILE' || /max_user_watches|watch limit/i.test(error.message)) return WATCH_LIMIT;
   if (code === 'ENOENT' || code === 'ENOTDIR') return ROOT_GONE;
-  return { reason: 'error', message: `The file watcher failed: ${error.message}` };
+  // Node's message holds the path decoded lossily, and a name may hold a newline: shown safe.
+  return { reason: 'error', message: `The file watcher failed: ${safeText(error.message)}` };
 }
