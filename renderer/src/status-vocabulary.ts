@@ -84,6 +84,18 @@ export const STATE_LOOK: Readonly<Record<SyncState, StateLook>> = {
   },
 };
 
+/**
+ * What every badge shows while the window has lost its host: the last state it heard of may no
+ * longer be true, and a claim the window cannot check is not shown (least of all a green one).
+ */
+export const UNKNOWN_LOOK: Readonly<StateLook> = {
+  label: 'Unknown',
+  meaning: 'Not connected to Rsync Tray: the state is not known until the window reconnects.',
+  tone: 'off',
+  dot: '#828282',
+  text: { light: '#5f6368', dark: '#a0a4a8' },
+};
+
 export function lookOf(state: SyncState): StateLook {
   return STATE_LOOK[state];
 }

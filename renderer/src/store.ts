@@ -1,13 +1,16 @@
 /**
  * The window's state: statuses, profiles, activity and settings from the host, kept current by
  * engine events. Events carry a sequence number; a gap (or a reconnect) means some were missed,
- * and everything is fetched again rather than guessed.
+ * and everything is fetched again rather than guessed. Whether the host is there at all is the
+ * connection monitor's (connection.ts) `link`; `connected` is what the badges and the window's
+ * actions consult.
  */
 import { inject, reactive, type InjectionKey } from 'vue';
 import type { Method, MethodInput, MethodOutputs, Result } from '@shared/contract.ts';
 import type { EngineEvent, ErrorInfo, LogLevel, ProfileStatus, RunRecord } from '@shared/status.ts';
 import type { Profile, Settings } from '@shared/profile-schema.ts';
-import type { ConnectionState, HostClient } from './api/host-client.ts';
+import type { HostClient } from './api/host-client.ts';
+import { createConnectionMonitor, type HostLink, type Timers } from './connection.ts';
 import { deletionQuestion } from './deletions.ts';
 
 export interface Notice {
@@ -28,11 +31,19 @@ export interface Toast {
 const RUNS_KEPT = 500;
 const NOTICES_KEPT = 300;
 
-export function createStore(client: HostClient) {
+/** What a call made while the host is away answers: nothing was sent. */
+const OFFLINE: ErrorInfo = {
+  code: 'NOT_RUNNING',
+  message: 'Not connected to Rsync Tray: nothing was sent.',
+  hint: 'Wait until the window has reconnected (the banner at the top goes away), then try again.',
+};
+
+export function createStore(client: HostClient, options: { timers?: Timers } = {}) {
   const state = reactive({
     loaded: false,
     loadError: null as ErrorInfo | null,
-    connection: 'open' as ConnectionState,
+    /** A transport that cannot lose its host (the Electron preload) is connected for good. */
+    link: (client.onConnection ? { state: 'connecting' } : { state: 'connected' }) as HostLink,
     statuses: [] as ProfileStatus[],
     profiles: [] as Profile[],
     runs: [] as RunRecord[],
@@ -48,7 +59,15 @@ export function createStore(client: HostClient) {
   /** Events that arrive while a snapshot is being fetched: newer than it, applied after it. */
   let held: EngineEvent[] | null = null;
 
+  /**
+   * False once the host is lost or refuses the login, until it is back. True at the first
+   * contact: nothing is shown yet that could be stale, and the first load must go through.
+   */
+  const isConnected = () => state.link.state === 'connected' || state.link.state === 'connecting';
+
+  /** A person's action while the host is away does nothing (the buttons are disabled too). */
   async function call<M extends Method>(method: M, input: MethodInput<M>): Promise<Result<MethodOutputs[M]>> {
+    if (!isConnected()) return { ok: false, error: OFFLINE };
     return client.call(method, input);
   }
 
@@ -81,11 +100,12 @@ export function createStore(client: HostClient) {
   }
 
   async function load(): Promise<void> {
+    // Straight to the client: this is also how the connection monitor brings the window back.
     const [statuses, profiles, runs, settings] = await Promise.all([
-      call('status.get', {}),
-      call('profiles.list', {}),
-      call('activity.list', { limit: RUNS_KEPT }),
-      call('settings.get', {}),
+      client.call('status.get', {}),
+      client.call('profiles.list', {}),
+      client.call('activity.list', { limit: RUNS_KEPT }),
+      client.call('settings.get', {}),
     ]);
     const failed = [statuses, profiles, runs, settings].find((r) => !r.ok);
     if (failed && !failed.ok) {
@@ -172,15 +192,21 @@ export function createStore(client: HostClient) {
   function start(): void {
     disposers.push(client.onEvent(apply));
     if (client.onConnection) {
-      let wasOpen = false;
+      const monitor = createConnectionMonitor({
+        probe: client.probe ?? (async () => 'ok'),
+        // Statuses changed while nobody listened (and a restarted host numbers its events anew).
+        restore: () => {
+          lastSeq = null;
+          return refresh();
+        },
+        onChange: (link) => (state.link = link),
+        timers: options.timers,
+      });
       disposers.push(
-        client.onConnection((c) => {
-          state.connection = c;
-          // Events may have been missed while the stream was down.
-          if (c === 'open' && wasOpen) void refresh();
-          if (c === 'open') wasOpen = true;
-        }),
+        client.onConnection((c) => monitor.stream(c)),
+        () => monitor.dispose(),
       );
+      if (client.onReach) disposers.push(client.onReach((r) => monitor.reached(r)));
     }
     const timer = setInterval(() => (state.now = Date.now()), 1_000);
     disposers.push(() => clearInterval(timer));
@@ -192,6 +218,9 @@ export function createStore(client: HostClient) {
 
   return {
     state,
+    get connected() {
+      return isConnected();
+    },
     client,
     call,
     act,

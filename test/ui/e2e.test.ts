@@ -212,7 +212,7 @@ describe.skipIf(!available)('the window served by rsync-tray serve, in Chromium'
     const text = await readFile(exported, 'utf8');
     expect(text).not.toContain(daemon.password);
     expect(JSON.parse(text)).toMatchObject({
-      version: 1,
+      version: 2,
       profiles: [{ name: 'documents', source, targets: [{ module: 'backup', auth: { type: 'secret' } }] }],
     });
 

@@ -7,6 +7,12 @@ import type { ApiClient } from '@shared/contract.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+/**
+ * Whether a call got to the host: 'refused' when the host answered but turned this window's
+ * login away (not an error of the method: those are results like any other).
+ */
+export type Reach = 'ok' | 'unreachable' | 'refused';
+
 export interface HostClient extends ApiClient {
   /** 'electron' when the preload provides the client; the browser transport says 'browser'. */
   readonly kind?: 'electron' | 'browser';
@@ -14,6 +20,13 @@ export interface HostClient extends ApiClient {
   pickFolder?(): Promise<string | null>;
   /** Transports that can lose their event stream report it; on a new 'open' the UI refetches. */
   onConnection?(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Transports that can lose the host say after each call whether it reached it, and can ask
+   * once (`probe`, a harmless read); renderer/src/connection.ts decides from that. The Electron
+   * preload has neither: its host is the window's own process, so the window stays connected.
+   */
+  onReach?(listener: (reach: Reach) => void): () => void;
+  probe?(): Promise<Reach>;
 }
 
 declare global {

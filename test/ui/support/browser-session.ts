@@ -35,6 +35,10 @@ export interface BrowserSession {
   card(name: string): ReturnType<Page['locator']>;
   waitForBadge(name: string, label: string, timeoutMs?: number): Promise<void>;
   go(nav: NavItem): Promise<void>;
+  /** Stops serve with SIGTERM and leaves the window open (a host that went away); its exit code. */
+  stopServe(): Promise<number | null>;
+  /** Starts serve again, on the same port and config; answers the address it printed (a new token). */
+  restartServe(): Promise<string>;
   /** Closes the browser and stops serve with SIGTERM; answers serve's exit code. */
   dispose(): Promise<number | null>;
 }
@@ -44,13 +48,27 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
   await ensureRendererBuilt();
   await mkdir(SHOTS, { recursive: true });
   let output = '';
-  const serve: ChildProcess = spawn(
-    process.execPath,
-    [path.join(ROOT, 'electron/headless/cli.ts'), 'serve', '--config', configFile, '--port', '0'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  serve.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  serve.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  let serve: ChildProcess;
+  const launch = (port: number) => {
+    serve = spawn(
+      process.execPath,
+      [path.join(ROOT, 'electron/headless/cli.ts'), 'serve', '--config', configFile, '--port', String(port)],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    serve.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    serve.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  };
+  /** The address printed after `from` in the output (each start prints its own). */
+  const printedUrl = (from: number) =>
+    poll(
+      () => {
+        if (serve.exitCode !== null) throw new Error(`serve exited with ${serve.exitCode}:\n${output}`);
+        return /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output.slice(from))?.[0];
+      },
+      20_000,
+      () => `serve printed no address:\n${output}`,
+    );
+  launch(0);
   let browser: Browser | null = null;
   const stopServe = async (): Promise<number | null> => {
     if (serve.exitCode !== null) return serve.exitCode;
@@ -59,14 +77,7 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
     return exited;
   };
   try {
-    const url = await poll(
-      () => {
-        if (serve.exitCode !== null) throw new Error(`serve exited with ${serve.exitCode}:\n${output}`);
-        return /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output)?.[0];
-      },
-      20_000,
-      () => `serve printed no address:\n${output}`,
-    );
+    const url = await printedUrl(0);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -127,6 +138,13 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
       },
       async go(nav) {
         await page.getByRole('navigation').getByRole('link', { name: nav }).click();
+      },
+      stopServe,
+      async restartServe() {
+        await stopServe();
+        const from = output.length;
+        launch(Number(new URL(url).port));
+        return printedUrl(from);
       },
       async dispose() {
         await browser?.close();
