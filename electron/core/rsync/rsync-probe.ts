@@ -49,6 +49,20 @@ export function parseRsyncVersion(text: string): { version: string; protocol: nu
   return m ? { version: m[1]!, protocol: Number(m[2]) } : null;
 }
 
+/**
+ * A path that names a program (not the default `rsync` looked up on the PATH) was typed by
+ * someone: the fix is that setting, which each host keeps in its own place.
+ */
+const isCustom = (path: string): boolean => path !== 'rsync';
+const fixSettingHint = (path: string): string =>
+  `Correct the rsync program in Settings (in the window), or settings.rsyncPath in the config file for ` +
+  `rsync-tray; it is now "${path}". Set it to rsync to use the one on the PATH.`;
+const hintFor = (path: string): string =>
+  isCustom(path)
+    ? fixSettingHint(path)
+    : `${installHint()} If it is installed elsewhere, give its full path in Settings ` +
+      `(settings.rsyncPath in the config file for rsync-tray).`;
+
 export function capabilitiesFrom(path: string, versionText: string): RsyncCapabilities {
   const parsed = parseRsyncVersion(versionText);
   if (!parsed) {
@@ -57,7 +71,7 @@ export function capabilitiesFrom(path: string, versionText: string): RsyncCapabi
       'RSYNC_TOO_OLD',
       `${path} is not a supported rsync (${first || 'it printed no version'}); ` +
         `openrsync and other reimplementations lack options Rsync Tray needs.`,
-      installHint(),
+      isCustom(path) ? `${fixSettingHint(path)} ${installHint()}` : installHint(),
     );
   }
   if (compareVersions(parsed.version, MINIMUM_VERSION) < 0) {
@@ -73,17 +87,26 @@ export function capabilitiesFrom(path: string, versionText: string): RsyncCapabi
   return caps;
 }
 
+/** Why `path` could not be started at all, or null when it started (and then said something). */
+export function notStartedError(path: string, errno: string | undefined): RsyncTrayError | null {
+  const where = /[\\/]/.test(path) ? `at ${path}` : path === 'rsync' ? 'on the PATH' : `on the PATH as "${path}"`;
+  if (errno === 'ENOENT' || errno === 'ENOTDIR')
+    return new RsyncTrayError('RSYNC_MISSING', `rsync was not found ${where}.`, hintFor(path));
+  if (errno === 'EACCES' || errno === 'ENOEXEC')
+    return new RsyncTrayError(
+      'RSYNC_MISSING',
+      `The rsync program ${where} cannot be run: it is a folder, or not an executable program.`,
+      hintFor(path),
+    );
+  return null;
+}
+
 export function probeRsync(path = 'rsync'): Promise<RsyncCapabilities> {
   return new Promise((resolve, reject) => {
     execFile(path, ['--version'], { env: { ...process.env, LC_ALL: 'C' }, timeout: 10_000 }, (error, stdout) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(
-          new RsyncTrayError(
-            'RSYNC_MISSING',
-            `rsync was not found${path === 'rsync' ? ' on the PATH' : ` at ${path}`}.`,
-            installHint(),
-          ),
-        );
+      const notStarted = notStartedError(path, (error as NodeJS.ErrnoException | null)?.code?.toString());
+      if (notStarted) {
+        reject(notStarted);
         return;
       }
       try {

@@ -1,6 +1,6 @@
 /**
  * The commands about the profiles in a config file: `validate` (what each will do, what this
- * machine lacks), `test` (each target's daemon, module and login), `export` and `import`.
+ * machine lacks), `test` (each target's daemon, module, login and write access), `export` and `import`.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../core/files/atomic-write.ts';
@@ -12,7 +12,8 @@ import {
   type ImportFormat,
 } from '../../core/config/profile-import.ts';
 import { checkPasswordFile } from '../../core/rsync/auth.ts';
-import { testConnection } from '../../core/service/connection-test.ts';
+import { importedProfiles, refuseMissingSources } from '../../core/service/app-service.ts';
+import { testConnection, type ConnectionReport } from '../../core/service/connection-test.ts';
 import { describeBandwidth } from '../../shared/bandwidth.ts';
 import { formatError, RsyncTrayError } from '../../shared/errors.ts';
 import { CONFIG_VERSION, ConfigSchema, targetKey, type Config } from '../../shared/profile-schema.ts';
@@ -65,7 +66,9 @@ export const validate: Command = {
 
 export const test: Command = {
   usage: 'test [--config FILE] [--profile NAME]',
-  summary: 'Test each target: daemon reachable, modules listed, user/password accepted by the module.',
+  summary:
+    'Test each target: daemon reachable, modules listed, user/password accepted by the module, ' +
+    'and the module writable (a test file is written and removed).',
   options: { ...configOption, ...profileOption },
   async run(v) {
     const file = configFile(v);
@@ -76,18 +79,42 @@ export const test: Command = {
       for (const t of p.targets) {
         const report = await testConnection(t, { rsyncPath: config.settings.rsyncPath, secrets });
         const modules = report.modules.map((m) => m.name).join(', ');
-        out(`[${p.name}] ${targetKey(t)}: ${report.module === 'ok' ? 'OK' : 'FAILED'}`);
+        const ok = report.module === 'ok' && report.write.state === 'ok';
+        out(`[${p.name}] ${targetKey(t)}: ${ok ? 'OK' : 'FAILED'}`);
         const daemon = report.reachable
           ? `reachable${modules ? `, lists modules: ${modules}` : ', lists no modules'}`
           : 'not reachable';
         out(`  daemon: ${daemon}`);
+        if (report.module === 'ok') out(`  write: ${writeLine(report, t.module)}`);
+        if (report.write.leftover)
+          out(`  the test file ${report.write.leftover} could not be removed: delete it on the server.`);
         if (report.error) out(`  ${formatError(report.error)}`);
-        if (report.module !== 'ok') failures++;
+        if (!ok) failures++;
       }
     }
     return failures ? 1 : 0;
   },
 };
+
+/** The write probe's verdict in a few words, for `test`'s "write:" line. */
+function writeLine({ write }: ConnectionReport, module: string): string {
+  const where = write.folder ? `"${write.folder}"` : `the top folder of module "${module}"`;
+  switch (write.state) {
+    case 'ok':
+      return (
+        `writable (a test file was written and removed in ${where})` +
+        (write.folderMissing ? '; the target folder does not exist yet, the first sync creates it' : '')
+      );
+    case 'read-only':
+      return `refused: module "${module}" is read-only (read only = yes)`;
+    case 'denied':
+      return `refused: permission denied in ${where}`;
+    case 'failed':
+      return 'could not be tested';
+    case 'skipped':
+      return 'not tested';
+  }
+}
 
 export const exportProfiles: Command = {
   usage: 'export [--config FILE] [--profile NAME]... [--output FILE]',
@@ -174,6 +201,8 @@ export const importProfiles: Command = {
       ConflictChoice
     >;
     const outcome = applyImport(preview, config, conflicts);
+    // The check a running engine's import makes too (app-service.ts), so both refuse alike.
+    await refuseMissingSources(importedProfiles(outcome, config));
     const summary = (o: { created: string[]; replaced: string[]; skipped: string[] }) =>
       `${o.created.length} created${o.created.length ? ` (${o.created.join(', ')})` : ''}, ` +
       `${o.replaced.length} replaced, ${o.skipped.length} skipped`;
