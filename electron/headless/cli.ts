@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { cliExitCode, toErrorInfo } from '../shared/errors.ts';
 import { out, type Command, type Values } from './commands/common.ts';
-import { confirmDeletions, pause, refuseDeletions, resume, status } from './commands/control.ts';
+import { confirmDeletions, held, pause, refuseDeletions, resume, status } from './commands/control.ts';
 import { demo, run, serve } from './commands/hosts.ts';
 import { password } from './commands/password.ts';
 import { exportProfiles, importProfiles, test, validate } from './commands/profiles.ts';
@@ -28,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   status,
   pause,
   resume,
+  held,
   'confirm-deletions': confirmDeletions,
   'refuse-deletions': refuseDeletions,
   validate,

@@ -3,7 +3,15 @@
  * numbers and times are the presenter's (electron/shared/presenter.ts), as in the tray and window.
  */
 import { formatError } from '../shared/errors.ts';
-import { formatBytes, formatDuration, lastSyncedPhrase, plural, statusLine, stateWord } from '../shared/presenter.ts';
+import {
+  formatBytes,
+  formatDuration,
+  holdPhrase,
+  lastSyncedPhrase,
+  plural,
+  statusLine,
+  stateWord,
+} from '../shared/presenter.ts';
 import type { EngineEvent, ProfileStatus, SyncState, TargetStatus } from '../shared/status.ts';
 
 const time = (at: number): string => new Date(at).toTimeString().slice(0, 8);
@@ -63,8 +71,8 @@ export function describeTarget(t: TargetStatus, profile = 'NAME', now = Date.now
   const name = JSON.stringify(profile);
   const detail =
     t.state === 'needs-confirmation' && t.hold
-      ? `${t.hold.reason}. Nothing was deleted; confirm with \`rsync-tray confirm-deletions --profile ${name}\` ` +
-        `or refuse with \`rsync-tray refuse-deletions --profile ${name}\``
+      ? `${holdPhrase(t.hold)} See the names with \`rsync-tray held --profile ${name}\`; confirm with ` +
+        `\`rsync-tray confirm-deletions --profile ${name}\` or refuse with \`rsync-tray refuse-deletions --profile ${name}\``
       : undefined;
   return statusLine(t, now, { error: 'full', detail, pending: true });
 }

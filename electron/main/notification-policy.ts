@@ -11,6 +11,7 @@
  * - Muted or switched-off kinds are remembered as "seen", so unmuting never replays old news.
  */
 import type { ProfileStatus } from '../shared/status.ts';
+import { holdPhrase } from '../shared/presenter.ts';
 import type { NotificationPrefs } from './tray-model.ts';
 import { formatSyncTime, shorten } from './tray-model.ts';
 
@@ -111,12 +112,12 @@ export function decideNotifications(
         profile: s.name,
         title:
           `Backup “${shorten(s.name, 40)}” wants to delete ` +
-          `${hold ? `${hold.deletions.toLocaleString('en-US')} files` : 'many files'}`,
+          `${hold ? `${hold.deletions.toLocaleString('en-US')} entries` : 'many files'}`,
         body: shorten(
-          `Nothing is deleted until you confirm: ` +
-            `${hold ? hold.reason : 'a large share of the backup would be deleted'}. Click to review; ` +
-            `the source may be unmounted or emptied by mistake.`,
-          240,
+          hold
+            ? `Click to review: the source may be unmounted or emptied by mistake. ${holdPhrase(hold)}`
+            : 'Nothing is deleted until you confirm. Click to review; the source may be unmounted or emptied by mistake.',
+          300,
         ),
         urgent: true,
       });

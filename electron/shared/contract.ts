@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ErrorInfo } from './errors.ts';
 import { ProfileSchema, SettingsSchema, TargetSchema, type Profile, type Settings } from './profile-schema.ts';
 import { HostPreferencesPatchSchema, type HostPreferences } from './host-preferences.ts';
-import type { EngineEvent, ProfileStatus, RunRecord } from './status.ts';
+import type { EngineEvent, HeldNames, ProfileStatus, RunRecord } from './status.ts';
 
 /** What "Test connection" found (core/service/connection-test.ts). */
 export interface DaemonModule {
@@ -25,7 +25,32 @@ export interface ConnectionReport {
   modules: DaemonModule[];
   /** Whether the user/password opened the module: 'ok', 'failed', or 'skipped' when unreachable. */
   module: 'ok' | 'failed' | 'skipped';
+  /** Whether the daemon lets this login write where the target's syncs go. */
+  write: WriteCheck;
+  /** The first check that failed, with what to do; null when every check passed. */
   error: ErrorInfo | null;
+}
+
+/**
+ * The write probe: a uniquely named empty file sent into the target's folder and taken back
+ * out (core/service/connection-test.ts). A module can open fine and still refuse every write.
+ */
+export interface WriteCheck {
+  /**
+   * ok: the file was written. read-only: the module has `read only = yes`. denied: the module is
+   * writable but the folder is not, for the user the daemon runs as. failed: anything else.
+   * skipped: not tried, because an earlier check failed.
+   */
+  state: 'ok' | 'read-only' | 'denied' | 'failed' | 'skipped';
+  /**
+   * The folder probed, relative to the module ('' is its top folder): the target's folder, or
+   * when that does not exist yet, the deepest part of it that does (where a sync creates it).
+   */
+  folder: string;
+  /** The target's folder does not exist yet; the first sync creates it in `folder`. */
+  folderMissing: boolean;
+  /** The probe file (module-relative) when it was written but could not be removed again. */
+  leftover: string | null;
 }
 
 const profileName = z.string().min(1).max(200);
@@ -87,6 +112,14 @@ export const METHOD_INPUTS = {
   'preferences.set': z.object({ preferences: HostPreferencesPatchSchema }).strict(),
   'deletions.confirm': z.object({ profile: profileName }).strict(),
   'deletions.refuse': z.object({ profile: profileName }).strict(),
+  /** A page of the names a held deletion would remove, per target. */
+  'deletions.list': z
+    .object({
+      profile: profileName,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1_000).default(100),
+    })
+    .strict(),
   'folder.open': z.object({ profile: profileName }).strict(),
 } as const;
 
@@ -123,6 +156,7 @@ export interface MethodOutputs {
   'preferences.set': HostPreferences;
   'deletions.confirm': null;
   'deletions.refuse': null;
+  'deletions.list': HeldNames[];
   'folder.open': null;
 }
 

@@ -18,7 +18,9 @@
 import { formatError, type ErrorInfo } from './errors.ts';
 import {
   STATE_LABEL,
+  type DeletionHold,
   type ProfileStatus,
+  type SafetyNetPlace,
   type RetryInfo,
   type SyncState,
   type TargetStatus,
@@ -26,6 +28,12 @@ import {
 } from './status.ts';
 
 export { STATE_LABEL };
+/**
+ * A file name or path as people read it (names.ts): bytes that are not UTF-8 as `\xE9`, control
+ * characters escaped so a name cannot forge a line. Every name shown (a held deletion's sample,
+ * a log line) goes through it.
+ */
+export { displayName } from './names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
@@ -192,9 +200,40 @@ export function lastSyncedPhrase(at: number | null, now: number, opts: { clock?:
   return `synced ${opts.clock ? formatClock(at, now) : formatAgo(at, now)}`;
 }
 
+/** Since when a status's daemon (the earliest of its targets') has not answered; null while all answer. */
+export function unreachableSince(s: Status): number | null {
+  const all = targetsOf(s)
+    .map((t) => t.unreachableSince)
+    .filter((at): at is number => typeof at === 'number');
+  return all.length ? Math.min(...all) : null;
+}
+
 /** Deletions a status holds back, over its targets. */
 export function heldDeletions(s: Status): number {
   return targetsOf(s).reduce((n, t) => n + (t.hold?.deletions ?? 0), 0);
+}
+
+/** Where a deletion on a target goes: every message about deletions says it. */
+export function whereDeletionsGo(place: SafetyNetPlace | null): string {
+  return place
+    ? `moved to ${place.folder} on the backup and kept ${plural(place.days, 'day')} (restore from there)`
+    : 'destroyed for good (the safety net is off: keepDeletedDays is 0)';
+}
+
+/**
+ * A held deletion in full, for a prompt, a notification or the CLI: what is held, what went
+ * before it and where, and what each answer does.
+ */
+export function holdPhrase(hold: DeletionHold): string {
+  const before =
+    hold.alreadyDeleted > 0
+      ? ` ${formatCount(hold.alreadyDeleted)} ${hold.alreadyDeleted === 1 ? 'entry was' : 'entries were'} already ` +
+        `deleted in the last ${hold.windowMinutes} minutes: ${whereDeletionsGo(hold.safetyNet)}.`
+      : '';
+  return (
+    `Held: ${hold.reason}.${before} Confirming deletes the ${plural(hold.deletions, 'held entry', 'held entries')}: ` +
+    `${whereDeletionsGo(hold.safetyNet)}. Refusing keeps them on the backup and pauses syncing.`
+  );
 }
 
 /** The transfer under way, if any (a profile's: its first target's that reports one). */
@@ -249,7 +288,9 @@ export function statusLine(s: Status, now: number, style: StatusLineStyle = {}):
     pendingSaid = true;
   } else head = stateWord(s.state);
   const retry = s.state === 'retrying' || s.state === 'error' ? upcomingRetry(s) : null;
-  if (retry) head += ` (${retryPhrase(retry, now, { clock: style.clock })})`;
+  const since = s.state === 'retrying' || s.state === 'error' ? unreachableSince(s) : null;
+  const outage = since === null ? '' : `; unreachable since ${formatClock(since, now)}`;
+  if (retry) head += ` (${retryPhrase(retry, now, { clock: style.clock })}${outage})`;
   const held = heldDeletions(s);
   if (s.state === 'needs-confirmation' && held > 0) head += `: ${plural(held, 'deletion')} held`;
   if ((s.state === 'retrying' || s.state === 'error') && s.lastError && style.error && style.error !== 'none')

@@ -74,15 +74,43 @@ export interface RetryInfo {
   nextAt: number;
 }
 
-/** A mass deletion held back until someone confirms it. */
+/** Where deletions on a target go: the safety net's folder (kept `days`), or nowhere (destroyed). */
+export interface SafetyNetPlace {
+  /** The dated folder inside the target, e.g. ".rsync-tray-deleted/2026-12-02". */
+  folder: string;
+  days: number;
+}
+
+/**
+ * A deletion held back until someone confirms it: a pass that would cross the target's deletion
+ * budget (what was deleted without confirmation in the rolling window, plus this pass).
+ */
 export interface DeletionHold {
-  /** Deletions rsync held back. */
+  /** What confirming would delete (entries: files and folders). */
   deletions: number;
-  /** Files and folders on the backup, as far as the counting pass could tell. */
+  /** Deleted on this target without confirmation in the window before the hold. */
+  alreadyDeleted: number;
+  windowMinutes: number;
+  /** Files and folders on the backup when the window's deletions began, as far as the counts tell. */
   backupEntries: number;
   reason: string;
   /** epoch ms */
   since: number;
+  /** The first names held, as rsync names them ("folder/" for a folder); the rest page through deletions.list. */
+  sample: string[];
+  /** How many names are known (0 while only a count is: they are listed on the next look). */
+  listed: number;
+  /** Where deleted files go: the safety net, or null when they are destroyed. */
+  safetyNet: SafetyNetPlace | null;
+}
+
+/** One target's page of held names ("folder/" for a folder): `total` held, `listed` of them known by name. */
+export interface HeldNames {
+  target: string;
+  total: number;
+  listed: number;
+  offset: number;
+  names: string[];
 }
 
 export interface TargetStatus {
@@ -94,6 +122,8 @@ export interface TargetStatus {
   lastFullSyncAt: number | null;
   lastError: ErrorInfo | null;
   retry: RetryInfo | null;
+  /** When the daemon was first missed (a run's network failure, or an idle probe); null while it answers. */
+  unreachableSince: number | null;
   hold: DeletionHold | null;
   progress: TransferProgress | null;
   totals: { runs: number; files: number; bytes: number; failures: number };
@@ -124,7 +154,12 @@ export interface RunRecord {
   bytes: number;
   /** From the oldest change in the batch to the end of the run: how far behind the backup was. */
   latencyMs: number | null;
-  /** held: a full pass that transferred everything but held back a mass deletion. */
+  /** Entries this run deleted on the backup, and entries it moved (a watched rename: deleted here, created there). */
+  deleted: number;
+  moved: number;
+  /** The first names deleted (rsync's, "folder/" for a folder); \`deleted\` is the count. */
+  deletedNames: string[];
+  /** held: a run that transferred everything but held back a deletion over the budget. */
   outcome: 'ok' | 'vanished' | 'held' | 'retry' | 'fatal' | 'canceled';
   error: ErrorInfo | null;
 }

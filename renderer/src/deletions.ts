@@ -3,6 +3,7 @@
  * puts the profile in 'needs-confirmation', and each held target says how many deletions wait.
  */
 import type { DeletionHold, ProfileStatus } from '@shared/status.ts';
+import { formatCount, whereDeletionsGo } from '@shared/presenter.ts';
 
 export interface DeletionQuestion {
   message: string;
@@ -10,6 +11,14 @@ export interface DeletionQuestion {
   count: number | null;
   /** Files and folders on the backup, when the counting pass could tell. */
   of: number | null;
+  /** What went before the hold, and where: "" when nothing did. */
+  before: string;
+  /** Where confirmed deletions go. */
+  where: string;
+  /** The first names held (the rest page through deletions.list). */
+  sample: string[];
+  /** Names known, over all held targets. */
+  listed: number;
 }
 
 export function deletionQuestion(status: ProfileStatus): DeletionQuestion | null {
@@ -21,6 +30,10 @@ export function deletionQuestion(status: ProfileStatus): DeletionQuestion | null
       message: error?.message ?? 'Deletions on the backup are held back until you confirm them.',
       count: null,
       of: null,
+      before: '',
+      where: '',
+      sample: [],
+      listed: 0,
     };
   }
   const reasons = [...new Set(holds.map((h) => h.reason).filter(Boolean))].map(sentence);
@@ -28,6 +41,17 @@ export function deletionQuestion(status: ProfileStatus): DeletionQuestion | null
     message: reasons.join(' ') || 'Deletions on the backup are held back until you confirm them.',
     count: holds.reduce((n, h) => n + h.deletions, 0),
     of: holds.every((h) => h.backupEntries > 0) ? holds.reduce((n, h) => n + h.backupEntries, 0) : null,
+    before: holds
+      .filter((h) => h.alreadyDeleted > 0)
+      .map(
+        (h) =>
+          `${formatCount(h.alreadyDeleted)} ${h.alreadyDeleted === 1 ? 'entry was' : 'entries were'} already deleted ` +
+          `in the last ${h.windowMinutes} minutes: ${whereDeletionsGo(h.safetyNet)}.`,
+      )
+      .join(' '),
+    where: whereDeletionsGo(holds[0]!.safetyNet),
+    sample: holds.flatMap((h) => h.sample),
+    listed: holds.reduce((n, h) => n + h.listed, 0),
   };
 }
 

@@ -183,7 +183,7 @@ describe('rsync-tray CLI', () => {
     const exported = path.join(home, 'export.json');
     expect((await cli(['export', '--config', configFile, '--output', exported])).exitCode).toBe(0);
     const data = JSON.parse(await readFile(exported, 'utf8'));
-    expect(data.version).toBe(1);
+    expect(data.version).toBe(2);
     expect(data.profiles[0].name).toBe('docs');
     expect(JSON.stringify(data)).not.toContain(daemon.password);
 
@@ -254,12 +254,15 @@ describe('rsync-tray CLI', () => {
       const held = await cli(['sync', '--config', configFile]);
       expect(held.exitCode).toBe(1);
       expect(held.stdout).toMatch(
-        /HELD \[docs\].*would delete 20 of \d+ entries.*rsync-tray sync --profile "docs" --confirm-deletions/,
+        /HELD \[docs\].*would delete 20 more entries.*moved to .rsync-tray-deleted.*rsync-tray sync --profile "docs" --confirm-deletions/,
       );
       expect(await exists(path.join(daemon.modules.backup!, 'f0'))).toBe(true);
       const confirmed = await cli(['sync', '--config', configFile, '--confirm-deletions']);
       expect(confirmed.exitCode).toBe(0);
-      expect(await treesEqual(source, daemon.modules.backup!)).toEqual([]);
+      // The mirror matches; what it deleted waits in the safety net (on by default).
+      const net = (rel: string) => rel.startsWith('.rsync-tray-deleted');
+      expect(await treesEqual(source, daemon.modules.backup!, net)).toEqual([]);
+      expect(await exists(path.join(daemon.modules.backup!, '.rsync-tray-deleted'))).toBe(true);
     },
   );
 

@@ -104,6 +104,7 @@ describe('targetState', () => {
     paused: false,
     running: null,
     needsPerson: false,
+    unreachable: false,
     held: false,
     retrying: false,
     fullSyncWanted: false,
@@ -120,6 +121,8 @@ describe('targetState', () => {
     ['a held deletion', { held: true, fullSyncWanted: true }, 'needs-confirmation'],
     ['paused outranks everything but stopped', { paused: true, held: true, running: 'batch' }, 'paused'],
     ['stopped', { disposed: true, paused: true }, 'stopped'],
+    ['nothing owed, but the daemon stopped answering: not current', { unreachable: true }, 'retrying'],
+    ['unreachable and changes pending: they are what is owed', { unreachable: true, pending: 2 }, 'syncing'],
   ])('%s', (_name, over, expected) => {
     expect(targetState({ ...base, ...over })).toBe(expected);
   });

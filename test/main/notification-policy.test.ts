@@ -139,8 +139,9 @@ describe('notification policy', () => {
 
   it('says how many deletions are held and why', () => {
     const [n] = decideNotifications(new Map(), [held('Docs', 1234, 2000)], DEFAULT_NOTIFICATION_PREFS, 0).notifications;
-    expect(n).toMatchObject({ kind: 'confirm', title: 'Backup “Docs” wants to delete 1,234 files' });
-    expect(n!.body).toMatch(/^Nothing is deleted until you confirm: mirroring would delete 1234 of 2000 entries/);
+    expect(n).toMatchObject({ kind: 'confirm', title: 'Backup “Docs” wants to delete 1,234 entries' });
+    expect(n!.body).toMatch(/^Click to review: .* Held: mirroring would delete 1234 of 2000 entries/);
+    expect(n!.body, 'where confirmed deletions go').toMatch(/Confirming deletes the 1,234 held entries: /);
   });
 
   describe('muted', () => {

@@ -1,4 +1,5 @@
 /** Builders of ProfileStatus values for the tray and notification tests. */
+import { aHold } from '../support/holds.ts';
 import type { ErrorInfo, ProfileStatus, SyncState, TargetStatus } from '../../electron/shared/status.ts';
 
 export const REFUSED: ErrorInfo = {
@@ -46,6 +47,6 @@ export function held(name: string, deletions: number, backupEntries = 1000): Pro
   const reason =
     `mirroring would delete ${deletions} of ${backupEntries} entries on the backup ` +
     `(${Math.round((100 * deletions) / backupEntries)} %, more than the 20 % allowed)`;
-  s.targets[0] = { ...s.targets[0]!, hold: { deletions, backupEntries, reason, since: 0 } } as TargetStatus;
+  s.targets[0] = { ...s.targets[0]!, hold: aHold({ deletions, backupEntries, reason }) } as TargetStatus;
   return s;
 }

@@ -144,12 +144,13 @@ describe('mass-deletion guard', () => {
     expect(status.state).toBe('stopped');
     const engine = await startEngine({
       config: ConfigSchema.parse({
-        version: 1,
+        version: 2,
         profiles: [
           {
             name: 'test',
             source: fx.source,
             fullSyncIntervalMinutes: 0,
+            keepDeletedDays: 0, // as the fixture's
             targets: [
               {
                 host: '127.0.0.1',
@@ -169,7 +170,7 @@ describe('mass-deletion guard', () => {
         await new Promise((r) => setTimeout(r, 25));
       const hold = engine.status()[0]!.targets[0]!.hold!;
       expect(hold.reason).toMatch(
-        /would delete 3\d of 4\d entries on the backup \(\d+ %, more than the 20 % allowed\)/,
+        /would delete 3\d more entries: 3\d of the backup.s 4\d \(\d+ %, more than the 20 % allowed\)/,
       );
       engine.refuseDeletions('test');
       expect(engine.status()[0]!.state).toBe('paused');

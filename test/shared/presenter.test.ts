@@ -41,6 +41,7 @@ import {
 import { describeTarget, formatStatusTable } from '../../electron/headless/log-format.ts';
 import { describeProfile, trayModel } from '../../electron/main/tray-model.ts';
 import { fakeClient, loadComponents, type ComponentBundle } from '../ui/support/components.ts';
+import { aHold } from '../support/holds.ts';
 
 const NOW = new Date(2025, 5, 12, 15, 30, 0).getTime();
 const REFUSED: ErrorInfo = {
@@ -58,6 +59,7 @@ function target(state: SyncState, patch: Partial<TargetStatus> = {}): TargetStat
     lastFullSyncAt: null,
     lastError: state === 'retrying' || state === 'error' ? REFUSED : null,
     retry: null,
+    unreachableSince: null,
     hold: null,
     progress: null,
     totals: { runs: 0, files: 0, bytes: 0, failures: 0 },
@@ -211,7 +213,7 @@ describe('states', () => {
   });
 
   it('held deletions add up over the targets', () => {
-    const hold = (deletions: number) => ({ deletions, backupEntries: 10_000, reason: 'r', since: 0 });
+    const hold = (deletions: number) => aHold({ deletions, backupEntries: 10_000, reason: 'r' });
     const a = target('needs-confirmation', { hold: hold(1_000) });
     const b = target('needs-confirmation', { hold: hold(642) });
     expect(heldDeletions(profile(a, { targets: [a, b] }))).toBe(1_642);
@@ -229,7 +231,7 @@ describe('states', () => {
 
 describe('status line', () => {
   const retry = { attempt: 2, nextAt: NOW + 12_000 };
-  const hold = { deletions: 1_234, backupEntries: 1_500, reason: 'the source folder is empty', since: 0 };
+  const hold = aHold({ deletions: 1_234, backupEntries: 1_500, reason: 'the source folder is empty' });
   const progress = { kind: 'batch' as const, bytes: 1, percent: 41.6, bytesPerSecond: 1, etaSeconds: 1 };
   const at1402 = new Date(2025, 5, 12, 14, 2).getTime();
   it.each<[string, TargetStatus, StatusLineStyle, string]>([

@@ -146,12 +146,18 @@ describe.skipIf(!chromiumAvailable)(
       await card().getByRole('button', { name: 'Delete on the backup' }).click();
       await session.page.getByText('Deletions confirmed; syncing.').waitFor();
       await session.waitForBadge(PROFILE, 'Current');
+      // The mirror is empty; what it held is in the safety net (on by default), as the prompt said.
+      const net = (rel: string) => rel.startsWith('.rsync-tray-deleted');
       await poll(
-        async () => ((await snapshot(backup)).size === 0 ? true : undefined),
+        async () => ((await snapshot(backup, net)).size === 0 ? true : undefined),
         15_000,
-        async () => `the backup still holds ${[...(await snapshot(backup)).keys()].join(', ')}`,
+        async () => `the backup still holds ${[...(await snapshot(backup, net)).keys()].join(', ')}`,
       );
-      expect(await treesEqual(source, backup)).toEqual([]);
+      expect(await treesEqual(source, backup, net)).toEqual([]);
+      const kept = [...(await snapshot(backup)).keys()].filter((rel) =>
+        /^\.rsync-tray-deleted\/\d{4}-\d\d-\d\d\/.+\.jpg$/.test(rel),
+      );
+      expect(kept.length).toBeGreaterThan(0);
       await session.shot('23-deletions-confirmed');
     });
 

@@ -5,6 +5,7 @@
 import { DELETED_DIR_NAME } from '../../shared/profile-schema-constants.ts';
 import { parseBandwidth } from '../../shared/bandwidth.ts';
 import { compileExcludes, type ExcludeMatcher } from '../../shared/exclude-rules.ts';
+import { encodeName } from '../../shared/names.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
 import type { RsyncCapabilities } from './rsync-probe.ts';
 
@@ -15,9 +16,18 @@ export type RunKind = 'full' | 'batch';
  * - propagate: mirror them (optionally at most `max`, rsync's --max-delete)
  * - count: a full pass that transfers everything but deletes nothing, reporting how many it held
  *   back (--max-delete=0), for the mass-deletion guard
+ * - list: a dry run that changes nothing and names every entry a propagating run would delete
+ *   (the deletion budget counts a batch's deletions this way before any is carried out)
  * - hold: no deletions at all
  */
-export type DeletionMode = { mode: 'propagate'; max?: number } | { mode: 'count' } | { mode: 'hold' };
+export type DeletionMode =
+  | { mode: 'propagate'; max?: number }
+  | { mode: 'count' }
+  | { mode: 'list' }
+  | { mode: 'hold' };
+
+/** Whether a run in this mode may name deletions (rsync's --info=del lines, read by the runner). */
+export const namesDeletions = (d: DeletionMode): boolean => d.mode === 'propagate' || d.mode === 'list';
 
 /** Where the safety net keeps deleted and overwritten files, inside the target folder. */
 export const DELETED_DIR = DELETED_DIR_NAME;
@@ -92,6 +102,9 @@ export function buildRsyncArgs({
     // Totals for the activity log (and progress lines where progressFrom wants them); parsed
     // under LC_ALL=C.
     ...(progressFrom(kind, platform) === 'lines' && caps.infoProgress2 ? ['--info=progress2,stats2'] : ['--stats']),
+    // Every deletion by name ("deleting x"), so a run says what it deleted and a dry run what it
+    // would: rsync >= 3.1 (the minimum) prints them on the sender's stdout, even from a daemon.
+    ...(namesDeletions(del) ? ['--info=del'] : []),
     // rsync's own I/O timeout costs ~40 ms per run against a daemon without TCP_NODELAY (its
     // closing exchange waits on a delayed ACK): full syncs keep it, batches are watched by the
     // runner's idle timer instead (see batchIdleTimeoutMs).
@@ -109,8 +122,14 @@ export function buildRsyncArgs({
     // The changed paths come NUL-separated on stdin, each prefixed ".." so names starting with
     // '#' or ';' are not read as comments. --files-from implies -R but not -r: -r makes a listed
     // (new) directory carry its whole subtree; existing directories are never listed.
-    args.push('--files-from=-', '--from0', '-r', batchComparison(profile, onlyNewTrees));
-    if (del.mode === 'propagate' && caps.deleteMissingArgs) {
+    // A dry run transfers nothing: the cheapest comparison (--checksum would read every file).
+    args.push(
+      '--files-from=-',
+      '--from0',
+      '-r',
+      del.mode === 'list' ? '--size-only' : batchComparison(profile, onlyNewTrees),
+    );
+    if ((del.mode === 'propagate' || del.mode === 'list') && caps.deleteMissingArgs) {
       // A listed path that no longer exists is deleted on the backup (--force: even a non-empty
       // directory), and a recursed directory loses what the source no longer has.
       args.push('--delete-missing-args', '--force', '--delete');
@@ -123,6 +142,7 @@ export function buildRsyncArgs({
     args.push('--delete');
   }
   if (del.mode === 'count') args.push('--max-delete=0');
+  else if (del.mode === 'list') args.push('--dry-run');
   else if (del.mode === 'propagate' && del.max !== undefined) args.push(`--max-delete=${del.max}`);
   if (profile.keepDeletedDays > 0) {
     // Replaced and deleted files move into a dated folder instead of being destroyed; the folder
@@ -135,11 +155,18 @@ export function buildRsyncArgs({
   return args;
 }
 
-/** The stdin of a batch run: "./path\0" per entry. */
+const DOT_SLASH = Buffer.from('./');
+const NUL = Buffer.from([0]);
+
+/**
+ * The stdin of a batch run: "./path\0" per entry, each path as its exact bytes (the paths are
+ * in the lossless encoding of shared/names.ts): a name that is not UTF-8 must reach rsync as it
+ * is on disk, where UTF-8 would turn its bytes into U+FFFD and name nothing.
+ */
 export function filesFromInput(paths: Iterable<string>): Buffer {
-  const parts: string[] = [];
-  for (const p of paths) parts.push(`./${p}\0`);
-  return Buffer.from(parts.join(''), 'utf8');
+  const parts: Uint8Array[] = [];
+  for (const p of paths) parts.push(DOT_SLASH, encodeName(p), NUL);
+  return Buffer.concat(parts);
 }
 
 /** How long a batch may print nothing before the runner stops it as hung. Generous: a batch that

@@ -1,6 +1,6 @@
 /**
  * Parsers for rsync's stdout under LC_ALL=C: progress2 lines (--info=progress2, rsync >= 3.1) and
- * the stats block (--stats or --info=stats2).
+ * the stats block (--stats or --info=stats2), and the deletions rsync names (--info=del).
  * LC_ALL=C matters: numbers use "," as the thousands separator only in the C locale.
  *
  * A progress2 line is printed by progress.c as "\r%15s %3d%% %7.2f%s %s%s":
@@ -11,6 +11,7 @@
  * "ir-chk" instead of "to-chk" means incremental recursion is still building the file list, so
  * the total will still grow.
  */
+import { decodeName } from '../../shared/names.ts';
 
 export interface Progress {
   /** Bytes transferred so far in this run. */
@@ -134,4 +135,47 @@ export function parseStats(text: string): TransferStats {
 export function parseSkippedDeletions(stderr: string): number {
   const m = /Deletions stopped due to --max-delete limit \(([\d,]+) skipped\)/.exec(stderr);
   return m?.[1] ? toInt(m[1]) : 0;
+}
+
+const DELETING = 'deleting ';
+
+/**
+ * The entry a "deleting NAME" line names (--info=del), or null for any other line. Under LC_ALL=C
+ * rsync writes every byte it will not print as "\#ooo" (octal), so the line is ASCII and the
+ * name's exact bytes come back through the lossless name codec (shared/names.ts). A folder ends
+ * in "/".
+ */
+export function parseDeletionLine(line: string): string | null {
+  if (!line.startsWith(DELETING)) return null;
+  const escaped = line.slice(DELETING.length);
+  const bytes: number[] = [];
+  for (let i = 0; i < escaped.length; i++) {
+    const m = escaped.charCodeAt(i) === 0x5c ? /^\\#([0-7]{3})/.exec(escaped.slice(i, i + 5)) : null;
+    if (m?.[1]) {
+      bytes.push(Number.parseInt(m[1], 8));
+      i += 4;
+    } else bytes.push(escaped.charCodeAt(i) & 0xff);
+  }
+  return decodeName(Uint8Array.from(bytes));
+}
+
+/** Deletions named in a run's output: all of them counted, the first `keep` names kept. */
+export class DeletionLines {
+  readonly #keep: number;
+  count = 0;
+  readonly names: string[] = [];
+
+  constructor(keep: number) {
+    this.#keep = keep;
+  }
+
+  /** Feeds complete lines. */
+  add(lines: Iterable<string>): void {
+    for (const line of lines) {
+      const name = parseDeletionLine(line);
+      if (name === null) continue;
+      this.count++;
+      if (this.names.length < this.#keep) this.names.push(name);
+    }
+  }
 }

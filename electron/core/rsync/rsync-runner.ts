@@ -6,7 +6,7 @@ import { execa, type Options } from 'execa';
 import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseProgress2, parseStats, type TransferStats } from './rsync-output.ts';
+import { DeletionLines, parseProgress2, parseStats, type TransferStats } from './rsync-output.ts';
 import { redactSecrets } from './rsync-diagnostics.ts';
 
 export interface RunRequest {
@@ -31,6 +31,11 @@ export interface RunRequest {
    * rsync's own --timeout (which costs ~40 ms per run against a daemon without TCP_NODELAY).
    */
   idleTimeoutMs?: number;
+  /**
+   * Read the deletions rsync names (the args ask with --info=del): every one is counted, the
+   * first this many names are kept. Read as they are written, so a long output's trimming loses none.
+   */
+  deletionNames?: number;
 }
 
 /** What a running rsync has done so far. */
@@ -52,6 +57,8 @@ export interface RunResult {
   stats: TransferStats | null;
   /** With captureStdout. */
   stdout?: string;
+  /** With deletionNames: what rsync said it deleted (or, in a dry run, would delete). */
+  deletions?: { count: number; names: string[] };
 }
 
 /** How often progress is read while rsync runs — its newest line, or the bytes it has written. */
@@ -72,6 +79,9 @@ const STATS_TAIL = 16 * 1024;
 class OutputFile {
   readonly fd: number;
   #size = 0;
+  /** How far `readNew` has read, and the start of a line not yet complete there. */
+  #readAt = 0;
+  #partial = '';
   /** Set where an open file cannot be unlinked (Windows without share-delete): removed on close. */
   #path: string | null = null;
 
@@ -101,15 +111,33 @@ class OutputFile {
     return buf.subarray(0, read).toString('utf8');
   }
 
+  /** The complete lines written since the last call (rsync ends lines with "\r" or "\n"). */
+  readNew(): string[] {
+    const size = fstatSync(this.fd).size;
+    if (size < this.#readAt) this.#readAt = 0; // trimmed meanwhile: only after everything was read
+    const buf = Buffer.alloc(size - this.#readAt);
+    const read = readSync(this.fd, buf, 0, buf.length, this.#readAt);
+    this.#readAt += read;
+    const parts = (this.#partial + buf.subarray(0, read).toString('latin1')).split(/[\r\n]/);
+    this.#partial = parts.pop() ?? '';
+    return parts;
+  }
+
+  /** What `readNew` left unterminated, at the end of the run. */
+  rest(): string[] {
+    return this.#partial ? [this.#partial] : [];
+  }
+
   /**
    * Empties a large file, only when nothing was written since the last look: what is dropped is
-   * progress already read. (Should the final stats still fall into the microseconds between
+   * progress already read (and, with `readNew`, every line). (Should the final stats still fall into the microseconds between
    * the check and the truncation, the result has no stats: callers treat them as unknown.)
    */
   trim(): void {
     if (this.#size > TRUNCATE_AT && fstatSync(this.fd).size === this.#size) {
       ftruncateSync(this.fd, 0);
       this.#size = 0;
+      this.#readAt = 0;
     }
   }
 
@@ -232,6 +260,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     });
   };
   const written = req.progressFrom === 'process-io' && req.onProgress ? new WrittenBytes(child) : null;
+  const deletions = req.deletionNames === undefined ? null : new DeletionLines(req.deletionNames);
   const look = () => {
     const wrote = written?.sample();
     if (wrote) {
@@ -241,6 +270,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     if (!output?.grew()) return;
     touch();
     if (req.onProgress && req.progressFrom !== 'process-io') fromLines();
+    deletions?.add(output.readNew());
     output.trim();
   };
   const poller = output || written ? setInterval(look, PROGRESS_EVERY_MS) : undefined;
@@ -253,9 +283,11 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     clearInterval(poller);
     clearTimeout(idleTimer);
     tail = output ? output.tail(STATS_TAIL) : '';
+    if (output && deletions) deletions.add([...output.readNew(), ...output.rest()]);
     output?.close();
   }
   const text = output ? tail : String(result?.stdout ?? '');
+  if (!output && deletions) deletions.add(text.split(/[\r\n]/));
   const stderr = redactSecrets(String(result.stderr ?? ''), [...(req.secrets ?? [])]);
   return {
     exitCode: result.exitCode,
@@ -267,5 +299,6 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     // Only a whole stats block counts: the deletion guard must not judge half of one.
     stats: /^Number of files: /m.test(text) && /^Total bytes received: /m.test(text) ? parseStats(text) : null,
     ...(req.captureStdout ? { stdout: text } : {}),
+    ...(deletions ? { deletions: { count: deletions.count, names: deletions.names } } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * handlers to IPC, the headless `serve` to HTTP + WebSocket. Hosts pass in what differs between
  * them — where the config and the secrets are kept, and how a folder is opened.
  */
+import { stat } from 'node:fs/promises';
 import type { ApiHandlers } from '../../shared/contract.ts';
 import type { HostPreferences, HostPreferencesPatch } from '../../shared/host-preferences.ts';
 import type { EngineEvent, RunRecord } from '../../shared/status.ts';
@@ -63,21 +64,22 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     options.engine?.control ??
     (await ControlState.load(options.engine?.stateDir ? ControlState.fileIn(options.engine.stateDir) : null));
 
-  const boot = async (): Promise<Engine> => {
-    const e = await startEngine({ ...options.engine, config, secrets: options.secrets, control });
-    e.subscribe((event) => {
-      if (event.type === 'run') {
-        activity.push(event.run);
-        if (activity.length > limit) activity.splice(0, activity.length - limit);
-      }
-      for (const l of listeners) l(event);
-    });
-    return e;
+  const forward = (event: EngineEvent): void => {
+    if (event.type === 'run') {
+      activity.push(event.run);
+      if (activity.length > limit) activity.splice(0, activity.length - limit);
+    }
+    for (const l of listeners) l(event);
   };
+  // From its start: a restarted engine says then what it cannot run (an rsync path that is wrong).
+  const boot = (): Promise<Engine> =>
+    startEngine({ ...options.engine, config, secrets: options.secrets, control, onEvent: forward });
   let engine = await boot();
 
-  const commit = async (next: Config): Promise<void> => {
+  /** `saved`: the profiles this change saves, each with what it was; see refuseMissingSources. */
+  const commit = async (next: Config, saved: readonly SavedProfile[] = []): Promise<void> => {
     const validated = validateConfig(next);
+    await refuseMissingSources(saved);
     await options.configStore.write(validated);
     const restart = validated.settings.rsyncPath !== config.settings.rsyncPath;
     config = validated;
@@ -121,7 +123,8 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       }
       const replaced = previousName ?? parsed.data.name;
       const others = config.profiles.filter((p) => p.name !== replaced);
-      await commit({ ...config, profiles: [...others, parsed.data] });
+      const was = config.profiles.find((p) => p.name === replaced);
+      await commit({ ...config, profiles: [...others, parsed.data] }, [{ profile: parsed.data, was }]);
       return parsed.data;
     },
     'profiles.delete': async ({ name }) => {
@@ -169,7 +172,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
         replaced,
         skipped,
       } = applyImport(previewImport(text, format, config, options.importers), config, conflicts);
-      await commit(next);
+      await commit(next, importedProfiles({ config: next, created, replaced }, config));
       return { created, replaced, skipped };
     },
     'settings.get': async () => config.settings,
@@ -181,6 +184,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     'preferences.set': async ({ preferences }) => hostPreferences().set(preferences),
     'deletions.confirm': async ({ profile }) => (engine.confirmDeletions(findProfile(profile).name), null),
     'deletions.refuse': async ({ profile }) => (engine.refuseDeletions(findProfile(profile).name), null),
+    'deletions.list': async ({ profile, offset, limit }) => engine.heldNames(findProfile(profile).name, offset, limit),
     'folder.open': async ({ profile }) => {
       const p = findProfile(profile);
       if (!options.host?.openFolder)
@@ -202,4 +206,64 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       listeners.clear();
     },
   };
+}
+
+/** A profile a change saves, and the one it replaces (none for a new profile). */
+export interface SavedProfile {
+  profile: Profile;
+  was: Profile | undefined;
+}
+
+/** What an import saves: each created or replaced profile, with the one it replaces. */
+export function importedProfiles(
+  outcome: { config: Config; created: readonly string[]; replaced: readonly string[] },
+  before: Config,
+): SavedProfile[] {
+  // Names are compared as the schema does, without case.
+  const named = (list: readonly Profile[], name: string) =>
+    list.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  return [...outcome.created, ...outcome.replaced].flatMap((name) => {
+    const profile = named(outcome.config.profiles, name);
+    const was = outcome.replaced.includes(name) ? named(before.profiles, name) : undefined;
+    return profile ? [{ profile, was }] : [];
+  });
+}
+
+/**
+ * A profile saved to run with a source folder that is not there (a typo, a disk not mounted) is
+ * refused, so the mistake shows where it was made rather than as a profile that never syncs.
+ * Only what the save changes is judged: a running profile whose disk is away right now can still
+ * be edited (the engine shows its source missing), and one saved switched off waits for its disk.
+ * A config read at start is never judged here: its disks may simply not be mounted yet.
+ */
+export async function refuseMissingSources(saved: readonly SavedProfile[]): Promise<void> {
+  const problems: Array<{ name: string; source: string; why: string }> = [];
+  for (const { profile, was } of saved) {
+    if (!profile.enabled || (was?.enabled && was.source === profile.source)) continue;
+    const why = await sourceProblem(profile.source);
+    if (why) problems.push({ name: profile.name, source: profile.source, why });
+  }
+  if (problems.length === 0) return;
+  const [one] = problems;
+  const message =
+    problems.length === 1 && one
+      ? `The source folder ${one.source} ${one.why}, so profile "${one.name}" was not saved.`
+      : `Nothing was saved: the source folders of ${problems.length} profiles are missing:\n  ` +
+        problems.map((p) => `"${p.name}": ${p.source} ${p.why}`).join('\n  ');
+  throw new RsyncTrayError(
+    'SOURCE_MISSING',
+    message,
+    'Create the folder, mount the disk it is on, or fix the path, then save again; nothing was changed. ' +
+      'To keep a profile until its folder is there, save it switched off (Enabled unticked, "enabled": false).',
+  );
+}
+
+/** Why a source folder cannot be used, or null; errors other than "not there" are the engine's to report. */
+async function sourceProblem(source: string): Promise<string | null> {
+  try {
+    return (await stat(source)).isDirectory() ? null : 'is a file, not a folder';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : null;
+  }
 }

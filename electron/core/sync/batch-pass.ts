@@ -1,16 +1,26 @@
 /**
  * A batch pass: the paths the watcher reported, handed to one rsync with --files-from.
  *
- * In: the paths taken from pending, whether their deletions are due, and whether a mass deletion
- * is held. Out: a verdict, the deletions that were not due (found gone before their event came:
+ * Deletions are counted before any is carried out: a dry run names every entry the batch would
+ * delete (a listed folder's whole subtree, a recreated folder's old content), the target's
+ * deletion budget judges the count together with what was deleted in the window before, and the
+ * real run may then delete exactly that many (--max-delete). A batch over the budget is held
+ * whole — its changes still go, none of its deletions do. Should the real run meet deletions
+ * nobody counted (a folder replaced by another of the same name), they are counted and judged the
+ * same way before a second run deletes them.
+ *
+ * In: the paths taken from pending, whether their deletions are due, and whether a deletion is
+ * held. Out: a verdict, the deletions that were not due (found gone before their event came:
  * they go back to pending and wait like any deletion), and whether a full pass is owed instead
  * (a source that emptied at once: nothing destructive is sent, the full pass counts and asks).
  */
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import type { Profile } from '../../shared/profile-schema.ts';
 import { filesFromInput, type DeletionMode } from '../rsync/rsync-args.ts';
+import { parseSkippedDeletions } from '../rsync/rsync-output.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import type { RunResult } from '../rsync/rsync-runner.ts';
+import type { BudgetJudgement } from './deletion-budget.ts';
 import { isEmptyFolder } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
 import { movedAway, planBatch } from './pending-paths.ts';
@@ -21,7 +31,16 @@ export interface BatchPassIO {
   excludes: ExcludeMatcher;
   held: boolean;
   run(deletion: DeletionMode, input: Buffer, onlyNewTrees: boolean): Promise<RunResult>;
-  judge(paths: number, result: RunResult): Verdict;
+  /** Classifies a run and records it in the activity log, with the moves it carried. */
+  judge(paths: number, result: RunResult, moved: number): Verdict;
+  /** Classifies a dry run without recording it (it changed nothing). */
+  check(result: RunResult): Verdict;
+  /** Judges deletions against the target's budget. */
+  budget(deletions: number, c: { sourceEmpty: boolean }): BudgetJudgement;
+  /** Holds deletions over the budget until a person decides. */
+  hold(count: number, names: readonly string[], judgement: BudgetJudgement): void;
+  /** The next run deletes this many entries under paths that moved elsewhere in the source. */
+  moving(count: number): void;
   /** An rsync before 3.2.3 cannot delete listed paths: a full pass does it. */
   fullPass(): Promise<Verdict>;
 }
@@ -33,13 +52,14 @@ export interface BatchPassResult {
   fullPassWanted: boolean;
 }
 
+const done: Verdict = { type: 'done', kind: null };
+
 export async function batchPass(
   entries: ReadonlyMap<string, number>,
   withDeletions: boolean,
   io: BatchPassIO,
 ): Promise<BatchPassResult> {
   const { profile, caps, excludes } = io;
-  let deletion: DeletionMode = io.held ? { mode: 'hold' } : { mode: 'propagate' };
   const plan = await planBatch(entries, {
     root: profile.source,
     deletions: profile.deletions && !io.held,
@@ -52,21 +72,87 @@ export async function batchPass(
     plan.paths = plan.paths.filter((p) => !skip.has(p));
     plan.deletions = plan.deleted.size;
   }
-  let fullPassWanted = false;
+  const movedPaths = new Set([...plan.deleted].filter((rel) => movedAway(entries.get(rel))));
+  const result = (verdict: Verdict, fullPassWanted = false): BatchPassResult => ({ verdict, notDue, fullPassWanted });
+  // Deletions are on unless the profile turns them off or a hold waits for a person; trees then
+  // recurse without --delete, so nothing at all is deleted.
+  const deleting = profile.deletions && !io.held;
   if (plan.deletions > 0 && (await isEmptyFolder(profile.source))) {
-    // Everything vanished from the source at once: an unmounted disk looks like this.
-    deletion = { mode: 'hold' };
-    fullPassWanted = true;
-  } else if (plan.deletions > 0 && !caps.deleteMissingArgs) {
-    return { verdict: await io.fullPass(), notDue, fullPassWanted };
+    // Everything vanished from the source at once: an unmounted disk looks like this. Changes
+    // only; the full pass counts and asks.
+    const paths = plan.paths.filter((p) => !plan.deleted.has(p));
+    if (paths.length === 0) return result(done, true);
+    const verdict = io.judge(paths.length, await io.run({ mode: 'hold' }, filesFromInput(paths), plan.files === 0), 0);
+    return result(verdict.type === 'done' ? done : verdict, true);
   }
-  const paths = deletion.mode === 'hold' ? plan.paths.filter((p) => !plan.deleted.has(p)) : plan.paths;
-  if (paths.length === 0) return { verdict: { type: 'done', kind: null }, notDue, fullPassWanted };
-  const verdict = io.judge(paths.length, await io.run(deletion, filesFromInput(paths), plan.files === 0));
-  // A batch that succeeded while a full pass is owed is not the target being current.
-  return {
-    verdict: verdict.type === 'done' && fullPassWanted ? { type: 'done', kind: null } : verdict,
-    notDue,
-    fullPassWanted,
-  };
+  if (plan.deletions > 0 && !caps.deleteMissingArgs) return result(await io.fullPass());
+  if (plan.paths.length === 0) return result(done);
+
+  // The dry run lists every path: deletions and recursed folders are what delete, and a file
+  // replacing a folder does too; with --size-only and no transfer the rest costs a stat.
+  let paths = plan.paths;
+  // Without a count, a run may delete nothing: what it meets anyway is counted below.
+  let deletion: DeletionMode = deleting ? { mode: 'propagate', max: 0 } : { mode: 'hold' };
+  if (deleting && plan.deletions > 0) {
+    const counted = await count(plan.paths, movedPaths, io);
+    if (counted.verdict) return result(counted.verdict);
+    if (counted.allowed === null) {
+      // Held whole: the changes go, no deletion does.
+      paths = plan.paths.filter((p) => !plan.deleted.has(p));
+      deletion = { mode: 'hold' };
+    } else deletion = { mode: 'propagate', max: counted.allowed };
+  }
+  if (paths.length === 0) return result(done);
+  const run = await io.run(deletion, filesFromInput(paths), plan.files === 0);
+  const uncounted = deletion.mode === 'propagate' ? parseSkippedDeletions(run.stderr) : 0;
+  // The bound doing its job: exit 25, or 23 where a file or link could not take the place of a
+  // folder (the folder's removal was the uncounted deletion). Everything else completed; the
+  // second run below says whether anything else failed.
+  const bounded = uncounted > 0 && (run.exitCode === 25 || run.exitCode === 23);
+  const verdict = io.judge(paths.length, bounded ? { ...run, exitCode: 0 } : run, movedPaths.size);
+  if (verdict.type !== 'done' || uncounted === 0) return result(verdict);
+  // Deletions nobody counted (a folder replaced by another of the same name): count, judge, delete.
+  const again = await count(paths, movedPaths, io);
+  if (again.verdict) return result(again.verdict);
+  if (again.allowed === null || again.allowed === 0) return result(done);
+  const second = await io.run({ mode: 'propagate', max: again.allowed }, filesFromInput(paths), plan.files === 0);
+  const late = parseSkippedDeletions(second.stderr) > 0;
+  const lateBound = late && (second.exitCode === 25 || second.exitCode === 23);
+  const secondVerdict = io.judge(paths.length, lateBound ? { ...second, exitCode: 0 } : second, 0);
+  // Still more than counted: the tree is changing under us; the full pass counts it whole.
+  return result(secondVerdict, late);
+}
+
+/** Whether a name rsync deleted ("a/b/", "a/b/c") lies at or under one of `roots`. */
+function under(name: string, roots: ReadonlySet<string>): boolean {
+  const rel = name.endsWith('/') ? name.slice(0, -1) : name;
+  for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) if (roots.has(rel.slice(0, i))) return true;
+  return roots.has(rel);
+}
+
+/**
+ * Names and counts what a run over `paths` would delete (a dry run), and judges it: all of it,
+ * but what lies under a path that moved elsewhere in the source (a renamed folder: its entries
+ * arrive again at the new name). Out: a verdict when the dry run itself failed; otherwise how
+ * many the real run may delete, or null when the budget holds them.
+ */
+async function count(
+  paths: string[],
+  moved: ReadonlySet<string>,
+  io: BatchPassIO,
+): Promise<{ verdict?: Verdict; allowed: number | null }> {
+  const listing = await io.run({ mode: 'list' }, filesFromInput(paths), true);
+  const checked = io.check(listing);
+  if (checked.type !== 'done') return { verdict: checked, allowed: null };
+  const found = listing.deletions ?? { count: 0, names: [] };
+  if (found.count === 0) return { allowed: 0 };
+  // The names are whole up to DELETION_BUDGET_POLICY.namesKept; past it, moves are not told apart.
+  const moves = moved.size === 0 ? 0 : found.names.filter((n) => under(n, moved)).length;
+  const judgement = io.budget(found.count - moves, { sourceEmpty: false });
+  if (judgement.verdict.allow) {
+    io.moving(moves);
+    return { allowed: found.count };
+  }
+  io.hold(found.count, found.names, judgement);
+  return { allowed: null };
 }

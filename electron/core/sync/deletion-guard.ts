@@ -1,46 +1,72 @@
 /**
  * The mass-deletion guard: the one thing lsyncd users fear most is a backup wiped because the
- * source was empty or unmounted. A full sync first transfers without deleting and counts what it
- * would delete (--max-delete=0); this judges the count. Pure, so every case has a test.
+ * source was emptied, unmounted or replaced. Real deletions are spread over time (`rm -rf` of a
+ * big tree takes a while, a person removes folders one after another, a sync client unlinks
+ * files one by one), so a deletion is never judged alone: every deletion that reaches a target —
+ * watched or from a full sync — spends one budget per target over a rolling window
+ * (deletion-budget.ts), and a pass that would cross `maxDeletePercent` of the backup is held
+ * whole. Pure, so every case has a test.
  */
 import { opendir } from 'node:fs/promises';
 
-/** Below this many deletions the share is not checked (small trees change a lot in relative terms). */
-export const MIN_DELETIONS_TO_HOLD = 10;
+/** The budget's policy, one table. */
+export const DELETION_BUDGET_POLICY = {
+  /**
+   * How far back deletions count. Long enough that a tree removed folder by folder, or a script
+   * unlinking files for minutes, still adds up; short enough that a day of ordinary tidying does
+   * not. A person's confirmation empties the window (they have seen what went).
+   */
+  windowMs: 10 * 60_000,
+  /** Below this many deletions in the window the share is not checked (small trees change a lot in relative terms). */
+  minDeletionsToHold: 10,
+  /** Names a hold keeps for the window to page through (the count is always exact). */
+  namesKept: 100_000,
+  /** Names a status carries, for a notification or a prompt to show at once. */
+  sampleNames: 20,
+} as const;
+
+export const MIN_DELETIONS_TO_HOLD = DELETION_BUDGET_POLICY.minDeletionsToHold;
 
 export interface DeletionCount {
-  /** Deletions rsync held back. */
+  /** What this pass would delete. */
   deletions: number;
-  /** Entries in the source (rsync's "Number of files", which counts folders too). */
-  sourceEntries: number;
-  /** Entries the pass created on the backup. */
-  created: number;
+  /** Deleted on this target, without confirmation, within the window before this pass. */
+  alreadyDeleted: number;
+  /** Files and folders on the backup now, before this pass deletes anything. */
+  backupEntries: number;
   sourceEmpty: boolean;
   maxDeletePercent: number;
 }
 
 export type DeletionVerdict = { allow: true } | { allow: false; reason: string; backupEntries: number };
 
+const minutes = (ms: number): string => `${Math.round(ms / 60_000)} minutes`;
+
 export function judgeDeletions(c: DeletionCount): DeletionVerdict {
   if (c.deletions === 0) return { allow: true };
-  // What the backup held before this pass: what both sides share, plus what only it has.
-  const backupEntries = Math.max(c.deletions, c.sourceEntries - c.created + c.deletions);
+  // The share is of what the backup held when the window's deletions began.
+  const before = Math.max(c.backupEntries + c.alreadyDeleted, c.alreadyDeleted + c.deletions);
+  const total = c.alreadyDeleted + c.deletions;
+  const already =
+    c.alreadyDeleted > 0
+      ? ` after ${c.alreadyDeleted} deleted in the last ${minutes(DELETION_BUDGET_POLICY.windowMs)}`
+      : '';
   if (c.sourceEmpty) {
     return {
       allow: false,
-      backupEntries,
+      backupEntries: before,
       reason:
         `the source folder is empty (is its disk mounted?), ` +
-        `so mirroring it would delete ${c.deletions} entries on the backup`,
+        `so mirroring it would delete ${c.deletions} entries on the backup${already}`,
     };
   }
-  const percent = (100 * c.deletions) / backupEntries;
-  if (c.maxDeletePercent < 100 && c.deletions >= MIN_DELETIONS_TO_HOLD && percent > c.maxDeletePercent) {
+  const percent = (100 * total) / before;
+  if (c.maxDeletePercent < 100 && total >= MIN_DELETIONS_TO_HOLD && percent > c.maxDeletePercent) {
     return {
       allow: false,
-      backupEntries,
+      backupEntries: before,
       reason:
-        `mirroring would delete ${c.deletions} of ${backupEntries} entries on the backup ` +
+        `mirroring would delete ${c.deletions} more entries${already}: ${total} of the backup's ${before} ` +
         `(${percent.toFixed(0)} %, more than the ${c.maxDeletePercent} % allowed)`,
     };
   }

@@ -3,7 +3,13 @@
  * profile, and turns everything they report into numbered events. Hosts (the tray app, the CLI,
  * tests) get a handle and call dispose() when done. Never imports Electron.
  */
-import { worstState, type EngineEvent, type EngineEventBody, type ProfileStatus } from '../../shared/status.ts';
+import {
+  worstState,
+  type EngineEvent,
+  type EngineEventBody,
+  type HeldNames,
+  type ProfileStatus,
+} from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import { RsyncTrayError, toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import { ProfileRunner, type RecoveryTimings } from './profile-runner.ts';
@@ -12,6 +18,7 @@ import { probeRsync, type RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import type { runRsync } from '../rsync/rsync-runner.ts';
 import type { WatcherFactory } from '../watch/tree-watcher.ts';
 import { systemClock, type Clock } from './clock.ts';
+import type { ReachabilityPolicy } from './reachability.ts';
 import { ControlState, pauseDeadlines } from './control-state.ts';
 
 export interface EngineOptions {
@@ -25,12 +32,19 @@ export interface EngineOptions {
   stateDir?: string;
   /** Recovery timings after watcher trouble (tests shorten them). */
   timings?: Partial<RecoveryTimings>;
+  /** How often each target's daemon is asked whether it is there (tests shorten it). */
+  reachability?: Partial<ReachabilityPolicy>;
   /**
    * Pauses a person set. A host that restarts the engine (a new rsync path) passes the same one
    * in, so nothing resumes by itself; without it, one is loaded from stateDir.
    */
   control?: ControlState;
   clock?: Clock;
+  /**
+   * Receives every event from the very start: what the engine says while it starts (an unusable
+   * rsync, the profiles that cannot run because of it) comes before a subscribe() could.
+   */
+  onEvent?: EngineListener;
 }
 
 export type EngineListener = (event: EngineEvent) => void;
@@ -49,6 +63,8 @@ export interface Engine {
   confirmDeletions(profile: string): void;
   /** Drops a held mass deletion; the profile pauses until resumed. */
   refuseDeletions(profile: string): void;
+  /** A page of the names each target's held deletion would remove. */
+  heldNames(profile: string, offset: number, limit: number): HeldNames[];
   /** Resolves when the named profile (or all) has nothing pending or running. */
   whenIdle(profile?: string): Promise<void>;
   subscribe(listener: EngineListener): () => void;
@@ -74,7 +90,7 @@ function restingStatus(name: string, state: ProfileStatus['state'], error: Error
 }
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
-  const listeners = new Set<EngineListener>();
+  const listeners = new Set<EngineListener>(options.onEvent ? [options.onEvent] : []);
   let seq = 0;
   const emit = (body: EngineEventBody): void => {
     const event = { ...body, seq: ++seq, at: Date.now() } as EngineEvent;
@@ -108,13 +124,21 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let config = options.config;
   const runners = new Map<string, ProfileRunner>();
   const resting = new Map<string, ProfileStatus>();
+  /**
+   * A profile that does not run is said once, as it is: no runner reports it, and a window that
+   * last heard "stopped" from a runner an rsync path change disposed must hear the error instead.
+   */
+  const rest = (status: ProfileStatus, before: ReadonlyMap<string, ProfileStatus>): void => {
+    resting.set(status.name, status);
+    if (JSON.stringify(before.get(status.name)) !== JSON.stringify(status)) emit({ type: 'status', status });
+  };
   /** Creates the runners of profiles not running yet; returns them (not started). */
-  const place = (): ProfileRunner[] => {
+  const place = (before: ReadonlyMap<string, ProfileStatus>): ProfileRunner[] => {
     const created: ProfileRunner[] = [];
     for (const profile of config.profiles) {
       if (runners.has(profile.name)) continue;
-      if (!profile.enabled) resting.set(profile.name, restingStatus(profile.name, 'stopped', null));
-      else if (!caps) resting.set(profile.name, restingStatus(profile.name, 'error', probeError));
+      if (!profile.enabled) rest(restingStatus(profile.name, 'stopped', null), before);
+      else if (!caps) rest(restingStatus(profile.name, 'error', probeError), before);
       else {
         const runner = new ProfileRunner({
           profile,
@@ -124,6 +148,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           run: options.run,
           stateDir: options.stateDir,
           timings: options.timings,
+          reachability: options.reachability,
           clock,
           emit,
         });
@@ -148,8 +173,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   };
 
   /** Starts new runners paused when the control state says so, so they never sync in between. */
-  const startPlaced = async (): Promise<void> => {
-    const created = place();
+  const startPlaced = async (before: ReadonlyMap<string, ProfileStatus> = new Map()): Promise<void> => {
+    const created = place(before);
     const now = clock.now();
     for (const r of created) if (control.isPaused(r.profile.name, now)) r.pause();
     await Promise.all(created.map((r) => r.start()));
@@ -181,6 +206,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     confirmDeletions: (name) => {
       if (!pick(name).some((r) => r.confirmDeletions())) throw noHold(name);
     },
+    heldNames: (name, offset, limit) => pick(name).flatMap((r) => r.heldNames(offset, limit)),
     refuseDeletions: (name) => {
       if (!pick(name).some((r) => r.refuseDeletions())) throw noHold(name);
       // Refusing pauses the profile: a pause like any other, so an edit does not undo it.
@@ -199,9 +225,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       const stale = [...runners.values()].filter((r) => wanted.get(r.profile.name) !== JSON.stringify(r.profile));
       for (const r of stale) runners.delete(r.profile.name);
       await Promise.all(stale.map((r) => r.dispose()));
+      const before = new Map(resting);
       resting.clear();
       config = next;
-      await startPlaced();
+      await startPlaced(before);
     },
     async dispose() {
       deadlines.dispose();

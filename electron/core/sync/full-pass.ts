@@ -2,7 +2,10 @@
  * The full pass's protocol, on its own: with deletions on, rsync first transfers without
  * deleting and counts what it would delete; the deletion guard judges the count; only then does
  * a second run delete — bounded by the count, so a source that empties meanwhile is not mirrored.
- * A person's confirmation of a held count lets the next pass delete up to it (with a margin).
+ * The count is judged by the target's deletion budget (deletion-budget.ts): together with what
+ * batches deleted in the window before, so a tree emptied batch by batch and then rescanned is
+ * still one stream. A person's confirmation of a held count lets the next pass delete up to it
+ * (with a margin), and spends nothing of the budget.
  *
  * In: the pass's memory (hold, confirmed count, recount flag) and an executor that runs rsync and
  * classifies its result. Out: a verdict, and whether another full pass is owed. No timers, no
@@ -13,7 +16,7 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 import type { DeletionMode, RunKind } from '../rsync/rsync-args.ts';
 import { parseSkippedDeletions } from '../rsync/rsync-output.ts';
 import type { RunResult } from '../rsync/rsync-runner.ts';
-import { judgeDeletions } from './deletion-guard.ts';
+import type { BudgetJudgement } from './deletion-budget.ts';
 
 /** How a cycle ended, for the bookkeeping that follows it. */
 export type Verdict =
@@ -33,9 +36,15 @@ export interface FullPassMemory {
 
 export interface FullPassIO {
   deletions: boolean;
-  maxDeletePercent: number;
-  now(): number;
   run(deletion: DeletionMode): Promise<RunResult>;
+  /** Judges a count against the target's budget, the backup's size as this count tells it. */
+  budget(deletions: number, c: { sourceEmpty: boolean; backupEntries: number }): BudgetJudgement;
+  /** The backup holds this many entries now (what the counting run saw). */
+  counted(backupEntries: number): void;
+  /** Holds deletions over the budget until a person decides; null names: those already held. */
+  hold(count: number, names: readonly string[] | null, judgement: BudgetJudgement): void;
+  /** A dry run naming what a deleting pass would delete; null if it did not complete. */
+  list(): Promise<{ count: number; names: string[] } | null>;
   /** Classifies a result (ok, vanished, failed, canceled) and records it unless told not to. */
   judge(result: RunResult, recordSuccess: boolean): Verdict;
   /** Records a counting run in the activity log with the outcome the guard gave it. */
@@ -68,6 +77,7 @@ export async function fullPass(memory: FullPassMemory, io: FullPassIO): Promise<
   if (verdict.type !== 'done') return { verdict, again: false };
   const deletions = parseSkippedDeletions(counting.stderr);
   if (deletions === 0) {
+    if (counting.stats) io.counted(counting.stats.files);
     memory.hold = null;
     io.record(counting, 'ok');
     return { verdict, again: false };
@@ -80,21 +90,23 @@ export async function fullPass(memory: FullPassMemory, io: FullPassIO): Promise<
     return { verdict: { type: 'done', kind: null }, again: true };
   }
   memory.recounted = false;
-  const judgement = judgeDeletions({
-    deletions,
-    sourceEntries: counting.stats?.files ?? 0,
-    created: counting.stats?.created ?? 0,
-    sourceEmpty: await io.sourceEmpty(),
-    maxDeletePercent: io.maxDeletePercent,
-  });
-  if (!judgement.allow) {
-    memory.hold = { deletions, backupEntries: judgement.backupEntries, reason: judgement.reason, since: io.now() };
+  // After the counting run the backup holds the source's entries plus those only it has (rsync's
+  // "Number of files" counts the source's folders too).
+  const backupEntries = (counting.stats?.files ?? 0) + deletions;
+  io.counted(backupEntries);
+  const judgement = io.budget(deletions, { sourceEmpty: await io.sourceEmpty(), backupEntries });
+  if (!judgement.verdict.allow) {
     io.record(counting, 'held');
+    // Names for the person deciding: listed once per count (a dry run costs a scan of the tree).
+    const known = memory.hold?.deletions === deletions && memory.hold.listed > 0;
+    const listing = known ? null : await io.list();
+    io.hold(deletions, known ? null : (listing?.names ?? []), judgement);
     return { verdict: { type: 'done', kind: 'full' }, again: false };
   }
   memory.hold = null;
   io.record(counting, 'ok');
-  const deleting = await io.run({ mode: 'propagate', max: deletionBound(deletions, 1.5) });
-  // More appeared meanwhile: count again.
+  // What was judged, and the few a count misses (rsync's skipped count leaves out a folder whose
+  // contents it counted); what disappeared since is counted, and judged, by the next pass.
+  const deleting = await io.run({ mode: 'propagate', max: deletionBound(deletions, 1) });
   return { verdict: io.judge(deleting, true), again: parseSkippedDeletions(deleting.stderr) > 0 };
 }

@@ -49,8 +49,19 @@ const JournalSchema = z.strictObject({
       // [path, pending-paths flags]
       paths: z.array(z.tuple([RelPath, Count])),
       fullSyncWanted: z.boolean(),
+      // A journal from before the deletion budget holds the first four; the rest read as unknown.
       hold: z
-        .strictObject({ deletions: Count, backupEntries: Count, reason: z.string(), since: z.number().nonnegative() })
+        .strictObject({
+          deletions: Count,
+          backupEntries: Count,
+          reason: z.string(),
+          since: z.number().nonnegative(),
+          alreadyDeleted: Count.default(0),
+          windowMinutes: Count.default(0),
+          sample: z.array(z.string()).default([]),
+          listed: Count.default(0),
+          safetyNet: z.strictObject({ folder: z.string(), days: Count }).nullable().default(null),
+        })
         .nullable(),
     }),
   ),

@@ -4,7 +4,13 @@
  * rescans (events may be lost; changes never are).
  */
 import { readFileSync } from 'node:fs';
-import { summarizeProfile, type EngineEventBody, type ProfileStatus, type WatchMode } from '../../shared/status.ts';
+import {
+  summarizeProfile,
+  type EngineEventBody,
+  type HeldNames,
+  type ProfileStatus,
+  type WatchMode,
+} from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { journalPath, journalWriter, readJournal, type JournalFile } from './journal.ts';
@@ -16,6 +22,11 @@ import type { Clock } from './clock.ts';
 import { TargetSync } from './target-sync.ts';
 import { troubleFromError, WATCHERS } from '../watch/watcher-backends.ts';
 import type { TreeWatcher, WatchTrouble, WatcherFactory } from '../watch/tree-watcher.ts';
+import { DEFAULT_TIMINGS, TROUBLE_POLICY, type RecoveryTimings } from './recovery-policy.ts';
+import { folderIdentity } from './source-folder.ts';
+import type { ReachabilityPolicy } from './reachability.ts';
+
+export { DEFAULT_TIMINGS, type RecoveryTimings };
 
 export interface ProfileRunnerDeps {
   profile: Profile;
@@ -27,38 +38,10 @@ export interface ProfileRunnerDeps {
   /** Where the pending-work journal lives; no journal without it. */
   stateDir?: string;
   timings?: Partial<RecoveryTimings>;
+  reachability?: Partial<ReachabilityPolicy>;
   /** Passed on to each target (fake time in tests). */
   clock?: Clock;
 }
-
-export interface RecoveryTimings {
-  /** Full rescans while native watching is unavailable. */
-  rescanEveryMs: number;
-  /** Next attempt to watch natively after a watch limit or watcher failure. */
-  rewatchAfterMs: number;
-  /** Next attempt after the watched folder vanished. */
-  rootGoneRetryMs: number;
-}
-
-export const DEFAULT_TIMINGS: RecoveryTimings = {
-  rescanEveryMs: 30_000,
-  rewatchAfterMs: 5 * 60_000,
-  rootGoneRetryMs: 5_000,
-};
-
-/** How the profile recovers from each kind of watcher trouble. Data, so the policy reads at a glance. */
-const TROUBLE_POLICY: Record<
-  WatchTrouble['reason'],
-  { mode: WatchMode; rewatch: keyof RecoveryTimings | null; rescan: boolean }
-> = {
-  // The kernel dropped events but the watch is intact: one rescan catches up.
-  overflow: { mode: 'watching', rewatch: null, rescan: false },
-  // Out of inotify watches: rescan periodically, try watching again later.
-  'watch-limit': { mode: 'rescanning', rewatch: 'rewatchAfterMs', rescan: true },
-  // The folder is gone (unmounted, deleted): nothing to scan; watch again when it is back.
-  'root-gone': { mode: 'rescanning', rewatch: 'rootGoneRetryMs', rescan: false },
-  error: { mode: 'rescanning', rewatch: 'rewatchAfterMs', rescan: true },
-};
 
 /** fs.inotify.max_queued_events (Linux), or its usual default elsewhere. */
 function queuedEventsLimit(): number {
@@ -91,6 +74,8 @@ export class ProfileRunner {
   #watch: ProfileStatus['watch'] = { mode: 'starting', note: null };
   #timers = new Set<NodeJS.Timeout>();
   #rescanTimer: NodeJS.Timeout | null = null;
+  /** What the watched source folder is (folderIdentity), to see it replaced or unmounted. */
+  #identity: string | null = null;
   #emitQueued = false;
   #emitted: { headline: string; at: number; timer: NodeJS.Timeout | undefined } = {
     headline: '',
@@ -134,6 +119,7 @@ export class ProfileRunner {
           secrets: deps.secrets,
           run: deps.run,
           clock: deps.clock,
+          reachability: deps.reachability,
           onChange: () => {
             this.#queueStatus();
             this.#journal?.schedule(() => this.#journalState());
@@ -175,6 +161,24 @@ export class ProfileRunner {
     for (const t of this.targets) t.start();
     const minutes = this.profile.fullSyncIntervalMinutes;
     if (minutes > 0) this.#every(minutes * 60_000, () => this.#rescan());
+    this.#every({ ...DEFAULT_TIMINGS, ...this.#deps.timings }.sourceCheckEveryMs, () => this.#checkSource());
+  }
+
+  /**
+   * A watch follows the folder it was set on: a source unmounted (a bind mount's umount raises
+   * no event at all) or replaced by another folder at the same path goes unseen by it. Then the
+   * source is watched again and counted before anything is deleted.
+   */
+  async #checkSource(): Promise<void> {
+    if (!this.#watcher || this.#identity === null) return;
+    if ((await folderIdentity(this.profile.source)) === this.#identity) return;
+    this.#identity = null;
+    await this.#onTrouble({
+      reason: 'root-gone',
+      message:
+        `The source folder ${this.profile.source} is not the folder being watched any more (unmounted, or ` +
+        'replaced by another): it is watched again and counted before anything on the backup is deleted.',
+    });
   }
 
   /** A person asked: a full sync now, cutting any retry wait short. */
@@ -201,6 +205,12 @@ export class ProfileRunner {
   }
 
   /** Carries out held mass deletions; false when none was held. */
+  heldNames(offset: number, limit: number): HeldNames[] {
+    return this.targets
+      .filter((t) => t.status.hold)
+      .map((t) => ({ target: t.key, offset, ...t.heldNames(offset, limit) }));
+  }
+
   confirmDeletions(): boolean {
     return this.targets.map((t) => t.confirmDeletions()).some(Boolean);
   }
@@ -235,6 +245,7 @@ export class ProfileRunner {
   async #startWatching(): Promise<boolean> {
     const factory = this.#deps.watcherFactory ?? WATCHERS[this.profile.watch];
     try {
+      this.#identity = await folderIdentity(this.profile.source);
       this.#watcher = await factory(
         {
           root: this.profile.source,

@@ -11,6 +11,7 @@ import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
 import {
   batchIdleTimeoutMs,
   buildRsyncArgs,
+  namesDeletions,
   progressFrom,
   type DeletionMode,
   type RunKind,
@@ -21,6 +22,7 @@ import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import { runRsync, type RunResult } from '../rsync/rsync-runner.ts';
 import type { Clock } from './clock.ts';
 import { pruneSafetyNet } from './safety-net.ts';
+import { DELETION_BUDGET_POLICY } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
 
 export interface ExecutorDeps {
@@ -41,6 +43,9 @@ export interface ExecutorDeps {
 
 /** Safety-net folders past their retention are pruned at most this often. */
 const PRUNE_EVERY_MS = 12 * 3_600_000;
+
+/** Names of deleted entries an activity record keeps (the count is whole). */
+const RECORD_NAMES = 100;
 
 /** How often progress is passed on while rsync reports it. */
 const PROGRESS_EVERY_MS = 250;
@@ -64,6 +69,12 @@ export class RsyncExecutor {
     const { profile, target, caps, excludes, secrets, clock } = this.#deps;
     const auth = await resolveAuth(target, secrets);
     const args = buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra: auth.args, onlyNewTrees });
+    // A dry run's names are a hold's list (kept long); a real run's, its activity record.
+    const deletionNames = !namesDeletions(deletion)
+      ? undefined
+      : deletion.mode === 'list'
+        ? DELETION_BUDGET_POLICY.namesKept
+        : RECORD_NAMES;
     let lastEmit = 0;
     return (this.#deps.run ?? runRsync)({
       rsyncPath: caps.path,
@@ -73,6 +84,7 @@ export class RsyncExecutor {
       signal,
       secrets: auth.secrets,
       idleTimeoutMs: kind === 'batch' ? batchIdleTimeoutMs(profile) : undefined,
+      deletionNames,
       progressFrom: progressFrom(kind),
       onProgress: (p) => {
         const now = clock.now();
@@ -97,6 +109,7 @@ export class RsyncExecutor {
     firstAt: number | null,
     aborted: boolean,
     recordSuccess = true,
+    moved = 0,
   ): Verdict {
     if (aborted || result.isCanceled) {
       this.record(kind, paths, result, 'canceled', null, null);
@@ -106,7 +119,7 @@ export class RsyncExecutor {
     if (outcome === 'ok' || (outcome === 'vanished' && kind === 'full')) {
       // A full pass that met files vanishing mid-copy still mirrored everything else; whatever
       // vanished was deleted or replaced, and the watcher reported that.
-      if (recordSuccess) this.record(kind, paths, result, outcome, null, firstAt);
+      if (recordSuccess) this.record(kind, paths, result, outcome, null, firstAt, moved);
       return { type: 'done', kind };
     }
     if (outcome === 'vanished') {
@@ -127,6 +140,7 @@ export class RsyncExecutor {
     outcome: RunRecord['outcome'],
     error: ErrorInfo | null,
     firstAt: number | null,
+    moved = 0,
   ): void {
     const now = this.#deps.clock.now();
     const durationMs = Math.round(result.durationMs);
@@ -139,6 +153,9 @@ export class RsyncExecutor {
       paths,
       files: result.stats?.regularFilesTransferred ?? 0,
       bytes: result.stats?.transferredFileSize ?? 0,
+      deleted: result.deletions?.count ?? 0,
+      moved,
+      deletedNames: result.deletions?.names.slice(0, RECORD_NAMES) ?? [],
       latencyMs: firstAt === null ? null : now - firstAt,
       outcome,
       error,

@@ -6,7 +6,7 @@
  * In: a ScheduleState snapshot and `now`. Out: the time the next run is due (or none), whether
  * the deletions pending are due yet, and the state a person sees.
  */
-import type { SyncState } from '../../shared/status.ts';
+import type { SyncState, TargetStatus } from '../../shared/status.ts';
 
 export interface SchedulePolicy {
   /** Quiet after the last change before a batch starts (the profile's debounceMs). */
@@ -108,6 +108,8 @@ export interface StateInputs {
   needsPerson: boolean;
   held: boolean;
   retrying: boolean;
+  /** Idle, but its daemon stopped answering (reachability.ts). */
+  unreachable: boolean;
   fullSyncWanted: boolean;
   pending: number;
 }
@@ -121,6 +123,24 @@ export function targetState(s: StateInputs): SyncState {
   if (s.held) return 'needs-confirmation';
   if (s.retrying) return 'retrying';
   if (s.fullSyncWanted) return 'scanning';
+  if (s.pending === 0 && s.unreachable) return 'retrying';
   if (s.pending > 0) return 'syncing';
   return 'idle';
+}
+
+/** A target's status before anything ran: checking (the first full sync is owed). */
+export function initialStatus(key: string, totals: TargetStatus['totals']): TargetStatus {
+  return {
+    key,
+    state: 'scanning',
+    pending: 0,
+    lastSuccessAt: null,
+    lastFullSyncAt: null,
+    lastError: null,
+    retry: null,
+    unreachableSince: null,
+    hold: null,
+    progress: null,
+    totals,
+  };
 }

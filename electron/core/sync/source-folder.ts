@@ -22,3 +22,17 @@ export async function assertSourceFolder(source: string): Promise<void> {
     );
   }
 }
+
+/**
+ * Which folder the source is: its device and inode ("missing" when there is none). Compared at an
+ * interval by the profile runner: a mount that comes or goes, or a folder renamed away and
+ * replaced, changes it while the path stays the same.
+ */
+export async function folderIdentity(folder: string): Promise<string> {
+  try {
+    const s = await stat(folder);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return 'missing';
+  }
+}

@@ -9,7 +9,7 @@ import type { TargetStatus } from '../../shared/status.ts';
 import { RsyncExecutor, type ExecutorDeps } from './rsync-executor.ts';
 import { isEmptyFolder } from './deletion-guard.ts';
 import { batchPass } from './batch-pass.ts';
-import { toErrorInfo } from '../../shared/errors.ts';
+import { toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import { assertSourceFolder } from './source-folder.ts';
 import type { TargetJournal } from './journal.ts';
 import { PendingPaths, type ChangeKind } from './pending-paths.ts';
@@ -19,8 +19,10 @@ import type { RunResult } from '../rsync/rsync-runner.ts';
 import { backoffDelay, NEEDS_A_PERSON } from './retry-policy.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import { IdleSignal } from './idle-signal.ts';
-import { fullPass, type FullPassMemory, type Verdict } from './full-pass.ts';
+import { fullPass, type Verdict } from './full-pass.ts';
+import { HeldDeletions } from './held-deletions.ts';
 import * as scheduler from './scheduler.ts';
+import { Reachability, type ReachabilityPolicy } from './reachability.ts';
 
 export interface TargetSyncDeps
   extends Pick<ExecutorDeps, 'profile' | 'target' | 'caps' | 'excludes' | 'secrets' | 'run' | 'onRun'> {
@@ -31,6 +33,9 @@ export interface TargetSyncDeps
   clock?: Clock;
   /** Checks the source before each run (tests replace it to script a missing source). */
   assertSource?: (source: string) => Promise<void>;
+  /** Asks whether the daemon is there (reachability.ts); tests script it. */
+  probe?: () => Promise<ErrorInfo | null>;
+  reachability?: Partial<ReachabilityPolicy>;
 }
 
 type Taken = ReturnType<PendingPaths['drain']>;
@@ -59,16 +64,21 @@ export class TargetSync {
   #attempt = 0;
   /** Consecutive batches that met vanishing files (exit 24). */
   #vanishedStreak = 0;
-  readonly #memory: FullPassMemory = { hold: null, confirmed: null, recounted: false };
+  /** The deletion budget, the hold and its names (the full pass's memory is there too). */
+  readonly #deletions: HeldDeletions;
   readonly #executor: RsyncExecutor;
   #status: TargetStatus;
   readonly #idle = new IdleSignal();
+  readonly #reach: Reachability;
 
   constructor(deps: TargetSyncDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
     this.#policy = scheduler.schedulePolicy(deps.profile);
     this.key = targetKey(deps.target);
+    this.#deletions = new HeldDeletions(this.#clock, deps.profile);
+    const [changed, back] = [() => this.#setState(), () => this.retryNow()];
+    this.#reach = Reachability.of(deps, this.#clock, changed, back);
     this.#executor = new RsyncExecutor({
       ...deps,
       key: this.key,
@@ -79,36 +89,26 @@ export class TargetSync {
         this.#deps.onChange();
       },
     });
-    this.#status = {
-      key: this.key,
-      state: 'scanning',
-      pending: 0,
-      lastSuccessAt: null,
-      lastFullSyncAt: null,
-      lastError: null,
-      retry: null,
-      hold: null,
-      progress: null,
-      totals: this.#executor.totals,
-    };
+    this.#status = scheduler.initialStatus(this.key, this.#executor.totals);
   }
 
   get status(): TargetStatus {
     const pending = this.#pending.size + (this.#inFlight?.entries.size ?? 0);
-    return { ...this.#status, pending, hold: this.#memory.hold, totals: { ...this.#status.totals } };
+    const s = { ...this.#status, pending, hold: this.#deletions.hold, totals: { ...this.#status.totals } };
+    return this.#reach.shown(s);
   }
 
   /** What must survive a crash: everything not yet confirmed on the backup. */
   journal(): TargetJournal {
     const paths = this.#pending.entries();
     if (this.#inFlight) paths.push(...this.#inFlight.entries);
-    return { paths, fullSyncWanted: this.#fullSyncWanted || this.#inFlightFull, hold: this.#memory.hold };
+    return { paths, fullSyncWanted: this.#fullSyncWanted || this.#inFlightFull, hold: this.#deletions.hold };
   }
 
   /** Replays a journal written by an earlier run (before start()). */
   restore(journal: TargetJournal): void {
     this.#pending.restore(new Map(journal.paths), this.#clock.now());
-    this.#memory.hold = journal.hold;
+    this.#deletions.restore(journal.hold);
   }
 
   /** Watcher events for this target. */
@@ -155,16 +155,14 @@ export class TargetSync {
     this.#setState();
   }
 
+  /** A page of the names a held deletion would remove. */
+  heldNames(offset: number, limit: number): ReturnType<HeldDeletions['names']> {
+    return this.#deletions.names(offset, limit);
+  }
+
   /** A person confirmed the held deletions: the next full sync carries them out. */
   confirmDeletions(): boolean {
-    const hold = this.#memory.hold;
-    if (!hold) return false;
-    this.#deps.log(
-      'info',
-      `Deletions on ${this.key} confirmed (${hold.deletions}); the next full sync carries them out.`,
-    );
-    this.#memory.confirmed = hold;
-    this.#memory.hold = null;
+    if (!this.#deletions.confirm(this.key, this.#deps.log)) return false;
     this.requestFullSync();
     return true;
   }
@@ -174,20 +172,10 @@ export class TargetSync {
    * full sync is owed), so an unchanged source is held again rather than shown as current.
    */
   refuseDeletions(): boolean {
-    const hold = this.#memory.hold;
-    if (!hold) return false;
-    this.#deps.log(
-      'warn',
-      `Deletions on ${this.key} refused (${hold.deletions}); nothing was deleted and syncing is paused.`,
-    );
-    this.#memory.hold = null;
+    if (!this.#deletions.refuse(this.key, this.#deps.log)) return false;
     this.#fullSyncWanted = true;
     this.pause();
     return true;
-  }
-
-  get paused(): boolean {
-    return this.#paused;
   }
 
   pause(): void {
@@ -213,6 +201,7 @@ export class TargetSync {
   /** Stops: a running rsync is cancelled (SIGTERM, so it removes its temp file); its paths stay owed. */
   async dispose(): Promise<void> {
     this.#disposed = true;
+    this.#reach.dispose();
     this.#clearTimer();
     this.#abort?.abort();
     await this.#running;
@@ -280,12 +269,14 @@ export class TargetSync {
       paused: this.#paused,
       running: this.#runningKind,
       needsPerson: waiting && NEEDS_A_PERSON.has(s.lastError!.code),
-      held: this.#memory.hold !== null,
+      held: this.#deletions.hold !== null,
       retrying: waiting,
+      unreachable: this.#reach.down,
       fullSyncWanted: this.#fullSyncWanted,
       pending: this.#pending.size,
     });
     s.retry = waiting ? { attempt: this.#attempt, nextAt: this.#retryAt! } : null;
+    this.#reach.follow(s.state, waiting ? s.lastError : null);
     if (before !== s.state || s.state !== 'idle') this.#deps.onChange();
   }
 
@@ -303,7 +294,7 @@ export class TargetSync {
     let verdict: Verdict;
     try {
       await (this.#deps.assertSource ?? assertSourceFolder)(this.#deps.profile.source);
-      if (full && taken.entries.size > 0 && !this.#memory.hold) {
+      if (full && taken.entries.size > 0 && !this.#deletions.hold) {
         // Deletions the watcher saw are someone's intent: send them as a batch first, so the
         // full pass's guard judges only what changed unwatched.
         verdict = await this.#batchPass(taken, true);
@@ -317,6 +308,7 @@ export class TargetSync {
     this.#inFlight = null;
     this.#inFlightFull = false;
 
+    this.#reach.ran(verdict.type === 'failed' ? verdict.error : verdict.type === 'done' ? null : undefined);
     if (verdict.type === 'done') {
       this.#succeeded(verdict.kind);
       if (verdict.kind === 'full')
@@ -343,9 +335,12 @@ export class TargetSync {
   async #batchPass(taken: Taken, withDeletions: boolean): Promise<Verdict> {
     const { verdict, notDue, fullPassWanted } = await batchPass(taken.entries, withDeletions, {
       ...this.#deps,
-      held: this.#memory.hold !== null,
+      held: this.#deletions.hold !== null,
       run: (deletion, input, onlyNewTrees) => this.#run('batch', deletion, input, onlyNewTrees),
-      judge: (paths, result) => this.#executor.judge('batch', paths, result, taken.firstAt, this.#aborted),
+      judge: (paths, result, moved) =>
+        this.#executor.judge('batch', paths, result, taken.firstAt, this.#aborted, true, moved),
+      check: (result) => this.#executor.judge('batch', 0, result, null, this.#aborted, false),
+      ...this.#deletions.io,
       fullPass: () => this.#fullPass(),
     });
     if (notDue.length > 0) {
@@ -359,10 +354,15 @@ export class TargetSync {
 
   async #fullPass(): Promise<Verdict> {
     const { profile } = this.#deps;
-    const { verdict, again } = await fullPass(this.#memory, {
+    const { verdict, again } = await fullPass(this.#deletions.memory, {
       deletions: profile.deletions,
-      maxDeletePercent: profile.maxDeletePercent,
-      now: () => this.#clock.now(),
+      ...this.#deletions.io,
+      list: async () => {
+        const listing = await this.#run('full', { mode: 'list' });
+        return this.#executor.judge('full', 0, listing, null, this.#aborted, false).type === 'done'
+          ? (listing.deletions ?? null)
+          : null;
+      },
       run: (deletion) => this.#run('full', deletion),
       judge: (result, recordSuccess) => this.#executor.judge('full', 0, result, null, this.#aborted, recordSuccess),
       record: (result, outcome) => this.#executor.record('full', 0, result, outcome, null, null),
@@ -376,10 +376,12 @@ export class TargetSync {
     return this.#abort?.signal.aborted ?? false;
   }
 
-  #run(kind: RunKind, deletion: DeletionMode, input?: Buffer, onlyNewTrees = false): Promise<RunResult> {
+  async #run(kind: RunKind, deletion: DeletionMode, input?: Buffer, onlyNewTrees = false): Promise<RunResult> {
     this.#runningKind = kind;
     this.#setState();
-    return this.#executor.run(kind, deletion, this.#abort!.signal, input, onlyNewTrees);
+    const result = await this.#executor.run(kind, deletion, this.#abort!.signal, input, onlyNewTrees);
+    this.#deletions.ran(kind, result, deletion.mode === 'list');
+    return result;
   }
 
   #succeeded(kind: RunKind | null): void {
@@ -388,7 +390,7 @@ export class TargetSync {
     this.#vanishedStreak = 0;
     this.#retryAt = null;
     this.#status.lastError = null;
-    if (this.#pending.size === 0 && !this.#fullSyncWanted && !this.#memory.hold) this.#status.lastSuccessAt = now;
+    if (this.#pending.size === 0 && !this.#fullSyncWanted && !this.#deletions.hold) this.#status.lastSuccessAt = now;
     if (kind === 'full') this.#status.lastFullSyncAt = now;
   }
 }

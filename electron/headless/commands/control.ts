@@ -1,8 +1,9 @@
 /**
  * The commands that talk to the engine a `run` / `serve` keeps for this config, over its control
- * socket: `status`, `pause`, `resume`, `confirm-deletions` and `refuse-deletions`. With none
+ * socket: `status`, `pause`, `resume`, `held`, `confirm-deletions` and `refuse-deletions`. With none
  * running they stop with NOT_RUNNING (exit 3).
  */
+import { displayName } from '../../shared/names.ts';
 import { formatStatusTable } from '../log-format.ts';
 import {
   askRunning,
@@ -70,6 +71,34 @@ async function deletionDecision(
   out(done);
   return 0;
 }
+
+export const held: Command = {
+  usage: 'held --profile NAME [--offset N] [--limit N] [--config FILE]',
+  summary: 'List what a held deletion would remove (a page of names; "folder/" for a folder).',
+  options: { ...configOption, ...profileOption, offset: { type: 'string' }, limit: { type: 'string' } },
+  async run(v) {
+    const profile = v.profile as string | undefined;
+    if (!profile) throw badArgument('Name the profile with --profile NAME.', 'See `rsync-tray status`.');
+    const whole = (name: string, fallback: number, max: number): number => {
+      const raw = v[name] as string | undefined;
+      const n = raw === undefined ? fallback : Number(raw);
+      if (!Number.isInteger(n) || n < 0 || n > max)
+        throw badArgument(`--${name} must be a whole number from 0 to ${max}.`, `For example --${name} ${fallback}.`);
+      return n;
+    };
+    const offset = whole('offset', 0, Number.MAX_SAFE_INTEGER);
+    const limit = Math.max(1, whole('limit', 100, 1_000));
+    const pages = await askRunning(configFile(v), 'deletions.list', { profile, offset, limit });
+    if (pages.length === 0) out(`Nothing is held for ${JSON.stringify(profile)}.`);
+    for (const p of pages) {
+      const shown = `${p.names.length ? `${offset + 1}–${offset + p.names.length}` : 'none'} of ${p.listed} named`;
+      out(`${p.target}: ${p.total} held (${shown})`);
+      // Escaped, so a name with a newline or invalid UTF-8 is one readable line.
+      for (const n of p.names) out(`  ${displayName(n)}`);
+    }
+    return 0;
+  },
+};
 
 export const confirmDeletions: Command = {
   usage: 'confirm-deletions --profile NAME [--config FILE]',

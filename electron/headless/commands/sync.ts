@@ -10,6 +10,7 @@ import { noWatcher } from '../../core/watch/watcher-backends.ts';
 import { formatError, RsyncTrayError } from '../../shared/errors.ts';
 import type { Config } from '../../shared/profile-schema.ts';
 import type { ProfileStatus } from '../../shared/status.ts';
+import { holdPhrase } from '../../shared/presenter.ts';
 import { eventPrinter } from '../bootstrap.ts';
 import { fileSecretStore } from '../file-stores.ts';
 import { secretsFileFor, stateDirFor } from '../paths.ts';
@@ -52,7 +53,7 @@ function reportFailures(statuses: readonly ProfileStatus[]): number {
     for (const t of s.targets) {
       if (t.hold)
         out(
-          `HELD [${s.name}] ${t.key}: ${t.hold.reason}. Nothing was deleted. ` +
+          `HELD [${s.name}] ${t.key}: ${holdPhrase(t.hold)} ` +
             `To delete: rsync-tray sync --profile ${JSON.stringify(s.name)} --confirm-deletions`,
         );
       else if (t.lastError) out(`FAILED [${s.name}] ${t.key}: ${formatError(t.lastError)}`);
