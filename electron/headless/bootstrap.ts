@@ -48,6 +48,32 @@ export function eventPrinter(print: (line: string) => void, json = false): (even
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessHost> {
   const file = options.configFile;
   if (options.startEmpty) await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // A SIGTERM while starting (the engine syncs as soon as it is up) is kept, not left to kill the
+  // process mid-run by default: untilSignal() answers it once the host is up.
+  let early: NodeJS.Signals | null = null;
+  const onEarly = (signal: NodeJS.Signals) => void (early ??= signal);
+  const stopEarly = () => {
+    process.off('SIGINT', onEarly);
+    process.off('SIGTERM', onEarly);
+  };
+  process.on('SIGINT', onEarly);
+  process.on('SIGTERM', onEarly);
+  try {
+    return await startHost(options, file, () => {
+      stopEarly();
+      return early;
+    });
+  } catch (error) {
+    stopEarly();
+    throw error;
+  }
+}
+
+async function startHost(
+  options: HeadlessOptions,
+  file: string,
+  earlySignal: () => NodeJS.Signals | null,
+): Promise<HeadlessHost> {
   const socket = controlSocketFor(file);
   await assertNotRunning(socket);
   // Only the hosts import foreign formats; the other commands need not load the XML parser.
@@ -73,6 +99,8 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessH
     configFile: file,
     service,
     untilSignal() {
+      const early = earlySignal();
+      if (early) return Promise.resolve(early);
       return new Promise((resolve) => {
         const stop = () => {
           process.off('SIGINT', onSignal);
@@ -90,6 +118,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessH
     },
     dispose() {
       disposed ??= (async () => {
+        earlySignal(); // no longer kept: a signal from now on does what it always does
         for (const stop of [...stopListening]) stop();
         await control.dispose();
         await service.dispose();

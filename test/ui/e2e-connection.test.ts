@@ -3,7 +3,8 @@
  * daemon on 127.0.0.1 with a writable and a read-only module, Debian's Chromium. Test connection
  * says a read-only module cannot be written (the login alone passes); saving a profile whose
  * source folder does not exist is refused with what to do, and the config is untouched; a wrong
- * rsync program in Settings turns the profile to an error naming it, not to "Disabled".
+ * rsync program in Settings turns the profile to an error naming it, not to "Disabled"; a daemon
+ * that goes away shows "retrying, unreachable since …", and Current again when it is back.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -153,6 +154,21 @@ describe.skipIf(!chromiumAvailable)('honest state in the window served by rsync-
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
     await session.go('Profiles');
     await session.waitForBadge('docs', 'Current');
+  });
+
+  it('a daemon that goes away: retrying, unreachable since when; current again as soon as it is back', async () => {
+    await session.waitForBadge('docs', 'Current');
+    await daemon.stop();
+    const card = session.card('docs');
+    await card.getByRole('button', { name: 'Sync now' }).click();
+    await session.waitForBadge('docs', 'Retrying');
+    await card.getByText(/unreachable since \d\d:\d\d\./).waitFor();
+    expect(await card.textContent()).toMatch(/Connection refused|does not answer/);
+    await session.shot('33-daemon-unreachable');
+    await daemon.start();
+    // The backoff is not waited out: the daemon is asked every 0.5 s while it runs.
+    await session.waitForBadge('docs', 'Current');
+    expect(await card.textContent()).not.toMatch(/unreachable since/);
   });
 
   it('the page logged no errors, CSP violations or Vue warnings', () => {

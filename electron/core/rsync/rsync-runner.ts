@@ -220,6 +220,11 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     cancelSignal: req.signal,
     // SIGTERM lets rsync remove its temp file; SIGKILL only if it does not go.
     forceKillAfterDelay: 5_000,
+    // No signal-exit: with execa's cleanup on, a SIGTERM that arrived while a run without a
+    // cancel signal (the safety net's prune) was under way killed the engine outright, its own
+    // SIGTERM handler never called (test/reliability/faults.test.ts). The engine stops its
+    // rsyncs itself on shutdown (TargetSync.dispose aborts them).
+    cleanup: false,
     stripFinalNewline: false,
   });
 
