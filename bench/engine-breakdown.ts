@@ -71,8 +71,10 @@ export async function engineBreakdown(o: {
   writeFileSync(
     config,
     JSON.stringify({
-      version: 1,
-      profiles: [{ name: 'p', source: o.largeSource, targets: [{ host: '127.0.0.1', module: 'm' }] }],
+      version: 2,
+      profiles: [
+        { name: 'p', source: o.largeSource, keepDeletedDays: 0, targets: [{ host: '127.0.0.1', module: 'm' }] },
+      ],
     }),
   );
   const nodeBoot = await timeIt(5, () => run(PROJECT_NODE, ['-e', '0']));

@@ -82,7 +82,7 @@ const DEFAULTS = (() => {
 export const rsyncTray: ToolSpec = {
   id: 'rsync-tray',
   label: 'Rsync Tray',
-  configuration: `rsync-tray run --json, one profile, every default (${DEFAULTS})`,
+  configuration: `rsync-tray run --json, one profile, every default but the safety net, off as the peers have none (${DEFAULTS})`,
   async unavailable() {
     return null;
   },
@@ -102,8 +102,15 @@ export const rsyncTray: ToolSpec = {
         },
       ],
       ...(o.bandwidthLimit ? { bandwidthLimit: o.bandwidthLimit } : {}),
+      // The peers keep nothing they delete or overwrite: the safety net (7 days by default) is
+      // off here, so every tool does the same work.
+      keepDeletedDays: 0,
+      // The delete scenario removes and remakes the same 1,000-file folder three times within a
+      // minute: 27 % of the 10k tree, which the deletion budget (20 %) rightly holds. Here the
+      // cost of ordinary deletions is measured (the budget's dry run included), so it is off.
+      maxDeletePercent: 100,
     };
-    await writeFile(configFile, JSON.stringify({ version: 1, profiles: [profile] }, null, 2));
+    await writeFile(configFile, JSON.stringify({ version: 2, profiles: [profile] }, null, 2));
     const trace: RsyncTrayTrace = { firstEventAt: null, runs: [], logs: [] };
     // Started as users start it: the bin itself, so its shebang's V8 flags apply, with the
     // project's Node 24 first on PATH (as under `npx rsync-tray` or an npm script).

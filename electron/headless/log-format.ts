@@ -4,6 +4,7 @@
  */
 import { formatError } from '../shared/errors.ts';
 import {
+  deletedPhrase,
   formatBytes,
   formatDuration,
   holdPhrase,
@@ -29,7 +30,8 @@ export function eventLogger(): (event: EngineEvent) => string | null {
       case 'run': {
         const r = event.run;
         const what = r.kind === 'full' ? 'full sync' : `batch of ${plural(r.paths, 'path')}`;
-        const moved = `${plural(r.files, 'file')}, ${formatBytes(r.bytes)}`;
+        const gone = deletedPhrase(r);
+        const moved = `${plural(r.files, 'file')}, ${formatBytes(r.bytes)}${gone ? `, ${gone}` : ''}`;
         const lag = r.latencyMs !== null ? `, on the backup ${formatDuration(r.latencyMs)} after the change` : '';
         const outcome =
           r.outcome === 'ok'

@@ -8,6 +8,7 @@ import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent, LogLevel, RunRecord } from '../shared/status.ts';
 import { formatError } from '../shared/errors.ts';
+import { deletedPhrase } from '../shared/presenter.ts';
 
 export interface LogFile {
   readonly path: string;
@@ -38,7 +39,9 @@ export function describeRun(run: RunRecord): { level: LogLevel; message: string 
     case 'ok':
       return {
         level: 'info',
-        message: `${what}: ${run.files} file${run.files === 1 ? '' : 's'}, ${size(run.bytes)} in ${took}`,
+        message:
+          `${what}: ${run.files} file${run.files === 1 ? '' : 's'}, ${size(run.bytes)}` +
+          `${deletedPhrase(run) ? `, ${deletedPhrase(run)}` : ''} in ${took}`,
       };
     case 'vanished':
       return { level: 'info', message: `${what}: some files vanished while copying; they go round again (${took})` };

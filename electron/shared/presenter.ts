@@ -213,6 +213,14 @@ export function heldDeletions(s: Status): number {
   return targetsOf(s).reduce((n, t) => n + (t.hold?.deletions ?? 0), 0);
 }
 
+/** What a run deleted and moved on the backup: "101 deleted, 2 moved"; "" when neither. */
+export function deletedPhrase(run: { deleted: number; moved: number }): string {
+  const parts = [];
+  if (run.deleted > 0) parts.push(`${formatCount(run.deleted)} deleted`);
+  if (run.moved > 0) parts.push(`${formatCount(run.moved)} moved`);
+  return parts.join(', ');
+}
+
 /** Where a deletion on a target goes: every message about deletions says it. */
 export function whereDeletionsGo(place: SafetyNetPlace | null): string {
   return place

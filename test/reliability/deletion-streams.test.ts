@@ -116,8 +116,15 @@ async function measure(f: SyncFixture, before: Set<string>, name: string): Promi
   return outcome;
 }
 
-/** The budget's promise: within the share (its bound allows rsync's few uncounted folders more). */
-function withinBudget(o: Outcome): void {
+/**
+ * The budget's promise: within the share (its bound allows rsync's few uncounted folders more),
+ * and the hold holds the rest of what the source lost (`removed` entries), counted whole.
+ */
+function withinBudget(o: Outcome, removed: number): void {
+  expect(
+    Math.abs(o.held + o.deleted - removed),
+    `${o.deleted} deleted + ${o.held} held of ${removed}`,
+  ).toBeLessThanOrEqual(10);
   expect(o.deleted).toBeLessThanOrEqual(Math.ceil((o.before * BUDGET) / 100) + 10);
   expect(o.destroyed).toBe(0);
   expect(o.held).toBeGreaterThan(0);
@@ -166,7 +173,7 @@ describe('deletions as streams (real daemon, safety net on, 20 % budget)', () =>
     const before = await entries(fx.backup);
     await execa('rm', ['-rf', ...Array.from({ length: 25 }, (_, d) => path.join(fx!.source, folder(d)))]);
     await settled(fx);
-    withinBudget(await measure(fx, before, 'rm -rf of 25 of 30 folders'));
+    withinBudget(await measure(fx, before, 'rm -rf of 25 of 30 folders'), 25 * (FILES + 1));
   });
 
   it.each([
@@ -177,7 +184,7 @@ describe('deletions as streams (real daemon, safety net on, 20 % budget)', () =>
     const before = await entries(fx.backup);
     await paced('folders', fx.source, 12, ms);
     await settled(fx);
-    withinBudget(await measure(fx, before, `12 of 30 folders removed ${pace} apart`));
+    withinBudget(await measure(fx, before, `12 of 30 folders removed ${pace} apart`), 12 * (FILES + 1));
   });
 
   it('files unlinked one by one over seconds stop at the budget', async () => {
@@ -186,7 +193,7 @@ describe('deletions as streams (real daemon, safety net on, 20 % budget)', () =>
     await paced('files', fx.source, 1_200, 2);
     await settled(fx);
     const o = await measure(fx, before, '1,200 files unlinked one by one, 2 ms apart');
-    withinBudget(o);
+    withinBudget(o, 1_200);
   });
 
   it('a source folder replaced by another is held', async () => {

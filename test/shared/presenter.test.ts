@@ -355,3 +355,28 @@ describe('the tray, the CLI and the window say the same', () => {
     expect(await windowText(s)).toContain('1,642 changes');
   });
 });
+
+describe('deletedPhrase and whereDeletionsGo', () => {
+  it('counts what a run deleted and moved, and says nothing when it did neither', async () => {
+    const { deletedPhrase } = await import('../../electron/shared/presenter.ts');
+    expect(deletedPhrase({ deleted: 1_642, moved: 2 })).toBe('1,642 deleted, 2 moved');
+    expect(deletedPhrase({ deleted: 0, moved: 1 })).toBe('1 moved');
+    expect(deletedPhrase({ deleted: 0, moved: 0 })).toBe('');
+  });
+
+  it('says where deleted files went, or that they are gone for good', async () => {
+    const { whereDeletionsGo, holdPhrase } = await import('../../electron/shared/presenter.ts');
+    const net = { folder: '.rsync-tray-deleted/2026-12-02', days: 7 };
+    expect(whereDeletionsGo(net)).toBe(
+      'moved to .rsync-tray-deleted/2026-12-02 on the backup and kept 7 days (restore from there)',
+    );
+    expect(whereDeletionsGo(null)).toMatch(/destroyed for good .*keepDeletedDays is 0/);
+    const phrase = holdPhrase(aHold({ deletions: 300, alreadyDeleted: 6_000, reason: 'r', safetyNet: net }));
+    expect(phrase).toBe(
+      'Held: r. 6,000 entries were already deleted in the last 10 minutes: moved to .rsync-tray-deleted/2026-12-02 ' +
+        'on the backup and kept 7 days (restore from there). Confirming deletes the 300 held entries: moved to ' +
+        '.rsync-tray-deleted/2026-12-02 on the backup and kept 7 days (restore from there). Refusing keeps them on ' +
+        'the backup and pauses syncing.',
+    );
+  });
+});

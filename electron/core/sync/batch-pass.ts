@@ -41,6 +41,8 @@ export interface BatchPassIO {
   hold(count: number, names: readonly string[], judgement: BudgetJudgement): void;
   /** The next run deletes this many entries under paths that moved elsewhere in the source. */
   moving(count: number): void;
+  /** Deletions seen while a hold waits join it (counted and named by a dry run). */
+  join(count: number, names: readonly string[]): void;
   /** An rsync before 3.2.3 cannot delete listed paths: a full pass does it. */
   fullPass(): Promise<Verdict>;
 }
@@ -62,7 +64,7 @@ export async function batchPass(
   const { profile, caps, excludes } = io;
   const plan = await planBatch(entries, {
     root: profile.source,
-    deletions: profile.deletions && !io.held,
+    deletions: profile.deletions,
     isExcluded: (p, d) => excludes.isExcluded(p, d),
   });
   const notDue = withDeletions ? [] : [...plan.deleted].filter((rel) => !movedAway(entries.get(rel)));
@@ -86,15 +88,24 @@ export async function batchPass(
     return result(verdict.type === 'done' ? done : verdict, true);
   }
   if (plan.deletions > 0 && !caps.deleteMissingArgs) return result(await io.fullPass());
+  if (io.held && plan.deletions > 0) {
+    // A hold waits for a person: what is deleted meanwhile joins it, so its count stays whole.
+    const listing = await io.run({ mode: 'list' }, filesFromInput([...plan.deleted]), true);
+    const checked = io.check(listing);
+    if (checked.type !== 'done') return result(checked);
+    io.join(listing.deletions?.count ?? 0, listing.deletions?.names ?? []);
+    plan.paths = plan.paths.filter((p) => !plan.deleted.has(p));
+  }
   if (plan.paths.length === 0) return result(done);
 
-  // The dry run lists every path: deletions and recursed folders are what delete, and a file
-  // replacing a folder does too; with --size-only and no transfer the rest costs a stat.
+  // The dry run lists the deletions alone: a renamed folder's new copy (a tree of new files)
+  // would cost the dry run its whole file list. What trees and files delete besides (a folder
+  // replaced by another, a file taking a folder's place) the bound stops, and it is counted below.
   let paths = plan.paths;
   // Without a count, a run may delete nothing: what it meets anyway is counted below.
   let deletion: DeletionMode = deleting ? { mode: 'propagate', max: 0 } : { mode: 'hold' };
   if (deleting && plan.deletions > 0) {
-    const counted = await count(plan.paths, movedPaths, io);
+    const counted = await count([...plan.deleted], movedPaths, io);
     if (counted.verdict) return result(counted.verdict);
     if (counted.allowed === null) {
       // Held whole: the changes go, no deletion does.

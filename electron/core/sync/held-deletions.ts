@@ -52,6 +52,24 @@ export class HeldDeletions {
     moving: (count: number): void => {
       this.#moving = count;
     },
+    /** Deletions seen while a hold waits join it, counted and named: none of them goes either. */
+    join: (count: number, names: readonly string[]): void => {
+      const hold = this.memory.hold;
+      if (!hold || count === 0) return;
+      const total = hold.deletions + count;
+      const judgement = this.budget.judge(total, {
+        sourceEmpty: false,
+        maxDeletePercent: this.#profile.maxDeletePercent,
+      });
+      const known = [...this.#names, ...names];
+      // Past the window the stream may be judged allowed: it is still part of what waits for a person.
+      if (judgement.verdict.allow)
+        this.holdDeletions(total, known, {
+          ...judgement,
+          verdict: { allow: false, backupEntries: hold.backupEntries, reason: hold.reason },
+        });
+      else this.holdDeletions(total, known, judgement);
+    },
   };
 
   get hold(): DeletionHold | null {
