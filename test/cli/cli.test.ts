@@ -266,6 +266,51 @@ describe('rsync-tray CLI', () => {
     },
   );
 
+  it('a running engine holds deletions over the budget; `held` names them (escaped), confirming says where they go', async () => {
+    await writeFile(configFile, JSON.stringify(config({}, { bandwidthLimit: '' })));
+    for (let i = 0; i < 20; i++) await writeFile(path.join(source, `f${i}`), 'x');
+    await writeFile(Buffer.from(path.join(source, 'caf\xe9.txt'), 'latin1'), 'latin-1 name');
+    const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {
+      reject: false,
+      env: { RSYNC_TRAY_HOME: home },
+    });
+    let output = '';
+    run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await poll(
+        () => (/: current/.test(output) ? true : undefined),
+        20_000,
+        () => output,
+      );
+      await rm(Buffer.from(path.join(source, 'caf\xe9.txt'), 'latin1'));
+      for (let i = 0; i < 20; i++) await rm(path.join(source, `f${i}`));
+      await poll(
+        () => (/needs confirmation: 21 deletions held/.test(output) ? true : undefined),
+        20_000,
+        () => output,
+      );
+      const held = await cli(['held', '--config', configFile, '--profile', 'docs', '--limit', '50']);
+      expect(held.exitCode).toBe(0);
+      expect(held.stdout).toMatch(/backup: 21 held \(1–21 of 21 named\)/);
+      expect(held.stdout).toContain('  caf\\xE9.txt\n');
+      expect(held.stdout).toContain('  f7\n');
+      expect(await exists(path.join(daemon.modules.backup!, 'f7'))).toBe(true);
+      const confirmed = await cli(['confirm-deletions', '--config', configFile, '--profile', 'docs']);
+      expect(confirmed.stdout).toMatch(
+        /^Confirmed: the next full sync deletes the 21 held entries: moved to \.rsync-tray-deleted\/\d{4}-\d\d-\d\d on the backup and kept 7 days/,
+      );
+      await poll(
+        async () => ((await exists(path.join(daemon.modules.backup!, 'f7'))) ? undefined : true),
+        20_000,
+        () => output,
+      );
+      expect(await exists(path.join(daemon.modules.backup!, '.rsync-tray-deleted'))).toBe(true);
+    } finally {
+      run.kill('SIGTERM');
+      await run;
+    }
+  });
+
   it('refuses a second engine on the same config, and imports into the running one', async () => {
     const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {
       reject: false,

@@ -4,6 +4,8 @@
  * running they stop with NOT_RUNNING (exit 3).
  */
 import { displayName } from '../../shared/names.ts';
+import { plural, whereDeletionsGo } from '../../shared/presenter.ts';
+import type { DeletionHold } from '../../shared/status.ts';
 import { formatStatusTable } from '../log-format.ts';
 import {
   askRunning,
@@ -59,7 +61,7 @@ export const resume: Command = {
 async function deletionDecision(
   v: Values,
   method: 'deletions.confirm' | 'deletions.refuse',
-  done: string,
+  done: (holds: DeletionHold[]) => string,
 ): Promise<number> {
   const profile = v.profile as string | undefined;
   if (!profile)
@@ -67,8 +69,13 @@ async function deletionDecision(
       'Name the profile with --profile NAME.',
       'See `rsync-tray status` for the profile that needs confirmation.',
     );
+  // What is held, and where it goes, is read before answering: the answer clears it.
+  const statuses = await askRunning(configFile(v), 'status.get', {});
+  const holds = statuses
+    .filter((s) => s.name.toLowerCase() === profile.toLowerCase())
+    .flatMap((s) => s.targets.flatMap((t) => (t.hold ? [t.hold] : [])));
   await askRunning(configFile(v), method, { profile });
-  out(done);
+  out(done(holds));
   return 0;
 }
 
@@ -104,7 +111,12 @@ export const confirmDeletions: Command = {
   usage: 'confirm-deletions --profile NAME [--config FILE]',
   summary: 'Carry out a mass deletion the guard held back (see `status`).',
   options: { ...configOption, ...profileOption },
-  run: (v) => deletionDecision(v, 'deletions.confirm', 'Confirmed: the next full sync deletes them.'),
+  run: (v) =>
+    deletionDecision(v, 'deletions.confirm', (holds) => {
+      const n = holds.reduce((sum, h) => sum + h.deletions, 0);
+      const where = holds[0] ? `: ${whereDeletionsGo(holds[0].safetyNet)}` : '';
+      return `Confirmed: the next full sync deletes the ${plural(n, 'held entry', 'held entries')}${where}.`;
+    }),
 };
 
 export const refuseDeletions: Command = {
@@ -115,6 +127,6 @@ export const refuseDeletions: Command = {
     deletionDecision(
       v,
       'deletions.refuse',
-      'Refused: nothing was deleted; the profile is paused until `rsync-tray resume`.',
+      () => 'Refused: none of the held entries was deleted; the profile is paused until `rsync-tray resume`.',
     ),
 };
