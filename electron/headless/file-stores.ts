@@ -2,7 +2,7 @@
  * The headless host's stores: the config as a JSON file (the export format), and secrets in a
  * mode-600 JSON file beside it — the same protection rsync expects of a password file.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { SecretStore } from '../core/rsync/auth.ts';
 import type { ConfigStore } from '../core/service/app-service.ts';
 import { writeFileAtomic } from '../core/files/atomic-write.ts';
@@ -52,10 +52,19 @@ export function fileConfigStoreStartingEmpty(file: string, log?: (line: string) 
 export function fileSecretStore(file: string): SecretStore {
   const read = async (): Promise<Record<string, string>> => {
     try {
+      // Like rsync with a password file: a secrets file others can read is not trusted with them.
+      const { mode } = await stat(file);
+      if (process.platform !== 'win32' && (mode & 0o077) !== 0)
+        throw new RsyncTrayError(
+          'SECRETS_FILE_MODE',
+          `The secrets file ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); its passwords are not used.`,
+          `Run: chmod 600 ${JSON.stringify(file)} — and change those passwords if others may have read them.`,
+        );
       const data: unknown = JSON.parse(await readFile(file, 'utf8'));
       return typeof data === 'object' && data !== null ? (data as Record<string, string>) : {};
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      if (error instanceof RsyncTrayError) throw error;
       throw new RsyncTrayError(
         'INVALID_CONFIG',
         `The secrets file ${file} cannot be read: ${(error as Error).message}`,

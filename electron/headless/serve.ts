@@ -251,6 +251,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (queryToken !== null && (req.method === 'GET' || req.method === 'HEAD') && !isApi) {
       const host = req.headers.host?.toLowerCase();
       if (!host || !hosts.has(host)) return sendText(res, 421, `This server answers only to ${[...hosts][0]}.`);
+      // The redirect below keeps the path: one that a browser would read as another host
+      // ("//evil.example/", also what "/.//evil.example/" normalises to, or a backslash) is refused.
+      const raw = req.url ?? '/';
+      if ([raw, url.pathname].some((p) => !p.startsWith('/') || /^\/[/\\]|\\/.test(p)))
+        return sendText(res, 400, 'Open the address printed by `rsync-tray serve`.');
       if (!tokenMatches(queryToken))
         return sendText(
           res,

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'CONFIG_NOT_FOUND',
   'SOURCE_MISSING',
   'PASSWORD_FILE_MODE',
+  'SECRETS_FILE_MODE',
   'PASSWORD_FILE_MISSING',
   'PASSWORD_MISSING',
   // requests to a host (API calls over IPC, HTTP or the control socket; the command line)

@@ -217,6 +217,18 @@ describe('the token is traded for a cookie once', () => {
     expect(r.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it('the token exchange never redirects to another host (no open redirect)', async () => {
+    for (const p of ['/.//evil.example/', '//evil.example/', '/\\evil.example/', '/a\\..\\\\evil']) {
+      const r = await request({ path: `${p}?token=${web.token}` });
+      expect([400, 404], p).toContain(r.status);
+      expect(r.headers.location, p).toBeUndefined();
+    }
+    // An ordinary path still signs in and keeps it.
+    const ok = await request({ path: `/activity?token=${web.token}` });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe('/activity');
+  });
+
   it('with the cookie the page is served, under a strict CSP', async () => {
     const r = await request({ headers: { cookie: cookie() } });
     expect(r.status).toBe(200);

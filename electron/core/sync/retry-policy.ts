@@ -11,6 +11,7 @@ export const NEEDS_A_PERSON: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ACCESS_DENIED',
   'CHROOT_FAILED',
   'PASSWORD_FILE_MODE',
+  'SECRETS_FILE_MODE',
   'PASSWORD_FILE_MISSING',
   'PASSWORD_MISSING',
   'SOURCE_MISSING',
