@@ -4,7 +4,7 @@
  * start the app service (the engine behind the API), open the control socket (so `status`,
  * `pause`, … from another shell reach it), print its events, and stop it all again in order.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startAppService, type AppService } from '../core/service/app-service.ts';
 import type { EngineEvent } from '../shared/status.ts';
@@ -47,7 +47,9 @@ export function eventPrinter(print: (line: string) => void, json = false): (even
 
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessHost> {
   const file = options.configFile;
-  if (options.startEmpty) await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // 0700 whatever the umask (it can only take bits away, and the chmod puts back what it took).
+  if (options.startEmpty && (await mkdir(path.dirname(file), { recursive: true, mode: 0o700 })) !== undefined)
+    await chmod(path.dirname(file), 0o700);
   // A SIGTERM while starting (the engine syncs as soon as it is up) is kept, not left to kill the
   // process mid-run by default: untilSignal() answers it once the host is up.
   let early: NodeJS.Signals | null = null;

@@ -1,10 +1,12 @@
 /**
- * The control channel of a running `rsync-tray run`: a Unix socket (mode 600, owner only) that
- * speaks the API contract as JSON lines, so `status`, `sync-now`, `pause` and `resume` from another
- * shell reach the running engine through the same validated handlers as the UI.
+ * The control channel of a running `rsync-tray run`: a Unix socket (mode 600, owner only, in a
+ * folder of mode 700 made before it) that speaks the API contract as JSON lines, so `status`,
+ * `sync-now`, `pause` and `resume` from another shell reach the running engine through the same
+ * validated handlers as the UI. Whoever can connect can change the rsync program: never another user.
  */
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import type { ApiHandlers, Method, MethodInput, MethodOutputs, Result } from '../shared/contract.ts';
 import { dispatch } from '../core/service/api-dispatch.ts';
 import { RsyncTrayError } from '../shared/errors.ts';
@@ -74,10 +76,34 @@ const describeJson = (value: unknown): string =>
       ? 'a list'
       : `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
 
+/**
+ * Makes `dir` (and any missing parents) with mode 0700, or checks the one there: a real folder,
+ * ours, no access for group or others. Looser but ours is tightened (chmod 700); a symlink or
+ * another user's folder is refused, since then someone else could reach what is put in it.
+ * mkdir's mode only ever loses bits to the umask, and the chmod puts back what it lost.
+ */
+export async function privateDir(dir: string): Promise<void> {
+  const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (created !== undefined) await chmod(dir, 0o700);
+  const info = await lstat(dir);
+  const uid = process.getuid?.();
+  const refuse = (why: string, hint: string) =>
+    new RsyncTrayError('UNSAFE_FOLDER', `The folder ${dir} is ${why}; the control socket is not put there.`, hint);
+  if (!info.isDirectory())
+    throw refuse('not a folder (a symlink or a file)', `Remove ${dir}; Rsync Tray makes it again as a private folder.`);
+  if (uid !== undefined && info.uid !== uid)
+    throw refuse(
+      `owned by another user (uid ${info.uid}), so it could reach the socket`,
+      `Remove ${dir} (or \`chown\` it to the user running Rsync Tray, then \`chmod 700\` it).`,
+    );
+  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
+}
+
 export async function serveControlSocket(
   socketPath: string,
   handlers: ApiHandlers,
 ): Promise<{ dispose(): Promise<void> }> {
+  await privateDir(path.dirname(socketPath));
   await assertNotRunning(socketPath);
   await rm(socketPath, { force: true }); // a stale socket left by a process that died
   const server = net.createServer((socket) => {
@@ -130,7 +156,14 @@ export async function serveControlSocket(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(socketPath, () => resolve());
+    // The folder already keeps everyone else out; the umask makes the socket itself 600 from its
+    // first instant too (listen binds synchronously, so the umask is back before anything else runs).
+    const umask = process.umask(0o077);
+    try {
+      server.listen(socketPath, () => resolve());
+    } finally {
+      process.umask(umask);
+    }
   });
   await chmod(socketPath, 0o600);
   return {

@@ -17,9 +17,13 @@ export function secretsFileFor(configFile: string): string {
   return path.join(path.dirname(configFile), 'secrets.json');
 }
 
-/** The control socket of `run` for this config (so two configs can run side by side). */
+/**
+ * The control socket of `run` for this config (so two configs can run side by side). It lives in a
+ * folder of its own, `run/` beside the config, which is made 0700 before the socket exists
+ * (`privateDir` in control-socket.ts): no other user can reach it, whatever the umask.
+ */
 export function controlSocketFor(configFile: string): string {
-  return path.join(path.dirname(configFile), `.${path.basename(configFile, '.json')}.control.sock`);
+  return path.join(path.dirname(configFile), 'run', `${path.basename(configFile, '.json')}.control.sock`);
 }
 
 /** Pending-work journals of the engine run for this config. */

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'SOURCE_MISSING',
   'PASSWORD_FILE_MODE',
   'SECRETS_FILE_MODE',
+  'UNSAFE_FOLDER',
   'PASSWORD_FILE_MISSING',
   'PASSWORD_MISSING',
   // requests to a host (API calls over IPC, HTTP or the control socket; the command line)
