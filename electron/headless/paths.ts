@@ -30,3 +30,8 @@ export function controlSocketFor(configFile: string): string {
 export function stateDirFor(configFile: string): string {
   return path.join(path.dirname(configFile), 'state', path.basename(configFile, '.json'));
 }
+
+/** `serve`'s access token for this config (mode 600), kept so an open window survives a restart. */
+export function tokenFileFor(configFile: string): string {
+  return path.join(stateDirFor(configFile), 'serve-token');
+}

@@ -5,13 +5,18 @@
  *
  * Whoever reaches this server controls the backups and can store passwords, so:
  * - it binds 127.0.0.1 by default (use an SSH tunnel from elsewhere);
- * - a random token is required on every request: it comes once in the printed URL, is swapped for
- *   an HttpOnly SameSite=Strict cookie, and is redirected out of the address bar; scripts may send
- *   it as `Authorization: Bearer TOKEN` instead;
+ * - a random token is required on every API request and event stream, and nothing a browser
+ *   attaches by itself carries it: no cookie is set or accepted (cookies are not separated by port,
+ *   so any other server on 127.0.0.1 would receive one). The printed address hands the token over
+ *   in its fragment (`/#token=…`, which a browser never sends to a server); the page keeps it in
+ *   sessionStorage, drops it from the address bar, and sends it as `Authorization: Bearer TOKEN` on
+ *   each POST /api/call and as the WebSocket subprotocol `token.TOKEN` (beside `rsync-tray`, the one
+ *   this server answers with) on /api/events. Scripts may send the Bearer header on both. The page
+ *   itself (HTML, JS, CSS: no secrets) is served without a token. commands/hosts.ts keeps the token
+ *   in the state folder (mode 600) so an open window survives a restart; `--new-token` rotates it;
  * - the Host header must name this server (a DNS-rebinding page has its own name in Host), and
- *   Origin/Sec-Fetch-Site must be this origin (a page on another port of localhost is "same-site"
- *   and gets the cookie, but not the same origin) — state-changing calls made with the cookie must
- *   carry an Origin at all;
+ *   Origin/Sec-Fetch-Site must be this origin (a page on another port of localhost is "same-site",
+ *   but not the same origin);
  * - a strict CSP (the window's one, electron/shared/csp.ts) and the usual anti-framing, no-sniff
  *   and no-referrer headers.
  * The command itself (start the engine, print the address, stop on a signal) is in commands/hosts.ts.
@@ -51,7 +56,7 @@ export interface ServeOptions {
   port?: number;
   /** The built renderer (index.html + assets). */
   staticDir?: string;
-  /** For tests; a fresh random token otherwise. */
+  /** The access token (commands/hosts.ts persists one); a fresh random one otherwise. */
   token?: string;
 }
 
@@ -61,9 +66,8 @@ export interface ServeHandle {
   /** http://host:port */
   readonly origin: string;
   readonly token: string;
-  /** The address to open: origin + the token, once. */
+  /** The address to open: origin + the token in the fragment (never sent to a server). */
   readonly url: string;
-  readonly cookieName: string;
   dispose(): Promise<void>;
 }
 
@@ -111,13 +115,22 @@ function failure(code: ErrorInfo['code'], message: string, hint: string): Result
   return { ok: false, error: { code, message, hint } };
 }
 
-function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+/** The subprotocol the page asks for and this server answers with; the token rides beside it. */
+export const EVENTS_PROTOCOL = 'rsync-tray';
+const TOKEN_PROTOCOL_PREFIX = 'token.';
+
+/** A fresh access token: 256 random bits, base64url (also a valid WebSocket subprotocol name). */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The `token.…` entry of a Sec-WebSocket-Protocol header, if any. */
+function protocolToken(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(',')) {
+    const p = part.trim();
+    if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p.slice(TOKEN_PROTOCOL_PREFIX.length);
   }
-  return out;
+  return undefined;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -148,11 +161,14 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   return new RsyncTrayError('BAD_REQUEST', `${where}: ${error.message}`, hint, { cause: error });
 }
 
-type Verdict = { ok: true; via: 'cookie' | 'header' } | { ok: false; status: number; text: string };
+type Verdict = { ok: true } | { ok: false; status: number; text: string };
+
+const NO_TOKEN =
+  'Open the address printed by `rsync-tray serve` (it carries the access token); cookies are not accepted.';
 
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const bindHost = options.host ?? '127.0.0.1';
-  const token = options.token ?? randomBytes(32).toString('base64url');
+  const token = options.token ?? newToken();
   const tokenDigest = createHash('sha256').update(token).digest();
   const staticDir = path.resolve(options.staticDir ?? DEFAULT_RENDERER_DIR);
   // The event stream: `ws` does the protocol on upgrades this server has already checked.
@@ -162,21 +178,22 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     maxPayload: MAX_INCOMING,
     perMessageDeflate: false,
     closeTimeout: CLOSE_TIMEOUT_MS,
+    // Answer with `rsync-tray`, never with the `token.…` entry (a browser requires one of its own back).
+    handleProtocols: (protocols) => (protocols.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
   };
   const events = new WebSocketServer(wsOptions);
   /** Each open event stream, with what ends its subscription. */
   const streams = new Map<WebSocket, () => void>();
   let port = 0;
   let hosts = new Set<string>();
-  let cookieName = '';
 
   const tokenMatches = (candidate: string | undefined | null): boolean =>
     typeof candidate === 'string' &&
     candidate.length > 0 &&
     timingSafeEqual(createHash('sha256').update(candidate).digest(), tokenDigest);
 
-  /** Host, then where the request comes from, then the token. */
-  function check(req: IncomingMessage, stateChanging: boolean): Verdict {
+  /** Host, then where the request comes from (the page itself needs no more than this). */
+  function checkOrigin(req: IncomingMessage): Verdict {
     const host = req.headers.host?.toLowerCase();
     if (!host || !hosts.has(host)) {
       return {
@@ -193,23 +210,26 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${host}`)
       return { ok: false, status: 403, text: `Requests from ${origin} are refused; only this page may call the API.` };
+    return { ok: true };
+  }
 
+  /**
+   * checkOrigin(), then the token: only from the Authorization header, or (the event stream) the
+   * `token.…` subprotocol. Never from a cookie, which a browser hands to every port of this host.
+   */
+  function check(req: IncomingMessage, allowProtocol: boolean): Verdict {
+    const where = checkOrigin(req);
+    if (!where.ok) return where;
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer !== undefined)
-      return tokenMatches(bearer)
-        ? { ok: true, via: 'header' }
-        : { ok: false, status: 401, text: 'The token is wrong.' };
-    if (tokenMatches(parseCookies(req.headers.cookie).get(cookieName))) {
-      // A browser sends Origin with every POST and WebSocket; a cookie without one is not our page.
-      if (stateChanging && origin === undefined)
-        return { ok: false, status: 403, text: 'A request without Origin is refused.' };
-      return { ok: true, via: 'cookie' };
-    }
-    return {
-      ok: false,
-      status: 401,
-      text: 'Open the address printed by `rsync-tray serve` (it carries the access token).',
-    };
+    const candidate = bearer ?? (allowProtocol ? protocolToken(req.headers['sec-websocket-protocol']) : undefined);
+    if (candidate === undefined) return { ok: false, status: 401, text: NO_TOKEN };
+    return tokenMatches(candidate)
+      ? { ok: true }
+      : {
+          ok: false,
+          status: 401,
+          text: 'The access token is wrong (`rsync-tray serve --new-token` replaced it?): open the address it printed.',
+        };
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -246,32 +266,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     const isApi = url.pathname.startsWith('/api/');
     securityHeaders(res, !isApi);
 
-    // The one unauthenticated step: trade the token in the URL for the cookie, then drop it from the URL.
-    const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && (req.method === 'GET' || req.method === 'HEAD') && !isApi) {
-      const host = req.headers.host?.toLowerCase();
-      if (!host || !hosts.has(host)) return sendText(res, 421, `This server answers only to ${[...hosts][0]}.`);
-      // The redirect below keeps the path: one that a browser would read as another host
-      // ("//evil.example/", also what "/.//evil.example/" normalises to, or a backslash) is refused.
-      const raw = req.url ?? '/';
-      if ([raw, url.pathname].some((p) => !p.startsWith('/') || /^\/[/\\]|\\/.test(p)))
-        return sendText(res, 400, 'Open the address printed by `rsync-tray serve`.');
-      if (!tokenMatches(queryToken))
-        return sendText(
-          res,
-          401,
-          'The token in this address is wrong (it changes each time `rsync-tray serve` starts).',
-        );
-      url.searchParams.delete('token');
-      return sendText(res, 303, 'Signed in.', {
-        'Set-Cookie': `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`,
-        Location: `${url.pathname}${url.search}${url.hash}`,
-      });
-    }
-
     if (url.pathname === '/api/call') {
       if (req.method !== 'POST') return sendText(res, 405, 'Use POST.', { Allow: 'POST' });
-      const verdict = check(req, true);
+      const verdict = check(req, false);
       if (!verdict.ok)
         return sendJson(
           res,
@@ -306,7 +303,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       return verdict.ok ? sendText(res, 404, 'No such API endpoint.') : sendText(res, verdict.status, verdict.text);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET.', { Allow: 'GET, HEAD' });
-    const verdict = check(req, false);
+    // The page holds no secret: Host and origin checks only (a rebinding page gets nothing either).
+    const verdict = checkOrigin(req);
     if (!verdict.ok) return sendText(res, verdict.status, verdict.text);
     return serveStatic(req, res, url.pathname);
   }
@@ -365,8 +363,6 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   });
   port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(bindHost, port);
-  // Cookies are not separated by port: two servers on one machine must not share the name.
-  cookieName = `rsync-tray-${port}`;
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const origin = `http://${hostPort(shownHost, port)}`;
 
@@ -375,8 +371,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     port,
     origin,
     token,
-    url: `${origin}/?token=${token}`,
-    cookieName,
+    url: `${origin}/#token=${token}`,
     async dispose() {
       for (const [ws, unsubscribe] of streams) {
         unsubscribe();

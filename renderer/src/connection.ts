@@ -17,7 +17,7 @@ export type HostLink =
   | { state: 'connected' }
   /** The host does not answer (since: when that was first seen). */
   | { state: 'lost'; since: number }
-  /** The host answers but refuses this window's login: `serve` restarted with a new token. */
+  /** The host answers but refuses this window's login: `serve` was started with `--new-token`. */
   | { state: 'refused'; since: number };
 
 export interface BackoffPolicy {
@@ -175,8 +175,8 @@ export function describeLink(link: HostLink, now: number): { title: string; deta
     return {
       title: `Lost the connection to Rsync Tray at ${when}; it now refuses this window’s login.`,
       detail:
-        'It has probably restarted: each start of “rsync-tray serve” makes a new access token. ' +
-        'Open the new address it printed, in this tab or another; this window reconnects by itself once you have.',
+        'Its access token was probably replaced (“rsync-tray serve --new-token”). ' +
+        'Open the new address it printed in this tab; this window reconnects by itself once you have.',
     };
   return {
     title: `Lost the connection to Rsync Tray at ${when}; trying again…`,

@@ -1,7 +1,7 @@
 /**
  * The window's link to its host, in fake time: a lost host is said at once, retried on a capped
  * backoff, and when it is back everything is fetched again; a login the host refuses (serve
- * restarted, a new token) is told apart from a host that is gone; calls made meanwhile send
+ * given a new token with --new-token) is told apart from a host that is gone; calls made meanwhile send
  * nothing. The browser transport reports which of those a call met.
  */
 import { describe, expect, it } from 'vitest';
@@ -120,7 +120,7 @@ describe('the connection monitor', () => {
     expect(rig.monitor.link.state).toBe('refused');
     expect(rig.restores).toBe(1);
 
-    // The person opened the new address (in another tab): the cookie is good again.
+    // The person opened the new address in this tab: the new token is good.
     rig.answer = 'ok';
     await rig.clock.advance(5_000);
     // The host answers, but the stream is not back yet: not connected, and no longer "refused".

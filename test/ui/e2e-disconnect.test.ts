@@ -2,11 +2,12 @@
  * A window whose host goes away says so, end to end: `rsync-tray serve` mirrors a folder to a real
  * rsync daemon and the window shows it current; serve stops, and the open window says it lost the
  * connection (since when), shows every state as unknown (no green "Current" left behind) and takes
- * no clicks. serve starts again on the same port with a new token (each start makes one): the old
- * cookie is refused, and the window says how to log in again instead of retrying in silence. Once
- * the new address is opened in another tab, this window reconnects by itself, without a reload,
- * and shows the real states again. A host that answers again with the same login (calls that
- * failed on the way, the event stream intact) brings it back by itself too.
+ * no clicks. serve starts again on the same port: it kept its token, so the window reconnects by
+ * itself, without a reload or a new address. Started with `--new-token`, it refuses the old one,
+ * and the window says how to log in again instead of retrying in silence; once the new address is
+ * opened in this tab (only the fragment changes: no reload), it reconnects by itself and shows the
+ * real states again. A host that answers again with the same login (calls that failed on the way,
+ * the event stream intact) brings it back by itself too.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -118,26 +119,10 @@ describe.skipIf(!chromiumAvailable)('a window that lost its host says so, and co
     await session.shot('31-disconnected');
   });
 
-  it('serve starts again with a new token: the old login is refused, and the window says how to log in', async () => {
-    newUrl = await session.restartServe();
-    expect(new URL(newUrl).port).toBe(new URL(session.origin).port);
-    await banner('refused')
-      .getByText(/^Lost the connection to Rsync Tray at .*; it now refuses this window’s login\.$/)
-      .waitFor({ timeout: 30_000 });
-    await banner('refused')
-      .getByText(/Open the new address it printed, in this tab or another/)
-      .waitFor();
-    await expectOffline();
-    await session.shot('32-login-refused');
-  });
-
-  it('once the new address is opened in another tab, this window reconnects by itself, without a reload', async () => {
+  it('serve starts again: it kept its token, and the window reconnects by itself, without a reload', async () => {
     await page.evaluate(() => ((globalThis as unknown as { sameWindow: boolean }).sameWindow = true));
-    const other = await page.context().newPage();
-    await other.goto(newUrl);
-    await other.locator(`article[data-profile="${PROFILE}"]`).waitFor();
-    await other.close();
-
+    const again = await session.restartServe();
+    expect(again).toBe(session.url);
     await page.locator('.banner').waitFor({ state: 'detached', timeout: 30_000 });
     await session.waitForBadge(PROFILE, 'Current');
     expect(await page.evaluate(() => (globalThis as unknown as { sameWindow?: boolean }).sameWindow)).toBe(true);
@@ -148,6 +133,31 @@ describe.skipIf(!chromiumAvailable)('a window that lost its host says so, and co
     expect(syncRequests).toHaveLength(1);
     await session.waitForBadge(PROFILE, 'Current');
     await session.shot('33-reconnected');
+  });
+
+  it('serve starts again with --new-token: the old login is refused, and the window says how to log in', async () => {
+    newUrl = await session.restartServe({ newToken: true });
+    expect(new URL(newUrl).port).toBe(new URL(session.origin).port);
+    expect(newUrl).not.toBe(session.url);
+    await banner('refused')
+      .getByText(/^Lost the connection to Rsync Tray at .*; it now refuses this window’s login\.$/)
+      .waitFor({ timeout: 30_000 });
+    await banner('refused')
+      .getByText(/Open the new address it printed in this tab/)
+      .waitFor();
+    await expectOffline();
+    await session.shot('32-login-refused');
+  });
+
+  it('once the new address is opened in this tab, the window reconnects by itself, without a reload', async () => {
+    await page.evaluate(() => ((globalThis as unknown as { sameWindow: boolean }).sameWindow = true));
+    await page.goto(newUrl);
+    await page.locator('.banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await session.waitForBadge(PROFILE, 'Current');
+    expect(await page.evaluate(() => (globalThis as unknown as { sameWindow?: boolean }).sameWindow)).toBe(true);
+    // The token left the address bar again.
+    expect(page.url()).not.toContain('token');
+    expect(await syncNow().isEnabled()).toBe(true);
   });
 
   it('calls that fail with the stream still open are a loss too; the same login brings the window back', async () => {

@@ -1,7 +1,9 @@
 /**
- * `rsync-tray serve` as an attacker and as a client see it: without the token, from a foreign
- * origin, or under a rebound host name nothing is answered; with them the API and the event
- * stream work. Raw HTTP requests, so every header is under the test's control.
+ * `rsync-tray serve` as an attacker and as a client see it: without the token, with the token in a
+ * cookie (which any other server on 127.0.0.1 would see too), from a foreign origin, or under a
+ * rebound host name nothing is answered; with the Bearer header (calls) or the `token.…`
+ * subprotocol (event stream) the API and the event stream work. The page itself needs no token.
+ * Raw HTTP requests, so every header is under the test's control.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -59,7 +61,11 @@ function request(o: {
 }
 
 const origin = () => `http://127.0.0.1:${web.port}`;
-const cookie = () => `${web.cookieName}=${web.token}`;
+/** What the old scheme set, and a browser would hand to every port of 127.0.0.1: never a credential. */
+const cookie = () => `rsync-tray-${web.port}=${web.token}`;
+const bearer = () => ({ authorization: `Bearer ${web.token}` });
+/** How the page offers the token on the event stream. */
+const protocols = () => ({ 'sec-websocket-protocol': `rsync-tray, token.${web.token}` });
 const call = (method: string, input: unknown, headers: Record<string, string>) =>
   request({
     method: 'POST',
@@ -72,7 +78,7 @@ const call = (method: string, input: unknown, headers: Record<string, string>) =
 function upgrade(
   headers: Record<string, string>,
   host?: string,
-): Promise<{ status: number; socket?: Socket; body?: string }> {
+): Promise<{ status: number; socket?: Socket; body?: string; protocol?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: '127.0.0.1',
@@ -88,7 +94,9 @@ function upgrade(
         ...headers,
       },
     });
-    req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+    req.on('upgrade', (res, socket) =>
+      resolve({ status: res.statusCode ?? 0, socket, protocol: res.headers['sec-websocket-protocol'] }),
+    );
     req.on('response', (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
@@ -163,19 +171,27 @@ afterAll(async () => {
 });
 
 describe('serve binds to loopback and prints an address with a strong token', () => {
-  it('127.0.0.1 by default, a random port, 256-bit token', () => {
+  it('127.0.0.1 by default, a random port, 256-bit token, handed over in the fragment', () => {
     expect(web.host).toBe('127.0.0.1');
-    expect(web.url).toBe(`http://127.0.0.1:${web.port}/?token=${web.token}`);
+    expect(web.url).toBe(`http://127.0.0.1:${web.port}/#token=${web.token}`);
     expect(Buffer.from(web.token, 'base64url')).toHaveLength(32);
   });
 });
 
 describe('requests without the token are refused', () => {
-  it.each(['/', '/index.html', '/assets/app.js', '/api/nothing'])('GET %s → 401', async (p) => {
-    const r = await request({ path: p });
+  it('GET /api/nothing → 401', async () => {
+    const r = await request({ path: '/api/nothing' });
     expect(r.status).toBe(401);
-    expect(r.body).not.toContain('window');
   });
+
+  it.each(['/', '/index.html', '/assets/app.js'])(
+    'the page (no secrets in it) needs no token: GET %s → 200',
+    async (p) => {
+      const r = await request({ path: p });
+      expect(r.status).toBe(200);
+      expect(r.headers['set-cookie']).toBeUndefined();
+    },
+  );
 
   it('API call without the token → 401, and the method does not run', async () => {
     const r = await call('profiles.save', { profile: { name: 'x' } }, { origin: origin() });
@@ -183,10 +199,37 @@ describe('requests without the token are refused', () => {
     expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED' } });
   });
 
-  it('a wrong token, in the URL, the cookie or the header → 401', async () => {
-    expect((await request({ path: '/?token=wrong' })).status).toBe(401);
-    expect((await request({ headers: { cookie: `${web.cookieName}=${web.token.slice(0, -1)}x` } })).status).toBe(401);
+  it('a wrong token in the header → 401', async () => {
     expect((await call('status.get', {}, { authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await call('status.get', {}, { authorization: `Bearer ${web.token}x` })).status).toBe(401);
+  });
+
+  it('the right token in a cookie is no credential: API call → 401, the method does not run', async () => {
+    const paused = await call('sync.pause', {}, { cookie: cookie(), origin: origin() });
+    expect(paused.status).toBe(401);
+    expect(JSON.parse(paused.body)).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED' } });
+    expect(JSON.parse(paused.body).error.message).toContain('cookies are not accepted');
+    for (const c of [
+      cookie(),
+      `rsync-tray=${web.token}`,
+      `token=${web.token}`,
+      `a=b; rsync-tray-${web.port}=${web.token}`,
+    ])
+      expect((await call('status.get', {}, { cookie: c, origin: origin() })).status, c).toBe(401);
+    expect((await request({ path: '/api/nothing', headers: { cookie: cookie() } })).status).toBe(401);
+  });
+
+  it('the token in the query is no credential either', async () => {
+    const r = await request({
+      method: 'POST',
+      path: `/api/call?token=${web.token}`,
+      headers: { 'content-type': 'application/json', origin: origin() },
+      body: '{"method":"status.get","input":{}}',
+    });
+    expect(r.status).toBe(401);
+    const page = await request({ path: `/?token=${web.token}` });
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect(page.headers.location).toBeUndefined();
   });
 
   it('the event stream without the token → 401', async () => {
@@ -194,12 +237,19 @@ describe('requests without the token are refused', () => {
     expect(r.status).toBe(401);
   });
 
-  it('the event stream with a wrong token, as a bearer header or a cookie → 401', async () => {
+  it('the event stream with a wrong token, as a bearer header or a subprotocol → 401', async () => {
     expect((await upgrade({ authorization: 'Bearer nope', origin: origin() })).status).toBe(401);
     expect((await upgrade({ authorization: `Bearer ${web.token}x` })).status).toBe(401);
-    const wrongCookie = await upgrade({ cookie: `${web.cookieName}=${web.token.slice(0, -1)}x`, origin: origin() });
-    expect(wrongCookie.status).toBe(401);
-    expect(wrongCookie.body).toContain('access token');
+    const wrong = await upgrade({ 'sec-websocket-protocol': `rsync-tray, token.${web.token}x`, origin: origin() });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('access token');
+    expect((await upgrade({ 'sec-websocket-protocol': 'rsync-tray', origin: origin() })).status).toBe(401);
+  });
+
+  it('the event stream with the right token in a cookie → 401', async () => {
+    const r = await upgrade({ cookie: cookie(), origin: origin() });
+    expect(r.status).toBe(401);
+    expect(r.body).toContain('cookies are not accepted');
   });
 
   it('answers non-API responses with a policy that lets nothing load', async () => {
@@ -208,29 +258,10 @@ describe('requests without the token are refused', () => {
   });
 });
 
-describe('the token is traded for a cookie once', () => {
-  it('GET /?token=… sets an HttpOnly SameSite=Strict cookie and redirects the token out of the URL', async () => {
-    const r = await request({ path: `/?token=${web.token}` });
-    expect(r.status).toBe(303);
-    expect(r.headers.location).toBe('/');
-    expect(r.headers['set-cookie']?.[0]).toBe(`${web.cookieName}=${web.token}; Path=/; HttpOnly; SameSite=Strict`);
-    expect(r.headers['referrer-policy']).toBe('no-referrer');
-  });
-
-  it('the token exchange never redirects to another host (no open redirect)', async () => {
-    for (const p of ['/.//evil.example/', '//evil.example/', '/\\evil.example/', '/a\\..\\\\evil']) {
-      const r = await request({ path: `${p}?token=${web.token}` });
-      expect([400, 404], p).toContain(r.status);
-      expect(r.headers.location, p).toBeUndefined();
-    }
-    // An ordinary path still signs in and keeps it.
-    const ok = await request({ path: `/activity?token=${web.token}` });
-    expect(ok.status).toBe(303);
-    expect(ok.headers.location).toBe('/activity');
-  });
-
-  it('with the cookie the page is served, under a strict CSP', async () => {
-    const r = await request({ headers: { cookie: cookie() } });
+describe('the page, and the API with the token', () => {
+  it('the page is served under a strict CSP, and sets no cookie', async () => {
+    const r = await request({});
+    expect(r.headers['set-cookie']).toBeUndefined();
     expect(r.status).toBe(200);
     expect(r.body).toContain('<title>window</title>');
     const csp = String(r.headers['content-security-policy']);
@@ -244,8 +275,8 @@ describe('the token is traded for a cookie once', () => {
     expect(r.headers['cache-control']).toBe('no-store');
   });
 
-  it('the API answers a same-origin call with the cookie', async () => {
-    const r = await call('status.get', {}, { cookie: cookie(), origin: origin() });
+  it('the API answers a same-origin call with the Bearer header (what the page sends)', async () => {
+    const r = await call('status.get', {}, { ...bearer(), origin: origin() });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toEqual({ ok: true, value: [] });
   });
@@ -290,32 +321,29 @@ describe('the token is traded for a cookie once', () => {
   });
 });
 
-describe('cross-site requests and DNS rebinding are refused, even with the cookie', () => {
+describe('cross-site requests and DNS rebinding are refused, even with the token', () => {
   it('an API call from a foreign Origin → 403', async () => {
-    const r = await call('sync.pause', {}, { cookie: cookie(), origin: 'http://evil.example' });
+    const r = await call('sync.pause', {}, { ...bearer(), origin: 'http://evil.example' });
     expect(r.status).toBe(403);
     expect(JSON.parse(r.body).error.message).toContain('http://evil.example');
   });
 
-  it('another port of localhost is same-site (it gets the cookie) but not the same origin → 403', async () => {
+  it('another port of localhost is same-site but not the same origin → 403', async () => {
     const r = await call(
       'sync.pause',
       {},
-      { cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' },
+      { ...bearer(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' },
     );
     expect(r.status).toBe(403);
   });
 
-  it('a cookie-authenticated call with no Origin at all → 403', async () => {
-    expect((await call('sync.pause', {}, { cookie: cookie() })).status).toBe(403);
-  });
-
   it('Sec-Fetch-Site: cross-site → 403, also for the page', async () => {
-    expect((await request({ headers: { cookie: cookie(), 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await request({ headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await call('status.get', {}, { ...bearer(), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   });
 
-  it('a rebound host name (Host: evil.example) → 421, whatever the credentials', async () => {
-    expect((await request({ host: `evil.example:${web.port}`, headers: { cookie: cookie() } })).status).toBe(421);
+  it('a rebound host name (Host: evil.example) → 421, whatever the credentials, also for the page', async () => {
+    expect((await request({ host: `evil.example:${web.port}` })).status).toBe(421);
     const rebound = await request({
       method: 'POST',
       path: '/api/call',
@@ -324,28 +352,33 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
       body: '{"method":"status.get","input":{}}',
     });
     expect(rebound.status).toBe(421);
-    expect((await request({ host: `evil.example:${web.port}`, path: `/?token=${web.token}` })).status).toBe(421);
   });
 
   it('localhost and 127.0.0.1 both name the server', async () => {
-    expect((await request({ host: `localhost:${web.port}`, headers: { cookie: cookie() } })).status).toBe(200);
+    expect((await request({ host: `localhost:${web.port}` })).status).toBe(200);
+    const r = await request({
+      method: 'POST',
+      path: '/api/call',
+      host: `localhost:${web.port}`,
+      headers: { ...bearer(), origin: `http://localhost:${web.port}`, 'content-type': 'application/json' },
+      body: '{"method":"status.get","input":{}}',
+    });
+    expect(r.status).toBe(200);
   });
 
   it('the event stream from a foreign Origin, or under a rebound Host → refused', async () => {
-    expect((await upgrade({ cookie: cookie(), origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upgrade({ ...protocols(), origin: 'http://evil.example' })).status).toBe(403);
     expect(
-      (await upgrade({ cookie: cookie(), origin: `http://evil.example:${web.port}` }, `evil.example:${web.port}`))
-        .status,
+      (await upgrade({ ...protocols(), origin: `http://evil.example:${web.port}` }, `evil.example:${web.port}`)).status,
     ).toBe(421);
-    expect((await upgrade({ cookie: cookie() })).status).toBe(403);
   });
 
   it('the event stream from another port of localhost, even with the right token → 403', async () => {
     expect(
-      (await upgrade({ cookie: cookie(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' })).status,
+      (await upgrade({ ...protocols(), origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' })).status,
     ).toBe(403);
-    expect((await upgrade({ authorization: `Bearer ${web.token}`, origin: 'http://localhost:1' })).status).toBe(403);
-    expect((await upgrade({ cookie: cookie(), origin: origin(), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await upgrade({ ...bearer(), origin: 'http://localhost:1' })).status).toBe(403);
+    expect((await upgrade({ ...protocols(), origin: origin(), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   });
 
   it('a WebSocket client from a foreign origin, or with a wrong token, gets no stream (ws client)', async () => {
@@ -362,9 +395,9 @@ describe('cross-site requests and DNS rebinding are refused, even with the cooki
         });
         ws.on('error', () => {});
       });
-    expect(await refusedWith({ cookie: cookie() }, 'http://evil.example')).toBe(403);
+    expect(await refusedWith(bearer(), 'http://evil.example')).toBe(403);
     expect(await refusedWith({ authorization: 'Bearer nope' })).toBe(401);
-    expect(await refusedWith({ cookie: `${web.cookieName}=nope` }, origin())).toBe(401);
+    expect(await refusedWith({ cookie: cookie() }, origin())).toBe(401);
   });
 
   it('only /api/events upgrades, and a malformed handshake is refused after the checks', async () => {
@@ -400,14 +433,14 @@ describe('static files', () => {
   it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt'])(
     'no way out of the folder: %s',
     async (p) => {
-      const r = await request({ path: p, headers: { cookie: cookie() } });
+      const r = await request({ path: p });
       expect(r.body).not.toContain('outside the static folder');
       expect([400, 404]).toContain(r.status);
     },
   );
 
   it('hashed assets are cacheable, with their type', async () => {
-    const r = await request({ path: '/assets/app.js', headers: { cookie: cookie() } });
+    const r = await request({ path: '/assets/app.js' });
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(r.headers['cache-control']).toContain('immutable');
@@ -421,14 +454,11 @@ describe('static files', () => {
     });
     try {
       const r = await new Promise<Reply>((resolve) => {
-        http.get(
-          { host: '127.0.0.1', port: other.port, path: '/', headers: { cookie: `${other.cookieName}=${other.token}` } },
-          (res) => {
-            let body = '';
-            res.on('data', (c: Buffer) => (body += c.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-          },
-        );
+        http.get({ host: '127.0.0.1', port: other.port, path: '/' }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
       });
       expect(r.status).toBe(503);
       expect(r.body).toContain('npm run build:renderer');
@@ -441,8 +471,10 @@ describe('static files', () => {
 describe('the event stream', () => {
   it('pushes every engine event to a same-origin page, as JSON text frames', async () => {
     const before = listeners.size;
-    const r = await upgrade({ cookie: cookie(), origin: origin() });
+    const r = await upgrade({ ...protocols(), origin: origin() });
     expect(r.status).toBe(101);
+    // The server picks `rsync-tray`, never echoing the token.
+    expect(r.protocol).toBe('rsync-tray');
     const socket = r.socket!;
     try {
       const received = nextFrame(socket);
@@ -463,7 +495,7 @@ describe('the event stream', () => {
 
   it('unsubscribes when the page goes away', async () => {
     const before = listeners.size;
-    const r = await upgrade({ cookie: cookie(), origin: origin() });
+    const r = await upgrade({ ...bearer(), origin: origin() });
     expect(listeners.size).toBe(before + 1);
     // A masked close frame, as a browser sends it.
     const mask = Buffer.from([1, 2, 3, 4]);
@@ -495,15 +527,15 @@ describe('the event stream', () => {
 });
 
 describe('the event stream, with the ws package as the client', () => {
-  it('a same-origin client with the cookie receives events; a close is answered', async () => {
-    const ws = new WsClient(`ws://127.0.0.1:${web.port}/api/events`, {
-      headers: { cookie: cookie() },
+  it('a same-origin client with the token subprotocol receives events; a close is answered', async () => {
+    const ws = new WsClient(`ws://127.0.0.1:${web.port}/api/events`, ['rsync-tray', `token.${web.token}`], {
       origin: origin(),
     });
     await new Promise<void>((resolve, reject) => {
       ws.on('open', () => resolve());
       ws.on('error', reject);
     });
+    expect(ws.protocol).toBe('rsync-tray');
     const message = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
     emit({ type: 'log', level: 'info', message: 'to ws', seq: 10, at: 4 });
     expect(JSON.parse(await message)).toMatchObject({ message: 'to ws', seq: 10 });

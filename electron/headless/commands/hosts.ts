@@ -3,8 +3,11 @@
  * same, plus the window over HTTP) and `demo` (the same, on a private local rsync daemon). All
  * three start it through startHeadless() (bootstrap.ts).
  */
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/files/atomic-write.ts';
 import { startHeadless } from '../bootstrap.ts';
 import { runDemo } from '../demo.ts';
+import { tokenFileFor } from '../paths.ts';
 import { badArgument, configFile, configOption, out, type Command } from './common.ts';
 
 const profiles = (n: number): string => `${n} profile${n === 1 ? '' : 's'}`;
@@ -32,10 +35,36 @@ export const run: Command = {
   },
 };
 
+/**
+ * serve's access token: the one kept beside the config (so an open window reconnects after a
+ * restart), or a new one when there is none or `--new-token` asks to replace it (every window
+ * logged in with the old one is then refused).
+ */
+async function serveToken(configFile: string, rotate: boolean, make: () => string): Promise<string> {
+  const file = tokenFileFor(configFile);
+  if (!rotate) {
+    const kept = await readFile(file, 'utf8').then(
+      (text) => text.trim(),
+      () => '',
+    );
+    // A kept token others could read may have been read: it is replaced, not trusted.
+    const isPrivate = await stat(file).then(
+      (s) => process.platform === 'win32' || (s.mode & 0o077) === 0,
+      () => false,
+    );
+    if (/^[\w-]{43,}$/.test(kept) && isPrivate) return kept;
+  }
+  const token = make();
+  await writeFileAtomic(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
 export const serve: Command = {
-  usage: 'serve [--config FILE] [--port N] [--host 127.0.0.1]',
-  summary: 'Like `run`, and serve the window on 127.0.0.1: open the printed address (it carries an access token).',
-  options: { ...configOption, port: { type: 'string' }, host: { type: 'string' } },
+  usage: 'serve [--config FILE] [--port N] [--host 127.0.0.1] [--new-token]',
+  summary:
+    'Like `run`, and serve the window on 127.0.0.1: open the printed address (it carries an access token, ' +
+    'kept across restarts; --new-token replaces it).',
+  options: { ...configOption, port: { type: 'string' }, host: { type: 'string' }, 'new-token': { type: 'boolean' } },
   async run(v) {
     const bind = (v.host as string | undefined) ?? '127.0.0.1';
     const port = v.port === undefined ? undefined : Number(v.port);
@@ -46,12 +75,19 @@ export const serve: Command = {
       );
     }
     // Only `serve` needs the HTTP server and the WebSocket library.
-    const { isLoopback, startServe } = await import('../serve.ts');
+    const { isLoopback, newToken, startServe } = await import('../serve.ts');
     // Without a config file it starts with no profiles; the first one saved writes the file.
     const host = await startHeadless({ configFile: configFile(v), print: out, startEmpty: true });
     let web: Awaited<ReturnType<typeof startServe>>;
     try {
-      web = await startServe({ handlers: host.service.handlers, subscribe: host.service.subscribe, host: bind, port });
+      const token = await serveToken(host.configFile, Boolean(v['new-token']), newToken);
+      web = await startServe({
+        handlers: host.service.handlers,
+        subscribe: host.service.subscribe,
+        host: bind,
+        port,
+        token,
+      });
     } catch (error) {
       await host.dispose();
       throw error;
@@ -65,6 +101,7 @@ export const serve: Command = {
       out(`prefer the default and an SSH tunnel: ssh -L ${web.port}:127.0.0.1:${web.port} this-server`);
     }
     out('Open this address in a browser (it carries the access token; keep it private):');
+    // The token is in the fragment (after #): a browser never sends that part to a server.
     out(`  ${web.url}`);
     out('Ctrl+C stops.');
     const signal = await host.untilSignal();

@@ -1,6 +1,7 @@
 /**
  * What every end-to-end test of the window needs: `rsync-tray serve` started as the CLI, Debian's
- * Chromium driven by playwright-core (never downloaded), the page opened with the printed token,
+ * Chromium driven by playwright-core (never downloaded), the page opened at the printed address
+ * (the token in its fragment, `/#token=…`),
  * and helpers to read the window as a user does. Page errors, console errors and warnings are
  * collected: each is a bug in the window.
  */
@@ -37,8 +38,13 @@ export interface BrowserSession {
   go(nav: NavItem): Promise<void>;
   /** Stops serve with SIGTERM and leaves the window open (a host that went away); its exit code. */
   stopServe(): Promise<number | null>;
-  /** Starts serve again, on the same port and config; answers the address it printed (a new token). */
-  restartServe(): Promise<string>;
+  /**
+   * Starts serve again, on the same port and config; answers the address it printed (the same
+   * token, kept in the state folder; a new one with `newToken`, i.e. `--new-token`).
+   */
+  restartServe(options?: { newToken?: boolean }): Promise<string>;
+  /** The address serve printed first. */
+  readonly url: string;
   /** Closes the browser and stops serve with SIGTERM; answers serve's exit code. */
   dispose(): Promise<number | null>;
 }
@@ -49,10 +55,18 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
   await mkdir(SHOTS, { recursive: true });
   let output = '';
   let serve: ChildProcess;
-  const launch = (port: number) => {
+  const launch = (port: number, newToken = false) => {
     serve = spawn(
       process.execPath,
-      [path.join(ROOT, 'electron/headless/cli.ts'), 'serve', '--config', configFile, '--port', String(port)],
+      [
+        path.join(ROOT, 'electron/headless/cli.ts'),
+        'serve',
+        '--config',
+        configFile,
+        '--port',
+        String(port),
+        ...(newToken ? ['--new-token'] : []),
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     serve.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -63,7 +77,7 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
     poll(
       () => {
         if (serve.exitCode !== null) throw new Error(`serve exited with ${serve.exitCode}:\n${output}`);
-        return /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output.slice(from))?.[0];
+        return /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/.exec(output.slice(from))?.[0];
       },
       20_000,
       () => `serve printed no address:\n${output}`,
@@ -108,6 +122,7 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
     const session: BrowserSession = {
       page,
       origin: new URL(url).origin,
+      url,
       serveOutput: () => output,
       problems,
       async shot(name, options = {}) {
@@ -126,7 +141,8 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
           // Say what the card showed instead, and what serve logged.
           const shown = (await card(name).count()) ? await card(name).innerText() : '(no card)';
           const status = await page.evaluate(
-            `fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: ` +
+            `fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json', ` +
+              `Authorization: 'Bearer ' + sessionStorage.getItem('rsync-tray-token') }, body: ` +
               `'{"method":"status.get","input":{}}' }).then((r) => r.text())`,
           );
           throw new Error(
@@ -140,10 +156,10 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
         await page.getByRole('navigation').getByRole('link', { name: nav }).click();
       },
       stopServe,
-      async restartServe() {
+      async restartServe(options = {}) {
         await stopServe();
         const from = output.length;
-        launch(Number(new URL(url).port));
+        launch(Number(new URL(url).port), options.newToken);
         return printedUrl(from);
       },
       async dispose() {
