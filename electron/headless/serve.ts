@@ -33,6 +33,7 @@ import type { ApiHandlers, Result } from '../shared/contract.ts';
 import { NO_CONTENT_CSP, WINDOW_CSP } from '../shared/csp.ts';
 import type { EngineEvent } from '../shared/status.ts';
 import { dispatch } from '../core/service/api-dispatch.ts';
+import { localOnly } from './serve-policy.ts';
 import { mimeType } from '../core/service/mime-types.ts';
 import { RsyncTrayError, type ErrorInfo } from '../shared/errors.ts';
 
@@ -296,6 +297,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
               };
         return sendJson(res, 400, { ok: false, error: info });
       }
+      const refused = await localOnly(options.handlers, request?.method, request?.input);
+      if (refused) return sendJson(res, 403, { ok: false, error: refused });
       return sendJson(res, 200, await dispatch(options.handlers, request?.method, request?.input));
     }
     if (isApi) {

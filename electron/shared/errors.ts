@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'PASSWORD_FILE_MODE',
   'SECRETS_FILE_MODE',
   'UNSAFE_FOLDER',
+  'LOCAL_ONLY',
   'PASSWORD_FILE_MISSING',
   'PASSWORD_MISSING',
   // requests to a host (API calls over IPC, HTTP or the control socket; the command line)
