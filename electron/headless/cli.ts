@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { cliExitCode, toErrorInfo } from '../shared/errors.ts';
+import { address } from './commands/address.ts';
 import { out, type Command, type Values } from './commands/common.ts';
 import { confirmDeletions, held, pause, refuseDeletions, resume, status } from './commands/control.ts';
 import { demo, run, serve } from './commands/hosts.ts';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   demo,
   run,
   serve,
+  address,
   sync,
   status,
   pause,

@@ -35,3 +35,8 @@ export function stateDirFor(configFile: string): string {
 export function tokenFileFor(configFile: string): string {
   return path.join(stateDirFor(configFile), 'serve-token');
 }
+
+/** Where the running `serve` for this config listens ({host, port, pid}, mode 600), for `rsync-tray address`. */
+export function serveAddressFileFor(configFile: string): string {
+  return path.join(stateDirFor(configFile), 'serve-address.json');
+}

@@ -3,12 +3,16 @@
  * same, plus the window over HTTP) and `demo` (the same, on a private local rsync daemon). All
  * three start it through startHeadless() (bootstrap.ts).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../../core/files/atomic-write.ts';
 import { startHeadless } from '../bootstrap.ts';
 import { runDemo } from '../demo.ts';
-import { tokenFileFor } from '../paths.ts';
+import { serveAddressFileFor, tokenFileFor } from '../paths.ts';
 import { badArgument, configFile, configOption, out, type Command } from './common.ts';
+
+/** A path as one shell word, so the printed command can be pasted as it is. */
+const shellWord = (text: string): string =>
+  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 
 const profiles = (n: number): string => `${n} profile${n === 1 ? '' : 's'}`;
 
@@ -59,12 +63,28 @@ async function serveToken(configFile: string, rotate: boolean, make: () => strin
   return token;
 }
 
+/** What `rsync-tray address` reads (serveAddressFileFor): where the running serve listens. */
+export interface ServeAddress {
+  /** The host shown in the address (127.0.0.1 for a wildcard bind). */
+  host: string;
+  port: number;
+  /** serve's process, so a file a crashed serve left behind is not taken for a running one. */
+  pid: number;
+}
+
 export const serve: Command = {
-  usage: 'serve [--config FILE] [--port N] [--host 127.0.0.1] [--new-token]',
+  usage: 'serve [--config FILE] [--port N] [--host 127.0.0.1] [--new-token] [--print-address]',
   summary:
-    'Like `run`, and serve the window on 127.0.0.1: open the printed address (it carries an access token, ' +
-    'kept across restarts; --new-token replaces it).',
-  options: { ...configOption, port: { type: 'string' }, host: { type: 'string' }, 'new-token': { type: 'boolean' } },
+    'Like `run`, and serve the window on 127.0.0.1: open the address (it carries an access token, ' +
+    'kept across restarts; --new-token replaces it). It is printed when stdout is a terminal or with ' +
+    '--print-address; otherwise (a log) without the token: `rsync-tray address` prints it.',
+  options: {
+    ...configOption,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'new-token': { type: 'boolean' },
+    'print-address': { type: 'boolean' },
+  },
   async run(v) {
     const bind = (v.host as string | undefined) ?? '127.0.0.1';
     const port = v.port === undefined ? undefined : Number(v.port);
@@ -78,6 +98,7 @@ export const serve: Command = {
     const { isLoopback, newToken, startServe } = await import('../serve.ts');
     // Without a config file it starts with no profiles; the first one saved writes the file.
     const host = await startHeadless({ configFile: configFile(v), print: out, startEmpty: true });
+    const addressFile = serveAddressFileFor(host.configFile);
     let web: Awaited<ReturnType<typeof startServe>>;
     try {
       const token = await serveToken(host.configFile, Boolean(v['new-token']), newToken);
@@ -88,6 +109,14 @@ export const serve: Command = {
         port,
         token,
       });
+      try {
+        const { hostname } = new URL(web.origin);
+        const address: ServeAddress = { host: hostname.replace(/^\[|\]$/g, ''), port: web.port, pid: process.pid };
+        await writeFileAtomic(addressFile, `${JSON.stringify(address)}\n`, { mode: 0o600 });
+      } catch (error) {
+        await web.dispose();
+        throw error;
+      }
     } catch (error) {
       await host.dispose();
       throw error;
@@ -100,12 +129,19 @@ export const serve: Command = {
       );
       out(`prefer the default and an SSH tunnel: ssh -L ${web.port}:127.0.0.1:${web.port} this-server`);
     }
-    out('Open this address in a browser (it carries the access token; keep it private):');
-    // The token is in the fragment (after #): a browser never sends that part to a server.
-    out(`  ${web.url}`);
+    // A person at a terminal sees the token; a log (systemd's journal, a file) does not keep it.
+    if (process.stdout.isTTY || v['print-address']) {
+      out('Open this address in a browser (it carries the access token; keep it private):');
+      // The token is in the fragment (after #): a browser never sends that part to a server.
+      out(`  ${web.url}`);
+    } else {
+      out(`Serving the window on ${web.origin}/ (the address with its access token is not logged).`);
+      out(`For the full address run: rsync-tray address --config ${shellWord(host.configFile)}`);
+    }
     out('Ctrl+C stops.');
     const signal = await host.untilSignal();
     out(`${signal}: stopping…`);
+    await rm(addressFile, { force: true }).catch(() => {});
     await web.dispose();
     await host.dispose();
     return 0;

@@ -65,6 +65,8 @@ export async function startBrowserSession(configFile: string): Promise<BrowserSe
         configFile,
         '--port',
         String(port),
+        // The tests are not a terminal: without it serve prints the address without the token.
+        '--print-address',
         ...(newToken ? ['--new-token'] : []),
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
