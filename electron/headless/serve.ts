@@ -266,6 +266,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const isApi = url.pathname.startsWith('/api/');
     securityHeaders(res, !isApi);
+    // An address a browser would read as another host ("//evil.example/", what "/.//…" becomes,
+    // a backslash) is nothing this server serves: no page, and never a redirect.
+    const raw = req.url ?? '/';
+    if ([raw, url.pathname].some((p) => !p.startsWith('/') || /^\/[/\\]|\\/.test(p)))
+      return sendText(res, 400, 'Open the address `rsync-tray address` prints.');
 
     if (url.pathname === '/api/call') {
       if (req.method !== 'POST') return sendText(res, 405, 'Use POST.', { Allow: 'POST' });

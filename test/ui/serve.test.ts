@@ -219,6 +219,14 @@ describe('requests without the token are refused', () => {
     expect((await request({ path: '/api/nothing', headers: { cookie: cookie() } })).status).toBe(401);
   });
 
+  it('no address redirects to another host (the old token exchange answered //evil.example/)', async () => {
+    for (const p of ['/.//evil.example/', '//evil.example/', '/\\evil.example/']) {
+      const r = await request({ path: `${p}?token=${web.token}` });
+      expect([400, 404], p).toContain(r.status);
+      expect(r.headers.location, p).toBeUndefined();
+    }
+  });
+
   it('the token in the query is no credential either', async () => {
     const r = await request({
       method: 'POST',
