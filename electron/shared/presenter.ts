@@ -228,16 +228,22 @@ export function whereDeletionsGo(place: SafetyNetPlace | null): string {
     : 'destroyed for good (the safety net is off: keepDeletedDays is 0)';
 }
 
+/** What went before a hold, and where: "40 entries were already deleted in the last 10 minutes: …."; "" when nothing did. */
+export function alreadyDeletedPhrase(hold: DeletionHold): string {
+  if (hold.alreadyDeleted === 0) return '';
+  const n = hold.alreadyDeleted;
+  return (
+    `${formatCount(n)} ${n === 1 ? 'entry was' : 'entries were'} already deleted in the last ` +
+    `${hold.windowMinutes} minutes: ${whereDeletionsGo(hold.safetyNet)}.`
+  );
+}
+
 /**
  * A held deletion in full, for a prompt, a notification or the CLI: what is held, what went
  * before it and where, and what each answer does.
  */
 export function holdPhrase(hold: DeletionHold): string {
-  const before =
-    hold.alreadyDeleted > 0
-      ? ` ${formatCount(hold.alreadyDeleted)} ${hold.alreadyDeleted === 1 ? 'entry was' : 'entries were'} already ` +
-        `deleted in the last ${hold.windowMinutes} minutes: ${whereDeletionsGo(hold.safetyNet)}.`
-      : '';
+  const before = alreadyDeletedPhrase(hold) ? ` ${alreadyDeletedPhrase(hold)}` : '';
   return (
     `Held: ${hold.reason}.${before} Confirming deletes the ${plural(hold.deletions, 'held entry', 'held entries')}: ` +
     `${whereDeletionsGo(hold.safetyNet)}. Refusing keeps them on the backup and pauses syncing.`

@@ -3,7 +3,7 @@
  * puts the profile in 'needs-confirmation', and each held target says how many deletions wait.
  */
 import type { DeletionHold, ProfileStatus } from '@shared/status.ts';
-import { formatCount, whereDeletionsGo } from '@shared/presenter.ts';
+import { alreadyDeletedPhrase, whereDeletionsGo } from '@shared/presenter.ts';
 
 export interface DeletionQuestion {
   message: string;
@@ -41,14 +41,7 @@ export function deletionQuestion(status: ProfileStatus): DeletionQuestion | null
     message: reasons.join(' ') || 'Deletions on the backup are held back until you confirm them.',
     count: holds.reduce((n, h) => n + h.deletions, 0),
     of: holds.every((h) => h.backupEntries > 0) ? holds.reduce((n, h) => n + h.backupEntries, 0) : null,
-    before: holds
-      .filter((h) => h.alreadyDeleted > 0)
-      .map(
-        (h) =>
-          `${formatCount(h.alreadyDeleted)} ${h.alreadyDeleted === 1 ? 'entry was' : 'entries were'} already deleted ` +
-          `in the last ${h.windowMinutes} minutes: ${whereDeletionsGo(h.safetyNet)}.`,
-      )
-      .join(' '),
+    before: holds.map(alreadyDeletedPhrase).filter(Boolean).join(' '),
     where: whereDeletionsGo(holds[0]!.safetyNet),
     sample: holds.flatMap((h) => h.sample),
     listed: holds.reduce((n, h) => n + h.listed, 0),

@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { RsyncTrayError } from '../../shared/errors.ts';
+import { probeDaemon } from '../rsync/daemon-probe.ts';
 
 export interface LocalModuleSpec {
   name: string;
@@ -69,17 +70,6 @@ export async function findFreePort(): Promise<number> {
         typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
       );
     });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
   });
 }
 
@@ -167,7 +157,8 @@ export async function startLocalDaemon(options: LocalDaemonOptions = {}): Promis
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (spawnError || child !== proc) break;
-      if (await canConnect(port)) return;
+      // Up once it greets: the engine's own question (daemon-probe.ts).
+      if ((await probeDaemon({ host: '127.0.0.1', port }, 1_000)) === null) return;
       await new Promise((r) => setTimeout(r, 20));
     }
     proc.kill('SIGKILL');

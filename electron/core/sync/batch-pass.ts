@@ -90,10 +90,9 @@ export async function batchPass(
   if (plan.deletions > 0 && !caps.deleteMissingArgs) return result(await io.fullPass());
   if (io.held && plan.deletions > 0) {
     // A hold waits for a person: what is deleted meanwhile joins it, so its count stays whole.
-    const listing = await io.run({ mode: 'list' }, filesFromInput([...plan.deleted]), true);
-    const checked = io.check(listing);
-    if (checked.type !== 'done') return result(checked);
-    io.join(listing.deletions?.count ?? 0, listing.deletions?.names ?? []);
+    const listed = await list([...plan.deleted], io);
+    if ('verdict' in listed) return result(listed.verdict);
+    io.join(listed.count, listed.names);
     plan.paths = plan.paths.filter((p) => !plan.deleted.has(p));
   }
   if (plan.paths.length === 0) return result(done);
@@ -114,24 +113,39 @@ export async function batchPass(
     } else deletion = { mode: 'propagate', max: counted.allowed };
   }
   if (paths.length === 0) return result(done);
-  const run = await io.run(deletion, filesFromInput(paths), plan.files === 0);
-  const uncounted = deletion.mode === 'propagate' ? parseSkippedDeletions(run.stderr) : 0;
-  // The bound doing its job: exit 25, or 23 where a file or link could not take the place of a
-  // folder (the folder's removal was the uncounted deletion). Everything else completed; the
-  // second run below says whether anything else failed.
-  const bounded = uncounted > 0 && (run.exitCode === 25 || run.exitCode === 23);
-  const verdict = io.judge(paths.length, bounded ? { ...run, exitCode: 0 } : run, movedPaths.size);
-  if (verdict.type !== 'done' || uncounted === 0) return result(verdict);
+  const run = bounded(await io.run(deletion, filesFromInput(paths), plan.files === 0));
+  const verdict = io.judge(paths.length, run.result, movedPaths.size);
+  if (verdict.type !== 'done' || !run.uncounted) return result(verdict);
   // Deletions nobody counted (a folder replaced by another of the same name): count, judge, delete.
   const again = await count(paths, movedPaths, io);
   if (again.verdict) return result(again.verdict);
   if (again.allowed === null || again.allowed === 0) return result(done);
-  const second = await io.run({ mode: 'propagate', max: again.allowed }, filesFromInput(paths), plan.files === 0);
-  const late = parseSkippedDeletions(second.stderr) > 0;
-  const lateBound = late && (second.exitCode === 25 || second.exitCode === 23);
-  const secondVerdict = io.judge(paths.length, lateBound ? { ...second, exitCode: 0 } : second, 0);
+  const second = bounded(
+    await io.run({ mode: 'propagate', max: again.allowed }, filesFromInput(paths), plan.files === 0),
+  );
   // Still more than counted: the tree is changing under us; the full pass counts it whole.
-  return result(secondVerdict, late);
+  return result(io.judge(paths.length, second.result, 0), second.uncounted);
+}
+
+/**
+ * A run's result with the bound doing its job read as success: exit 25, or 23 where a file or
+ * link could not take a folder's place (the folder's removal was the deletion held back). The
+ * rest completed; `uncounted` says deletions were held back, to be counted and judged.
+ */
+function bounded(result: RunResult): { result: RunResult; uncounted: boolean } {
+  const uncounted = parseSkippedDeletions(result.stderr) > 0;
+  const stopped = uncounted && (result.exitCode === 25 || result.exitCode === 23);
+  return { result: stopped ? { ...result, exitCode: 0 } : result, uncounted };
+}
+
+/** A dry run naming what deleting `paths` would delete; a verdict instead when it failed. */
+async function list(
+  paths: string[],
+  io: BatchPassIO,
+): Promise<{ verdict: Verdict } | { count: number; names: string[] }> {
+  const listing = await io.run({ mode: 'list' }, filesFromInput(paths), true);
+  const checked = io.check(listing);
+  return checked.type !== 'done' ? { verdict: checked } : (listing.deletions ?? { count: 0, names: [] });
 }
 
 /** Whether a name rsync deleted ("a/b/", "a/b/c") lies at or under one of `roots`. */
@@ -152,10 +166,8 @@ async function count(
   moved: ReadonlySet<string>,
   io: BatchPassIO,
 ): Promise<{ verdict?: Verdict; allowed: number | null }> {
-  const listing = await io.run({ mode: 'list' }, filesFromInput(paths), true);
-  const checked = io.check(listing);
-  if (checked.type !== 'done') return { verdict: checked, allowed: null };
-  const found = listing.deletions ?? { count: 0, names: [] };
+  const found = await list(paths, io);
+  if ('verdict' in found) return { verdict: found.verdict, allowed: null };
   if (found.count === 0) return { allowed: 0 };
   // The names are whole up to DELETION_BUDGET_POLICY.namesKept; past it, moves are not told apart.
   const moves = moved.size === 0 ? 0 : found.names.filter((n) => under(n, moved)).length;

@@ -25,8 +25,6 @@ export const DELETION_BUDGET_POLICY = {
   sampleNames: 20,
 } as const;
 
-export const MIN_DELETIONS_TO_HOLD = DELETION_BUDGET_POLICY.minDeletionsToHold;
-
 export interface DeletionCount {
   /** What this pass would delete. */
   deletions: number;
@@ -61,7 +59,7 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
     };
   }
   const percent = (100 * total) / before;
-  if (c.maxDeletePercent < 100 && total >= MIN_DELETIONS_TO_HOLD && percent > c.maxDeletePercent) {
+  if (c.maxDeletePercent < 100 && total >= DELETION_BUDGET_POLICY.minDeletionsToHold && percent > c.maxDeletePercent) {
     return {
       allow: false,
       backupEntries: before,

@@ -42,8 +42,9 @@ export class HeldDeletions {
     budget: (deletions: number, c: { sourceEmpty: boolean; backupEntries?: number }): BudgetJudgement =>
       this.budget.judge(deletions, { ...c, maxDeletePercent: this.#profile.maxDeletePercent }),
     counted: (backupEntries: number): void => this.budget.counted(backupEntries),
-    hold: (count: number, names: readonly string[] | null, judgement: BudgetJudgement): void =>
-      this.holdDeletions(count, names, judgement),
+    hold: (count: number, names: readonly string[] | null, { verdict, alreadyDeleted }: BudgetJudgement): void => {
+      if (!verdict.allow) this.#hold(count, names, { ...verdict, alreadyDeleted });
+    },
     /**
      * The next batch run deletes this many entries under paths that moved elsewhere in the
      * source. They spend the budget only as far as that run does not create as many again (a
@@ -57,18 +58,9 @@ export class HeldDeletions {
       const hold = this.memory.hold;
       if (!hold || count === 0) return;
       const total = hold.deletions + count;
-      const judgement = this.budget.judge(total, {
-        sourceEmpty: false,
-        maxDeletePercent: this.#profile.maxDeletePercent,
-      });
-      const known = [...this.#names, ...names];
-      // Past the window the stream may be judged allowed: it is still part of what waits for a person.
-      if (judgement.verdict.allow)
-        this.holdDeletions(total, known, {
-          ...judgement,
-          verdict: { allow: false, backupEntries: hold.backupEntries, reason: hold.reason },
-        });
-      else this.holdDeletions(total, known, judgement);
+      const { verdict, alreadyDeleted } = this.io.budget(total, { sourceEmpty: false });
+      // Past the window the stream may be judged allowed: it still waits for a person, as held.
+      this.#hold(total, [...this.#names, ...names], verdict.allow ? hold : { ...verdict, alreadyDeleted });
     },
   };
 
@@ -82,17 +74,20 @@ export class HeldDeletions {
     this.#names = hold ? [...hold.sample] : [];
   }
 
-  /** Holds `count` deletions over the budget; null names: those already held (the same count). */
-  holdDeletions(count: number, names: readonly string[] | null, judgement: BudgetJudgement): void {
-    if (judgement.verdict.allow) return;
+  /** Holds `count` deletions, for the reason given; null names: those already held (the same count). */
+  #hold(
+    count: number,
+    names: readonly string[] | null,
+    why: Pick<DeletionHold, 'alreadyDeleted' | 'backupEntries' | 'reason'>,
+  ): void {
     if (names !== null) this.#names = names.slice(0, DELETION_BUDGET_POLICY.namesKept);
     const now = this.#clock.now();
     this.memory.hold = {
       deletions: count,
-      alreadyDeleted: judgement.alreadyDeleted,
+      alreadyDeleted: why.alreadyDeleted,
       windowMinutes: Math.round(DELETION_BUDGET_POLICY.windowMs / 60_000),
-      backupEntries: judgement.verdict.backupEntries,
-      reason: judgement.verdict.reason,
+      backupEntries: why.backupEntries,
+      reason: why.reason,
       since: this.memory.hold?.since ?? now,
       sample: this.#names.slice(0, DELETION_BUDGET_POLICY.sampleNames),
       listed: this.#names.length,
