@@ -121,11 +121,32 @@ export const METHOD_INPUTS = {
     })
     .strict(),
   'folder.open': z.object({ profile: profileName }).strict(),
+  /** What each exclude rule would hide in a source folder (while the rules are edited). */
+  'excludes.preview': z
+    .object({ source: z.string().min(1).max(4096), excludes: z.array(z.string().max(1000)).max(500) })
+    .strict(),
 } as const;
 
 export type Method = keyof typeof METHOD_INPUTS;
 export const METHODS = Object.keys(METHOD_INPUTS) as Method[];
 export type MethodInput<M extends Method> = z.input<(typeof METHOD_INPUTS)[M]>;
+
+/** One exclude rule's share of a source folder: entries it hides (a folder's contents included). */
+export interface ExcludeRuleHits {
+  pattern: string;
+  hidden: number;
+  /** The first hidden names, "folder/" for a folder. */
+  names: string[];
+}
+
+export interface ExcludePreview {
+  /** Entries looked at; `complete` is false when the preview stopped early (a very large folder). */
+  scanned: number;
+  complete: boolean;
+  rules: ExcludeRuleHits[];
+  /** Rules that are not valid patterns, with why. */
+  invalid: Array<{ pattern: string; problem: string }>;
+}
 
 export interface ImportPreview {
   profiles: Profile[];
@@ -158,6 +179,7 @@ export interface MethodOutputs {
   'deletions.refuse': null;
   'deletions.list': HeldNames[];
   'folder.open': null;
+  'excludes.preview': ExcludePreview;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };

@@ -30,7 +30,7 @@ export interface ProfileForm {
   /** One pattern per line. */
   excludes: string;
   deletions: boolean;
-  /** The mass-deletion guard: share of the backup a full sync may delete without asking. */
+  /** The deletion budget: share of the backup that may be deleted in the rolling window without asking. */
   maxDeletePercent: string;
   /** Days deleted and overwritten files are kept on the backup; 0 = off. */
   keepDeletedDays: string;

@@ -11,6 +11,7 @@ import type { SecretStore } from '../rsync/auth.ts';
 import { describeIssues, serializeConfig, validateConfig } from '../config/config-file.ts';
 import { applyImport, previewImport, type Importer } from '../config/profile-import.ts';
 import { testConnection } from './connection-test.ts';
+import { previewExcludes } from './exclude-preview.ts';
 import { ControlState } from '../sync/control-state.ts';
 import { startEngine, type Engine, type EngineOptions } from '../sync/engine.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
@@ -192,6 +193,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       await options.host.openFolder(p.source);
       return null;
     },
+    'excludes.preview': async ({ source, excludes }) => previewExcludes(source, excludes),
   };
 
   return {
