@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { DocumentStore } from './config-store.ts';
 import { DEFAULT_NOTIFICATION_PREFS } from './notification-policy.ts';
+import { issueSentence } from '../shared/validation-messages.ts';
 import { migrate, type Migration } from '../core/config/migrations.ts';
 
 export const PREFERENCES_VERSION = 1;
@@ -56,7 +57,7 @@ export function createPreferencesStore(
       if (parsed.success) return parsed.data;
       warn(
         `The preferences file ${doc.path} is invalid ` +
-          `(${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); using the defaults.`,
+          `(${parsed.error.issues.map((i) => `${i.path.join('.')}: ${issueSentence(i)}`).join(' ')}) Using the defaults.`,
       );
     } catch (error) {
       warn(`The preferences file ${doc.path} cannot be read (${(error as Error).message}); using the defaults.`);

@@ -5,6 +5,7 @@
  */
 import { describeBandwidth } from '@shared/bandwidth.ts';
 import { ProfileSchema, targetKey, type Auth, type Profile, type Target } from '@shared/profile-schema.ts';
+import { issueSentence } from '@shared/validation-messages.ts';
 
 export type AuthType = Auth['type'];
 
@@ -146,7 +147,7 @@ function num(text: string): number | string | undefined {
   const t = text.trim();
   if (t === '') return undefined;
   const n = Number(t);
-  // Not a number: hand the text to the schema, which says "expected number".
+  // Not a number: hand the text to the schema, whose rule for the field is then said in words.
   return Number.isFinite(n) ? n : t;
 }
 
@@ -227,14 +228,14 @@ export function validateForm(f: ProfileForm, otherNames: readonly string[] = [])
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String);
       if (path[0] === 'excludes' && path.length > 1)
-        add('excludes', `Line ${lineOfPattern[Number(path[1])] ?? Number(path[1]) + 1}: ${issue.message}`, true);
-      else add(path.join('.') || 'profile', issue.message);
+        add('excludes', `Line ${lineOfPattern[Number(path[1])] ?? Number(path[1]) + 1}: ${issueSentence(issue)}`, true);
+      else add(path.join('.') || 'profile', issueSentence(issue));
     }
   }
   // Names are unique across profiles (ConfigSchema checks it when saving; say it while typing).
   const name = f.name.trim().toLowerCase();
   if (name && otherNames.some((n) => n.toLowerCase() === name))
-    add('name', `"${f.name.trim()}" is already the name of another profile; profile names must be unique`);
+    add('name', `"${f.name.trim()}" is already the name of another profile; profile names must be unique.`);
   return { profile: parsed.success && Object.keys(errors).length === 0 ? parsed.data : null, errors };
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@shared/host-preferences.ts';
 import { SettingsPatchSchema, type SettingsPatch } from '@shared/contract.ts';
 import type { Settings } from '@shared/profile-schema.ts';
+import { FIELD_WORDS, issueSentence } from '@shared/validation-messages.ts';
 
 export interface SettingsForm {
   rsyncPath: string;
@@ -36,12 +37,12 @@ export function validateSettings(f: SettingsForm): SettingsValidation {
   const n = Number(debounce);
   // A blank or non-numeric field is not a number the schema could judge: say what to type.
   const input = { rsyncPath: f.rsyncPath, defaultDebounceMs: debounce === '' || !Number.isFinite(n) ? undefined : n };
-  if (input.defaultDebounceMs === undefined) errors.defaultDebounceMs = 'give the quiet time in milliseconds, e.g. 5';
+  if (input.defaultDebounceMs === undefined) errors.defaultDebounceMs = FIELD_WORDS.defaultDebounceMs!.empty!;
   const parsed = SettingsPatchSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0] as keyof SettingsForm;
-      errors[key] ??= issue.message;
+      errors[key] ??= issueSentence(issue);
     }
   }
   return { patch: parsed.success && Object.keys(errors).length === 0 ? parsed.data : null, errors };

@@ -112,7 +112,7 @@ describe('format 1 → 2: the safety net turned on', () => {
     const odd = migrateConfig({ version: 1, profiles: [null, 5, [], named('x', { keepDeletedDays: '0' })] }, 'f');
     expect(odd.data.profiles).toEqual([null, 5, [], named('x', { keepDeletedDays: '0' })]);
     expect(() => validateConfig({ version: 1, profiles: [named('x', { keepDeletedDays: -1 })] })).toThrow(
-      /profiles\[0\]\.keepDeletedDays \(profile "x"\): Too small/,
+      /profiles\[0\]\.keepDeletedDays \(profile "x"\): The days to keep deleted files must be a whole number between 0 and 3,650/,
     );
   });
 

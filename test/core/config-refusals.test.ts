@@ -51,7 +51,7 @@ describe('overlapping targets', () => {
 
   it('validate names both profiles and targets and says what to change', () => {
     expect(() => validateConfig(config(profile('A', target('')), profile('B', target('sub'))))).toThrow(
-      /profile "B" target 1 \(backup\.lan:873\/docs\/sub\) is inside the backup folder of profile "A".*side by side/s,
+      /Profile "B" target 1 \(backup\.lan:873\/docs\/sub\) is inside the backup folder of profile "A".*side by side/s,
     );
   });
 
@@ -68,9 +68,9 @@ describe('overlapping targets', () => {
 
 describe('misspelt or unknown fields', () => {
   it.each([
-    [{ deletion: false }, /unknown field "deletion" \(did you mean "deletions"\?\)/],
-    [{ exclude: ['*.tmp'] }, /unknown field "exclude" \(did you mean "excludes"\?\)/],
-    [{ frobnicate: 1 }, /unknown field "frobnicate"; nothing was changed/],
+    [{ deletion: false }, /Unknown field "deletion" \(did you mean "deletions"\?\)/],
+    [{ exclude: ['*.tmp'] }, /Unknown field "exclude" \(did you mean "excludes"\?\)/],
+    [{ frobnicate: 1 }, /Unknown field "frobnicate"; nothing was changed/],
   ])('%j is refused with the nearest known name', (extra, message) => {
     expect(() => validateConfig(config({ ...profile('A', target('')), ...extra }))).toThrow(message);
   });
@@ -85,21 +85,21 @@ describe('misspelt or unknown fields', () => {
     const preview = previewImport(text, 'json', existing);
     expect(preview.profiles).toEqual([]);
     expect(preview.problems).toEqual([
-      `profiles[0] (profile "A"): unknown field "${field}" (did you mean "${near}"?); ` +
-        'nothing was changed — remove or rename it',
+      `profiles[0] (profile "A"): Unknown field "${field}" (did you mean "${near}"?); ` +
+        'nothing was changed — remove or rename it.',
     ]);
     expect(() => applyImport(preview, existing, {})).toThrow(/The file has 1 problem:\n\s+profiles\[0\]/);
   });
 
   it('in a format 1 file too: the migration passes unknown fields on for the schema to refuse', () => {
     const old = { version: 1, profiles: [{ ...profile('A', target('')), deletion: false }] };
-    expect(() => validateConfig(old)).toThrow(/unknown field "deletion" \(did you mean "deletions"\?\)/);
+    expect(() => validateConfig(old)).toThrow(/Unknown field "deletion" \(did you mean "deletions"\?\)/);
   });
 
   it('in a target and in its auth too', () => {
     expect(() => validateConfig(config(profile('A', target('', { modul: 'x' }))))).toThrow(/did you mean "module"/);
     expect(() => validateConfig(config(profile('A', target('', { auth: { type: 'none', pass: 'x' } }))))).toThrow(
-      /unknown field "pass"/,
+      /Unknown field "pass"/,
     );
   });
 
@@ -116,7 +116,7 @@ describe('through the API: nothing is saved', () => {
     try {
       const r = await h.call('profiles.save', { profile: profile('B', target('b')), previousName: 'B' });
       expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG' } });
-      expect(!r.ok && r.error.message).toMatch(/profile "B" target 1 .* inside the backup folder of profile "A"/);
+      expect(!r.ok && r.error.message).toMatch(/Profile "B" target 1 .* inside the backup folder of profile "A"/);
       expect(h.writes()).toBe(0);
     } finally {
       await h.service.dispose();

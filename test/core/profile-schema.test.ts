@@ -42,16 +42,19 @@ describe('profile schema', () => {
   });
 
   it.each([
-    [{ source: 'relative' }, /profiles\[0\]\.source \(profile "docs"\): must be an absolute path/],
-    [{ targets: [] }, /targets.*add at least one backup target/],
+    [{ source: 'relative' }, /profiles\[0\]\.source \(profile "docs"\): The source folder must be an absolute path/],
+    [{ targets: [] }, /targets.*Add at least one backup target\./],
     [{ bandwidthLimit: '5' }, /bandwidthLimit.*5M for 5 MiB\/s/],
     [{ excludes: ['+ keep'] }, /excludes\[0\]/],
     [{ targets: [{ ...good.targets[0], port: 0 }] }, /targets\[0\]\.port/],
     [{ targets: [{ ...good.targets[0], module: 'two words' }] }, /module.*no spaces/],
     [{ targets: [{ ...good.targets[0], path: '../escape' }] }, /cannot climb out/],
-    [{ targets: [{ ...good.targets[0], auth: { type: 'env', variable: '1BAD' } }] }, /environment variable name/],
+    [
+      { targets: [{ ...good.targets[0], auth: { type: 'env', variable: '1BAD' } }] },
+      /The environment variable must be a name such as BACKUP_PASSWORD/,
+    ],
     [{ targets: [{ ...good.targets[0], auth: { type: 'password', value: 'x' } }] }, /auth/],
-    [{ name: '' }, /give the profile a name/],
+    [{ name: '' }, /Give the profile a name\./],
   ])('rejects %j with a message naming the field', (patch, message) => {
     expect(problems({ ...good, ...patch })).toMatch(message);
   });
@@ -105,7 +108,7 @@ describe('control characters in names are refused, saying what to change', () =>
     // The name is shown escaped, so the problem stays on one line and the character can be seen.
     expect(problems({ ...good, name }).split('\n')[1]).toBe(
       `  profiles[0].name (profile ${JSON.stringify(name)}): ` +
-        `contains an invisible control character (${found}); retype the profile name without it`,
+        `The profile name contains an invisible control character (${found}); retype the profile name without it.`,
     );
   });
 

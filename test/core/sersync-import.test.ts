@@ -128,10 +128,10 @@ describe('mapping details', () => {
     );
     expect(profiles).toEqual([]);
     expect(problems).toEqual([
-      'line 5 <remote name> (targets.0.module): contains an invisible control character (U+0009 at character 2); ' +
-        'retype the module name without it',
-      'line 6 <auth users> (targets.0.user): contains an invisible control character (U+007F at character 2); ' +
-        'retype the user name without it',
+      'line 5 <remote name> (targets.0.module): The module name contains an invisible control character ' +
+        '(U+0009 at character 2); retype the module name without it.',
+      'line 6 <auth users> (targets.0.user): The user name contains an invisible control character ' +
+        '(U+007F at character 2); retype the user name without it.',
     ]);
   });
 
@@ -205,8 +205,8 @@ describe('every invalid field is reported with its place in the file', () => {
       expect.arrayContaining([
         'line 10 <userDefinedPort port>: "87x" is not a port number (1 to 65535)',
         'line 13 <crontab schedule>: "hourly" is not a number of minutes',
-        'line 5 <localpath watch> (source): must be an absolute path, such as /srv/data',
-        'line 6 <remote ip> (targets.0.host): is not a host name or IP address',
+        'line 5 <localpath watch> (source): The source folder must be an absolute path, such as /srv/data.',
+        'line 6 <remote ip> (targets.0.host): The host is not a host name or IP address.',
         expect.stringMatching(/^line 11 <timeout time> \(timeoutSeconds\): .*5/),
         expect.stringMatching(/^line 9 <commonParams params --bwlimit> \(bandwidthLimit\): .*bits/),
       ]),
@@ -216,7 +216,7 @@ describe('every invalid field is reported with its place in the file', () => {
 
   it('a localpath without remotes', () => {
     const { problems } = importSersync(conf('<localpath watch="/srv/www"></localpath>'));
-    expect(problems).toEqual(['line 5 <localpath> (targets): add at least one backup target']);
+    expect(problems).toEqual(['line 5 <localpath> (targets): Add at least one backup target.']);
   });
 
   it('auth switched on without a user or password file', () => {

@@ -45,7 +45,7 @@ describe('settings in the config file', () => {
     const again = parseConfig(serializeConfig(oldSettings));
     expect(again.settings).toEqual(oldSettings.settings);
     expect(() => validateConfig({ version: 1, settings: { defaultDebounceMs: 70_000 }, profiles: [] })).toThrow(
-      /settings\.defaultDebounceMs: Too big/,
+      /settings\.defaultDebounceMs: The default quiet time must be a whole number of milliseconds between 0 and 60,000\./,
     );
   });
 
@@ -72,7 +72,9 @@ describe('settings in the config file', () => {
       );
       const bad = await cli(['validate', '--config', file]);
       expect(bad.exitCode).not.toBe(0);
-      expect(bad.stderr + bad.stdout).toMatch(/settings\.defaultDebounceMs: Invalid input: expected number/);
+      expect(bad.stderr + bad.stdout).toMatch(
+        /settings\.defaultDebounceMs: The default quiet time must be a whole number/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -160,7 +162,7 @@ describe('settings.set and settings.get', () => {
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error).toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringMatching(/settings\.defaultDebounceMs: Too small/),
+      message: expect.stringMatching(/settings\.defaultDebounceMs: The default quiet time must be a whole number/),
     });
     expect(writes).toEqual([]);
   });

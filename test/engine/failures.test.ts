@@ -64,7 +64,7 @@ describe('failures change nothing on the backup and say what to do', () => {
     await expectFailure(
       { target: { module: 'no-such-module' } },
       'UNKNOWN_MODULE',
-      /no module named 'no-such-module'/,
+      /Unknown module `no-such-module` on 127\.0\.0\.1:\d+\. The daemon lists `backup`\./,
       /connection test|list/,
     );
   });

@@ -85,18 +85,20 @@ describe('settings form model', () => {
       errors: {},
     });
     expect(validateSettings({ rsyncPath: ' ', defaultDebounceMs: '' }).errors).toEqual({
-      rsyncPath: 'give the rsync program, e.g. rsync or /usr/local/bin/rsync',
-      defaultDebounceMs: 'give the quiet time in milliseconds, e.g. 5',
+      rsyncPath: 'Give the rsync program, such as rsync or /usr/local/bin/rsync.',
+      defaultDebounceMs: 'Give the default quiet time in milliseconds, such as 5.',
     });
     expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: 'soon' }).errors.defaultDebounceMs).toBe(
-      'give the quiet time in milliseconds, e.g. 5',
+      'Give the default quiet time in milliseconds, such as 5.',
     );
     expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '70000' })).toEqual({
       patch: null,
-      errors: { defaultDebounceMs: 'Too big: expected number to be <=60000' },
+      errors: {
+        defaultDebounceMs: 'The default quiet time must be a whole number of milliseconds between 0 and 60,000.',
+      },
     });
-    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '1.5' }).errors.defaultDebounceMs).toMatch(
-      /expected int/,
+    expect(validateSettings({ rsyncPath: 'rsync', defaultDebounceMs: '1.5' }).errors.defaultDebounceMs).toBe(
+      'The default quiet time must be a whole number of milliseconds between 0 and 60,000.',
     );
   });
 

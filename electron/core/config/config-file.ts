@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { ConfigSchema, CONFIG_VERSION, KNOWN_FIELDS, type Config, type Profile } from '../../shared/profile-schema.ts';
+import { nearest } from '../../shared/closest-name.ts';
+import { asSentence, issueSentence } from '../../shared/validation-messages.ts';
 import { migrateConfig } from './migrations.ts';
 
 /** `profiles[0].targets[1].port` */
@@ -27,7 +29,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       const candidate = Array.isArray(profiles) ? (profiles[issue.path[1]] as { name?: unknown })?.name : undefined;
       if (typeof candidate === 'string' && candidate.trim()) name = candidate;
     }
-    const message = issue.code === 'unrecognized_keys' ? unknownFields(issue.keys) : issue.message;
+    // In words a person reads (shared/validation-messages.ts), never zod's own text.
+    const message = issue.code === 'unrecognized_keys' ? asSentence(unknownFields(issue.keys)) : issueSentence(issue);
     // Quoted as JSON: a name with a control character in it stays on its line, and visible.
     return `${where || '(top level)'}${name ? ` (profile ${JSON.stringify(name)})` : ''}: ${message}`;
   });
@@ -43,30 +46,8 @@ function unknownFields(keys: readonly string[]): string {
   return `unknown field${keys.length === 1 ? '' : 's'} ${list}; nothing was changed — remove or rename it`;
 }
 
-/** The known name closest to `key` by edit distance, if close enough to be a likely typo. */
-export function nearest(key: string, known: readonly string[]): string | null {
-  const lower = key.toLowerCase();
-  let best: string | null = null;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(lower, k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best;
-}
-
-// Levenshtein by hand: a dozen lines, where a package would be a dependency for one function.
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
+// The nearest name is shared with the daemon's modules (core/rsync): it lives in shared.
+export { nearest };
 
 /**
  * What a migration changed, one line each, goes to `note` (the host logs it); a file already in

@@ -3,7 +3,7 @@
  * importer — as a preview first (what would be created, what conflicts, every problem with its
  * place in the file), then an all-or-nothing merge into the config.
  */
-import type { ImportPreview } from '../../shared/contract.ts';
+import type { ImportMapping, ImportPreview } from '../../shared/contract.ts';
 import { describeIssues, validateConfig } from './config-file.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { ProfileSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
@@ -12,8 +12,11 @@ import { migrateConfig } from './migrations.ts';
 export type ImportFormat = 'json' | 'sersync';
 export type ConflictChoice = 'replace' | 'skip' | 'rename';
 
-/** A parser of a foreign format; problems name their place in that file. */
-export type Importer = (text: string) => { profiles: unknown[]; problems: string[] };
+/**
+ * A parser of a foreign format; problems name their place in that file. `mapping` says, per
+ * profile, what each setting came from and what the file had that a profile cannot hold.
+ */
+export type Importer = (text: string) => { profiles: unknown[]; problems: string[]; mapping?: ImportMapping[] };
 
 export function previewImport(
   text: string,
@@ -23,6 +26,7 @@ export function previewImport(
 ): ImportPreview {
   let raw: unknown[];
   const problems: string[] = [];
+  let mapping: ImportMapping[] | undefined;
   if (format === 'json') {
     let data: unknown;
     try {
@@ -45,7 +49,7 @@ export function previewImport(
       return {
         profiles: [],
         conflicts: [],
-        problems: ['profiles: expected a list of profiles — is this a Rsync Tray export?'],
+        problems: ['profiles: The file has no list of profiles. Is it a Rsync Tray export?'],
       };
     raw = list;
   } else {
@@ -59,6 +63,7 @@ export function previewImport(
     const imported = importer(text);
     raw = imported.profiles;
     problems.push(...imported.problems);
+    mapping = imported.mapping;
   }
   const profiles: Profile[] = [];
   raw.forEach((candidate, i) => {
@@ -81,7 +86,7 @@ export function previewImport(
   }
   const existing = new Set(config.profiles.map((p) => p.name.toLowerCase()));
   const conflicts = profiles.filter((p) => existing.has(p.name.toLowerCase())).map((p) => p.name);
-  return { profiles, conflicts, problems };
+  return { profiles, conflicts, problems, ...(mapping ? { mapping } : {}) };
 }
 
 export interface ImportOutcome {

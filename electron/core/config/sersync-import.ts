@@ -21,10 +21,15 @@
  *   <crontab start schedule/>                   → fullSyncIntervalMinutes (start="false" = 0, off)
  *   <filter start><exclude expression/>         → excludes, regexes translated to rsync patterns
  *   <inotify><delete start/>                    → deletions
+ *
+ * The preview lists, per profile, each of these with its line, and what was not carried over
+ * (-u, -H, <failLog>, <inotify> event filters, plugins …) with why: sersync-preview.ts.
  */
 import { ProfileSchema } from '../../shared/profile-schema.ts';
+import { issueSentence } from '../../shared/validation-messages.ts';
 import { secretsFileProblem, type PasswordFileReader } from './sersync-password-file.ts';
 import { parseCommonParams, sersyncRegexToExclude } from './sersync-rsync-options.ts';
+import { droppedSettings, mappedFields, place, type ImportMapping } from './sersync-preview.ts';
 import { parseXml, type XmlElement } from './sersync-xml.ts';
 
 // The module's API as it was before the split: callers and tests import these from here.
@@ -36,10 +41,6 @@ export type { PasswordFileReader } from './sersync-password-file.ts';
 export interface SersyncImportOptions {
   /** How the start of an <auth passwordfile> is read (tests pass their own); null = unreadable. */
   readPasswordFile?: PasswordFileReader;
-}
-/** "line 27 <userDefinedPort port>" — where a value came from. */
-function place(e: XmlElement, attr?: string): string {
-  return `line ${e.line} <${e.name}${attr ? ` ${attr}` : ''}>`;
 }
 
 const child = (e: XmlElement | undefined, name: string): XmlElement | undefined =>
@@ -72,7 +73,7 @@ function nameFor(watch: string, taken: Set<string>): string {
 export function importSersync(
   text: string,
   options: SersyncImportOptions = {},
-): { profiles: unknown[]; problems: string[] } {
+): { profiles: unknown[]; problems: string[]; mapping?: ImportMapping[] } {
   const { root, problems } = parseXml(text);
   if (!root || problems.length) return { profiles: [], problems };
   if (root.name !== 'head')
@@ -109,6 +110,7 @@ export function importSersync(
   const deletions = deleteElement ? isOn(deleteElement) : true;
 
   const profiles: unknown[] = [];
+  const mapping: ImportMapping[] = [];
   const taken = new Set<string>();
   for (const block of blocks) {
     const rsync = child(block, 'rsync');
@@ -119,10 +121,11 @@ export function importSersync(
     const paramsElement = child(rsync, 'commonParams');
     const params = paramsElement
       ? parseCommonParams(paramsElement.attrs.params ?? '', place(paramsElement, 'params'))
-      : { compress: false, bandwidthLimit: null, excludes: [], problems: [] };
+      : { compress: false, bandwidthLimit: null, excludes: [], problems: [], dropped: [] };
     ownProblems.push(...params.problems);
     if (paramsElement) {
       places.set('bandwidthLimit', place(paramsElement, 'params --bwlimit'));
+      places.set('compress', place(paramsElement, 'params'));
       params.excludes.forEach((_, n) =>
         places.set(key(['excludes', excludes.length + n]), place(paramsElement, 'params --exclude')),
       );
@@ -205,6 +208,7 @@ export function importSersync(
     if (localpaths.length === 0)
       ownProblems.push(`${place(block)}: has no <localpath watch="..."> (the folder to back up)`);
     problems.push(...ownProblems);
+    const dropped = droppedSettings(root, block, { params: paramsElement, dropped: params.dropped });
 
     for (const lp of localpaths) {
       const watch = lp.attrs.watch?.trim() ?? '';
@@ -262,7 +266,10 @@ export function importSersync(
       // Validate here, so each problem points into the XML rather than into our JSON.
       const parsed = ProfileSchema.safeParse(candidate);
       if (parsed.success) {
-        if (ownProblems.length === 0) profiles.push(candidate);
+        if (ownProblems.length === 0) {
+          profiles.push(candidate);
+          mapping.push({ profile: parsed.data.name, fields: mappedFields(parsed.data, lpPlaces), dropped });
+        }
         continue;
       }
       for (const issue of parsed.error.issues) {
@@ -270,9 +277,9 @@ export function importSersync(
         for (let n = issue.path.length; n >= 0 && where === undefined; n--)
           where = lpPlaces.get(key(issue.path.slice(0, n)));
         const field = issue.path.length ? ` (${issue.path.map(String).join('.')})` : '';
-        problems.push(`${where ?? place(lp)}${field}: ${issue.message}`);
+        problems.push(`${where ?? place(lp)}${field}: ${issueSentence(issue)}`);
       }
     }
   }
-  return { profiles, problems };
+  return { profiles, problems, mapping };
 }

@@ -101,16 +101,84 @@ const HARMLESS_LONG = new Set([
   'itemize-changes',
 ]);
 
+/** What -a already gives, which Rsync Tray always passes: carried over as they are, not dropped. */
+const COVERED_BY_ARCHIVE = new Set([
+  'a',
+  'r',
+  't',
+  'l',
+  'p',
+  'g',
+  'o',
+  'D',
+  'archive',
+  'recursive',
+  'times',
+  'links',
+  'perms',
+  'group',
+  'owner',
+  'devices',
+  'specials',
+]);
+
+const OUTPUT = 'Rsync Tray sets rsync’s output options itself: it reads the itemized names and totals of every run.';
+const DELETE = 'Deletions follow <inotify><delete> (and the deletion budget), not an rsync option.';
+
+/**
+ * Why each harmless option is left out (policy as data): the import preview lists them, so
+ * nobody finds out later that -u or -H did not come along.
+ */
+const DROPPED_OPTION_WHY: Readonly<Record<string, string>> = {
+  u: 'Rsync Tray mirrors the source: a file changed on the backup is overwritten, not kept because it is newer.',
+  update: 'Rsync Tray mirrors the source: a file changed on the backup is overwritten, not kept because it is newer.',
+  H: 'Hard links are not preserved: each link arrives on the backup as a separate copy of the file.',
+  'hard-links': 'Hard links are not preserved: each link arrives on the backup as a separate copy of the file.',
+  v: OUTPUT,
+  verbose: OUTPUT,
+  q: OUTPUT,
+  quiet: OUTPUT,
+  i: OUTPUT,
+  'itemize-changes': OUTPUT,
+  h: OUTPUT,
+  'human-readable': OUTPUT,
+  P: OUTPUT,
+  progress: OUTPUT,
+  stats: OUTPUT,
+  partial: 'Rsync Tray resends a file cut off mid-transfer whole, at the next run.',
+  R: 'Rsync Tray sends paths relative to the source folder itself.',
+  relative: 'Rsync Tray sends paths relative to the source folder itself.',
+  d: 'Rsync Tray always copies whole trees (-a).',
+  c: 'Files are compared by size and time, as rsync does by default; a checksum pass would read every file at every sync.',
+  checksum:
+    'Files are compared by size and time, as rsync does by default; a checksum pass would read every file at every sync.',
+  W: 'rsync chooses between whole files and deltas itself.',
+  'whole-file': 'rsync chooses between whole files and deltas itself.',
+  delete: DELETE,
+  'delete-after': DELETE,
+  'delete-during': DELETE,
+  'delete-delay': DELETE,
+  'delete-before': DELETE,
+  'ignore-errors': DELETE,
+  force: DELETE,
+};
+
 export interface ParsedParams {
   compress: boolean;
   bandwidthLimit: string | null;
   excludes: string[];
   problems: string[];
+  /** Options accepted but not carried over, each with why ("-u", "--hard-links"). */
+  dropped: Array<{ option: string; why: string }>;
 }
 
 /** commonParams: the options sersync passes to every rsync it runs. */
 export function parseCommonParams(params: string, where: string): ParsedParams {
-  const out: ParsedParams = { compress: false, bandwidthLimit: null, excludes: [], problems: [] };
+  const out: ParsedParams = { compress: false, bandwidthLimit: null, excludes: [], problems: [], dropped: [] };
+  const drop = (option: string, name: string) => {
+    if (COVERED_BY_ARCHIVE.has(name) || out.dropped.some((d) => d.option === option)) return;
+    out.dropped.push({ option, why: DROPPED_OPTION_WHY[name] ?? 'Rsync Tray sets this itself.' });
+  };
   const words = params.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
   for (let k = 0; k < words.length; k++) {
     const word = words[k]!.replace(/^(["'])(.*)\1$/, '$2');
@@ -135,6 +203,7 @@ export function parseCommonParams(params: string, where: string): ParsedParams {
         out.problems.push(
           `${where}: the rsync option --${name} cannot be carried over to Rsync Tray; remove it from params to import`,
         );
+      else drop(`--${name}`, name);
       continue;
     }
     if (/^-[A-Za-z]+$/.test(word)) {
@@ -150,6 +219,7 @@ export function parseCommonParams(params: string, where: string): ParsedParams {
             `${where}: the rsync option -${letter} cannot be carried over to Rsync Tray; ` +
               `remove it from params to import`,
           );
+        else drop(`-${letter}`, letter);
       }
       continue;
     }

@@ -8,6 +8,7 @@
  * is echoed only after redactSecrets().
  */
 import type { ErrorCode, ErrorInfo } from '../../shared/errors.ts';
+import { nearest } from '../../shared/closest-name.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
 
 export interface DiagnoseContext {
@@ -18,6 +19,8 @@ export interface DiagnoseContext {
   passwordFile?: string;
   /** Strings to mask wherever stderr is echoed (the password, if the caller knows it). */
   secrets?: string[];
+  /** The modules the daemon lists (`rsync host::`), when they were asked for: "did you mean". */
+  modules?: readonly string[];
 }
 
 /** Replace every given secret (and any `RSYNC_PASSWORD=value`) in `text` with `***`. */
@@ -41,6 +44,46 @@ interface Rule {
 }
 
 const hostPort = (ctx: DiagnoseContext): string => `${ctx.host}:${ctx.port}`;
+
+/** How many of the daemon's modules a message names before "and N more". */
+const MODULES_NAMED = 8;
+
+/**
+ * "Unknown module `bakup` on 127.0.0.1:873. Did you mean `backup`?": the closest module the
+ * daemon lists, by edit distance; when none is close, the ones it lists; when it lists none, that
+ * (a module with `list = no` is hidden, so the person must ask for the name, not pick it).
+ */
+function unknownModule(name: string, ctx: DiagnoseContext): { message: string; hint: string } {
+  const head = `Unknown module \`${name}\` on ${hostPort(ctx)}.`;
+  const check = 'Check the module name (it is case-sensitive).';
+  const listed = ctx.modules;
+  if (listed === undefined)
+    return {
+      message: head,
+      hint: `${check} Run a connection test to list the daemon's modules (only those with \`list = yes\` are shown).`,
+    };
+  if (listed.length === 0)
+    return {
+      message: `${head} The daemon lists no modules.`,
+      hint:
+        'It has none, or every module has `list = no` in rsyncd.conf: ask the server’s admin for the module name, ' +
+        'or look for the [section] names in its rsyncd.conf.',
+    };
+  // Stricter than for config fields: module names are short, and "nope" is not a typo of "more".
+  // One edit per three letters, at least one: "bakup" → "backup", "photo" → "photos".
+  const near = nearest(name, listed, Math.max(1, Math.floor(name.length / 3)));
+  if (near)
+    return {
+      message: `${head} Did you mean \`${near}\`?`,
+      hint: `Set the module to \`${near}\` in the target (module names are case-sensitive).`,
+    };
+  const shown = listed.slice(0, MODULES_NAMED).map((m) => `\`${m}\``);
+  const more = listed.length > MODULES_NAMED ? ` and ${listed.length - MODULES_NAMED} more` : '';
+  return {
+    message: `${head} The daemon lists ${shown.join(', ')}${more}.`,
+    hint: `${check} Choose one of the listed modules, or ask the server’s admin for a module hidden with \`list = no\`.`,
+  };
+}
 
 /** Priority order: first match wins. */
 export const DIAGNOSTIC_RULES: readonly Rule[] = [
@@ -69,10 +112,8 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
   {
     code: 'UNKNOWN_MODULE',
     pattern: /@ERROR: Unknown module '([^']*)'/,
-    message: (m, _t, ctx) => `The rsync daemon at ${hostPort(ctx)} has no module named '${m[1]}'.`,
-    hint: () =>
-      "Check the module name (it is case-sensitive). Run a connection test to list the daemon's modules " +
-      '(only those with `list = yes` are shown).',
+    message: (m, _t, ctx) => unknownModule(m[1]!, ctx).message,
+    hint: (m, ctx) => unknownModule(m[1]!, ctx).hint,
   },
   {
     code: 'ACCESS_DENIED',
@@ -153,7 +194,8 @@ export const DIAGNOSTIC_RULES: readonly Rule[] = [
     code: 'PERMISSION_DENIED',
     pattern: /Permission denied \(13\)/,
     message: (_m, t) => `Some files could not be read for ${t}: permission denied.`,
-    hint: () => 'Make the source files readable by the user Rsync Tray runs as (the files are named in the log).',
+    hint: () =>
+      'Make the source files readable by the user Rsync Tray runs as (the files are named on the window’s Log screen).',
   },
   {
     code: 'PROTOCOL',
@@ -210,7 +252,7 @@ const EXIT_FALLBACKS: Readonly<Record<number, Fallback>> = {
   23: {
     code: 'PARTIAL_TRANSFER',
     message: (t) => `Some files were not transferred to ${t}.`,
-    hint: 'The failing files are named in the log; it will be retried.',
+    hint: 'The failing files are named in the log (the window’s Log screen); it will be retried.',
   },
   24: {
     code: 'VANISHED',
@@ -264,7 +306,7 @@ export function diagnose(stderr: string, exitCode: number | undefined, ctx: Diag
     return {
       code: 'RSYNC_FAILED',
       message: `rsync for ${target} was killed by a signal${suffix}.`,
-      hint: 'It will be retried; if it repeats, check memory (the OOM killer) and the log.',
+      hint: 'It will be retried; if it repeats, check memory (the OOM killer) and the window’s Log screen.',
     };
   }
   const { meaning, outcome } = classifyExit(exitCode);
@@ -273,7 +315,7 @@ export function diagnose(stderr: string, exitCode: number | undefined, ctx: Diag
     message: `rsync for ${target} failed with exit ${exitCode}: ${meaning}${suffix}.`,
     hint:
       outcome === 'fatal'
-        ? 'This will not fix itself; see the log for the rsync command and its output.'
-        : 'It will be retried; see the log if it repeats.',
+        ? 'This will not fix itself; rsync’s own message is on the window’s Log screen (and in the output of `rsync-tray run`).'
+        : 'It will be retried; if it repeats, read rsync’s own message on the window’s Log screen.',
   };
 }

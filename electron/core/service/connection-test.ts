@@ -12,21 +12,10 @@ import { resolveAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import type { Target } from '../../shared/profile-schema.ts';
 import type { ConnectionReport, DaemonModule, WriteCheck } from '../../shared/contract.ts';
+import { parseModuleList } from '../rsync/daemon-modules.ts';
 import { diagnose, type DiagnoseContext } from '../rsync/rsync-diagnostics.ts';
 import { probeRsync, type RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import { runRsync } from '../rsync/rsync-runner.ts';
-
-/** `rsync host::` prints "name<TAB>comment" per line, module names padded with spaces. */
-export function parseModuleList(stdout: string): DaemonModule[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.trim() && !line.startsWith('@') && !line.startsWith('rsync'))
-    .map((line) => {
-      const [name = '', ...rest] = line.split('\t');
-      return { name: name.trim(), comment: rest.join('\t').trim() };
-    })
-    .filter((m) => m.name);
-}
 
 /** The probe file's name prefix; 128 random bits follow, so it never names a file of the backup. */
 export const PROBE_PREFIX = '.rsync-tray-probe-';
@@ -85,7 +74,13 @@ export async function testConnection(target: Target, options: ConnectionTestOpti
   }
 
   // 2. The module itself, with this target's credentials: list its top level only.
-  const moduleCtx = { ...ctx, passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined };
+  const moduleCtx: DiagnoseContext = {
+    ...ctx,
+    passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined,
+    // What the daemon listed, for "did you mean" should the module be unknown; not known when
+    // the listing itself was refused.
+    modules: listing.exitCode === 0 ? report.modules.map((m) => m.name) : undefined,
+  };
   let auth: ResolvedAuth;
   try {
     auth =
@@ -260,4 +255,6 @@ async function runCapture(rsyncPath: string, args: string[], auth: ResolvedAuth)
   return { exitCode: result.exitCode, stderr: result.stderr, stdout: result.stdout ?? '' };
 }
 
+// The module list's parser moved to core/rsync (runs use it too); callers import it from here.
+export { parseModuleList };
 export type { ConnectionReport, DaemonModule, WriteCheck };

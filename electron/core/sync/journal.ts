@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import type { DeletionHold } from '../../shared/status.ts';
+import { issueSentence } from '../../shared/validation-messages.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 
 export interface TargetJournal {
@@ -106,7 +107,7 @@ export async function readJournal(file: string): Promise<JournalRead> {
     const parsed = JournalSchema.safeParse(JSON.parse(text));
     if (parsed.success) return { journal: parsed.data, problem: null };
     const issue = parsed.error.issues[0]!;
-    why = `it is not in the expected format (${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message})`;
+    why = `it is not in the journal's format (${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issueSentence(issue)})`;
   } catch (error) {
     why = `it is not valid JSON (${(error as Error).message})`;
   }
