@@ -6,6 +6,7 @@
  *   control.ts   status, pause, resume, confirm-/refuse-deletions   the running engine
  *   profiles.ts  validate, test, export, import                     the config file
  *   password.ts  password set                                       the secrets file
+ *   restore.ts   ls, restore, versions          getting files back: the running engine, or here
  * Exit codes: what a command returns (0 done, 1 what it checked failed), or for an error the one
  * table in shared/errors.ts (CLI_EXIT_CODES: 3 not running, 1 internal, 2 everything else).
  */
@@ -18,6 +19,7 @@ import { demo, run, serve } from './commands/hosts.ts';
 import { password } from './commands/password.ts';
 import { exportProfiles, importProfiles, test, validate } from './commands/profiles.ts';
 import { sync } from './commands/sync.ts';
+import { ls, restore, versions } from './commands/restore.ts';
 import { defaultConfigFile } from './paths.ts';
 
 /** In the order `rsync-tray help` lists them. */
@@ -38,6 +40,9 @@ const COMMANDS: Record<string, Command> = {
   export: exportProfiles,
   import: importProfiles,
   password,
+  ls,
+  restore,
+  versions,
 };
 
 function help(): string {

@@ -10,6 +10,7 @@ import type { ErrorInfo } from '../shared/errors.ts';
  * window does runs nothing but the configured rsync.
  */
 export async function localOnly(handlers: ApiHandlers, method: unknown, input: unknown): Promise<ErrorInfo | null> {
+  if (method === 'restore.run' || method === 'restore.preview') return restoreElsewhere(input);
   if (method !== 'settings.set') return null;
   const wanted = (input as { settings?: { rsyncPath?: unknown } } | null)?.settings?.rsyncPath;
   if (wanted === undefined) return null;
@@ -21,5 +22,22 @@ export async function localOnly(handlers: ApiHandlers, method: unknown, input: u
       'The rsync program cannot be changed from a window served by `rsync-tray serve`: whoever holds its address ' +
       'could make this machine run a program of theirs.',
     hint: 'Change settings.rsyncPath in the config file on this machine and restart `rsync-tray serve`, or use the tray app.',
+  };
+}
+
+/**
+ * Nor may it choose where restored files are written: a restore "into another folder" writes the
+ * backup's bytes wherever it is told, as the service's user — ~/.ssh/authorized_keys is a way to
+ * run a program too. From a served window a restore goes back to its place in the profile's own
+ * source folder; another folder is chosen on this machine (`rsync-tray restore --to`, the tray app).
+ */
+function restoreElsewhere(input: unknown): ErrorInfo | null {
+  if ((input as { to?: unknown } | null)?.to === undefined) return null;
+  return {
+    code: 'LOCAL_ONLY',
+    message:
+      "A window served by `rsync-tray serve` restores files only back to their place in the profile's folder: " +
+      'whoever holds its address could otherwise have files written anywhere on this machine.',
+    hint: 'To restore into another folder, run `rsync-tray restore --profile P --to DIR PATH` on this machine, or use the tray app.',
   };
 }

@@ -51,6 +51,13 @@ export const ERROR_CODES = [
   /** The host cannot do this (a desktop-only setting on a server, opening a folder in a browser). */
   'UNSUPPORTED',
   'UNKNOWN_PROFILE',
+  // restore (core/restore)
+  /** A whole-profile restore into a folder that already holds files (without force). */
+  'NOT_EMPTY',
+  /** A restore would replace local files that differ, and no choice was given for them. */
+  'RESTORE_CONFLICT',
+  /** A path or version asked for is not on the backup. */
+  'NOT_ON_BACKUP',
   'INTERNAL',
 ] as const;
 

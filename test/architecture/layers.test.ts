@@ -19,6 +19,8 @@ const LAYERS: ReadonlyArray<[layer: string, mayImport: string[]]> = [
   ['electron/core/rsync', ['electron/shared']],
   ['electron/core/config', ['electron/shared', 'electron/core/files']],
   ['electron/core/sync', ['electron/shared', 'electron/core/files', 'electron/core/watch', 'electron/core/rsync']],
+  // Getting files back: reads a backup through rsync, writes only local files; never the sync stage.
+  ['electron/core/restore', ['electron/shared', 'electron/core/files', 'electron/core/rsync']],
   ['electron/core/service', ['electron/shared', 'electron/core']],
   ['electron/headless', ['electron/shared', 'electron/core']],
   ['electron/main', ['electron/shared', 'electron/core']],

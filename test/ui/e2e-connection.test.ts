@@ -156,6 +156,29 @@ describe.skipIf(!chromiumAvailable)('honest state in the window served by rsync-
     expect(local.ok).toBe(true);
   });
 
+  it('the served window cannot choose where a restore writes (another folder): refused, and said why', async () => {
+    const { page } = session;
+    const r = await page.evaluate(async () => {
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } })
+        .sessionStorage;
+      const res = await fetch('/api/call', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${storage.getItem('rsync-tray-token') ?? ''}`,
+        },
+        body: JSON.stringify({
+          method: 'restore.run',
+          input: { profile: 'docs', paths: ['a.txt'], to: '/root/.ssh', onConflict: 'overwrite' },
+        }),
+      });
+      return { status: res.status, body: (await res.json()) as { error: { code: string; hint: string } } };
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(403);
+    expect(r.body.error.code).toBe('LOCAL_ONLY');
+    expect(r.body.error.hint).toContain('rsync-tray restore');
+  });
+
   it('a wrong rsync program shows the profile in error, naming it, with the way to Settings', async () => {
     const { page } = session;
     await session.go('Profiles');
@@ -197,9 +220,10 @@ describe.skipIf(!chromiumAvailable)('honest state in the window served by rsync-
   });
 
   it('the page logged no errors, CSP violations or Vue warnings', () => {
-    // But the one this test provoked: Chromium logs the refused settings.set (403) as a failed load.
+    // But those these tests provoked: Chromium logs the refused settings.set and restore.run (403)
+    // as failed loads.
     const expected = (p: string) => /status of 403/.test(p);
-    expect(session.problems.filter((p) => expected(p))).toHaveLength(1);
+    expect(session.problems.filter((p) => expected(p))).toHaveLength(2);
     expect(session.problems.filter((p) => !expected(p))).toEqual([]);
   });
 });
