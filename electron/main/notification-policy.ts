@@ -11,7 +11,7 @@
  * - Muted or switched-off kinds are remembered as "seen", so unmuting never replays old news.
  */
 import type { ProfileStatus } from '../shared/status.ts';
-import { holdPhrase } from '../shared/presenter.ts';
+import { holdPhrase, plural } from '../shared/presenter.ts';
 import type { NotificationPrefs } from './tray-model.ts';
 import { formatSyncTime, shorten } from './tray-model.ts';
 
@@ -112,7 +112,7 @@ export function decideNotifications(
         profile: s.name,
         title:
           `Backup “${shorten(s.name, 40)}” wants to delete ` +
-          `${hold ? `${hold.deletions.toLocaleString('en-US')} entries` : 'many files'}`,
+          `${hold ? plural(hold.deletions, 'entry', 'entries') : 'many files'}`,
         body: shorten(
           hold
             ? `Click to review: the source may be unmounted or emptied by mistake. ${holdPhrase(hold)}`

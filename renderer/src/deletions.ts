@@ -3,7 +3,7 @@
  * puts the profile in 'needs-confirmation', and each held target says how many deletions wait.
  */
 import type { DeletionHold, ProfileStatus } from '@shared/status.ts';
-import { alreadyDeletedPhrase, whereDeletionsGo } from '@shared/presenter.ts';
+import { alreadyDeletedPhrase, formatCount, whereDeletionsGo } from '@shared/presenter.ts';
 
 export interface DeletionQuestion {
   message: string;
@@ -53,4 +53,30 @@ export function sentence(text: string): string {
   const t = text.trim();
   if (!t) return t;
   return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+}
+
+/**
+ * The second step of a confirmation: the count typed back. Serious tools make a destructive,
+ * hard-to-undo action take something a reflex cannot supply (GitHub: type the repository's name;
+ * a terminal: type "yes"); typing the number also makes the person read it, and the number is what
+ * tells an unmounted disk (everything) from a tidy-up (a few). "1642", "1,642" and " 1 642 " all count.
+ */
+export function confirmationAccepts(typed: string, count: number): boolean {
+  const digits = typed.replace(/[\s,.'’_]/g, '');
+  return /^\d+$/.test(digits) && Number(digits) === count;
+}
+
+/** "Showing 1–200 of 1,642 names" for a review's list (folders are names too); "" when nothing matches. */
+export function shownPhrase(shown: number, matched: number): string {
+  if (matched === 0 || shown === 0) return '';
+  return `Showing 1–${formatCount(shown)} of ${formatCount(matched)} names`;
+}
+
+/** The folders a review has drilled through: "" (everything), "2023/", "2023/jan/". */
+export function folderTrail(folder: string): { label: string; folder: string }[] {
+  const parts = folder.split('/').filter(Boolean);
+  return [
+    { label: 'All held entries', folder: '' },
+    ...parts.map((p, i) => ({ label: `${p}/`, folder: `${parts.slice(0, i + 1).join('/')}/` })),
+  ];
 }

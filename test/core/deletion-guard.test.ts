@@ -34,7 +34,7 @@ describe('mass-deletion guard', () => {
       allow: false,
       backupEntries: 10000,
       reason: expect.stringMatching(
-        /delete 3000 more entries after 6000 deleted in the last 10 minutes: 9000 of the backup's 10000 .*90 %.*20 % allowed/,
+        /delete 3,000 more entries after 6,000 deleted in the last 10 minutes: 9,000 of the backup's 10,000 .*90 %.*20 % allowed/,
       ),
     });
     expect(judgeDeletions({ ...base, deletions: 12, sourceEmpty: true })).toMatchObject({

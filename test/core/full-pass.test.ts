@@ -150,7 +150,7 @@ describe('fullPass', () => {
     await fullPass(x.memory, x.value);
     expect(x.runs.map((r) => r.mode)).toEqual(['count', 'list']);
     expect(x.memory.hold).toMatchObject({ deletions: 300, alreadyDeleted: 6_000 });
-    expect(x.memory.hold?.reason).toMatch(/after 6000 deleted in the last 10 minutes/);
+    expect(x.memory.hold?.reason).toMatch(/after 6,000 deleted in the last 10 minutes/);
     // Past the window, the same count alone is allowed (3,300 entries; 300 is 9 %).
     await x.clock.advance(11 * 60_000);
     script.push(result({ skipped: 300, stats: { files: 3_000 } }), deleted(300));

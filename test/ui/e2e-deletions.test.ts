@@ -1,15 +1,18 @@
 /**
  * The mass-deletion guard, end to end in the window: a profile mirrors 30 files to a real rsync
  * daemon; its source folder is emptied (what an unmounted disk looks like); the window says the
- * deletions wait for confirmation, how many and why. "Keep the files" keeps every file on the
- * backup and pauses the profile; asked again, "Delete on the backup" empties it. The verdicts are
- * tree comparisons of the source and the backup.
+ * deletions wait for confirmation, how many and why, and lists what would go: folders with their
+ * totals and sizes (read from the backup), searchable, paged. Deleting takes a second step (the
+ * count typed back): one click alone deletes nothing. "Keep the files" keeps every file on the
+ * backup, pauses the profile and says what Resume does; asked again, the two steps empty it. The
+ * verdicts are tree comparisons of the source and the backup.
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
+import { heldTotalsPhrase } from '../../electron/shared/presenter.ts';
 import { poll } from '../support/sync-fixture.ts';
 import { snapshot, treesEqual, type Tree } from '../support/trees.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './support/browser-session.ts';
@@ -72,7 +75,15 @@ afterAll(async () => {
 }, 30_000);
 
 const card = () => session.card(PROFILE);
+const prompt = () => card().getByRole('group', { name: `Pending deletions of ${PROFILE}` });
+const review = () => prompt().getByRole('region', { name: `What would be deleted from ${PROFILE}` });
 const backupUnchanged = async () => expect(await snapshot(backup)).toEqual(mirrored);
+const sizeOf = (entry: string): number => Number(entry.split(':')[1]);
+/** What a folder of the backup would lose, as the window should word it (sizes from the disk). */
+const totalsOf = (tree: Tree, dir: string) => {
+  const files = [...tree].filter(([rel, v]) => rel.startsWith(`${dir}/`) && v.startsWith('file:'));
+  return heldTotalsPhrase({ files: files.length, bytes: files.reduce((n, [, v]) => n + sizeOf(v), 0) });
+};
 
 describe.skipIf(!chromiumAvailable)(
   'mass deletions wait for a person, in the window served by rsync-tray serve',
@@ -111,9 +122,78 @@ describe.skipIf(!chromiumAvailable)(
       await backupUnchanged();
     });
 
-    it('"Keep the files" keeps every file on the backup and pauses the profile', async () => {
+    it('the review lists the folders with their totals and sizes, and the names with theirs', async () => {
+      const folders = review().getByRole('list', { name: 'Folders that would be deleted' });
+      for (const dir of DIRS)
+        await folders
+          .getByText(`— ${totalsOf(mirrored, dir)}`, { exact: false })
+          .first()
+          .waitFor();
+      const rows = await folders.getByRole('listitem').allTextContents();
+      expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(
+        DIRS.map((d) => `${d}/ — ${totalsOf(mirrored, d)}`),
+      );
+      const names = review().getByRole('list', { name: 'Entries that would be deleted' });
+      await names.getByText('2024/img-7.jpg').waitFor();
+      expect(await names.getByRole('listitem').filter({ hasText: '2024/img-7.jpg' }).textContent()).toMatch(/300 B$/);
+      await session.shot('deletions-review-folders', { tall: true });
+      await session.page.setViewportSize({ width: 800, height: 600 });
+      await session.shot('deletions-review-800x600');
+      await session.page.setViewportSize({ width: 1280, height: 860 });
+      await backupUnchanged();
+    });
+
+    it('a search narrows the list and the totals; a folder opens to its own', async () => {
+      await review().getByRole('searchbox').fill('IMG-3');
+      const names = review().getByRole('list', { name: 'Entries that would be deleted' });
+      await review()
+        .getByText(/^3 matching: 3 files, 900 B on the backup\.$/)
+        .waitFor();
+      expect((await names.locator('code').allTextContents()).sort()).toEqual(DIRS.map((d) => `${d}/img-3.jpg`));
+      await session.shot('deletions-review-search', { tall: true });
+      await review().getByRole('searchbox').fill('');
+      await review().getByRole('button', { name: '2025/' }).click();
+      await review()
+        .getByText(/^10 matching: 10 files, 2\.9 KiB on the backup\.$/)
+        .waitFor();
+      expect(await names.getByRole('listitem').count()).toBe(FILES_PER_DIR);
+      await review().getByRole('button', { name: 'All held entries' }).click();
+      await names.getByText('2023/img-0.jpg').waitFor();
+      await backupUnchanged();
+    });
+
+    it('deleting takes a second step: one click alone deletes nothing', async () => {
+      const ask = prompt().getByRole('button', { name: /^Delete \d+ entries on the backup…$/ });
+      const count = Number(/Delete (\d+)/.exec((await ask.textContent())!)![1]);
+      await ask.click();
+      const dialog = prompt().getByRole('alertdialog');
+      await dialog.getByText(`Type ${count} to confirm`).waitFor();
+      const go = dialog.getByRole('button', { name: `Delete ${count} entries` });
+      expect(await go.isDisabled()).toBe(true);
+      await dialog.getByRole('textbox').fill(String(count - 1));
+      expect(await go.isDisabled()).toBe(true);
+      await go.click({ force: true }); // a click on the disabled button does nothing
+      await session.shot('deletions-review-confirm');
+      await new Promise((r) => setTimeout(r, 1_000));
+      await backupUnchanged();
+      await session.waitForBadge(PROFILE, 'Needs confirmation');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      expect(await prompt().getByRole('alertdialog').count()).toBe(0);
+    });
+
+    it('"Keep the files" keeps every file on the backup, pauses the profile and says what Resume does', async () => {
+      await prompt()
+        .getByText(
+          /^Keep the files: nothing is deleted and syncing of “photos” pauses\. Resume runs a full sync that counts again: if the source still lacks these files, they are held and you are asked again/,
+        )
+        .waitFor();
+      await session.shot('deletions-review-keep');
       await card().getByRole('button', { name: 'Keep the files' }).click();
       await session.page.getByText('Deletions refused; the backup keeps the files.').waitFor();
+      await session.page
+        .getByText(/Resume runs a full sync that counts again/)
+        .first()
+        .waitFor();
       await session.waitForBadge(PROFILE, 'Paused');
       expect(
         await card()
@@ -143,7 +223,13 @@ describe.skipIf(!chromiumAvailable)(
       await session.shot('22-deletions-held-again-activity');
       await session.go('Profiles');
 
-      await card().getByRole('button', { name: 'Delete on the backup' }).click();
+      await prompt()
+        .getByRole('button', { name: /^Delete \d+ entries on the backup…$/ })
+        .click();
+      const dialog = prompt().getByRole('alertdialog');
+      const count = /Type\s+(\d+)\s+to confirm/.exec((await dialog.textContent())!)![1]!;
+      await dialog.getByRole('textbox').fill(count);
+      await dialog.getByRole('button', { name: `Delete ${count} entries` }).click();
       await session.page.getByText('Deletions confirmed; syncing.').waitFor();
       await session.waitForBadge(PROFILE, 'Current');
       // The mirror is empty; what it held is in the safety net (on by default), as the prompt said.

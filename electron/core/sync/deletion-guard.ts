@@ -8,6 +8,7 @@
  * whole. Pure, so every case has a test.
  */
 import { opendir } from 'node:fs/promises';
+import { formatCount } from '../../shared/presenter.ts';
 
 /** The budget's policy, one table. */
 export const DELETION_BUDGET_POLICY = {
@@ -39,6 +40,8 @@ export interface DeletionCount {
 export type DeletionVerdict = { allow: true } | { allow: false; reason: string; backupEntries: number };
 
 const minutes = (ms: number): string => `${Math.round(ms / 60_000)} minutes`;
+/** Counts read one way everywhere (1,642): the reason is shown by the window, the CLI and notifications. */
+const n = formatCount;
 
 export function judgeDeletions(c: DeletionCount): DeletionVerdict {
   if (c.deletions === 0) return { allow: true };
@@ -47,7 +50,7 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
   const total = c.alreadyDeleted + c.deletions;
   const already =
     c.alreadyDeleted > 0
-      ? ` after ${c.alreadyDeleted} deleted in the last ${minutes(DELETION_BUDGET_POLICY.windowMs)}`
+      ? ` after ${n(c.alreadyDeleted)} deleted in the last ${minutes(DELETION_BUDGET_POLICY.windowMs)}`
       : '';
   if (c.sourceEmpty) {
     return {
@@ -55,7 +58,7 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
       backupEntries: before,
       reason:
         `the source folder is empty (is its disk mounted?), ` +
-        `so mirroring it would delete ${c.deletions} entries on the backup${already}`,
+        `so mirroring it would delete ${n(c.deletions)} entries on the backup${already}`,
     };
   }
   const percent = (100 * total) / before;
@@ -64,7 +67,7 @@ export function judgeDeletions(c: DeletionCount): DeletionVerdict {
       allow: false,
       backupEntries: before,
       reason:
-        `mirroring would delete ${c.deletions} more entries${already}: ${total} of the backup's ${before} ` +
+        `mirroring would delete ${n(c.deletions)} more entries${already}: ${n(total)} of the backup's ${n(before)} ` +
         `(${percent.toFixed(0)} %, more than the ${c.maxDeletePercent} % allowed)`,
     };
   }

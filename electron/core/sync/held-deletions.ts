@@ -3,17 +3,33 @@
  * deletion held until someone decides, and the names it would remove — kept here whole, so the
  * window can page through them while the status carries only the first few.
  */
-import type { Profile } from '../../shared/profile-schema.ts';
-import type { DeletionHold, SafetyNetPlace } from '../../shared/status.ts';
+import { toErrorInfo } from '../../shared/errors.ts';
+import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
+import type { DeletionHold, HeldReview, SafetyNetPlace } from '../../shared/status.ts';
+import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
 import { DELETED_DIR } from '../rsync/rsync-args.ts';
+import { listTarget } from '../rsync/rsync-listing.ts';
+import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import type { RunResult } from '../rsync/rsync-runner.ts';
 import type { Clock } from './clock.ts';
 import { DeletionBudget, type BudgetJudgement } from './deletion-budget.ts';
 import { DELETION_BUDGET_POLICY } from './deletion-guard.ts';
 import type { FullPassMemory } from './full-pass.ts';
-import { whereDeletionsGo } from '../../shared/presenter.ts';
+import { formatCount, whereDeletionsGo } from '../../shared/presenter.ts';
+import { reviewHeld, searchableNames, type HeldPage } from './held-review.ts';
 
 type Log = (level: 'info' | 'warn', message: string) => void;
+
+/** Where the held names are, to ask their sizes (the target's own address and auth). */
+export interface BackupAccess {
+  target: Target;
+  caps: Pick<RsyncCapabilities, 'path'>;
+  secrets?: SecretStore;
+  listTarget?: typeof listTarget;
+}
+
+/** The sizes of one list of held names, or why they are not known. */
+type Sizes = { of: readonly string[]; sizes: Promise<ReadonlyMap<string, number> | Error> };
 
 /** Where deletions on a target go today: the safety net's dated folder, or nowhere. */
 export function safetyNetPlace(profile: Pick<Profile, 'keepDeletedDays'>, now: number): SafetyNetPlace | null {
@@ -30,11 +46,19 @@ export class HeldDeletions {
   #names: string[] = [];
   /** Deletions the next batch run carries that are moves (see moving). */
   #moving = 0;
+  readonly #backup: BackupAccess | undefined;
+  /**
+   * Listed on the first look at a hold, not with every status: one rsync per hold (its names are
+   * at most namesKept, so the map is bounded). A new list of names (a join) lists again.
+   */
+  #sizes: Sizes | null = null;
+  #searchable: { of: readonly string[]; names: string[] } | null = null;
 
-  constructor(clock: Clock, profile: Profile) {
+  constructor(clock: Clock, profile: Profile, backup?: BackupAccess) {
     this.#clock = clock;
     this.#profile = profile;
     this.budget = new DeletionBudget(clock);
+    this.#backup = backup;
   }
 
   /** What the passes (batch-pass.ts, full-pass.ts) ask of the budget and the hold. */
@@ -112,18 +136,58 @@ export class HeldDeletions {
     this.budget.ran(created, result.deletions?.count ?? 0, confirmed, moved);
   }
 
+  /**
+   * A page of the names held that match a search under a folder, with their sizes on the backup
+   * and the totals per folder (held-review.ts). The first look lists the sizes (one rsync).
+   */
+  async review(page: HeldPage): Promise<Omit<HeldReview, 'target'>> {
+    const hold = this.memory.hold;
+    const names = this.#names;
+    const listed = await (hold && names.length > 0 ? this.#sizesOf(names) : null);
+    const sizes = listed instanceof Error ? null : listed;
+    const searchable = () => {
+      if (this.#searchable?.of !== names) this.#searchable = { of: names, names: searchableNames(names) };
+      return this.#searchable.names;
+    };
+    const note = !this.#backup
+      ? 'Sizes are not known here.'
+      : listed instanceof Error
+        ? `Sizes could not be read from the backup: ${listed.message}`
+        : '';
+    return {
+      total: hold?.deletions ?? 0,
+      listed: names.length,
+      sizesNote: note,
+      ...reviewHeld({ names: hold ? names : [], searchable, sizes }, page),
+    };
+  }
+
+  #sizesOf(names: readonly string[]): Promise<ReadonlyMap<string, number> | Error> | null {
+    const backup = this.#backup;
+    if (!backup) return null;
+    if (this.#sizes?.of === names) return this.#sizes.sizes;
+    const sizes = listSizes(backup, this.#profile, names).then((map) => {
+      // A failure is not kept: the next look asks again (the daemon may be back).
+      if (map instanceof Error && this.#sizes?.of === names) this.#sizes = null;
+      return map;
+    });
+    this.#sizes = { of: names, sizes };
+    return sizes;
+  }
+
   /** A person confirmed: the next full pass may delete what was counted, spending nothing. */
   confirm(key: string, log: Log): DeletionHold | null {
     const hold = this.memory.hold;
     if (!hold) return null;
     log(
       'info',
-      `Deletions on ${key} confirmed (${hold.deletions}); the next full sync carries them out: ` +
+      `Deletions on ${key} confirmed (${formatCount(hold.deletions)}); the next full sync carries them out: ` +
         `${whereDeletionsGo(hold.safetyNet)}.`,
     );
     this.memory.confirmed = hold;
     this.memory.hold = null;
     this.#names = [];
+    this.#sizes = null;
     this.budget.forgive();
     return hold;
   }
@@ -134,11 +198,43 @@ export class HeldDeletions {
     if (!hold) return null;
     const before =
       hold.alreadyDeleted > 0
-        ? ` (the ${hold.alreadyDeleted} deleted before the hold were ${whereDeletionsGo(hold.safetyNet)})`
+        ? ` (the ${formatCount(hold.alreadyDeleted)} deleted before the hold were ${whereDeletionsGo(hold.safetyNet)})`
         : '';
-    log('warn', `Deletions on ${key} refused (${hold.deletions}); none was deleted${before}, and syncing is paused.`);
+    log(
+      'warn',
+      `Deletions on ${key} refused (${formatCount(hold.deletions)}); none was deleted${before}, and syncing is paused.`,
+    );
     this.memory.hold = null;
     this.#names = [];
+    this.#sizes = null;
     return hold;
+  }
+}
+
+/** The sizes of held names on the backup (files and links; folders are totalled from them). */
+async function listSizes(
+  backup: BackupAccess,
+  profile: Pick<Profile, 'timeoutSeconds'>,
+  names: readonly string[],
+): Promise<ReadonlyMap<string, number> | Error> {
+  const { target, caps, secrets } = backup;
+  try {
+    const entries = await (backup.listTarget ?? listTarget)({
+      rsyncPath: caps.path,
+      url: targetUrl(target),
+      auth: await resolveAuth(target, secrets),
+      where: {
+        host: target.host,
+        port: target.port,
+        module: target.module,
+        user: target.user,
+        passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined,
+      },
+      timeoutSeconds: profile.timeoutSeconds,
+      paths: names.filter((n) => !n.endsWith('/')),
+    });
+    return new Map(entries.filter((e) => e.kind !== 'folder').map((e) => [e.name, e.size]));
+  } catch (error) {
+    return new Error(toErrorInfo(error).message);
   }
 }
