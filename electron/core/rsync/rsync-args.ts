@@ -7,6 +7,7 @@ import { parseBandwidth } from '../../shared/bandwidth.ts';
 import { compileExcludes, type ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { encodeName } from '../../shared/names.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
+import { ITEMIZE_FORMAT } from './rsync-itemize.ts';
 import type { RsyncCapabilities } from './rsync-probe.ts';
 
 export type RunKind = 'full' | 'batch';
@@ -28,6 +29,13 @@ export type DeletionMode =
 
 /** Whether a run in this mode may name deletions (rsync's --info=del lines, read by the runner). */
 export const namesDeletions = (d: DeletionMode): boolean => d.mode === 'propagate' || d.mode === 'list';
+
+/**
+ * Whether a run in this mode itemizes what it does (ITEMIZE_FORMAT: a line per entry sent or
+ * deleted, for the activity log). Not a dry run's listing: it is read for deletions alone, and
+ * would print every file the real run is about to send besides.
+ */
+export const itemizes = (d: DeletionMode): boolean => d.mode !== 'list';
 
 /** Where the safety net keeps deleted and overwritten files, inside the target folder. */
 export const DELETED_DIR = DELETED_DIR_NAME;
@@ -105,6 +113,9 @@ export function buildRsyncArgs({
     // Every deletion by name ("deleting x"), so a run says what it deleted and a dry run what it
     // would: rsync >= 3.1 (the minimum) prints them on the sender's stdout, even from a daemon.
     ...(namesDeletions(del) ? ['--info=del'] : []),
+    // A line per entry sent or deleted (rsync-itemize.ts); with it rsync prints a deletion as
+    // "*deleting   x", which the deletion readers take as well.
+    ...(itemizes(del) ? [ITEMIZE_FORMAT] : []),
     // rsync's own I/O timeout costs ~40 ms per run against a daemon without TCP_NODELAY (its
     // closing exchange waits on a delayed ACK): full syncs keep it, batches are watched by the
     // runner's idle timer instead (see batchIdleTimeoutMs).

@@ -138,25 +138,45 @@ export function parseSkippedDeletions(stderr: string): number {
 }
 
 const DELETING = 'deleting ';
+/** The same line where the out-format has %i (rsync-itemize.ts): "*deleting" padded to 11 columns. */
+const ITEMIZED_DELETING = '*deleting   ';
 
 /**
- * The entry a "deleting NAME" line names (--info=del), or null for any other line. Under LC_ALL=C
- * rsync writes every byte it will not print as "\#ooo" (octal), so the line is ASCII and the
- * name's exact bytes come back through the lossless name codec (shared/names.ts). A folder ends
- * in "/".
+ * A name as rsync prints it under LC_ALL=C → the lossless string. rsync writes every byte it will
+ * not print as "\#ooo" (octal), so the text is ASCII and the name's exact bytes come back through
+ * the lossless name codec (shared/names.ts). `text` holds one byte per character (read as latin1).
  */
-export function parseDeletionLine(line: string): string | null {
-  if (!line.startsWith(DELETING)) return null;
-  const escaped = line.slice(DELETING.length);
+export function unescapeName(text: string, from = 0): string {
+  let plain = true;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c || c > 0x7f) {
+      plain = false;
+      break;
+    }
+  }
+  // The common case costs no byte array: an ASCII name without escapes is its own string.
+  if (plain) return from === 0 ? text : text.slice(from);
   const bytes: number[] = [];
-  for (let i = 0; i < escaped.length; i++) {
-    const m = escaped.charCodeAt(i) === 0x5c ? /^\\#([0-7]{3})/.exec(escaped.slice(i, i + 5)) : null;
+  for (let i = from; i < text.length; i++) {
+    const m = text.charCodeAt(i) === 0x5c ? /^\\#([0-7]{3})/.exec(text.slice(i, i + 5)) : null;
     if (m?.[1]) {
       bytes.push(Number.parseInt(m[1], 8));
       i += 4;
-    } else bytes.push(escaped.charCodeAt(i) & 0xff);
+    } else bytes.push(text.charCodeAt(i) & 0xff);
   }
   return decodeName(Uint8Array.from(bytes));
+}
+
+/**
+ * The entry a "deleting NAME" line names (--info=del), or null for any other line; also the
+ * "*deleting   NAME" form rsync prints instead when the out-format itemizes (%i). A folder ends
+ * in "/".
+ */
+export function parseDeletionLine(line: string): string | null {
+  if (line.startsWith(DELETING)) return unescapeName(line, DELETING.length);
+  if (line.startsWith(ITEMIZED_DELETING)) return unescapeName(line, ITEMIZED_DELETING.length);
+  return null;
 }
 
 /** Deletions named in a run's output: all of them counted, the first `keep` names kept. */

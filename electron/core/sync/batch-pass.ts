@@ -16,6 +16,7 @@
  */
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import type { Profile } from '../../shared/profile-schema.ts';
+import type { MovedName } from '../../shared/status.ts';
 import { filesFromInput, type DeletionMode } from '../rsync/rsync-args.ts';
 import { parseSkippedDeletions } from '../rsync/rsync-output.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
@@ -32,7 +33,7 @@ export interface BatchPassIO {
   held: boolean;
   run(deletion: DeletionMode, input: Buffer, onlyNewTrees: boolean): Promise<RunResult>;
   /** Classifies a run and records it in the activity log, with the moves it carried. */
-  judge(paths: number, result: RunResult, moved: number): Verdict;
+  judge(paths: number, result: RunResult, moved: readonly MovedName[]): Verdict;
   /** Classifies a dry run without recording it (it changed nothing). */
   check(result: RunResult): Verdict;
   /** Judges deletions against the target's budget. */
@@ -45,6 +46,37 @@ export interface BatchPassIO {
   join(count: number, names: readonly string[]): void;
   /** An rsync before 3.2.3 cannot delete listed paths: a full pass does it. */
   fullPass(): Promise<Verdict>;
+  /** Where the watcher said each moved path went (the activity record names the move). */
+  moves?: MoveTargets;
+}
+
+/**
+ * Where watched renames went (from → to), for naming a batch's moves; the pending paths keep only
+ * that a path moved away. Bounded: past `limit` the oldest go, and such a move is named by its
+ * old path alone.
+ */
+export class MoveTargets {
+  readonly #to = new Map<string, string>();
+  readonly #limit: number;
+
+  constructor(limit = 10_000) {
+    this.#limit = limit;
+  }
+
+  /** Notes that `from` went to `to`; answers `from`. */
+  remember(from: string, to: string): string {
+    this.#to.delete(from);
+    this.#to.set(from, to);
+    if (this.#to.size > this.#limit) this.#to.delete(this.#to.keys().next().value!);
+    return from;
+  }
+
+  /** Where `from` went, forgotten once asked (the batch that carries the move names it). */
+  take(from: string): string | null {
+    const to = this.#to.get(from);
+    this.#to.delete(from);
+    return to ?? null;
+  }
 }
 
 export interface BatchPassResult {
@@ -84,7 +116,7 @@ export async function batchPass(
     // only; the full pass counts and asks.
     const paths = plan.paths.filter((p) => !plan.deleted.has(p));
     if (paths.length === 0) return result(done, true);
-    const verdict = io.judge(paths.length, await io.run({ mode: 'hold' }, filesFromInput(paths), plan.files === 0), 0);
+    const verdict = io.judge(paths.length, await io.run({ mode: 'hold' }, filesFromInput(paths), plan.files === 0), []);
     return result(verdict.type === 'done' ? done : verdict, true);
   }
   if (plan.deletions > 0 && !caps.deleteMissingArgs) return result(await io.fullPass());
@@ -114,7 +146,7 @@ export async function batchPass(
   }
   if (paths.length === 0) return result(done);
   const run = bounded(await io.run(deletion, filesFromInput(paths), plan.files === 0));
-  const verdict = io.judge(paths.length, run.result, movedPaths.size);
+  const verdict = io.judge(paths.length, run.result, movedNames(movedPaths, io.moves));
   if (verdict.type !== 'done' || !run.uncounted) return result(verdict);
   // Deletions nobody counted (a folder replaced by another of the same name): count, judge, delete.
   const again = await count(paths, movedPaths, io);
@@ -124,7 +156,12 @@ export async function batchPass(
     await io.run({ mode: 'propagate', max: again.allowed }, filesFromInput(paths), plan.files === 0),
   );
   // Still more than counted: the tree is changing under us; the full pass counts it whole.
-  return result(io.judge(paths.length, second.result, 0), second.uncounted);
+  return result(io.judge(paths.length, second.result, []), second.uncounted);
+}
+
+/** The moves a batch carries, by name: from → to where the watcher said. */
+function movedNames(moved: ReadonlySet<string>, moves: MoveTargets | undefined): MovedName[] {
+  return [...moved].map((from) => ({ from, to: moves?.take(from) ?? null }));
 }
 
 /**
