@@ -83,7 +83,9 @@ describe('rsync-tray CLI', () => {
     const r = await cli(['validate', '--config', configFile]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/profiles\[0\]\.targets\[0\]\.port \(profile "docs"\): /);
-    expect(r.stderr).toMatch(/profiles\[0\]\.targets\[0\]\.module \(profile "docs"\): give the rsync module name/);
+    expect(r.stderr).toMatch(
+      /profiles\[0\]\.targets\[0\]\.module \(profile "docs"\): The module name must not be empty/,
+    );
     expect(r.stderr).toMatch(/profiles\[0\]\.bandwidthLimit .*5M for 5 MiB\/s/);
     await writeFile(configFile, '{ "version": 1, "profiles": [ }');
     const syntax = await cli(['validate', '--config', configFile]);
@@ -105,7 +107,7 @@ describe('rsync-tray CLI', () => {
     expect(wrong.stdout + wrong.stderr).not.toContain('wrong-password');
     await writeFile(configFile, JSON.stringify(config({ module: 'nope' })));
     const unknown = await cli(['test', '--config', configFile]);
-    expect(unknown.stdout).toMatch(/no module named 'nope'/);
+    expect(unknown.stdout).toMatch(/Unknown module `nope` on 127\.0\.0\.1:\d+\. The daemon lists `backup`, `more`\./);
   });
 
   it('sync without a running engine does one full sync and exits; a failure exits 1 and changes nothing', async () => {
@@ -152,6 +154,9 @@ describe('rsync-tray CLI', () => {
 
     const status = await cli(['status', '--config', configFile]);
     expect(status.stdout).toMatch(/docs: current/);
+    // The window's target panel facts, in the same words (shared/transfer-presenter.ts).
+    expect(status.stdout).toMatch(/^ {4}server: reachable · last contact (just now|\d+ s ago)$/m);
+    expect(status.stdout).toMatch(/^ {4}last synced: (just now|\d+ s ago) \(\d\d:\d\d\)$/m);
     expect((await cli(['status', '--config', configFile, '--json'])).stdout).toContain('"lastSuccessAt"');
     expect((await cli(['pause', '--config', configFile, '--profile', 'docs'])).exitCode).toBe(0);
     expect((await cli(['status', '--config', configFile])).stdout).toMatch(/docs: paused/);
@@ -196,7 +201,7 @@ describe('rsync-tray CLI', () => {
     // A renamed copy would mirror into the same backup folder as the original: refused whole.
     const copy = await cli(['import', exported, '--config', other, '--on-conflict', 'rename']);
     expect(copy.exitCode).toBe(2);
-    expect(copy.stderr).toMatch(/profile "docs \(2\)" target 1 .* is the same backup folder as profile "docs"/);
+    expect(copy.stderr).toMatch(/Profile "docs \(2\)" target 1 .* is the same backup folder as profile "docs"/);
 
     const before = await readFile(other, 'utf8');
     const broken = path.join(home, 'broken.json');
@@ -209,7 +214,7 @@ describe('rsync-tray CLI', () => {
     );
     const r = await cli(['import', broken, '--config', other]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/profiles\[0\]\.source \(profile "x"\): must be an absolute path/);
+    expect(r.stderr).toMatch(/profiles\[0\]\.source \(profile "x"\): The source folder must be an absolute path/);
     expect(r.stderr).toMatch(/profiles\[0\]\.targets\[0\]\.port/);
     expect(await readFile(other, 'utf8')).toBe(before);
   });
@@ -266,9 +271,12 @@ describe('rsync-tray CLI', () => {
     },
   );
 
-  it('a running engine holds deletions over the budget; `held` names them (escaped), confirming says where they go', async () => {
+  it('a running engine holds deletions over the budget; `held` names them (escaped), totals folders, searches; confirming says where they go', async () => {
     await writeFile(configFile, JSON.stringify(config({}, { bandwidthLimit: '' })));
     for (let i = 0; i < 20; i++) await writeFile(path.join(source, `f${i}`), 'x');
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.join(source, 'sub')));
+    await writeFile(path.join(source, 'sub/a.bin'), Buffer.alloc(1_500));
+    await writeFile(path.join(source, 'sub/b.bin'), Buffer.alloc(600));
     await writeFile(Buffer.from(path.join(source, 'caf\xe9.txt'), 'latin1'), 'latin-1 name');
     const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {
       reject: false,
@@ -284,20 +292,29 @@ describe('rsync-tray CLI', () => {
       );
       await rm(Buffer.from(path.join(source, 'caf\xe9.txt'), 'latin1'));
       for (let i = 0; i < 20; i++) await rm(path.join(source, `f${i}`));
+      await rm(path.join(source, 'sub'), { recursive: true });
       await poll(
-        () => (/needs confirmation: 21 deletions held/.test(output) ? true : undefined),
+        () => (/needs confirmation: 24 deletions held/.test(output) ? true : undefined),
         20_000,
         () => output,
       );
       const held = await cli(['held', '--config', configFile, '--profile', 'docs', '--limit', '50']);
       expect(held.exitCode).toBe(0);
-      expect(held.stdout).toMatch(/backup: 21 held \(1–21 of 21 named\)/);
-      expect(held.stdout).toContain('  caf\\xE9.txt\n');
-      expect(held.stdout).toContain('  f7\n');
+      expect(held.stdout).toMatch(/backup: 24 held \(1–24 of 24 named\)/);
+      // Sizes come from the backup (rsync --list-only with the profile's password file).
+      expect(held.stdout).toContain('\n  In all: 23 files, 2.1 KiB\n');
+      expect(held.stdout).toContain('\n  Folders:\n    sub/ — 2 files, 2.1 KiB\n');
+      expect(held.stdout).toContain('\n    caf\\xE9.txt  12 B\n');
+      expect(held.stdout).toContain('\n    f7  1 B\n');
+      const found = await cli(['held', '--config', configFile, '--profile', 'docs', '--search', 'B.BIN']);
+      expect(found.stdout).toMatch(/backup: 24 held \(1–1 of 1 matching "B\.BIN"\)\n {2}In all: 1 file, 600 B\n/);
+      expect(found.stdout).toMatch(/\n {2}Folders:\n {4}sub\/ — 1 file, 600 B\n {2}Names:\n {4}sub\/b\.bin {2}600 B$/);
+      const into = await cli(['held', '--config', configFile, '--profile', 'docs', '--folder', 'sub']);
+      expect(into.stdout).toMatch(/\(1–2 of 2 under sub\/\)/);
       expect(await exists(path.join(daemon.modules.backup!, 'f7'))).toBe(true);
       const confirmed = await cli(['confirm-deletions', '--config', configFile, '--profile', 'docs']);
       expect(confirmed.stdout).toMatch(
-        /^Confirmed: the next full sync deletes the 21 held entries: moved to \.rsync-tray-deleted\/\d{4}-\d\d-\d\d on the backup and kept 7 days/,
+        /^Confirmed: the next full sync deletes the 24 held entries: moved to \.rsync-tray-deleted\/\d{4}-\d\d-\d\d on the backup and kept 7 days/,
       );
       await poll(
         async () => ((await exists(path.join(daemon.modules.backup!, 'f7'))) ? undefined : true),

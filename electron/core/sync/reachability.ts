@@ -56,6 +56,8 @@ export class Reachability {
   #probing = false;
   /** When the daemon was first missed (by a probe or a run); null while it answers. */
   unreachableSince: number | null = null;
+  /** When the daemon last answered: a run that reached it (even to refuse), or a probe. */
+  lastContactAt: number | null = null;
   /** Why an idle target's probe failed; null when it answered or a run's error says it. */
   error: ErrorInfo | null = null;
   /** Probes failed in a row while idle, and when the next one is due. */
@@ -87,6 +89,7 @@ export class Reachability {
       lastError: probed ? this.error : s.lastError,
       retry: probed && this.nextAt !== null ? { attempt: this.misses, nextAt: this.nextAt } : s.retry,
       unreachableSince: this.unreachableSince,
+      lastContactAt: this.lastContactAt,
     };
   }
 
@@ -168,6 +171,7 @@ export class Reachability {
   }
 
   #answered(): void {
+    this.lastContactAt = this.#deps.clock.now();
     this.unreachableSince = null;
     this.error = null;
     this.misses = 0;

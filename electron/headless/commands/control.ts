@@ -4,9 +4,16 @@
  * running they stop with NOT_RUNNING (exit 3).
  */
 import { displayName } from '../../shared/names.ts';
-import { plural, whereDeletionsGo } from '../../shared/presenter.ts';
-import type { DeletionHold } from '../../shared/status.ts';
-import { formatStatusTable } from '../log-format.ts';
+import {
+  formatBytes,
+  formatCount,
+  heldTotalsPhrase,
+  plural,
+  resumeAfterKeepingPhrase,
+  whereDeletionsGo,
+} from '../../shared/presenter.ts';
+import type { DeletionHold, HeldReview } from '../../shared/status.ts';
+import { statusText } from './status-text.ts';
 import {
   askRunning,
   badArgument,
@@ -24,7 +31,7 @@ export const status: Command = {
   options: { ...configOption, json: { type: 'boolean' } },
   async run(v) {
     const statuses = await askRunning(configFile(v), 'status.get', {});
-    out(v.json ? JSON.stringify(statuses, null, 2) : formatStatusTable(statuses));
+    out(v.json ? JSON.stringify(statuses, null, 2) : statusText(statuses));
     return statuses.some((s) => s.state === 'error' || s.state === 'needs-confirmation') ? 1 : 0;
   },
 };
@@ -80,9 +87,16 @@ async function deletionDecision(
 }
 
 export const held: Command = {
-  usage: 'held --profile NAME [--offset N] [--limit N] [--config FILE]',
-  summary: 'List what a held deletion would remove (a page of names; "folder/" for a folder).',
-  options: { ...configOption, ...profileOption, offset: { type: 'string' }, limit: { type: 'string' } },
+  usage: 'held --profile NAME [--search TEXT] [--folder DIR/] [--offset N] [--limit N] [--config FILE]',
+  summary: 'Review what a held deletion would remove: folder totals with sizes, then a page of names.',
+  options: {
+    ...configOption,
+    ...profileOption,
+    offset: { type: 'string' },
+    limit: { type: 'string' },
+    search: { type: 'string' },
+    folder: { type: 'string' },
+  },
   async run(v) {
     const profile = v.profile as string | undefined;
     if (!profile) throw badArgument('Name the profile with --profile NAME.', 'See `rsync-tray status`.');
@@ -95,17 +109,40 @@ export const held: Command = {
     };
     const offset = whole('offset', 0, Number.MAX_SAFE_INTEGER);
     const limit = Math.max(1, whole('limit', 100, 1_000));
-    const pages = await askRunning(configFile(v), 'deletions.list', { profile, offset, limit });
+    const query = (v.search as string | undefined) ?? '';
+    const folder = (v.folder as string | undefined) ?? '';
+    const pages = await askRunning(configFile(v), 'deletions.list', { profile, offset, limit, query, folder });
     if (pages.length === 0) out(`Nothing is held for ${JSON.stringify(profile)}.`);
-    for (const p of pages) {
-      const shown = `${p.names.length ? `${offset + 1}–${offset + p.names.length}` : 'none'} of ${p.listed} named`;
-      out(`${p.target}: ${p.total} held (${shown})`);
-      // Escaped, so a name with a newline or invalid UTF-8 is one readable line.
-      for (const n of p.names) out(`  ${displayName(n)}`);
-    }
+    for (const p of pages) for (const line of heldLines(p)) out(line);
     return 0;
   },
 };
+
+/** One target's review as lines: the count, the folder totals, the page of names with sizes. */
+function heldLines(p: HeldReview): string[] {
+  const narrowed = [p.query && `matching "${p.query}"`, p.folder && `under ${displayName(p.folder)}`].filter(Boolean);
+  const scope = narrowed.length ? `${formatCount(p.matched)} ${narrowed.join(' ')}` : `${formatCount(p.listed)} named`;
+  const shown = p.names.length ? `${formatCount(p.offset + 1)}–${formatCount(p.offset + p.names.length)}` : 'none';
+  const lines = [`${p.target}: ${formatCount(p.total)} held (${shown} of ${scope})`];
+  lines.push(
+    `  In all: ${heldTotalsPhrase({ files: p.files, bytes: p.bytes })}${p.sizesNote ? ` (${p.sizesNote})` : ''}`,
+  );
+  if (p.folders.length) {
+    const more =
+      p.folderCount > p.folders.length
+        ? ` (first ${formatCount(p.folders.length)} of ${formatCount(p.folderCount)})`
+        : '';
+    lines.push(`  Folders${more}:`);
+    // Escaped, so a name with a newline or invalid UTF-8 is one readable line.
+    for (const f of p.folders) lines.push(`    ${displayName(f.path)} — ${heldTotalsPhrase(f)}`);
+  }
+  lines.push('  Names:');
+  p.names.forEach((n, i) => {
+    const size = p.sizes[i];
+    lines.push(`    ${displayName(n)}${size === null || size === undefined ? '' : `  ${formatBytes(size)}`}`);
+  });
+  return lines;
+}
 
 export const confirmDeletions: Command = {
   usage: 'confirm-deletions --profile NAME [--config FILE]',
@@ -127,6 +164,8 @@ export const refuseDeletions: Command = {
     deletionDecision(
       v,
       'deletions.refuse',
-      () => 'Refused: none of the held entries was deleted; the profile is paused until `rsync-tray resume`.',
+      (holds) =>
+        'Refused: none of the held entries was deleted; the profile is paused until `rsync-tray resume`. ' +
+        resumeAfterKeepingPhrase(holds[0]?.windowMinutes ?? 10).replace('Resume', 'Resuming'),
     ),
 };

@@ -1,0 +1,180 @@
+/**
+ * A target's transfer display in fake time, rsync scripted: the rate shown is smoothed and
+ * capped at the profile's limit, falls to 0 while the bytes rsync writes stop growing (a
+ * stall), the pending count moves down as the batch goes through its file list, and the last
+ * run's failures and the last contact are in the status.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ErrorInfo } from '../../electron/shared/errors.ts';
+import { ProfileSchema } from '../../electron/shared/profile-schema.ts';
+import { profileExcludes } from '../../electron/core/rsync/rsync-args.ts';
+import type { RunRequest, RunResult } from '../../electron/core/rsync/rsync-runner.ts';
+import { TargetSync } from '../../electron/core/sync/target-sync.ts';
+import { eventually, FakeClock } from '../support/fake-clock.ts';
+
+const MiB = 1024 ** 2;
+let source: string;
+beforeEach(async () => {
+  source = await mkdtemp(path.join(os.tmpdir(), 'rsync-tray-tm-'));
+});
+afterEach(async () => {
+  await rm(source, { recursive: true, force: true });
+});
+
+const result = (over: Partial<RunResult> = {}): RunResult => ({
+  exitCode: 0,
+  signal: undefined,
+  timedOut: false,
+  isCanceled: false,
+  durationMs: 1,
+  stderr: '',
+  stats: null,
+  ...over,
+});
+
+function target(
+  clock: FakeClock,
+  answer: (req: RunRequest) => Promise<RunResult> | RunResult,
+  probe?: () => Promise<ErrorInfo | null>,
+) {
+  const profile = ProfileSchema.parse({
+    name: 'p',
+    source,
+    debounceMs: 5,
+    maxDelayMs: 250,
+    deletions: false,
+    keepDeletedDays: 0,
+    bandwidthLimit: '1M',
+    targets: [{ host: '127.0.0.1', module: 'm', auth: { type: 'none' } }],
+  });
+  return new TargetSync({
+    profile,
+    target: profile.targets[0]!,
+    caps: { path: 'rsync', version: '3.4.1', protocol: 32, deleteMissingArgs: true, mkpath: true, infoProgress2: true },
+    excludes: profileExcludes(profile),
+    clock,
+    random: () => 1,
+    run: async (req) => answer(req),
+    onChange: () => undefined,
+    onRun: () => undefined,
+    log: () => undefined,
+    assertSource: async () => undefined,
+    ...(probe ? { probe, reachability: { idleEveryMs: 1_000, downEveryMs: 1_000 } } : {}),
+  });
+}
+
+describe('the transfer display of a target, in fake time', () => {
+  it('caps the rate at the limit, moves pending down, and lets the rate fall in a stall', async () => {
+    const clock = new FakeClock();
+    let progress: RunRequest['onProgress'];
+    let release: (() => void) | null = null;
+    const sync = target(clock, (req) => {
+      if (!req.args.includes('--files-from=-')) return result();
+      progress = req.onProgress;
+      return new Promise<RunResult>((r) => (release = () => r(result())));
+    });
+    sync.start();
+    await clock.advance(0);
+    await eventually(() => sync.status.state === 'idle');
+    expect(sync.status.lastContactAt, 'the full sync reached the daemon').toBe(clock.now());
+
+    const names = Array.from({ length: 10 }, (_, i) => `f${i}`);
+    for (const n of names) await writeFile(path.join(source, n), n);
+    sync.notify(names.map((p) => ({ path: p, kind: 'create' as const })));
+    await clock.advance(5);
+    await eventually(() => progress !== undefined);
+    expect(sync.status.pending).toBe(10);
+
+    // rsync claims 3 MiB/s (its per-file column) while bursts move 1.5 MiB/s: above the 1 MiB/s limit.
+    const rates: number[] = [];
+    for (let t = 0; t <= 4_000; t += 500) {
+      const done = Math.min(10, Math.floor(t / 500));
+      progress!({
+        bytes: (t / 1000) * 1.5 * MiB,
+        percent: null,
+        bytesPerSecond: 3 * MiB,
+        etaSeconds: null,
+        filesDone: done,
+        filesTotal: 11,
+      });
+      rates.push(sync.status.progress!.bytesPerSecond);
+      await clock.advance(500);
+    }
+    expect(rates[0], 'no rate on the first tick').toBe(0);
+    expect(Math.max(...rates)).toBe(MiB);
+    expect(sync.status.pending, 'the batch is 8 of 11 through its list').toBe(Math.round(10 * (1 - 8 / 11)));
+    expect(sync.status.progress!.filesDone).toBe(8);
+
+    // A stall: the bytes rsync has written stop growing (the runner still reads them each tick).
+    const stalled = 4.5 * 1.5 * MiB;
+    for (let t = 0; t < 6_000; t += 500) {
+      progress!({ bytes: 6 * MiB, wireBytes: stalled, percent: null, bytesPerSecond: 3 * MiB, etaSeconds: null });
+      await clock.advance(500);
+    }
+    expect(sync.status.progress!.bytesPerSecond).toBe(0);
+
+    release!();
+    await eventually(() => sync.status.state === 'idle');
+    expect(sync.status.pending).toBe(0);
+    expect(sync.status.progress).toBeNull();
+    expect(sync.status.rateHistory!.samples.some((s) => s === MiB)).toBe(true);
+    await sync.dispose();
+  });
+
+  it('keeps what the last run could not send, until a run sends everything', async () => {
+    const clock = new FakeClock();
+    let fail = true;
+    const sync = target(clock, (req) =>
+      fail && req.args.includes('--files-from=-')
+        ? result({
+            exitCode: 23,
+            stderr:
+              `rsync: [sender] send_files failed to open "${source}/locked.db": Permission denied (13)\n` +
+              'rsync error: some files/attrs were not transferred (see previous errors) (code 23)\n',
+          })
+        : result(),
+    );
+    sync.start();
+    await clock.advance(0);
+    await eventually(() => sync.status.state === 'idle');
+    await writeFile(path.join(source, 'locked.db'), 'x');
+    sync.notify([{ path: 'locked.db', kind: 'create' }]);
+    await clock.advance(5);
+    await eventually(() => sync.status.failed !== null && sync.status.failed !== undefined);
+    expect(sync.status.failed).toEqual({ count: 1, names: ['locked.db'], at: clock.now() });
+    fail = false;
+    sync.retryNow();
+    await clock.advance(0);
+    await eventually(() => sync.status.state === 'idle');
+    expect(sync.status.failed).toBeNull();
+    await sync.dispose();
+  });
+
+  it('an idle probe that answers moves the last contact; one that does not keeps it and says since when', async () => {
+    const clock = new FakeClock();
+    let up = true;
+    const refused: ErrorInfo = { code: 'CONNECTION_REFUSED', message: 'refused', hint: 'start it' };
+    const sync = target(
+      clock,
+      () => result(),
+      async () => (up ? null : refused),
+    );
+    sync.start();
+    await clock.advance(0);
+    await eventually(() => sync.status.state === 'idle');
+    const afterRun = sync.status.lastContactAt!;
+    await clock.advance(1_000);
+    await eventually(() => sync.status.lastContactAt! > afterRun);
+    expect(sync.status.lastContactAt).toBe(afterRun + 1_000);
+    expect(sync.status.unreachableSince).toBeNull();
+    up = false;
+    await clock.advance(1_000);
+    await eventually(() => sync.status.unreachableSince !== null);
+    expect(sync.status.unreachableSince).toBe(afterRun + 2_000);
+    expect(sync.status.lastContactAt, 'the last answer stays the last contact').toBe(afterRun + 1_000);
+    await sync.dispose();
+  });
+});
