@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions, Tray as TrayType } from 'electron';
 import type { ElectronApi } from './electron-api.ts';
 import { trayImageFile, type PanelTheme } from './tray-images.ts';
-import { trayModel, type MenuEntry, type TrayAction, type TrayInput } from './tray-model.ts';
+import { resolveAction, trayModel, type MenuEntry, type TrayAction, type TrayInput } from './tray-model.ts';
 
 export function toMenuTemplate(
   entries: readonly MenuEntry[],
@@ -36,6 +36,8 @@ export interface TrayControllerOptions {
   /** Left click (Windows, macOS without a menu; Linux panels rarely report it). */
   onClick(): void;
   throttleMs?: number;
+  /** The time a click is carried out at ("until tomorrow" is counted from it); tests pass a fixed one. */
+  now?: () => number;
 }
 
 export interface TrayController {
@@ -54,6 +56,8 @@ export function createTrayController(
   let tray: TrayType | null = null;
   let shown = { image: '', tooltip: '', menu: '' };
   let timer: NodeJS.Timeout | null = null;
+  const now = options.now ?? Date.now;
+  const onAction = (action: TrayAction): void => options.onAction(resolveAction(action, now()));
 
   const render = (): void => {
     if (timer) clearTimeout(timer);
@@ -75,7 +79,7 @@ export function createTrayController(
     const menu = JSON.stringify(model.menu);
     if (menu !== shown.menu) {
       // Linux needs setContextMenu again after any change; it is the portable way everywhere.
-      tray.setContextMenu(electron.Menu.buildFromTemplate(toMenuTemplate(model.menu, options.onAction)));
+      tray.setContextMenu(electron.Menu.buildFromTemplate(toMenuTemplate(model.menu, onAction)));
       shown = { ...shown, menu };
     }
   };

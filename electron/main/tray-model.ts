@@ -5,6 +5,7 @@
  */
 import type { NotificationPrefs } from '../shared/host-preferences.ts';
 import { formatClock, formatCount, shorten, statusLine, stateWord } from '../shared/presenter.ts';
+import { PAUSE_CHOICES, pauseChoiceLabel, pauseMinutes } from '../shared/pause-choices.ts';
 import { STATE_LABEL, STATE_SEVERITY, worstState, type ProfileStatus, type SyncState } from '../shared/status.ts';
 
 /** One tray image per overall condition (the files in build/tray are named after these). */
@@ -37,7 +38,8 @@ export type { NotificationPrefs };
 
 export type TrayAction =
   | { type: 'sync-now'; profile?: string }
-  | { type: 'pause'; profile?: string; minutes?: number }
+  /** `untilTomorrow`: the minutes are counted when clicked (resolveAction), not when the menu was built. */
+  | { type: 'pause'; profile?: string; minutes?: number; untilTomorrow?: true }
   | { type: 'resume'; profile?: string }
   | { type: 'show-window'; profile?: string }
   | { type: 'open-folder'; profile: string }
@@ -73,7 +75,30 @@ export interface TrayModel {
 /** Windows cuts tray tooltips at 127 characters (NOTIFYICONDATA.szTip is 128 wide). */
 export const TOOLTIP_MAX = 127;
 const NAME_MAX = 40;
-export const PAUSE_FOR_MINUTES = 60;
+/** The pause choices as a submenu (the window's pause menu offers the same ones, in the same words). */
+function pauseSubmenu(label: string, profile: string | undefined, now: number, enabled = true): MenuEntry {
+  const who = profile === undefined ? {} : { profile };
+  return {
+    type: 'submenu',
+    label,
+    enabled,
+    submenu: PAUSE_CHOICES.map((c) => ({
+      type: 'normal' as const,
+      label: pauseChoiceLabel(c.id, now),
+      action:
+        c.minutes === 'tomorrow'
+          ? { type: 'pause' as const, ...who, untilTomorrow: true as const }
+          : { type: 'pause' as const, ...who, ...(c.minutes === null ? {} : { minutes: c.minutes }) },
+    })),
+  };
+}
+
+/** An action as it is carried out at `now`: "until tomorrow" becomes the minutes left until then. */
+export function resolveAction(action: TrayAction, now: number): TrayAction {
+  if (action.type !== 'pause' || !action.untilTomorrow) return action;
+  const { untilTomorrow: _, ...rest } = action;
+  return { ...rest, minutes: pauseMinutes('tomorrow', now) };
+}
 
 export function trayIcon(statuses: readonly ProfileStatus[]): TrayIcon {
   return ICON_FOR_STATE[
@@ -173,14 +198,7 @@ function profileMenu(s: ProfileStatus, now: number): MenuEntry {
     });
     if (s.state === 'paused')
       items.push({ type: 'normal', label: 'Resume', action: { type: 'resume', profile: name } });
-    else {
-      items.push({ type: 'normal', label: 'Pause', action: { type: 'pause', profile: name } });
-      items.push({
-        type: 'normal',
-        label: 'Pause for 1 hour',
-        action: { type: 'pause', profile: name, minutes: PAUSE_FOR_MINUTES },
-      });
-    }
+    else items.push(pauseSubmenu('Pause', name, now));
   }
   items.push({ type: 'separator' });
   items.push({ type: 'normal', label: 'Show in Rsync Tray…', action: { type: 'show-window', profile: name } });
@@ -209,13 +227,7 @@ export function trayMenu(input: TrayInput): MenuEntry[] {
   for (const s of ordered) menu.push(profileMenu(s, now));
   menu.push({ type: 'separator' });
   menu.push({ type: 'normal', label: 'Sync all now', enabled: anyRunning, action: { type: 'sync-now' } });
-  menu.push({ type: 'normal', label: 'Pause all', enabled: anyRunning, action: { type: 'pause' } });
-  menu.push({
-    type: 'normal',
-    label: 'Pause all for 1 hour',
-    enabled: anyRunning,
-    action: { type: 'pause', minutes: PAUSE_FOR_MINUTES },
-  });
+  menu.push(pauseSubmenu('Pause all', undefined, now, anyRunning));
   menu.push({ type: 'normal', label: 'Resume all', enabled: anyPaused, action: { type: 'resume' } });
   menu.push({ type: 'separator' });
   menu.push({ type: 'normal', label: 'Open Rsync Tray…', action: { type: 'show-window' } });

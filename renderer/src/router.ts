@@ -2,11 +2,13 @@
 import { readonly, ref } from 'vue';
 
 export type Route =
-  | { name: 'dashboard' }
+  /** `focus`: a profile whose card is scrolled to and focused (the sidebar badge's link to trouble). */
+  | { name: 'dashboard'; focus?: string | null }
   | { name: 'editor'; profile: string | null }
   | { name: 'activity'; profile: string | null }
   | { name: 'transfer' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'log'; profile: string | null };
 
 export function parseRoute(hash: string): Route {
   const [head = '', arg] = hash
@@ -24,6 +26,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'transfer' };
     case 'settings':
       return { name: 'settings' };
+    case 'log':
+      return { name: 'log', profile: arg || null };
+    case 'profiles':
+      return { name: 'dashboard', focus: arg || null };
     default:
       return { name: 'dashboard' };
   }
@@ -32,7 +38,7 @@ export function parseRoute(hash: string): Route {
 export function href(route: Route): string {
   switch (route.name) {
     case 'dashboard':
-      return '#/';
+      return route.focus ? `#/profiles/${encodeURIComponent(route.focus)}` : '#/';
     case 'editor':
       return route.profile === null ? '#/new' : `#/edit/${encodeURIComponent(route.profile)}`;
     case 'activity':
@@ -41,6 +47,8 @@ export function href(route: Route): string {
       return '#/transfer';
     case 'settings':
       return '#/settings';
+    case 'log':
+      return route.profile ? `#/log/${encodeURIComponent(route.profile)}` : '#/log';
   }
 }
 

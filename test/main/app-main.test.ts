@@ -300,7 +300,7 @@ describe('tray, notifications and events', () => {
 
   it('menu actions go through the API: sync, pause for an hour, resume, open folder', async () => {
     const { svc } = await start({ statuses: [status('Docs', 'idle'), status('Web', 'paused')] });
-    clickMenu(lastMenu(), ['Pause all for 1 hour']);
+    clickMenu(lastMenu(), ['Pause all', 'For 1 hour']);
     clickMenu(lastMenu(), ['Docs', 'Sync now']);
     clickMenu(lastMenu(), ['Web', 'Resume']);
     clickMenu(lastMenu(), ['Docs', 'Open source folder']);

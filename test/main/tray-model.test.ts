@@ -4,6 +4,7 @@ import {
   escapeMnemonic,
   formatSyncTime,
   ICON_FOR_STATE,
+  resolveAction,
   STATE_LABEL,
   summarize,
   TOOLTIP_MAX,
@@ -50,8 +51,13 @@ function checkProfileEntry(entry: MenuEntry | undefined, s: ProfileStatus): void
     expect(byLabel('Resume')?.action).toEqual({ type: 'resume', profile: s.name });
     expect(byLabel('Pause')).toBeUndefined();
   } else {
-    expect(byLabel('Pause')?.action).toEqual({ type: 'pause', profile: s.name });
-    expect(byLabel('Pause for 1 hour')?.action).toEqual({ type: 'pause', profile: s.name, minutes: 60 });
+    const pause = byLabel('Pause')?.submenu ?? [];
+    expect(pause.find((i) => i.label === 'Until resumed')?.action).toEqual({ type: 'pause', profile: s.name });
+    expect(pause.find((i) => i.label === 'For 1 hour')?.action).toEqual({
+      type: 'pause',
+      profile: s.name,
+      minutes: 60,
+    });
     expect(byLabel('Resume')).toBeUndefined();
   }
   if (s.state === 'needs-confirmation')
@@ -142,7 +148,6 @@ describe('menu', () => {
     expect(labels(m.menu).slice(4)).toEqual([
       'Sync all now',
       'Pause all',
-      'Pause all for 1 hour',
       'Resume all',
       'Open Rsync Tray…',
       'Open the log',
@@ -150,7 +155,10 @@ describe('menu', () => {
       'Start at login',
       'Quit Rsync Tray',
     ]);
-    expect(find(m.menu, 'Pause all for 1 hour')?.action).toEqual({ type: 'pause', minutes: 60 });
+    expect(find(find(m.menu, 'Pause all')?.submenu ?? [], 'For 1 hour')?.action).toEqual({
+      type: 'pause',
+      minutes: 60,
+    });
     expect(find(m.menu, 'Quit Rsync Tray')?.action).toEqual({ type: 'quit' });
     expect(find(m.menu, 'Open the log')?.action).toEqual({ type: 'open-log' });
   });
@@ -239,5 +247,47 @@ describe('formatSyncTime', () => {
     expect(formatSyncTime(AT_1402, NOW)).toBe('14:02');
     expect(formatSyncTime(new Date(2025, 2, 3, 8, 0).getTime(), NOW)).toBe('3 Mar 08:00');
     expect(formatSyncTime(new Date(2024, 11, 31, 23, 59).getTime(), NOW)).toBe('31 Dec 2024 23:59');
+  });
+});
+
+describe('timed pause', () => {
+  const pauseOf = (entry: MenuEntry | undefined) => entry?.submenu?.find((i) => i.label === 'Pause')?.submenu ?? [];
+
+  it('offers 15 minutes, 1 hour, tomorrow 08:00 and until resumed, for a profile and for all', () => {
+    const m = trayModel(input([status('Docs', 'idle')]));
+    const mine = pauseOf(find(m.menu, 'Docs'));
+    expect(labels(mine)).toEqual(['For 15 minutes', 'For 1 hour', 'Until tomorrow 08:00', 'Until resumed']);
+    expect(mine.map((i) => i.action)).toEqual([
+      { type: 'pause', profile: 'Docs', minutes: 15 },
+      { type: 'pause', profile: 'Docs', minutes: 60 },
+      { type: 'pause', profile: 'Docs', untilTomorrow: true },
+      { type: 'pause', profile: 'Docs' },
+    ]);
+    const all = find(m.menu, 'Pause all');
+    expect(all?.enabled).toBe(true);
+    expect(all?.submenu?.map((i) => i.action)).toEqual([
+      { type: 'pause', minutes: 15 },
+      { type: 'pause', minutes: 60 },
+      { type: 'pause', untilTomorrow: true },
+      { type: 'pause' },
+    ]);
+  });
+
+  it('counts "until tomorrow" when clicked, not when the menu was built', () => {
+    const clicked = new Date(2025, 5, 12, 22, 0).getTime();
+    expect(resolveAction({ type: 'pause', profile: 'Docs', untilTomorrow: true }, clicked)).toEqual({
+      type: 'pause',
+      profile: 'Docs',
+      minutes: 10 * 60,
+    });
+    expect(resolveAction({ type: 'pause', minutes: 15 }, clicked)).toEqual({ type: 'pause', minutes: 15 });
+  });
+
+  it('says until when a profile is paused', () => {
+    const paused = status('Docs', 'paused', { pausedUntil: new Date(2025, 5, 12, 15, 45).getTime() });
+    const entry = find(trayModel(input([paused])).menu, 'Docs');
+    expect(entry?.label).toBe('Docs — paused until 15:45 · never synced');
+    expect(pauseOf(entry)).toEqual([]);
+    expect(entry?.submenu?.find((i) => i.label === 'Resume')?.action).toEqual({ type: 'resume', profile: 'Docs' });
   });
 });
