@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_STATES, type ProfileStatus, type SyncState, type TargetStatus } from '../../electron/shared/status.ts';
 import { describeBandwidth } from '../../electron/shared/bandwidth.ts';
 import { ProfileSchema, type Profile } from '../../electron/shared/profile-schema.ts';
+import { issueSentence } from '../../electron/shared/validation-messages.ts';
 import { STATE_LABEL as TRAY_LABEL } from '../../electron/main/tray-model.ts';
 import { overallLook, STATE_LOOK } from '../../renderer/src/status-vocabulary.ts';
 import {
@@ -36,7 +37,7 @@ function schemaMessage(patch: Record<string, unknown>, field: string): string {
   });
   if (result.success) throw new Error(`expected ${field} to be invalid`);
   const issue = result.error.issues.find((i) => i.path.join('.') === field || i.path[0] === field);
-  return issue!.message;
+  return issueSentence(issue!);
 }
 
 const existing: Profile = ProfileSchema.parse({
@@ -124,10 +125,10 @@ describe('profile editor: validated as you type, with the schema’s own message
     await w.get('form').trigger('submit');
     await ui.flushPromises();
     expect(w.text()).toMatch(/\d+ fields need attention/);
-    expect(msg(w, 'f-name')).toBe('give the profile a name');
-    expect(msg(w, 'f-source')).toBe('give the folder to back up');
-    expect(msg(w, 't0-host')).toBe('give the backup server host name or IP address');
-    expect(msg(w, 't0-module')).toContain('give the rsync module name');
+    expect(msg(w, 'f-name')).toBe('Give the profile a name.');
+    expect(msg(w, 'f-source')).toBe('Give the folder to back up.');
+    expect(msg(w, 't0-host')).toBe("Give the backup server's host name or IP address.");
+    expect(msg(w, 't0-module')).toContain('The module name must not be empty');
     expect(dom.document.activeElement?.id).toBe('f-name');
     expect(client.calls.map((c) => c.method)).not.toContain('profiles.save');
     w.unmount();
@@ -205,10 +206,12 @@ describe('profile editor: validated as you type, with the schema’s own message
     const w = await mountEditor(fakeClient());
     await w.get('#t0-auth').setValue('env');
     await w.get('#t0-envVariable').setValue('1BAD');
-    expect(msg(w, 't0-envVariable')).toBe('must be an environment variable name such as BACKUP_PASSWORD');
+    expect(msg(w, 't0-envVariable')).toBe(
+      'The environment variable must be a name such as BACKUP_PASSWORD: letters, digits and _, not starting with a digit.',
+    );
     await w.get('#t0-auth').setValue('passwordFile');
     await w.get('#t0-passwordFile').setValue('');
-    expect(msg(w, 't0-passwordFile')).toBe('give the path of the password file');
+    expect(msg(w, 't0-passwordFile')).toBe('Give the path of the password file.');
     w.unmount();
   });
 
@@ -221,7 +224,7 @@ describe('profile editor: validated as you type, with the schema’s own message
           { name: 'backup', comment: 'nightly' },
           { name: 'www', comment: '' },
         ],
-        error: { code: 'UNKNOWN_MODULE', message: "no module named 'bakup'", hint: 'Check the module name' },
+        error: { code: 'UNKNOWN_MODULE', message: 'Unknown module `bakup` on h:873.', hint: 'Check the module name' },
       }),
     });
     const w = await mountEditor(client);
@@ -237,7 +240,8 @@ describe('profile editor: validated as you type, with the schema’s own message
     });
     expect(w.text()).toContain('Daemon reachable, it lists 2 modules');
     expect(w.text()).toContain('Login or module "bakup": failed');
-    expect(w.text()).toContain("no module named 'bakup'");
+    expect(w.text()).toContain('Unknown module bakup on h:873.');
+    expect(w.find('.error-message code').text()).toBe('bakup');
     await w
       .findAll('button.chip')
       .find((b) => b.text().startsWith('backup'))!
@@ -595,11 +599,13 @@ describe('settings: the config’s settings everywhere, the host’s preferences
     expect(button(w, 'Save settings').attributes('disabled')).toBeDefined(); // nothing changed yet
 
     await w.get('#s-debounce').setValue('70000');
-    expect(msg(w, 's-debounce')).toBe('Too big: expected number to be <=60000');
+    expect(msg(w, 's-debounce')).toBe(
+      'The default quiet time must be a whole number of milliseconds between 0 and 60,000.',
+    );
     expect(w.get('#s-debounce').attributes('aria-invalid')).toBe('true');
     expect(button(w, 'Save settings').attributes('disabled')).toBeDefined();
     await w.get('#s-rsync').setValue('');
-    expect(msg(w, 's-rsync')).toBe('give the rsync program, e.g. rsync or /usr/local/bin/rsync');
+    expect(msg(w, 's-rsync')).toBe('Give the rsync program, such as rsync or /usr/local/bin/rsync.');
 
     await w.get('#s-rsync').setValue('/usr/local/bin/rsync');
     await w.get('#s-debounce').setValue('250');
