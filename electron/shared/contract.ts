@@ -10,7 +10,9 @@ import { z } from 'zod';
 import type { ErrorInfo } from './errors.ts';
 import { ProfileSchema, SettingsSchema, TargetSchema, type Profile, type Settings } from './profile-schema.ts';
 import { HostPreferencesPatchSchema, type HostPreferences } from './host-preferences.ts';
-import type { EngineEvent, HeldNames, ProfileStatus, RunRecord } from './status.ts';
+import type { FileChange } from './status.ts';
+import type { EngineEvent, HeldReview, LogLevel, ProfileStatus, RunRecord } from './status.ts';
+import { RESTORE_INPUTS, type RestoreOutputs } from './restore-contract.ts';
 
 /** What "Test connection" found (core/service/connection-test.ts). */
 export interface DaemonModule {
@@ -92,8 +94,31 @@ export const METHOD_INPUTS = {
   /** Stores a target's password in the host's secret store; it is never sent back. */
   'secrets.set': z.object({ targetKey: z.string().min(1).max(500), password: z.string().min(1).max(1024) }).strict(),
   'secrets.has': z.object({ targetKey: z.string().min(1).max(500) }).strict(),
+  /** `query`: a file name (any part, any case), a profile, a target or an error's words. */
   'activity.list': z
-    .object({ profile: profileName.optional(), limit: z.number().int().positive().max(1000).optional() })
+    .object({
+      profile: profileName.optional(),
+      limit: z.number().int().positive().max(1000).optional(),
+      query: z.string().max(500).optional(),
+    })
+    .strict(),
+  /** A page of one run's names (RunRecord.id), sent, deleted and moved; `query` filters by name. */
+  'activity.names': z
+    .object({
+      run: z.number().int().positive(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1_000).default(100),
+      query: z.string().max(500).optional(),
+      action: z.enum(['sent', 'deleted', 'moved']).optional(),
+    })
+    .strict(),
+  /** The newest file changes across runs (Syncthing's "Recent changes"), newest first. */
+  'activity.changes': z
+    .object({
+      profile: profileName.optional(),
+      limit: z.number().int().positive().max(1000).default(100),
+      query: z.string().max(500).optional(),
+    })
     .strict(),
   'config.export': z.object({ profiles: z.array(profileName).optional() }).strict(),
   'config.importPreview': z.object({ text: z.string().max(5_000_000), format: z.enum(['json', 'sersync']) }).strict(),
@@ -112,19 +137,47 @@ export const METHOD_INPUTS = {
   'preferences.set': z.object({ preferences: HostPreferencesPatchSchema }).strict(),
   'deletions.confirm': z.object({ profile: profileName }).strict(),
   'deletions.refuse': z.object({ profile: profileName }).strict(),
-  /** A page of the names a held deletion would remove, per target. */
+  /**
+   * A page of the names a held deletion would remove, per target: those matching `query` under
+   * `folder` ("2023/"), with their sizes on the backup and the totals per folder one level down.
+   */
   'deletions.list': z
     .object({
       profile: profileName,
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1_000).default(100),
+      query: z.string().max(1_000).default(''),
+      folder: z.string().max(4_096).default(''),
     })
     .strict(),
   'folder.open': z.object({ profile: profileName }).strict(),
+  /**
+   * A page of the engine's log lines the host keeps (core/service/log-ring.ts), newest first:
+   * of one profile, at `level` or above, containing `query`. rsync's own message of a failed run
+   * is among them.
+   */
+  'log.list': z
+    .object({
+      profile: profileName.optional(),
+      level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+      query: z.string().max(500).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1_000).default(200),
+    })
+    .strict(),
   /** What each exclude rule would hide in a source folder (while the rules are edited). */
   'excludes.preview': z
     .object({ source: z.string().min(1).max(4096), excludes: z.array(z.string().max(1000)).max(500) })
     .strict(),
+  /**
+   * A dry run of the profile's full sync (saved or not) against each target: what the first sync
+   * would send and delete. `passwords`: typed in the editor and not stored yet, by target index.
+   */
+  'sync.preview': z
+    .object({ profile: z.unknown(), passwords: z.array(z.string().max(1024).nullable()).max(50).optional() })
+    .strict(),
+  /** Getting files back (shared/restore-contract.ts): browse, preview, restore, versions. */
+  ...RESTORE_INPUTS,
 } as const;
 
 export type Method = keyof typeof METHOD_INPUTS;
@@ -148,15 +201,57 @@ export interface ExcludePreview {
   invalid: Array<{ pattern: string; problem: string }>;
 }
 
+/** What a dry run found for one target: every entry counted, the first names kept ("folder/" for a folder). */
+export interface TargetPreview {
+  target: string;
+  sends: { count: number; names: string[] };
+  deletes: { count: number; names: string[] };
+  /** Bytes of file data the sync would send (before rsync's delta and compression). */
+  bytes: number;
+  /** Why this target could not be previewed; the others still are. */
+  error: ErrorInfo | null;
+}
+
+export interface SyncPreview {
+  targets: TargetPreview[];
+}
+
 export interface ImportPreview {
   profiles: Profile[];
   /** Names that exist already. */
   conflicts: string[];
   /** Each problem with its place in the file. */
   problems: string[];
+  /** A foreign format's import (sersync): per profile, what was carried over and what was not. */
+  mapping?: ImportMapping[];
 }
 
-export interface MethodOutputs {
+/** One setting of an imported profile, and where in the foreign file it came from. */
+export interface ImportMappedField {
+  /** "Source", "Target 1 host", "Bandwidth limit" */
+  field: string;
+  /** As the profile has it, in words: "5000K = 5,000 KiB/s", "off". */
+  value: string;
+  /** "line 27 <userDefinedPort port>", or that it is Rsync Tray's default. */
+  from: string;
+}
+
+/** Something in the foreign file that has no place in the profile, and why. */
+export interface ImportDropped {
+  /** "-u", "<failLog>", "<inotify><attrib start=\"false\"/>" */
+  what: string;
+  from: string;
+  why: string;
+}
+
+export interface ImportMapping {
+  /** The imported profile's name (as in `profiles`). */
+  profile: string;
+  fields: ImportMappedField[];
+  dropped: ImportDropped[];
+}
+
+export interface MethodOutputs extends RestoreOutputs {
   'status.get': ProfileStatus[];
   'profiles.list': Profile[];
   'profiles.save': Profile;
@@ -168,6 +263,8 @@ export interface MethodOutputs {
   'secrets.set': null;
   'secrets.has': boolean;
   'activity.list': RunRecord[];
+  'activity.names': RunNamesPage | null;
+  'activity.changes': RecentChange[];
   'config.export': { json: string; fileName: string };
   'config.importPreview': ImportPreview;
   'config.importApply': { created: string[]; replaced: string[]; skipped: string[] };
@@ -177,9 +274,51 @@ export interface MethodOutputs {
   'preferences.set': HostPreferences;
   'deletions.confirm': null;
   'deletions.refuse': null;
-  'deletions.list': HeldNames[];
+  'deletions.list': HeldReview[];
   'folder.open': null;
   'excludes.preview': ExcludePreview;
+  'sync.preview': SyncPreview;
+  'log.list': LogPage;
+}
+
+/** One engine log line as the host keeps it (log.list). */
+export interface LogLine {
+  /** The host's number for the line: rising, so newer lines have larger ones. */
+  id: number;
+  /** epoch ms */
+  at: number;
+  level: LogLevel;
+  message: string;
+  profile?: string;
+}
+
+/** A page of log lines, newest first: `matched` of the `total` kept match the filter. */
+export interface LogPage {
+  total: number;
+  matched: number;
+  offset: number;
+  items: LogLine[];
+}
+
+/** One page of a run's names: sent, deleted and moved, in that order, filtered by `query`. */
+export interface RunNamesPage {
+  run: number;
+  /** Entries named in the run (sent + deleted + moved), as counted by rsync. */
+  total: number;
+  /** Of them, names the host still has (the rest were past the per-run bound or dropped since). */
+  kept: number;
+  /** Names that match the query (all kept when none). */
+  matched: number;
+  offset: number;
+  items: FileChange[];
+}
+
+/** A change in the recent changes feed: one name, with its run. */
+export interface RecentChange extends FileChange {
+  at: number;
+  run: number;
+  profile: string;
+  target: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };

@@ -120,6 +120,15 @@ export function formatClock(at: number, now: number, opts: { seconds?: boolean }
   return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${time}`;
 }
 
+/** "paused until 15:30", "paused until tomorrow 08:00"; "paused" for a pause until resumed (null) or unknown. */
+export function pausedPhrase(until: number | null | undefined, now: number): string {
+  if (until === undefined || until === null) return 'paused';
+  const next = new Date(now);
+  next.setDate(next.getDate() + 1);
+  const tomorrow = new Date(until).toDateString() === next.toDateString();
+  return `paused until ${tomorrow ? `tomorrow ${formatClock(until, until)}` : formatClock(until, now)}`;
+}
+
 /** How long ago: "never", "just now", "42 s ago", "5 min ago", "3 h ago"; a day or more: the clock. */
 export function formatAgo(at: number | null, now: number): string {
   if (at === null) return 'never';
@@ -221,11 +230,58 @@ export function deletedPhrase(run: { deleted: number; moved: number }): string {
   return parts.join(', ');
 }
 
+/**
+ * What a run sent, by rsync's itemized count (files, folders and links: "items"); a record from a
+ * host without that count, by its regular files.
+ */
+export function sentPhrase(run: { sent?: number; files: number }): string {
+  return run.sent === undefined ? `${plural(run.files, 'file')} sent` : `${plural(run.sent, 'item')} sent`;
+}
+
+/** Everything a run did, in one line: "5,000 items sent, 3 deleted, 1 moved"; "nothing changed". */
+export function runEffectPhrase(run: { sent?: number; files: number; deleted: number; moved: number }): string {
+  const sent = (run.sent ?? run.files) > 0 ? sentPhrase(run) : '';
+  return [sent, deletedPhrase(run)].filter(Boolean).join(', ') || 'nothing changed';
+}
+
+/** What started a run and what it did: "1 change → 5,000 items sent, 3 deleted"; "Full sync → …". */
+export function runPhrase(run: {
+  kind: 'full' | 'batch';
+  paths: number;
+  sent?: number;
+  files: number;
+  deleted: number;
+  moved: number;
+}): string {
+  const cause = run.kind === 'full' ? 'Full sync' : plural(run.paths, 'change');
+  return `${cause} → ${runEffectPhrase(run)}`;
+}
+
 /** Where a deletion on a target goes: every message about deletions says it. */
 export function whereDeletionsGo(place: SafetyNetPlace | null): string {
   return place
     ? `moved to ${place.folder} on the backup and kept ${plural(place.days, 'day')} (restore from there)`
     : 'destroyed for good (the safety net is off: keepDeletedDays is 0)';
+}
+
+/** What a held folder would lose: "1,210 files, 3 folders, 3.4 GiB" (no size while sizes are unknown). */
+export function heldTotalsPhrase(t: { files: number; folders?: number; bytes: number | null }): string {
+  const parts = [plural(t.files, 'file')];
+  if (t.folders) parts.push(plural(t.folders, 'folder'));
+  if (t.bytes !== null) parts.push(formatBytes(t.bytes));
+  return parts.join(', ');
+}
+
+/**
+ * What Resume does after "Keep the files" (TargetSync.refuseDeletions owes a full sync and keeps
+ * the deletion budget as it was): it counts again, and asks again while the deletions are too many.
+ */
+export function resumeAfterKeepingPhrase(windowMinutes: number): string {
+  return (
+    'Resume runs a full sync that counts again: if the source still lacks these files, they are held ' +
+    'and you are asked again — unless they are now within the profile’s deletion limit (say, once ' +
+    `earlier deletions have left the ${windowMinutes}-minute window); then they are deleted like any other change.`
+  );
 }
 
 /** What went before a hold, and where: "40 entries were already deleted in the last 10 minutes: …."; "" when nothing did. */
@@ -300,7 +356,8 @@ export function statusLine(s: Status, now: number, style: StatusLineStyle = {}):
   else if (s.state === 'syncing' && s.pending > 0) {
     head = `syncing ${plural(s.pending, 'change')}`;
     pendingSaid = true;
-  } else head = stateWord(s.state);
+  } else if (s.state === 'paused' && 'pausedUntil' in s) head = pausedPhrase(s.pausedUntil, now);
+  else head = stateWord(s.state);
   const retry = s.state === 'retrying' || s.state === 'error' ? upcomingRetry(s) : null;
   const since = s.state === 'retrying' || s.state === 'error' ? unreachableSince(s) : null;
   const outage = since === null ? '' : `; unreachable since ${formatClock(since, now)}`;

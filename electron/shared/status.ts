@@ -64,8 +64,33 @@ export interface TransferProgress {
   bytes: number;
   /** Null where no honest percentage is known: full syncs on Linux, and while rsync is still finding files. */
   percent: number | null;
+  /** Smoothed over the last seconds, never above the profile's bandwidth limit (core/sync/rate-meter.ts); 0 until known. */
   bytesPerSecond: number;
+  /** From the bytes left and the smoothed rate; null where either is unknown. */
   etaSeconds: number | null;
+  /** Entries done (checked or sent) so far in this run, where rsync tells; absent from older hosts. */
+  filesDone?: number | null;
+  /** Entries the run will go through: rsync's file list once it is whole; null while unknown. */
+  filesTotal?: number | null;
+  /** Bytes of file data the run will move, from rsync's percentage; null while unknown. */
+  bytesTotal?: number | null;
+}
+
+/** A target's transfer rate over the last minutes, for a small graph: one point (bytes/s) per step. */
+export interface RateHistory {
+  stepMs: number;
+  /** epoch ms: the end of the newest step. */
+  endAt: number;
+  samples: number[];
+}
+
+/** Files rsync could not send in the target's last run (its "failed to open", "Permission denied" lines). */
+export interface FailedItems {
+  count: number;
+  /** The first names (relative to the source where rsync gave a full path). */
+  names: string[];
+  /** epoch ms: when that run ended. */
+  at: number;
 }
 
 export interface RetryInfo {
@@ -113,6 +138,38 @@ export interface HeldNames {
   names: string[];
 }
 
+/** One folder's share of a held deletion: what under it would go ("2023/ — 1,210 files, 3.4 GiB"). */
+export interface HeldFolderTotal {
+  /** "2023/" (under the folder reviewed). */
+  path: string;
+  files: number;
+  folders: number;
+  /** Bytes of its files on the backup; null while sizes are unknown. */
+  bytes: number | null;
+}
+
+/**
+ * A held deletion reviewed: a page of the names (matching `query`, under `folder`), each with its
+ * size on the backup where known, and the totals per folder one level below `folder`.
+ */
+export interface HeldReview extends HeldNames {
+  query: string;
+  /** "" for the whole hold, or a folder ("2023/") to look into. */
+  folder: string;
+  /** Names known that match the query under the folder (the page is of these). */
+  matched: number;
+  /** Sizes of the page's names, in order: null for a folder or a name the backup does not list. */
+  sizes: (number | null)[];
+  folders: HeldFolderTotal[];
+  /** Folders under `folder` in all (the list above may be cut short). */
+  folderCount: number;
+  /** Files among the matched names, and their bytes (null while sizes are unknown). */
+  files: number;
+  bytes: number | null;
+  /** Why sizes are not shown ("" when they are). */
+  sizesNote: string;
+}
+
 export interface TargetStatus {
   key: string;
   state: SyncState;
@@ -127,6 +184,12 @@ export interface TargetStatus {
   hold: DeletionHold | null;
   progress: TransferProgress | null;
   totals: { runs: number; files: number; bytes: number; failures: number };
+  /** When the daemon last answered (a run that reached it, or an idle probe); null before any. */
+  lastContactAt?: number | null;
+  /** What the last run could not send; null when it sent everything. */
+  failed?: FailedItems | null;
+  /** The rate of the last minutes; null when nothing was sent in them. */
+  rateHistory?: RateHistory | null;
 }
 
 export type WatchMode = 'starting' | 'watching' | 'polling' | 'rescanning' | 'stopped';
@@ -140,6 +203,11 @@ export interface ProfileStatus {
   lastError: ErrorInfo | null;
   watch: { mode: WatchMode; note: string | null };
   targets: TargetStatus[];
+  /**
+   * While paused by a person (or by refusing a held deletion): when the pause ends, epoch ms, or
+   * null for "until resumed". Absent when not paused, and from older hosts.
+   */
+  pausedUntil?: number | null;
 }
 
 export interface RunRecord {
@@ -162,6 +230,39 @@ export interface RunRecord {
   /** held: a run that transferred everything but held back a deletion over the budget. */
   outcome: 'ok' | 'vanished' | 'held' | 'retry' | 'fatal' | 'canceled';
   error: ErrorInfo | null;
+  /** The host's number for the run (activity.names pages its names by it), given by its activity log. */
+  id?: number;
+  /**
+   * Entries this run sent — files created or updated, folders, symlinks — from rsync's itemized
+   * output (`files` stays rsync's count of regular files transferred). Absent from older hosts.
+   */
+  sent?: number;
+  /** The first names sent ("folder/" for a folder); `sent` is the count, the rest page through activity.names. */
+  sentNames?: string[];
+  /** The first moves named; `moved` is the count. */
+  movedNames?: MovedName[];
+  /**
+   * Host side only: every name the engine read (bounded per run). The host's activity log takes
+   * it off before the record leaves the host; a window never sees it.
+   */
+  allNames?: { sent: string[]; deleted: string[] };
+}
+
+/** An entry a watched rename moved: deleted at `from`, sent again at `to` where the watcher said where. */
+export interface MovedName {
+  from: string;
+  to: string | null;
+}
+
+/** What happened to one name in a run. */
+export type ChangeAction = 'sent' | 'deleted' | 'moved';
+
+/** One name in a run's list (activity.names) or in the recent changes (activity.changes). */
+export interface FileChange {
+  action: ChangeAction;
+  name: string;
+  /** For a move, where it went (null where not known). */
+  to?: string | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -6,8 +6,10 @@ import { execa, type Options } from 'execa';
 import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeletionLines, parseProgress2, parseStats, type TransferStats } from './rsync-output.ts';
+import { ItemizedLines, type NameTally } from './rsync-itemize.ts';
+import { parseStats, type TransferStats } from './rsync-output.ts';
 import { redactSecrets } from './rsync-diagnostics.ts';
+import { PROGRESS_TAIL, ProgressLines, type ProgressReading } from './rsync-progress.ts';
 
 export interface RunRequest {
   rsyncPath: string;
@@ -36,16 +38,18 @@ export interface RunRequest {
    * first this many names are kept. Read as they are written, so a long output's trimming loses none.
    */
   deletionNames?: number;
+  /**
+   * Read the entries rsync sent (the args itemize: ITEMIZE_FORMAT in rsync-itemize.ts): every one
+   * counted, the first this many names kept, read the same way as the deletions.
+   */
+  sentNames?: number;
 }
 
-/** What a running rsync has done so far. */
-export interface RunProgress {
-  bytes: number;
-  /** Null where no honest percentage is known (see fromLines, WrittenBytes). */
-  percent: number | null;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-}
+/**
+ * What a running rsync has done so far (percent null where no honest one is known: see
+ * rsync-progress.ts, WrittenBytes); its rate is rsync's own or the last seconds', unsmoothed.
+ */
+export type RunProgress = ProgressReading;
 
 export interface RunResult {
   exitCode: number | undefined;
@@ -58,7 +62,9 @@ export interface RunResult {
   /** With captureStdout. */
   stdout?: string;
   /** With deletionNames: what rsync said it deleted (or, in a dry run, would delete). */
-  deletions?: { count: number; names: string[] };
+  deletions?: NameTally;
+  /** With sentNames: what rsync said it sent (files created or updated, folders, symlinks). */
+  sent?: NameTally;
 }
 
 /** How often progress is read while rsync runs — its newest line, or the bytes it has written. */
@@ -192,14 +198,6 @@ class WrittenBytes {
   }
 }
 
-/** The newest complete line of `text` (lines end in '\r' or '\n'). */
-function newestLine(text: string): string | null {
-  const end = Math.max(text.lastIndexOf('\r'), text.lastIndexOf('\n'));
-  if (end <= 0) return null;
-  const start = Math.max(text.lastIndexOf('\r', end - 1), text.lastIndexOf('\n', end - 1)) + 1;
-  return text.slice(start, end);
-}
-
 export async function runRsync(req: RunRequest): Promise<RunResult> {
   const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C', LANG: 'C', ...req.env };
   // Never let an inherited RSYNC_PASSWORD reach a target that should not get it.
@@ -241,42 +239,38 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
   touch();
   child.stderr?.on('data', touch);
 
-  let listComplete: boolean | null = null;
+  const progressLines = new ProgressLines();
+  /**
+   * The newest progress line's reading (lines mode). rsync's stdout to a file is block-buffered:
+   * seconds may pass without a line while data flows, so the reading is passed on every look
+   * with the bytes written meanwhile, where /proc tells them (`wireBytes`, for the rate).
+   */
+  let reading: RunProgress | null = null;
   const fromLines = () => {
-    const text = output!.tail(512);
-    const line = newestLine(text);
-    // Mid-file lines do not say whether the file list is whole; the newest line up to this one
-    // that does, does (lines after it are not read yet).
-    const upTo = line === null ? '' : text.slice(0, text.lastIndexOf(line) + line.length);
-    const chk = upTo.lastIndexOf('-chk=');
-    if (chk >= 2) listComplete = upTo.slice(chk - 2, chk) === 'to';
-    const p = line === null ? null : parseProgress2(line);
-    if (!p) return;
-    // While incremental recursion is still finding files, rsync's percentage is of the files found
-    // so far: 94-99 % through nearly all of an initial sync of 200k files. None beats a wrong one.
-    // Before rsync has said either way (a first big file), its percentage is shown: that of a
-    // single big file is real, and a batch seldom starts mid-way through a growing list.
-    const partial = listComplete === false;
-    req.onProgress!({
-      bytes: p.bytes,
-      percent: partial ? null : p.percent,
-      bytesPerSecond: p.bytesPerSecond,
-      etaSeconds: partial ? null : p.etaSeconds,
-    });
+    reading = progressLines.read(output!.tail(PROGRESS_TAIL)) ?? reading;
   };
-  const written = req.progressFrom === 'process-io' && req.onProgress ? new WrittenBytes(child) : null;
-  const deletions = req.deletionNames === undefined ? null : new DeletionLines(req.deletionNames);
+  // The bytes rsync has written: a full sync's whole progress on Linux, a batch's rate.
+  const written = req.onProgress ? new WrittenBytes(child) : null;
+  const names =
+    req.deletionNames === undefined && req.sentNames === undefined
+      ? null
+      : new ItemizedLines(req.sentNames ?? 0, req.deletionNames ?? 0);
   const look = () => {
     const wrote = written?.sample();
-    if (wrote) {
-      if (wrote.grew) touch();
-      req.onProgress!({ bytes: wrote.bytes, percent: null, bytesPerSecond: wrote.bytesPerSecond, etaSeconds: null });
+    if (wrote?.grew) touch();
+    if (wrote && req.progressFrom === 'process-io') {
+      // Entries sent so far, where the run itemizes (read below as the output grows); no total.
+      const { bytes, bytesPerSecond } = wrote;
+      const done = names ? { filesDone: names.sent.count } : {};
+      req.onProgress!({ bytes, percent: null, bytesPerSecond, etaSeconds: null, ...done });
     }
-    if (!output?.grew()) return;
-    touch();
-    if (req.onProgress && req.progressFrom !== 'process-io') fromLines();
-    deletions?.add(output.readNew());
-    output.trim();
+    const grew = output?.grew() ?? false;
+    if (grew) touch();
+    if (grew && req.onProgress && req.progressFrom !== 'process-io') fromLines();
+    if (reading && (grew || wrote)) req.onProgress!({ ...reading, ...(wrote ? { wireBytes: wrote.bytes } : {}) });
+    if (!grew) return;
+    names?.add(output!.readNew());
+    output!.trim();
   };
   const poller = output || written ? setInterval(look, PROGRESS_EVERY_MS) : undefined;
 
@@ -288,11 +282,11 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     clearInterval(poller);
     clearTimeout(idleTimer);
     tail = output ? output.tail(STATS_TAIL) : '';
-    if (output && deletions) deletions.add([...output.readNew(), ...output.rest()]);
+    if (output && names) names.add([...output.readNew(), ...output.rest()]);
     output?.close();
   }
   const text = output ? tail : String(result?.stdout ?? '');
-  if (!output && deletions) deletions.add(text.split(/[\r\n]/));
+  if (!output && names) names.add(text.split(/[\r\n]/));
   const stderr = redactSecrets(String(result.stderr ?? ''), [...(req.secrets ?? [])]);
   return {
     exitCode: result.exitCode,
@@ -304,6 +298,7 @@ export async function runRsync(req: RunRequest): Promise<RunResult> {
     // Only a whole stats block counts: the deletion guard must not judge half of one.
     stats: /^Number of files: /m.test(text) && /^Total bytes received: /m.test(text) ? parseStats(text) : null,
     ...(req.captureStdout ? { stdout: text } : {}),
-    ...(deletions ? { deletions: { count: deletions.count, names: deletions.names } } : {}),
+    ...(names && req.deletionNames !== undefined ? { deletions: names.deleted } : {}),
+    ...(names && req.sentNames !== undefined ? { sent: names.sent } : {}),
   };
 }

@@ -6,12 +6,16 @@
 import { stat } from 'node:fs/promises';
 import type { ApiHandlers } from '../../shared/contract.ts';
 import type { HostPreferences, HostPreferencesPatch } from '../../shared/host-preferences.ts';
-import type { EngineEvent, RunRecord } from '../../shared/status.ts';
+import type { EngineEvent } from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import { describeIssues, serializeConfig, validateConfig } from '../config/config-file.ts';
 import { applyImport, previewImport, type Importer } from '../config/profile-import.ts';
+import { ActivityLog } from './activity-log.ts';
+import { LogRing } from './log-ring.ts';
 import { testConnection } from './connection-test.ts';
 import { previewExcludes } from './exclude-preview.ts';
+import { previewSync } from './sync-preview.ts';
+import { restoreService } from './restore-service.ts';
 import { ControlState } from '../sync/control-state.ts';
 import { startEngine, type Engine, type EngineOptions } from '../sync/engine.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
@@ -58,18 +62,19 @@ export interface AppService {
 export async function startAppService(options: AppServiceOptions): Promise<AppService> {
   let config = await options.configStore.read();
   const listeners = new Set<(event: EngineEvent) => void>();
-  const activity: RunRecord[] = [];
-  const limit = options.activityLimit ?? 500;
+  const activity = new ActivityLog(options.activityLimit);
+  const logs = new LogRing();
   // Pauses outlive the engine: a new rsync path restarts it, and nothing may resume by that.
   const control =
     options.engine?.control ??
     (await ControlState.load(options.engine?.stateDir ? ControlState.fileIn(options.engine.stateDir) : null));
 
-  const forward = (event: EngineEvent): void => {
-    if (event.type === 'run') {
-      activity.push(event.run);
-      if (activity.length > limit) activity.splice(0, activity.length - limit);
-    }
+  const forward = (engineEvent: EngineEvent): void => {
+    // A run's full name lists stay here (activity.names); windows get the record with its id.
+    const event = engineEvent.type === 'run' ? { ...engineEvent, run: activity.add(engineEvent.run) } : engineEvent;
+    // Kept for the Log screen (log.list): a window opened later still finds rsync's own message.
+    if (event.type === 'log')
+      logs.add({ at: event.at, level: event.level, message: event.message, profile: event.profile });
     for (const l of listeners) l(event);
   };
   // From its start: a restarted engine says then what it cannot run (an rsync path that is wrong).
@@ -109,6 +114,18 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       'This host runs until its service stops; set them in the tray app on a desktop.',
     );
   };
+
+  // Getting files back (restore-service.ts): a restore into a watched source pauses its syncs.
+  const restore = restoreService({
+    profile: findProfile,
+    rsyncPath: () => config.settings.rsyncPath,
+    secrets: options.secrets,
+    guard: {
+      isPaused: (name) => engine.status().some((s) => s.name === name && s.state === 'paused'),
+      pause: (name) => engine.pause(name),
+      resume: (name) => engine.resume(name),
+    },
+  });
 
   const handlers: ApiHandlers = {
     'status.get': async () => engine.status(),
@@ -154,10 +171,9 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       return null;
     },
     'secrets.has': async ({ targetKey }) => (await options.secrets.get(targetKey)) !== undefined,
-    'activity.list': async ({ profile, limit: n }) => {
-      const runs = profile ? activity.filter((r) => r.profile === profile) : activity;
-      return runs.slice(-(n ?? 100)).reverse();
-    },
+    'activity.list': async (query) => activity.list(query),
+    'activity.names': async ({ run, ...page }) => activity.names(run, page),
+    'activity.changes': async (query) => activity.changes(query),
     'config.export': async ({ profiles }) => {
       for (const p of profiles ?? []) findProfile(p);
       return {
@@ -185,7 +201,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     'preferences.set': async ({ preferences }) => hostPreferences().set(preferences),
     'deletions.confirm': async ({ profile }) => (engine.confirmDeletions(findProfile(profile).name), null),
     'deletions.refuse': async ({ profile }) => (engine.refuseDeletions(findProfile(profile).name), null),
-    'deletions.list': async ({ profile, offset, limit }) => engine.heldNames(findProfile(profile).name, offset, limit),
+    'deletions.list': async ({ profile, ...page }) => engine.heldReview(findProfile(profile).name, page),
     'folder.open': async ({ profile }) => {
       const p = findProfile(profile);
       if (!options.host?.openFolder)
@@ -194,6 +210,22 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       return null;
     },
     'excludes.preview': async ({ source, excludes }) => previewExcludes(source, excludes),
+    'sync.preview': async ({ profile, passwords }) => {
+      const parsed = ProfileSchema.safeParse(profile);
+      if (!parsed.success) {
+        throw new RsyncTrayError(
+          'INVALID_CONFIG',
+          `The profile has problems:\n  ${describeIssues(parsed.error.issues, {}).join('\n  ')}`,
+          'Correct the fields listed, then preview again; nothing was sent.',
+        );
+      }
+      return previewSync(parsed.data, { rsyncPath: config.settings.rsyncPath, secrets: options.secrets, passwords });
+    },
+    'log.list': async (query) => logs.list(query),
+    'restore.list': (input) => restore.list(input),
+    'restore.preview': (input) => restore.preview(input),
+    'restore.run': (input) => restore.run(input),
+    'restore.versions': (input) => restore.versions(input),
   };
 
   return {

@@ -101,7 +101,8 @@ async function entries(dir: Buffer) {
 
 const join = (dir: Buffer, name: Buffer): Buffer => Buffer.concat([dir, Buffer.from(path.sep), name]);
 
-async function requireFolder(source: string): Promise<void> {
+/** A preview's source must be a folder: refused with what to do, before anything is walked or sent. */
+export async function requireFolder(source: string): Promise<void> {
   // stat, not lstat: rsync follows a source given as a symlink (it is named with a trailing "/").
   const why = await stat(Buffer.from(encodeName(source))).then(
     (s) => (s.isDirectory() ? null : 'is not a folder'),

@@ -8,8 +8,10 @@ import {
   type EngineEvent,
   type EngineEventBody,
   type HeldNames,
+  type HeldReview,
   type ProfileStatus,
 } from '../../shared/status.ts';
+import type { HeldPage } from './held-review.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import { RsyncTrayError, toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import { ProfileRunner, type RecoveryTimings } from './profile-runner.ts';
@@ -65,6 +67,8 @@ export interface Engine {
   refuseDeletions(profile: string): void;
   /** A page of the names each target's held deletion would remove. */
   heldNames(profile: string, offset: number, limit: number): HeldNames[];
+  /** Each held target's review: names matching a search under a folder, with sizes and folder totals. */
+  heldReview(profile: string, page: HeldPage): Promise<HeldReview[]>;
   /** Resolves when the named profile (or all) has nothing pending or running. */
   whenIdle(profile?: string): Promise<void>;
   subscribe(listener: EngineListener): () => void;
@@ -93,7 +97,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const listeners = new Set<EngineListener>(options.onEvent ? [options.onEvent] : []);
   let seq = 0;
   const emit = (body: EngineEventBody): void => {
-    const event = { ...body, seq: ++seq, at: Date.now() } as EngineEvent;
+    const shown = body.type === 'status' ? { ...body, status: withPause(body.status) } : body;
+    const event = { ...shown, seq: ++seq, at: Date.now() } as EngineEvent;
     for (const l of listeners) l(event);
   };
 
@@ -120,6 +125,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     }
   };
   const deadlines = pauseDeadlines(control, clock, applyControl);
+  /** A paused profile says until when (a person's pause), so windows and the tray say "Paused until 15:30". */
+  const withPause = (s: ProfileStatus): ProfileStatus =>
+    s.state === 'paused' ? { ...s, pausedUntil: control.pausedUntil(s.name, clock.now()) ?? null } : s;
 
   let config = options.config;
   const runners = new Map<string, ProfileRunner>();
@@ -184,13 +192,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   return {
     caps,
-    status: () => config.profiles.map((p) => runners.get(p.name)?.status ?? resting.get(p.name)!),
+    status: () => config.profiles.map((p) => withPause(runners.get(p.name)?.status ?? resting.get(p.name)!)),
     syncNow: (name) => pick(name).forEach((r) => r.syncNow()),
     pause: (name, minutes) => {
       pick(name);
       control.pause(name, minutes ? clock.now() + minutes * 60_000 : null);
       applyControl();
       deadlines.arm();
+      // A pause that only moves its deadline changes no state: say the new one anyway.
+      for (const r of pick(name)) if (r.status.state === 'paused') emit({ type: 'status', status: r.status });
     },
     resume: (name) => {
       pick(name);
@@ -207,6 +217,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       if (!pick(name).some((r) => r.confirmDeletions())) throw noHold(name);
     },
     heldNames: (name, offset, limit) => pick(name).flatMap((r) => r.heldNames(offset, limit)),
+    heldReview: (name, page) => {
+      const held = pick(name).flatMap((r) => r.targets.filter((t) => t.status.hold));
+      return Promise.all(held.map(async (t) => ({ target: t.key, ...(await t.heldNames().review(page)) })));
+    },
     refuseDeletions: (name) => {
       if (!pick(name).some((r) => r.refuseDeletions())) throw noHold(name);
       // Refusing pauses the profile: a pause like any other, so an edit does not undo it.

@@ -208,7 +208,7 @@ export class ProfileRunner {
   heldNames(offset: number, limit: number): HeldNames[] {
     return this.targets
       .filter((t) => t.status.hold)
-      .map((t) => ({ target: t.key, offset, ...t.heldNames(offset, limit) }));
+      .map((t) => ({ target: t.key, offset, ...t.heldNames().names(offset, limit) }));
   }
 
   confirmDeletions(): boolean {

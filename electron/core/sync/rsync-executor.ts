@@ -6,22 +6,25 @@
 import type { ErrorInfo } from '../../shared/errors.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import type { Profile, Target } from '../../shared/profile-schema.ts';
-import type { RunRecord, TargetStatus, TransferProgress } from '../../shared/status.ts';
+import type { MovedName, RunRecord, TargetStatus, TransferProgress } from '../../shared/status.ts';
 import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
 import {
   batchIdleTimeoutMs,
   buildRsyncArgs,
+  itemizes,
   namesDeletions,
   progressFrom,
   type DeletionMode,
   type RunKind,
 } from '../rsync/rsync-args.ts';
+import { listDaemonModules } from '../rsync/daemon-modules.ts';
 import { diagnose } from '../rsync/rsync-diagnostics.ts';
 import { classifyExit } from '../rsync/rsync-exit-codes.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import { runRsync, type RunResult } from '../rsync/rsync-runner.ts';
 import type { Clock } from './clock.ts';
 import { pruneSafetyNet } from './safety-net.ts';
+import { TransferMeter } from './transfer-meter.ts';
 import { DELETION_BUDGET_POLICY } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
 
@@ -39,13 +42,19 @@ export interface ExecutorDeps {
   onProgress(progress: TransferProgress): void;
   /** Paths that met vanishing files go round again after this pause (scheduler policy). */
   vanishedBaseMs: number;
+  /** A line for the engine's log: rsync's own words of a failed run go there (the Log screen). */
+  log?(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
 /** Safety-net folders past their retention are pruned at most this often. */
 const PRUNE_EVERY_MS = 12 * 3_600_000;
 
-/** Names of deleted entries an activity record keeps (the count is whole). */
-const RECORD_NAMES = 100;
+/**
+ * How many names a run's activity record carries. Every entry is counted whatever these say; the
+ * record (sent to every window with the run) holds the first few hundred, and the host keeps up to
+ * `perRun` for paging through (activity.names; bounded in total by core/service/activity-log.ts).
+ */
+export const RUN_NAMES_POLICY = { record: 200, perRun: 20_000 } as const;
 
 /** How often progress is passed on while rsync reports it. */
 const PROGRESS_EVERY_MS = 250;
@@ -53,10 +62,13 @@ const PROGRESS_EVERY_MS = 250;
 export class RsyncExecutor {
   readonly #deps: ExecutorDeps;
   readonly totals: TargetStatus['totals'] = { runs: 0, files: 0, bytes: 0, failures: 0 };
+  /** The smoothed rate, its last minutes, what the last run could not send. */
+  readonly meter: TransferMeter;
   #prunedAt = 0;
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
+    this.meter = new TransferMeter(deps.profile.bandwidthLimit, deps.profile.compress);
   }
 
   async run(
@@ -74,9 +86,10 @@ export class RsyncExecutor {
       ? undefined
       : deletion.mode === 'list'
         ? DELETION_BUDGET_POLICY.namesKept
-        : RECORD_NAMES;
+        : RUN_NAMES_POLICY.perRun;
     let lastEmit = 0;
-    return (this.#deps.run ?? runRsync)({
+    this.meter.begin(deletion.mode === 'list');
+    const result = await (this.#deps.run ?? runRsync)({
       rsyncPath: caps.path,
       args,
       env: auth.env,
@@ -85,21 +98,32 @@ export class RsyncExecutor {
       secrets: auth.secrets,
       idleTimeoutMs: kind === 'batch' ? batchIdleTimeoutMs(profile) : undefined,
       deletionNames,
+      sentNames: itemizes(deletion) ? RUN_NAMES_POLICY.perRun : undefined,
       progressFrom: progressFrom(kind),
       onProgress: (p) => {
         const now = clock.now();
         if (now - lastEmit <= PROGRESS_EVERY_MS) return;
         lastEmit = now;
-        this.#deps.onProgress({
-          kind,
-          bytes: p.bytes,
-          percent: p.percent,
-          bytesPerSecond: p.bytesPerSecond,
-          etaSeconds: p.etaSeconds,
-        });
+        this.#deps.onProgress(this.meter.shape(kind, p, now));
       },
     });
+    this.meter.ended(result, profile.source, clock.now());
+    // An unknown module is explained with the closest one the daemon lists ("did you mean").
+    // Asked of a real daemon only: a scripted runner (tests) has no listing to give.
+    this.#listedModules = undefined;
+    if (!this.#deps.run && /@ERROR: Unknown module/.test(result.stderr))
+      this.#listedModules =
+        (await listDaemonModules({
+          rsyncPath: caps.path,
+          host: target.host,
+          port: target.port,
+          timeoutSeconds: profile.timeoutSeconds,
+        })) ?? undefined;
+    return result;
   }
+
+  /** The daemon's modules, listed after a run it refused with "Unknown module". */
+  #listedModules: string[] | undefined;
 
   /** Classifies one rsync result and records it in the activity log. */
   judge(
@@ -109,7 +133,7 @@ export class RsyncExecutor {
     firstAt: number | null,
     aborted: boolean,
     recordSuccess = true,
-    moved = 0,
+    moved: readonly MovedName[] = [],
   ): Verdict {
     if (aborted || result.isCanceled) {
       this.record(kind, paths, result, 'canceled', null, null);
@@ -129,6 +153,7 @@ export class RsyncExecutor {
       return { type: 'again', delayMs: this.#deps.vanishedBaseMs };
     }
     const error = this.#error(result);
+    this.#logFailure(result, error, outcome === 'fatal');
     this.record(kind, paths, result, outcome === 'fatal' ? 'fatal' : 'retry', error, null);
     return { type: 'failed', error };
   }
@@ -140,7 +165,7 @@ export class RsyncExecutor {
     outcome: RunRecord['outcome'],
     error: ErrorInfo | null,
     firstAt: number | null,
-    moved = 0,
+    moved: readonly MovedName[] = [],
   ): void {
     const now = this.#deps.clock.now();
     const durationMs = Math.round(result.durationMs);
@@ -154,11 +179,15 @@ export class RsyncExecutor {
       files: result.stats?.regularFilesTransferred ?? 0,
       bytes: result.stats?.transferredFileSize ?? 0,
       deleted: result.deletions?.count ?? 0,
-      moved,
-      deletedNames: result.deletions?.names.slice(0, RECORD_NAMES) ?? [],
+      moved: moved.length,
+      deletedNames: result.deletions?.names.slice(0, RUN_NAMES_POLICY.record) ?? [],
       latencyMs: firstAt === null ? null : now - firstAt,
       outcome,
       error,
+      sent: result.sent?.count ?? 0,
+      sentNames: result.sent?.names.slice(0, RUN_NAMES_POLICY.record) ?? [],
+      movedNames: moved.slice(0, RUN_NAMES_POLICY.record),
+      allNames: { sent: result.sent?.names ?? [], deleted: result.deletions?.names ?? [] },
     };
     this.totals.runs++;
     this.totals.files += record.files;
@@ -191,6 +220,17 @@ export class RsyncExecutor {
     }
   }
 
+  /** rsync's own words of a failed run, which error hints point at ("Open Log in the window"). */
+  #logFailure(result: RunResult, error: ErrorInfo, fatal: boolean): void {
+    const said = result.stderr.trim();
+    const exit = result.exitCode ?? result.signal ?? 'unknown';
+    this.#deps.log?.(
+      fatal ? 'error' : 'warn',
+      `rsync to ${this.#deps.key} failed (exit ${exit}): ${error.message}` +
+        (said ? `\nrsync said:\n${said}` : '\nrsync said nothing on stderr.'),
+    );
+  }
+
   #error(result: RunResult): ErrorInfo {
     const { profile, target: t, key } = this.#deps;
     if (result.timedOut) {
@@ -206,12 +246,13 @@ export class RsyncExecutor {
       module: t.module,
       user: t.user,
       passwordFile: t.auth.type === 'passwordFile' ? t.auth.path : undefined,
+      modules: this.#listedModules,
     };
     return (
       diagnose(result.stderr, result.exitCode, context) ?? {
         code: 'RSYNC_FAILED',
         message: `rsync failed (exit ${result.exitCode ?? result.signal}).`,
-        hint: 'See the log for rsync’s own message.',
+        hint: 'rsync’s own message is on the window’s Log screen (and in the output of `rsync-tray run`).',
       }
     );
   }

@@ -8,7 +8,7 @@
 import type { TargetStatus } from '../../shared/status.ts';
 import { RsyncExecutor, type ExecutorDeps } from './rsync-executor.ts';
 import { isEmptyFolder } from './deletion-guard.ts';
-import { batchPass } from './batch-pass.ts';
+import { batchPass, MoveTargets } from './batch-pass.ts';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import { assertSourceFolder } from './source-folder.ts';
 import type { TargetJournal } from './journal.ts';
@@ -28,7 +28,7 @@ export interface TargetSyncDeps
   extends Pick<ExecutorDeps, 'profile' | 'target' | 'caps' | 'excludes' | 'secrets' | 'run' | 'onRun'> {
   /** Something in the status (or the journal state) changed. */
   onChange(): void;
-  log(level: 'info' | 'warn', message: string): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
   random?: () => number;
   clock?: Clock;
   /** Checks the source before each run (tests replace it to script a missing source). */
@@ -46,6 +46,7 @@ export class TargetSync {
   readonly #clock: Clock;
   readonly #policy: scheduler.SchedulePolicy;
   readonly #pending = new PendingPaths();
+  readonly #moves = new MoveTargets(); // where watched renames went: the activity names the moves
   #lastEventAt = 0;
   #lastCycleEndedAt = 0;
   /** Every target starts with a full sync (like lsyncd's init), once the watcher is up. */
@@ -76,7 +77,7 @@ export class TargetSync {
     this.#clock = deps.clock ?? systemClock;
     this.#policy = scheduler.schedulePolicy(deps.profile);
     this.key = targetKey(deps.target);
-    this.#deletions = new HeldDeletions(this.#clock, deps.profile);
+    this.#deletions = new HeldDeletions(this.#clock, deps.profile, deps);
     const [changed, back] = [() => this.#setState(), () => this.retryNow()];
     this.#reach = Reachability.of(deps, this.#clock, changed, back);
     this.#executor = new RsyncExecutor({
@@ -93,9 +94,9 @@ export class TargetSync {
   }
 
   get status(): TargetStatus {
-    const pending = this.#pending.size + (this.#inFlight?.entries.size ?? 0);
-    const s = { ...this.#status, pending, hold: this.#deletions.hold, totals: { ...this.#status.totals } };
-    return this.#reach.shown(s);
+    const s = { ...this.#status, hold: this.#deletions.hold, totals: { ...this.#status.totals } };
+    const inFlight = this.#inFlight?.entries.size ?? 0; // shown done as rsync goes through them
+    return this.#reach.shown(this.#executor.meter.shown(s, this.#pending.size, inFlight, this.#clock.now()));
   }
 
   /** What must survive a crash: everything not yet confirmed on the backup. */
@@ -116,7 +117,7 @@ export class TargetSync {
     const now = this.#clock.now();
     for (const e of events) {
       this.#pending.add(e.path, e.kind, now);
-      if (e.movedFrom !== undefined) this.#pending.markMoved(e.movedFrom);
+      if (e.movedFrom !== undefined) this.#pending.markMoved(this.#moves.remember(e.movedFrom, e.path));
     }
     this.#lastEventAt = now;
     this.#schedule();
@@ -155,9 +156,9 @@ export class TargetSync {
     this.#setState();
   }
 
-  /** A page of the names a held deletion would remove. */
-  heldNames(offset: number, limit: number): ReturnType<HeldDeletions['names']> {
-    return this.#deletions.names(offset, limit);
+  /** The names a held deletion would remove: a page of them, or a review with sizes and folder totals. */
+  heldNames(): Pick<HeldDeletions, 'names' | 'review'> {
+    return this.#deletions;
   }
 
   /** A person confirmed the held deletions: the next full sync carries them out. */
@@ -342,6 +343,7 @@ export class TargetSync {
       check: (result) => this.#executor.judge('batch', 0, result, null, this.#aborted, false),
       ...this.#deletions.io,
       fullPass: () => this.#fullPass(),
+      moves: this.#moves,
     });
     if (notDue.length > 0) {
       const now = this.#clock.now();
