@@ -73,6 +73,9 @@ export function createStore(client: HostClient, options: { timers?: Timers } = {
 
   function toast(kind: Toast['kind'], text: string, hint?: string): void {
     const id = nextId++;
+    // The same message again (Sync now pressed twice) replaces the first, not a stack of copies.
+    const same = state.toasts.findIndex((t) => t.kind === kind && t.text === text);
+    if (same !== -1) state.toasts.splice(same, 1);
     state.toasts.push({ id, kind, text, hint });
     if (state.toasts.length > 3) state.toasts.shift();
     if (kind === 'ok') setTimeout(() => dismiss(id), 4_000);

@@ -237,6 +237,15 @@ function scriptedClient(initial: ProfileStatus[]) {
 const status = (state: ProfileStatus['state']) => ({ name: 'documents', state }) as ProfileStatus;
 
 describe('the store, with the monitor', () => {
+  it('the same message twice is one toast, not a stack of copies', () => {
+    const { client } = scriptedClient([status('idle')]);
+    const store = createStore(client, { timers: new FakeClock(START) });
+    store.toast('ok', 'Full sync of "docs" started.');
+    store.toast('error', 'Sync failed.');
+    store.toast('ok', 'Full sync of "docs" started.');
+    expect(store.state.toasts.map((t) => t.text)).toEqual(['Sync failed.', 'Full sync of "docs" started.']);
+  });
+
   it('goes offline with the host, sends nothing meanwhile, and refetches everything when it is back', async () => {
     const clock = new FakeClock(START);
     const { host, client } = scriptedClient([status('idle')]);
