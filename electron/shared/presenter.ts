@@ -239,9 +239,17 @@ export function sentPhrase(run: { sent?: number; files: number }): string {
 }
 
 /** Everything a run did, in one line: "5,000 items sent, 3 deleted, 1 moved"; "nothing changed". */
-export function runEffectPhrase(run: { sent?: number; files: number; deleted: number; moved: number }): string {
+export function runEffectPhrase(run: {
+  sent?: number;
+  files: number;
+  deleted: number;
+  moved: number;
+  outcome?: string;
+}): string {
   const sent = (run.sent ?? run.files) > 0 ? sentPhrase(run) : '';
-  return [sent, deletedPhrase(run)].filter(Boolean).join(', ') || 'nothing changed';
+  // A run that failed changed nothing *because* it failed: "nothing changed" would read as current.
+  const failed = run.outcome === 'retry' || run.outcome === 'fatal' || run.outcome === 'canceled';
+  return [sent, deletedPhrase(run)].filter(Boolean).join(', ') || (failed ? 'nothing sent' : 'nothing changed');
 }
 
 /** What started a run and what it did: "1 change → 5,000 items sent, 3 deleted"; "Full sync → …". */
@@ -252,6 +260,7 @@ export function runPhrase(run: {
   files: number;
   deleted: number;
   moved: number;
+  outcome?: string;
 }): string {
   const cause = run.kind === 'full' ? 'Full sync' : plural(run.paths, 'change');
   return `${cause} → ${runEffectPhrase(run)}`;

@@ -64,6 +64,10 @@ describe('run row words', () => {
       'Full sync → 1,642 items sent, 2 moved',
     );
     expect(runPhrase(run({ startedAt: 0, paths: 2, sent: 0, files: 0 }))).toBe('2 changes → nothing changed');
+    // A failed run changed nothing because it failed: it must not read as current.
+    expect(runPhrase(run({ startedAt: 0, paths: 2, sent: 0, files: 0, outcome: 'retry' }))).toBe(
+      '2 changes → nothing sent',
+    );
     // A record from a host without the itemized count: its regular files.
     expect(runEffectPhrase({ files: 7, deleted: 0, moved: 0 })).toBe('7 files sent');
   });
