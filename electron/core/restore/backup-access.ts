@@ -7,7 +7,7 @@ import { RsyncTrayError } from '../../shared/errors.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
 import { resolveAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.ts';
 import { DELETED_DIR } from '../rsync/rsync-args.ts';
-import type { DiagnoseContext } from '../rsync/rsync-diagnostics.ts';
+import { diagnoseContextOf, type DiagnoseContext } from '../rsync/rsync-diagnostics.ts';
 import type { runRsync } from '../rsync/rsync-runner.ts';
 
 export interface BackupAccess {
@@ -39,14 +39,7 @@ export async function openBackup(
     profile,
     target,
     auth,
-    where: {
-      host: target.host,
-      port: target.port,
-      module: target.module,
-      user: target.user,
-      passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined,
-      secrets: auth.secrets,
-    },
+    where: diagnoseContextOf(target, { secrets: auth.secrets }),
   };
 }
 

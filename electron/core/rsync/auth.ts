@@ -57,6 +57,13 @@ export async function checkPasswordFile(file: string): Promise<void> {
   }
 }
 
+/** A password typed in the editor and not stored yet: through the environment, like every password. */
+export const typedPasswordAuth = (password: string): ResolvedAuth => ({
+  args: [],
+  env: { RSYNC_PASSWORD: password },
+  secrets: [password],
+});
+
 export async function resolveAuth(
   target: Target,
   secrets: SecretStore | undefined,

@@ -9,6 +9,7 @@
  */
 import type { ErrorCode, ErrorInfo } from '../../shared/errors.ts';
 import { nearest } from '../../shared/closest-name.ts';
+import type { Target } from '../../shared/profile-schema.ts';
 import { classifyExit } from './rsync-exit-codes.ts';
 
 export interface DiagnoseContext {
@@ -21,6 +22,21 @@ export interface DiagnoseContext {
   secrets?: string[];
   /** The modules the daemon lists (`rsync host::`), when they were asked for: "did you mean". */
   modules?: readonly string[];
+}
+
+/** The context of a target's failures: its daemon, module, user and password file. */
+export function diagnoseContextOf(
+  target: Target,
+  more: Pick<DiagnoseContext, 'secrets' | 'modules'> = {},
+): DiagnoseContext {
+  return {
+    host: target.host,
+    port: target.port,
+    module: target.module,
+    user: target.user,
+    passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined,
+    ...more,
+  };
 }
 
 /** Replace every given secret (and any `RSYNC_PASSWORD=value`) in `text` with `***`. */

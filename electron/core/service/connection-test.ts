@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.ts';
+import { resolveAuth, typedPasswordAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.ts';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import type { Target } from '../../shared/profile-schema.ts';
 import type { ConnectionReport, DaemonModule, WriteCheck } from '../../shared/contract.ts';
@@ -84,9 +84,7 @@ export async function testConnection(target: Target, options: ConnectionTestOpti
   let auth: ResolvedAuth;
   try {
     auth =
-      options.password !== undefined
-        ? { args: [], env: { RSYNC_PASSWORD: options.password }, secrets: [options.password] }
-        : await resolveAuth(target, options.secrets);
+      options.password !== undefined ? typedPasswordAuth(options.password) : await resolveAuth(target, options.secrets);
   } catch (error) {
     report.module = 'failed';
     report.error = toErrorInfo(error);

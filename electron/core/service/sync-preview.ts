@@ -9,9 +9,9 @@
 import type { SyncPreview, TargetPreview } from '../../shared/contract.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { targetKey, type Profile, type Target } from '../../shared/profile-schema.ts';
-import { resolveAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.ts';
+import { resolveAuth, typedPasswordAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.ts';
 import { buildRsyncArgs, profileExcludes } from '../rsync/rsync-args.ts';
-import { diagnose } from '../rsync/rsync-diagnostics.ts';
+import { diagnose, diagnoseContextOf } from '../rsync/rsync-diagnostics.ts';
 import { ITEMIZE_FORMAT } from '../rsync/rsync-itemize.ts';
 import { probeRsync } from '../rsync/rsync-probe.ts';
 import { runRsync } from '../rsync/rsync-runner.ts';
@@ -77,17 +77,11 @@ export async function previewSync(profile: Profile, options: SyncPreviewOptions)
 const empty = () => ({ count: 0, names: [] as string[] });
 
 const typed = (password: string | null | undefined): ResolvedAuth | null =>
-  password ? { args: [], env: { RSYNC_PASSWORD: password }, secrets: [password] } : null;
+  password ? typedPasswordAuth(password) : null;
 
 function failure(result: Awaited<ReturnType<typeof runRsync>>, t: Target) {
   return (
-    diagnose(result.stderr, result.exitCode, {
-      host: t.host,
-      port: t.port,
-      module: t.module,
-      user: t.user,
-      passwordFile: t.auth.type === 'passwordFile' ? t.auth.path : undefined,
-    }) ?? {
+    diagnose(result.stderr, result.exitCode, diagnoseContextOf(t)) ?? {
       code: 'RSYNC_FAILED' as const,
       message: `The dry run failed (rsync exit ${result.exitCode ?? result.signal}); nothing was changed.`,
       hint: 'Test the connection of this target, then preview again.',

@@ -7,6 +7,7 @@ import { toErrorInfo } from '../../shared/errors.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
 import type { DeletionHold, HeldReview, SafetyNetPlace } from '../../shared/status.ts';
 import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
+import { diagnoseContextOf } from '../rsync/rsync-diagnostics.ts';
 import { DELETED_DIR } from '../rsync/rsync-args.ts';
 import { listTarget } from '../rsync/rsync-listing.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
@@ -223,13 +224,7 @@ async function listSizes(
       rsyncPath: caps.path,
       url: targetUrl(target),
       auth: await resolveAuth(target, secrets),
-      where: {
-        host: target.host,
-        port: target.port,
-        module: target.module,
-        user: target.user,
-        passwordFile: target.auth.type === 'passwordFile' ? target.auth.path : undefined,
-      },
+      where: diagnoseContextOf(target),
       timeoutSeconds: profile.timeoutSeconds,
       paths: names.filter((n) => !n.endsWith('/')),
     });

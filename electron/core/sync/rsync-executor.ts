@@ -18,7 +18,7 @@ import {
   type RunKind,
 } from '../rsync/rsync-args.ts';
 import { listDaemonModules } from '../rsync/daemon-modules.ts';
-import { diagnose } from '../rsync/rsync-diagnostics.ts';
+import { diagnose, diagnoseContextOf } from '../rsync/rsync-diagnostics.ts';
 import { classifyExit } from '../rsync/rsync-exit-codes.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import { runRsync, type RunResult } from '../rsync/rsync-runner.ts';
@@ -240,14 +240,7 @@ export class RsyncExecutor {
         hint: 'Check the network and the daemon; it is retried automatically.',
       };
     }
-    const context = {
-      host: t.host,
-      port: t.port,
-      module: t.module,
-      user: t.user,
-      passwordFile: t.auth.type === 'passwordFile' ? t.auth.path : undefined,
-      modules: this.#listedModules,
-    };
+    const context = diagnoseContextOf(t, { modules: this.#listedModules });
     return (
       diagnose(result.stderr, result.exitCode, context) ?? {
         code: 'RSYNC_FAILED',
