@@ -12,6 +12,7 @@ import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/
 import { poll } from '../support/sync-fixture.ts';
 import { treesEqual } from '../support/trees.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './support/browser-session.ts';
+import { daemonTarget } from './support/e2e-config.ts';
 
 const PROFILE = 'reports';
 
@@ -41,15 +42,7 @@ beforeAll(async () => {
           name: PROFILE,
           source,
           fullSyncIntervalMinutes: 0,
-          targets: [
-            {
-              host: '127.0.0.1',
-              port: daemon.port,
-              module: 'backup',
-              user: daemon.user,
-              auth: { type: 'passwordFile', path: daemon.passwordFile },
-            },
-          ],
+          targets: [daemonTarget(daemon)],
         },
       ],
     }),

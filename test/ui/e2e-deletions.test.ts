@@ -16,6 +16,7 @@ import { heldTotalsPhrase } from '../../electron/shared/presenter.ts';
 import { poll } from '../support/sync-fixture.ts';
 import { snapshot, treesEqual, type Tree } from '../support/trees.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './support/browser-session.ts';
+import { daemonTarget } from './support/e2e-config.ts';
 
 const PROFILE = 'photos';
 const DIRS = ['2023', '2024', '2025'];
@@ -52,15 +53,7 @@ beforeAll(async () => {
           source,
           // No periodic full sync: every pass in this test is one the test caused.
           fullSyncIntervalMinutes: 0,
-          targets: [
-            {
-              host: '127.0.0.1',
-              port: daemon.port,
-              module: 'backup',
-              user: daemon.user,
-              auth: { type: 'passwordFile', path: daemon.passwordFile },
-            },
-          ],
+          targets: [daemonTarget(daemon)],
         },
       ],
     }),

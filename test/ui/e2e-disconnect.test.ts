@@ -15,6 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './support/browser-session.ts';
+import { daemonTarget } from './support/e2e-config.ts';
 
 const PROFILE = 'documents';
 
@@ -45,15 +46,7 @@ beforeAll(async () => {
           name: PROFILE,
           source,
           fullSyncIntervalMinutes: 0,
-          targets: [
-            {
-              host: '127.0.0.1',
-              port: daemon.port,
-              module: 'backup',
-              user: daemon.user,
-              auth: { type: 'passwordFile', path: daemon.passwordFile },
-            },
-          ],
+          targets: [daemonTarget(daemon)],
         },
       ],
     }),

@@ -14,6 +14,7 @@ import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/
 import { poll } from '../support/sync-fixture.ts';
 import { treesEqual } from '../support/trees.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './support/browser-session.ts';
+import { daemonTarget } from './support/e2e-config.ts';
 
 let work: string;
 let daemon: LocalDaemon;
@@ -91,15 +92,7 @@ beforeAll(async () => {
           name: 'typo',
           source: typo,
           fullSyncIntervalMinutes: 0,
-          targets: [
-            {
-              host: '127.0.0.1',
-              port: daemon.port,
-              module: 'tongbo',
-              user: daemon.user,
-              auth: { type: 'passwordFile', path: daemon.passwordFile },
-            },
-          ],
+          targets: [daemonTarget(daemon, 'tongbo')],
         },
       ],
     }),
