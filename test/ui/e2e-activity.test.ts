@@ -103,8 +103,9 @@ describe.skipIf(!chromiumAvailable)('per-file activity in the window served by r
     await page.locator('tr[data-run][data-kind="full"]').first().waitFor();
     expect(await page.locator('tr[data-run]').count()).toBe(1);
     await search.fill('');
-    // Every run again, at once: the full sync and the two batches (one row: they came close together).
-    await page.getByText(/^3 runs, 2 rows$/).waitFor({ timeout: 5_000 });
+    // Every run again, at once: the full sync and the two batches. The batches share a row when they
+    // came within the group's gap (15 s), which a loaded machine can exceed between them: 2 or 3 rows.
+    await page.getByText(/^3 runs, [23] rows$/).waitFor({ timeout: 5_000 });
     const full = page.locator('tr[data-run][data-kind="full"]');
     await full.getByText('Full sync → 151 items sent').waitFor();
     await full.getByRole('button', { name: 'Show names' }).click();
