@@ -2,8 +2,8 @@
  * The mass-deletion guard's question, as the window asks it: the engine holds deletions back,
  * puts the profile in 'needs-confirmation', and each held target says how many deletions wait.
  */
-import type { DeletionHold, ProfileStatus } from '@shared/status.ts';
-import { alreadyDeletedPhrase, formatCount, whereDeletionsGo } from '@shared/presenter.ts';
+import type { DeletionHold, HeldReview, ProfileStatus } from '@shared/status.ts';
+import { alreadyDeletedPhrase, formatCount, plural, whereDeletionsGo } from '@shared/presenter.ts';
 
 export interface DeletionQuestion {
   message: string;
@@ -67,9 +67,15 @@ export function confirmationAccepts(typed: string, count: number): boolean {
 }
 
 /** "Showing 1–200 of 1,642 names" for a review's list (folders are names too); "" when nothing matches. */
-export function shownPhrase(shown: number, matched: number): string {
+/**
+ * "Showing 1–33 of 33 names: 30 files and 3 folders". The names hold the folders too, while the
+ * hold's count (rsync's) is of files: saying both parts lets "30 entries" and "33 names" agree.
+ */
+export function shownPhrase(shown: number, matched: number, files = matched): string {
   if (matched === 0 || shown === 0) return '';
-  return `Showing 1–${formatCount(shown)} of ${formatCount(matched)} names`;
+  const folders = matched - files;
+  const parts = folders > 0 ? `: ${plural(files, 'file')} and ${plural(folders, 'folder')}` : '';
+  return `Showing 1–${formatCount(shown)} of ${formatCount(matched)} names${parts}`;
 }
 
 /** The folders a review has drilled through: "" (everything), "2023/", "2023/jan/". */
@@ -79,4 +85,17 @@ export function folderTrail(folder: string): { label: string; folder: string }[]
     { label: 'All held entries', folder: '' },
     ...parts.map((p, i) => ({ label: `${p}/`, folder: `${parts.slice(0, i + 1).join('/')}/` })),
   ];
+}
+
+/** One review's totals over every held target: files and bytes add up (bytes unknown if any is). */
+export function reviewTotals(reviews: readonly HeldReview[]): { matched: number; files: number; bytes: number | null } {
+  let matched = 0;
+  let files = 0;
+  let bytes: number | null = 0;
+  for (const r of reviews) {
+    matched += r.matched;
+    files += r.files;
+    bytes = bytes === null || r.bytes === null ? null : bytes + r.bytes;
+  }
+  return { matched, files, bytes };
 }

@@ -1,6 +1,7 @@
 /** The window's deletion review, its pure parts (renderer/src/deletions.ts): the typed-back count and the folder trail. */
 import { describe, expect, it } from 'vitest';
-import { confirmationAccepts, folderTrail, shownPhrase } from '../../renderer/src/deletions.ts';
+import type { HeldReview } from '../../electron/shared/status.ts';
+import { confirmationAccepts, folderTrail, reviewTotals, shownPhrase } from '../../renderer/src/deletions.ts';
 
 describe('the second step takes the count typed back', () => {
   it.each([
@@ -32,5 +33,15 @@ describe('the review', () => {
   it('says how much of the list it shows, numbers with a comma', () => {
     expect(shownPhrase(200, 1642)).toBe('Showing 1–200 of 1,642 names');
     expect(shownPhrase(0, 0)).toBe('');
+    // The names hold the folders too: both parts said, so the hold's file count agrees with them.
+    expect(shownPhrase(33, 33, 30)).toBe('Showing 1–33 of 33 names: 30 files and 3 folders');
+    expect(shownPhrase(1, 2, 1)).toBe('Showing 1–1 of 2 names: 1 file and 1 folder');
+  });
+
+  it('totals a review over every held target, bytes unknown when one target cannot tell', () => {
+    const of = (matched: number, files: number, bytes: number | null) => ({ matched, files, bytes }) as HeldReview;
+    expect(reviewTotals([of(33, 30, 900), of(5, 5, 100)])).toEqual({ matched: 38, files: 35, bytes: 1000 });
+    expect(reviewTotals([of(3, 3, 9), of(1, 1, null)])).toEqual({ matched: 4, files: 4, bytes: null });
+    expect(reviewTotals([])).toEqual({ matched: 0, files: 0, bytes: 0 });
   });
 });
