@@ -132,9 +132,7 @@ describe.skipIf(!chromiumAvailable)(
       // The names hold the folders as well as the 30 files the prompt counts: the line says both.
       const files = DIRS.length * FILES_PER_DIR;
       const all = files + DIRS.length;
-      await review()
-        .getByText(`Showing 1–${all} of ${all} names: ${files} files and ${DIRS.length} folders`)
-        .waitFor();
+      await review().getByText(`Showing 1–${all} of ${all} names: ${files} files and ${DIRS.length} folders`).waitFor();
       await session.shot('deletions-review-folders', { tall: true });
       await session.page.setViewportSize({ width: 800, height: 600 });
       await session.shot('deletions-review-800x600');
