@@ -8,13 +8,14 @@
 import { parseBandwidth } from '../../shared/bandwidth.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import type { Profile } from '../../shared/profile-schema.ts';
+import { RESTORE_PARTIAL_DIR_NAME, RESTORE_STAGING_DIR_NAME } from '../../shared/profile-schema-constants.ts';
 import { DELETED_DIR } from '../rsync/rsync-args.ts';
 import { ITEMIZE_FORMAT } from '../rsync/rsync-itemize.ts';
 
 /** The hidden folder inside the destination where an interrupted file waits to be resumed. */
-export const PARTIAL_DIR = '.rsync-tray-restore-partial';
+export const PARTIAL_DIR = RESTORE_PARTIAL_DIR_NAME;
 /** Where keep-both brings the restored copies of conflicting files before they are renamed. */
-export const STAGING_DIR = '.rsync-tray-restore-staging';
+export const STAGING_DIR = RESTORE_STAGING_DIR_NAME;
 
 export interface RestoreArgsInput {
   profile: Pick<Profile, 'timeoutSeconds' | 'bandwidthLimit' | 'compress'>;

@@ -2,7 +2,11 @@
  * The rsync command lines, as a pure function of the profile, the target and the rsync's
  * capabilities, so every flag has one place and a test.
  */
-import { DELETED_DIR_NAME } from '../../shared/profile-schema-constants.ts';
+import {
+  DELETED_DIR_NAME,
+  RESTORE_PARTIAL_DIR_NAME,
+  RESTORE_STAGING_DIR_NAME,
+} from '../../shared/profile-schema-constants.ts';
 import { parseBandwidth } from '../../shared/bandwidth.ts';
 import { compileExcludes, type ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { encodeName } from '../../shared/names.ts';
@@ -86,10 +90,16 @@ export function batchComparison(profile: Profile, onlyNewTrees: boolean): '--che
 
 /**
  * The profile's excludes plus the safety net's folder, which is never sent nor deleted — even
- * after the safety net is turned off, so its history survives a full sync.
+ * after the safety net is turned off, so its history survives a full sync — and a restore's
+ * working folders, at any depth: a restore into the source must not push its half-pulled parts.
  */
 export function profileExcludes(profile: Profile): ExcludeMatcher {
-  return compileExcludes([...profile.excludes, `/${DELETED_DIR}/`]);
+  return compileExcludes([
+    ...profile.excludes,
+    `/${DELETED_DIR}/`,
+    `${RESTORE_PARTIAL_DIR_NAME}/`,
+    `${RESTORE_STAGING_DIR_NAME}/`,
+  ]);
 }
 
 export function buildRsyncArgs({
