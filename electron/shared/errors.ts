@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   /** The host cannot do this (a desktop-only setting on a server, opening a folder in a browser). */
   'UNSUPPORTED',
   'UNKNOWN_PROFILE',
+  /** fs.inotify.max_user_watches is below the watched tree's folder count: changes found by rescans. */
+  'WATCH_LIMIT',
   // restore (core/restore)
   /** A whole-profile restore into a folder that already holds files (without force). */
   'NOT_EMPTY',

@@ -189,11 +189,16 @@ describe('an event that names no entry (fs.watch passes no file name)', () => {
       'watch',
       (real) => (file: fs.PathLike, options: unknown, listener: Listener) => {
         const rel = path.relative(root, String(file));
-        // The first only: on Linux, Node's own recursive watch calls fs.watch again per folder.
-        if (!listeners.has(rel)) listeners.set(rel, listener);
-        return real(file, options, (type: string, name: string | null) => {
-          if (!muted.has(rel)) listener(type, name);
+        // The first only: on Linux, Node's own recursive watch calls fs.watch again per folder
+        // (inside the call below, so the place is taken before it).
+        const first = !listeners.has(rel);
+        if (first) listeners.set(rel, () => undefined);
+        // Node calls a watch's listener on the watch (EventEmitter), and the watcher relies on it.
+        const w: fs.FSWatcher = real(file, options, (type: string, name: string | null) => {
+          if (!muted.has(rel)) listener.call(w, type, name);
         });
+        if (first) listeners.set(rel, listener.bind(w));
+        return w;
       },
       factory,
     );

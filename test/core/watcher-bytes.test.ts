@@ -112,8 +112,10 @@ describe.runIf(process.platform === 'linux')('the native watcher, names as bytes
     const listeners = new Map<string, (type: string, name: unknown) => void>();
     const real = fs.watch;
     (fs as Record<string, unknown>).watch = (file: fs.PathLike, options: unknown, listener: never) => {
-      listeners.set(path.relative(root, String(file)), listener);
-      return real(file, options as fs.WatchOptions, listener);
+      const w = real(file, options as fs.WatchOptions, listener);
+      // Node calls a watch's listener on the watch (EventEmitter), and the watcher relies on it.
+      listeners.set(path.relative(root, String(file)), (listener as (type: string, name: unknown) => void).bind(w));
+      return w;
     };
     syncBuiltinESMExports();
     try {

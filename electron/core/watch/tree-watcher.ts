@@ -6,7 +6,9 @@
  * - poll: chokidar with stat polling, for network file systems (an NFS or SMB source), where
  *   native events never see changes made by other machines.
  */
+import type { ErrorCode } from '../../shared/errors.ts';
 import { mayBeLossy, REPLACEMENT_CHAR, safeText } from '../../shared/names.ts';
+import { formatCount } from '../../shared/presenter.ts';
 
 /** What happened to a path, as the pending-paths stage collapses it. */
 export type ChangeKind = 'create' | 'update' | 'delete';
@@ -33,15 +35,31 @@ export interface WatchEvent {
 export interface WatchTrouble {
   reason: 'overflow' | 'watch-limit' | 'root-gone' | 'error';
   message: string;
+  /** The stable code of a trouble the user can act on (errors.ts). */
+  code?: ErrorCode;
+}
+
+/** The least limit the advice names: the common distribution default of newer kernels. */
+const SUGGESTED_WATCHES = 524_288;
+
+/**
+ * The watch-limit trouble, with the exact sysctl line: at least twice the folders watched when
+ * the limit was met (the tree has more, and other programs hold watches too).
+ */
+export function watchLimitTrouble(foldersReached = 0): WatchTrouble {
+  const want = Math.max(SUGGESTED_WATCHES, Math.ceil((foldersReached * 2) / 65_536) * 65_536);
+  return {
+    reason: 'watch-limit',
+    code: 'WATCH_LIMIT',
+    message:
+      `The system ran out of inotify watches (fs.inotify.max_user_watches${foldersReached ? `, after ${formatCount(foldersReached)} folders` : ''}); ` +
+      'changes are found by periodic rescans until it has more. ' +
+      `Raise the limit: sudo sysctl fs.inotify.max_user_watches=${want} (and add it to /etc/sysctl.d/ to keep it).`,
+  };
 }
 
 /** The troubles every backend can meet, worded once. */
-export const WATCH_LIMIT: WatchTrouble = {
-  reason: 'watch-limit',
-  message:
-    'The system ran out of inotify watches; changes are found by periodic rescans until it has more. ' +
-    'Raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (and add it to /etc/sysctl.d/ to keep it).',
-};
+export const WATCH_LIMIT: WatchTrouble = watchLimitTrouble();
 export const ROOT_GONE: WatchTrouble = { reason: 'root-gone', message: 'The watched folder disappeared.' };
 /**
  * An event that did not say which entry changed (fs.watch passes no file name on some
@@ -125,6 +143,9 @@ export type WatcherFactory = (options: WatchOptions, handlers: WatchHandlers) =>
  * caller knows which) or a subfolder whose deletion arrives as an event anyway.
  */
 export function troubleFromError(error: Error): WatchTrouble {
+  // A watcher that knew more (how far it got) said so on the error it threw.
+  const known = (error as { trouble?: WatchTrouble }).trouble;
+  if (known) return known;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EMFILE' || /max_user_watches|watch limit/i.test(error.message)) return WATCH_LIMIT;
   if (code === 'ENOENT' || code === 'ENOTDIR') return ROOT_GONE;
