@@ -48,6 +48,11 @@ export interface BatchPassIO {
   fullPass(): Promise<Verdict>;
   /** Where the watcher said each moved path went (the activity record names the move). */
   moves?: MoveTargets;
+  /**
+   * Builds a move's new place on the backup from its old copy (core/rsync/move-args.ts) before
+   * the batch runs; it deletes and overwrites nothing, and a failure only costs the bytes.
+   */
+  basis?(from: string, to: string): Promise<void>;
 }
 
 /**
@@ -69,6 +74,11 @@ export class MoveTargets {
     this.#to.set(from, to);
     if (this.#to.size > this.#limit) this.#to.delete(this.#to.keys().next().value!);
     return from;
+  }
+
+  /** Where `from` went, still remembered (the basis run looks before the batch names it). */
+  peek(from: string): string | null {
+    return this.#to.get(from) ?? null;
   }
 
   /** Where `from` went, forgotten once asked (the batch that carries the move names it). */
@@ -145,6 +155,13 @@ export async function batchPass(
     } else deletion = { mode: 'propagate', max: counted.allowed };
   }
   if (paths.length === 0) return result(done);
+  // Moves first: the new place is built from the old copy, so the run below finds it identical
+  // and sends ~nothing. The old side is still deleted by that run, counted by the guard above.
+  if (io.basis)
+    for (const from of movedPaths) {
+      const to = io.moves?.peek(from);
+      if (to && !plan.deleted.has(to)) await io.basis(from, to);
+    }
   const run = bounded(await io.run(deletion, filesFromInput(paths), plan.files === 0));
   const verdict = io.judge(paths.length, run.result, movedNames(movedPaths, io.moves));
   if (verdict.type !== 'done' || !run.uncounted) return result(verdict);

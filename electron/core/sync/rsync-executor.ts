@@ -3,9 +3,12 @@
  * result into a Verdict and writes it in the activity log (RunRecord). No scheduling and no
  * memory beyond the target's totals: what runs when is scheduler.ts and target-sync.ts.
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseBandwidth } from '../../shared/bandwidth.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
-import type { Profile, Target } from '../../shared/profile-schema.ts';
+import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
 import type { MovedName, RunRecord, TargetStatus, TransferProgress } from '../../shared/status.ts';
 import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
 import {
@@ -18,6 +21,7 @@ import {
   type RunKind,
 } from '../rsync/rsync-args.ts';
 import { listDaemonModules } from '../rsync/daemon-modules.ts';
+import { moveBasisArgs } from '../rsync/move-args.ts';
 import { diagnose, diagnoseContextOf } from '../rsync/rsync-diagnostics.ts';
 import { classifyExit } from '../rsync/rsync-exit-codes.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
@@ -120,6 +124,45 @@ export class RsyncExecutor {
           timeoutSeconds: profile.timeoutSeconds,
         })) ?? undefined;
     return result;
+  }
+
+  /**
+   * The basis run of one move (core/rsync/move-args.ts): the new place built from the old copy
+   * on the backup. Skipped where the profile has excludes naming a path (with a '/'): those are
+   * anchored at the source root and would not hold in a run rooted at the moved folder. Any
+   * failure is only a cost: the batch after it sends what the basis run did not build.
+   */
+  async runBasis(from: string, to: string, signal: AbortSignal): Promise<void> {
+    const { profile, target, caps, excludes, secrets } = this.#deps;
+    if (profile.excludes.some((p) => p.includes('/'))) return;
+    const isDir = await stat(join(profile.source, to)).then(
+      (st) => st.isDirectory(),
+      () => null,
+    );
+    if (isDir === null) return;
+    const auth = await resolveAuth(target, secrets);
+    const bw = parseBandwidth(profile.bandwidthLimit);
+    const common = [
+      '--stats',
+      `--contimeout=${profile.timeoutSeconds}`,
+      '--sockopts=TCP_NODELAY',
+      ...(bw.ok && bw.value.rsyncArg ? [`--bwlimit=${bw.value.rsyncArg}`] : []),
+      ...(profile.compress ? ['--compress'] : []),
+      ...(caps.mkpath ? ['--mkpath'] : []),
+      ...excludes.rsyncArgs,
+      ...auth.args,
+    ];
+    const basis = moveBasisArgs({ source: profile.source, url: targetUrl(target), from, to, isDir, common });
+    if (basis.kind === 'none') return;
+    await (this.#deps.run ?? runRsync)({
+      rsyncPath: caps.path,
+      args: basis.args,
+      env: auth.env,
+      input: basis.input,
+      signal,
+      secrets: auth.secrets,
+      idleTimeoutMs: batchIdleTimeoutMs(profile),
+    });
   }
 
   /** The daemon's modules, listed after a run it refused with "Unknown module". */
