@@ -28,6 +28,8 @@ import { createNotifier, type Notifier } from './notifier.ts';
 import { createPreferencesStore, type PreferencesStore } from './preferences.ts';
 import { createSafeSecretStore, type KeyValueStore } from './secret-store.ts';
 import { createTrayController, type TrayController } from './tray-controller.ts';
+import { PowerConditionSource } from './power-conditions.ts';
+import { startMachineConditions } from '../core/service/machine-conditions.ts';
 import { panelTheme } from './tray-images.ts';
 import type { TrayAction } from './tray-model.ts';
 import { contentSecurityPolicy, permissionAllowed } from './window-security.ts';
@@ -164,6 +166,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
   const hostPreferences = await createHostPreferences({ store: preferences, loginItem, onChange: () => redrawTray() });
 
   let service: AppService;
+  let conditions: PowerConditionSource | undefined;
   try {
     // Both files are read as they open: a damaged one stops the start here, with its path and
     // the problem in the dialog below, rather than being replaced by an empty one.
@@ -186,13 +189,17 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     };
     const secrets = createSafeSecretStore(e.safeStorage, openStrict('safe-storage-secrets'), platform);
     const configDoc = openStrict('config');
+    // Pause on battery / on a metered network: powerMonitor knows the battery, NetworkManager the link.
+    conditions = e.powerMonitor
+      ? new PowerConditionSource(e.powerMonitor, startMachineConditions({ battery: false }))
+      : undefined;
     service = await (options.startService ?? startAppService)({
       configStore: createElectronConfigStore(configDoc, (m) => logFile.write('info', m)),
       secrets,
       // Pending-work journals (replayed at start, so a crash or quit loses no change). Named as
       // the CLI names them for a config file, so `rsync-tray --config <userData>/config.json`
       // finds the same journal.
-      engine: { stateDir: path.join(userData, 'state', 'config') },
+      engine: { stateDir: path.join(userData, 'state', 'config'), conditions },
       // The window imports sersync's confxml.xml here as it does through `rsync-tray serve`.
       importers: { sersync: importSersync },
       host: {
@@ -363,6 +370,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     tray.dispose();
     // Stops every profile: running rsyncs end, pending work is written to the journal.
     await service.dispose();
+    conditions?.dispose();
     logFile.write('info', 'Stopped');
   };
 

@@ -14,6 +14,7 @@ export type ElectronApi = Pick<
   | 'Menu'
   | 'nativeImage'
   | 'nativeTheme'
+  | 'powerMonitor'
   | 'Notification'
   | 'protocol'
   | 'safeStorage'

@@ -365,7 +365,8 @@ export function statusLine(s: Status, now: number, style: StatusLineStyle = {}):
   else if (s.state === 'syncing' && s.pending > 0) {
     head = `syncing ${plural(s.pending, 'change')}`;
     pendingSaid = true;
-  } else if (s.state === 'paused' && 'pausedUntil' in s) head = pausedPhrase(s.pausedUntil, now);
+  } else if (s.state === 'paused' && 'pauseReason' in s && s.pauseReason) head = `paused: ${s.pauseReason}`;
+  else if (s.state === 'paused' && 'pausedUntil' in s) head = pausedPhrase(s.pausedUntil, now);
   else head = stateWord(s.state);
   const retry = s.state === 'retrying' || s.state === 'error' ? upcomingRetry(s) : null;
   const since = s.state === 'retrying' || s.state === 'error' ? unreachableSince(s) : null;

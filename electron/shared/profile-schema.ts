@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parseBandwidth } from './bandwidth.ts';
+import { ScheduleRuleSchema } from './bandwidth-schedule.ts';
 import { checkExcludePattern } from './exclude-rules.ts';
 import { DELETED_DIR_NAME } from './profile-schema-constants.ts';
 import { describeOverlap, findOverlaps, pointsIntoSafetyNet } from './target-overlap.ts';
@@ -160,6 +161,25 @@ export const TargetSchema = z.strictObject({
   auth: AuthSchema.default({ type: 'none' }),
 });
 
+/**
+ * A profile's hooks. The command runs through /bin/sh with the facts in RSYNC_TRAY_* variables; the
+ * ping URL follows healthchecks.io (URL on success, URL/fail on failure). Never a secret in either:
+ * they are written in the config file, which is not a secret store.
+ */
+export const HooksSchema = z.strictObject({
+  command: z.string().trim().min(1).max(4_096).optional(),
+  pingUrl: z
+    .string()
+    .trim()
+    .max(2_048)
+    .refine(
+      (u) => /^https?:\/\/[^\s/]+/i.test(u),
+      'must be an http:// or https:// address, such as https://hc-ping.com/UUID',
+    )
+    .optional(),
+  timeoutSeconds: z.number().int().min(1).max(600).default(30),
+});
+
 export const ProfileSchema = z.strictObject({
   name: z
     .string()
@@ -181,6 +201,12 @@ export const ProfileSchema = z.strictObject({
       const parsed = parseBandwidth(text);
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
     }),
+  /** Limits by weekday and local time (bandwidth-schedule.ts); first rule wins, bandwidthLimit outside them. */
+  bandwidthSchedule: z.array(ScheduleRuleSchema).max(50, 'keep the schedule under 50 rules').default([]),
+  /** Pause while the computer runs on battery, and resume when it is plugged in again. */
+  pauseOnBattery: z.boolean().default(false),
+  /** Pause while the network is metered (NetworkManager says so); an unknown link never pauses. */
+  pauseOnMetered: z.boolean().default(false),
   excludes: z
     .array(
       z.string().superRefine((pattern, ctx) => {
@@ -218,6 +244,8 @@ export const ProfileSchema = z.strictObject({
   /** native: inotify/FSEvents/ReadDirectoryChanges; poll: stat polling, for network file systems. */
   watch: z.enum(['native', 'poll']).default('native'),
   pollIntervalSeconds: z.number().min(0.1).max(3_600).default(2),
+  /** What to run and ping when an incident fires (core/sync/incident.ts, core/service/hooks.ts); absent: nothing. */
+  hooks: HooksSchema.optional(),
 });
 
 /** Settings shared by every host: they live in the config file, beside the profiles. */
@@ -315,6 +343,8 @@ export const KNOWN_FIELDS: readonly string[] = [
     ...Object.keys(SettingsSchema.shape),
     ...Object.keys(ProfileSchema.shape),
     ...Object.keys(TargetSchema.shape),
+    ...Object.keys(ScheduleRuleSchema.shape),
+    ...Object.keys(HooksSchema.shape),
     'type',
     'path',
     'variable',

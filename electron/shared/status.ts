@@ -208,6 +208,11 @@ export interface ProfileStatus {
    * null for "until resumed". Absent when not paused, and from older hosts.
    */
   pausedUntil?: number | null;
+  /**
+   * While paused by a condition of the machine: why ("on battery", "metered network"), shown as
+   * "paused: on battery". It resumes by itself when the condition ends. Absent otherwise.
+   */
+  pauseReason?: string;
 }
 
 export interface RunRecord {
@@ -270,7 +275,20 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type EngineEventBody =
   | { type: 'status'; status: ProfileStatus }
   | { type: 'run'; run: RunRecord }
-  | { type: 'log'; level: LogLevel; message: string; profile?: string };
+  | { type: 'log'; level: LogLevel; message: string; profile?: string }
+  /** A restore's progress (issue 16): not the engine's, so it advances no sequence (see app-service.ts). */
+  | { type: 'restore'; profile: string; progress: RestoreProgress };
+
+/** How far a restore has come: rsync's reading of the pull (core/rsync/rsync-progress.ts). */
+export interface RestoreProgress {
+  bytes: number;
+  percent: number | null;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  filesDone?: number | null;
+  filesTotal?: number | null;
+  bytesTotal?: number | null;
+}
 
 /** Every event carries a sequence number, so a client can tell it missed some and refetch. */
 export type EngineEvent = EngineEventBody & { seq: number; at: number };

@@ -11,7 +11,7 @@
  */
 import type { z } from 'zod';
 import { formatCount } from './presenter.ts';
-import { ProfileSchema, SettingsSchema, TargetSchema } from './profile-schema.ts';
+import { HooksSchema, ProfileSchema, SettingsSchema, TargetSchema } from './profile-schema.ts';
 
 /** How one field is spoken of and what it must be. `{min}`/`{max}` are the schema's own limits. */
 export interface FieldWords {
@@ -59,6 +59,28 @@ export const FIELD_WORDS: Readonly<Record<string, FieldWords>> = {
   bandwidthLimit: {
     subject: 'The bandwidth limit',
     rule: 'The bandwidth limit must be written like 5M (5 MiB/s) or 640K, or left empty for no limit.',
+  },
+  bandwidthSchedule: {
+    subject: 'The bandwidth schedule',
+    rule: 'The bandwidth schedule must be a list of rules such as { days: [mon, fri], from: 08:00, to: 18:00, limit: 5M }, at most {max}.',
+    limits: P.bandwidthSchedule,
+  },
+  // A schedule rule's own fields (bandwidth-schedule.ts).
+  days: {
+    subject: 'The rule’s days',
+    rule: 'The rule’s days must be a list of mon, tue, wed, thu, fri, sat, sun.',
+    empty: 'Give the rule at least one day (mon, tue, wed, thu, fri, sat, sun).',
+  },
+  from: { subject: 'The rule’s start', rule: 'The rule’s start must be a time written HH:MM, e.g. 08:00.' },
+  to: { subject: 'The rule’s end', rule: 'The rule’s end must be a time written HH:MM, e.g. 18:00 (or 24:00).' },
+  limit: {
+    subject: 'The rule’s limit',
+    rule: 'The rule’s limit must be written like 5M (5 MiB/s) or 640K, or left empty for no limit.',
+  },
+  pauseOnBattery: { subject: 'Pausing on battery', rule: 'Pausing on battery must be on or off (true or false).' },
+  pauseOnMetered: {
+    subject: 'Pausing on a metered network',
+    rule: 'Pausing on a metered network must be on or off (true or false).',
   },
   excludes: { subject: 'The exclude patterns', rule: 'The exclude patterns must be a list of patterns, one per line.' },
   deletions: { subject: 'Deleting on the backup', rule: 'Deleting on the backup must be on or off (true or false).' },
@@ -139,6 +161,26 @@ export const FIELD_WORDS: Readonly<Record<string, FieldWords>> = {
     empty: 'Give the name of the environment variable that holds the password.',
     rule: 'The environment variable must be a name such as BACKUP_PASSWORD: letters, digits and _, not starting with a digit.',
   },
+  // A profile's hooks (under `hooks`).
+  hooks: {
+    subject: 'The hooks',
+    rule: 'The hooks must be an object such as { command: "/usr/local/bin/notify", pingUrl: "https://hc-ping.com/UUID" }.',
+  },
+  'hooks.command': {
+    subject: 'The hook command',
+    empty: 'Give the hook command, or leave out the command field.',
+    rule: 'The hook command must be a shell command of at most {max} characters.',
+    limits: HooksSchema.shape.command,
+  },
+  'hooks.pingUrl': {
+    subject: 'The ping address',
+    rule: 'The ping address must be an http:// or https:// address, such as https://hc-ping.com/UUID.',
+  },
+  'hooks.timeoutSeconds': {
+    subject: 'The hook timeout',
+    rule: 'The hook timeout must be a whole number of seconds between {min} and {max}.',
+    limits: HooksSchema.shape.timeoutSeconds,
+  },
   // The settings.
   rsyncPath: {
     subject: 'The rsync program',
@@ -165,7 +207,8 @@ export function fieldKey(path: ReadonlyArray<PropertyKey>): string | null {
   const names = path.filter((p): p is string => typeof p === 'string');
   const last = names[names.length - 1];
   if (last === undefined) return null;
-  return names[names.length - 2] === 'auth' ? `auth.${last}` : last;
+  const parent = names[names.length - 2];
+  return parent === 'auth' || parent === 'hooks' ? `${parent}.${last}` : last;
 }
 
 /** A schema's bounds, through .default()/.optional(): numbers' min and max, text's lengths. */

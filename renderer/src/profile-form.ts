@@ -4,6 +4,7 @@
  * all say the same thing about the same mistake. Pure (no DOM, no Vue): tested under Node.
  */
 import { describeBandwidth } from '@shared/bandwidth.ts';
+import type { ScheduleRule } from '@shared/bandwidth-schedule.ts';
 import { ProfileSchema, targetKey, type Auth, type Profile, type Target } from '@shared/profile-schema.ts';
 import { issueSentence } from '@shared/validation-messages.ts';
 
@@ -28,6 +29,10 @@ export interface ProfileForm {
   source: string;
   targets: TargetForm[];
   bandwidthLimit: string;
+  /** Limits by weekday and time (bandwidth-schedule.ts), kept as rules; edited row by row. */
+  bandwidthSchedule: ScheduleRule[];
+  pauseOnBattery: boolean;
+  pauseOnMetered: boolean;
   /** One pattern per line. */
   excludes: string;
   deletions: boolean;
@@ -42,6 +47,11 @@ export interface ProfileForm {
   timeoutSeconds: string;
   watch: 'native' | 'poll';
   pollIntervalSeconds: string;
+  /**
+   * The profile as it was loaded: what the window does not edit (its hooks, a field a newer host
+   * added) is saved back unchanged instead of being dropped by a save from the window.
+   */
+  carried?: Partial<Profile>;
 }
 
 /** The schema's own defaults, read from the schema rather than repeated here. */
@@ -93,6 +103,9 @@ export function emptyForm(defaults: { debounceMs?: number } = {}): ProfileForm {
     source: '',
     targets: [emptyTarget()],
     bandwidthLimit: d.bandwidthLimit,
+    bandwidthSchedule: [],
+    pauseOnBattery: d.pauseOnBattery,
+    pauseOnMetered: d.pauseOnMetered,
     excludes: '',
     deletions: d.deletions,
     maxDeletePercent: String(d.maxDeletePercent),
@@ -123,11 +136,15 @@ export function targetFormFrom(t: Target): TargetForm {
 
 export function formFromProfile(p: Profile): ProfileForm {
   return {
+    carried: p,
     name: p.name,
     enabled: p.enabled,
     source: p.source,
     targets: p.targets.map(targetFormFrom),
     bandwidthLimit: p.bandwidthLimit,
+    bandwidthSchedule: p.bandwidthSchedule.map((r) => ({ ...r, days: [...r.days] })),
+    pauseOnBattery: p.pauseOnBattery,
+    pauseOnMetered: p.pauseOnMetered,
     excludes: p.excludes.join('\n'),
     deletions: p.deletions,
     maxDeletePercent: String(p.maxDeletePercent),
@@ -176,11 +193,15 @@ export function targetInput(t: TargetForm): unknown {
 /** The profile as the API's profiles.save takes it (validated again by the host). */
 export function profileInput(f: ProfileForm): unknown {
   return {
+    ...f.carried,
     name: f.name,
     enabled: f.enabled,
     source: f.source.trim(),
     targets: f.targets.map(targetInput),
     bandwidthLimit: f.bandwidthLimit.trim(),
+    bandwidthSchedule: f.bandwidthSchedule.map((r) => ({ ...r, limit: r.limit.trim() })),
+    pauseOnBattery: f.pauseOnBattery,
+    pauseOnMetered: f.pauseOnMetered,
     excludes: f.excludes
       .split('\n')
       .map((line) => line.replace(/\r$/, ''))

@@ -47,12 +47,21 @@ describe('profile form model', () => {
     timeoutSeconds: 60,
     watch: 'poll',
     pollIntervalSeconds: 10,
+    hooks: { command: '/usr/local/bin/page-me', pingUrl: 'https://hc-ping.com/abc', timeoutSeconds: 20 },
   });
 
   it('every field of a profile survives profile → form → profile', () => {
     const { profile, errors } = validateForm(formFromProfile(full));
     expect(errors).toEqual({});
     expect(profile).toEqual(full);
+  });
+
+  it('a field the window does not edit (hooks) is saved back as it was, an edited one as edited', () => {
+    const form = formFromProfile(full);
+    form.bandwidthLimit = '1M';
+    const { profile } = validateForm(form);
+    expect(profile?.hooks).toEqual(full.hooks);
+    expect(profile?.bandwidthLimit).toBe('1M');
   });
 
   it('the form covers every field of the schema', () => {

@@ -7,7 +7,7 @@ import {
   RESTORE_PARTIAL_DIR_NAME,
   RESTORE_STAGING_DIR_NAME,
 } from '../../shared/profile-schema-constants.ts';
-import { parseBandwidth } from '../../shared/bandwidth.ts';
+import { limitAt } from '../../shared/bandwidth-schedule.ts';
 import { compileExcludes, type ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { encodeName } from '../../shared/names.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
@@ -134,8 +134,9 @@ export function buildRsyncArgs({
     // A small daemon exchange otherwise waits on Nagle + delayed ACK (~90 ms per run).
     '--sockopts=TCP_NODELAY',
   ];
-  const bw = parseBandwidth(profile.bandwidthLimit);
-  if (bw.ok && bw.value.rsyncArg) args.push(`--bwlimit=${bw.value.rsyncArg}`);
+  // The schedule's limit at the run's start (bandwidth-schedule.ts); outside its rules, the profile's.
+  const bw = limitAt(profile, now);
+  if (bw.rsyncArg) args.push(`--bwlimit=${bw.rsyncArg}`);
   if (profile.compress) args.push('--compress');
   if (caps.mkpath && target.path) args.push('--mkpath');
 

@@ -22,6 +22,7 @@ import type { WatcherFactory } from '../watch/tree-watcher.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { ReachabilityPolicy } from './reachability.ts';
 import { ControlState, pauseDeadlines } from './control-state.ts';
+import { type ConditionSource, conditionPause } from './pause-conditions.ts';
 
 export interface EngineOptions {
   config: Config;
@@ -42,6 +43,11 @@ export interface EngineOptions {
    */
   control?: ControlState;
   clock?: Clock;
+  /**
+   * The machine's conditions (battery, metered network): a profile whose pauseOnBattery or
+   * pauseOnMetered is on is paused while its condition holds, and resumes when it ends.
+   */
+  conditions?: ConditionSource;
   /**
    * Receives every event from the very start: what the engine says while it starts (an unusable
    * rsync, the profiles that cannot run because of it) comes before a subscribe() could.
@@ -116,18 +122,32 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     (await ControlState.load(options.stateDir ? ControlState.fileIn(options.stateDir) : null, (message) =>
       emit({ type: 'log', level: 'warn', message }),
     ));
-  /** Pauses are the control state's: each runner follows it, whenever it was (re)created. */
+  /** The machine's condition that pauses this profile now (on battery, metered), or null. */
+  const conditionOf = (name: string) => {
+    const profile = config.profiles.find((p) => p.name === name);
+    return profile && options.conditions ? conditionPause(profile, options.conditions.current()) : null;
+  };
+  /** Whether a runner is held: by a person's pause (the control state's) or by a condition. */
+  const held = (name: string, now: number): boolean => control.isPaused(name, now) || conditionOf(name) !== null;
+  /** Pauses are the control state's and the conditions': each runner follows them, whenever it was (re)created. */
   const applyControl = (): void => {
     const now = clock.now();
     for (const r of runners.values()) {
-      if (control.isPaused(r.profile.name, now)) r.pause();
+      if (held(r.profile.name, now)) r.pause();
       else r.resume();
     }
   };
   const deadlines = pauseDeadlines(control, clock, applyControl);
   /** A paused profile says until when (a person's pause), so windows and the tray say "Paused until 15:30". */
-  const withPause = (s: ProfileStatus): ProfileStatus =>
-    s.state === 'paused' ? { ...s, pausedUntil: control.pausedUntil(s.name, clock.now()) ?? null } : s;
+  const withPause = (s: ProfileStatus): ProfileStatus => {
+    if (s.state !== 'paused') return s;
+    const condition = conditionOf(s.name);
+    return {
+      ...s,
+      pausedUntil: control.pausedUntil(s.name, clock.now()) ?? null,
+      ...(condition ? { pauseReason: condition.reason } : {}),
+    };
+  };
 
   let config = options.config;
   const runners = new Map<string, ProfileRunner>();
@@ -184,11 +204,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const startPlaced = async (before: ReadonlyMap<string, ProfileStatus> = new Map()): Promise<void> => {
     const created = place(before);
     const now = clock.now();
-    for (const r of created) if (control.isPaused(r.profile.name, now)) r.pause();
+    for (const r of created) if (held(r.profile.name, now)) r.pause();
     await Promise.all(created.map((r) => r.start()));
   };
   await startPlaced();
   deadlines.arm();
+  const stopConditions = options.conditions?.onChange(() => {
+    applyControl();
+    // A profile already paused by a person now has (or lost) a reason: say it.
+    for (const r of runners.values()) if (r.status.state === 'paused') emit({ type: 'status', status: r.status });
+  });
 
   return {
     caps,
@@ -246,6 +271,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     async dispose() {
       deadlines.dispose();
+      stopConditions?.();
       await control.flush();
       await Promise.all([...runners.values()].map((r) => r.dispose()));
       listeners.clear();
