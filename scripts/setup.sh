@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(rsync chromium)
+# systemd and python3 for the service tests: systemd-analyze verify checks the generated unit,
+# systemd-notify sends sd_notify, and Python listens on the NOTIFY_SOCKET (Node has no unix datagrams).
+# prometheus for its promtool: the metrics test checks /metrics with `promtool check metrics`.
+packages=(rsync chromium systemd python3 prometheus)
 [[ " $* " == *" --bench "* ]] && packages+=(lsyncd inotify-tools)
 
 missing=()

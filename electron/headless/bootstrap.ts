@@ -4,13 +4,16 @@
  * start the app service (the engine behind the API), open the control socket (so `status`,
  * `pause`, … from another shell reach it), print its events, and stop it all again in order.
  */
+import { startMachineConditions } from '../core/service/machine-conditions.ts';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startAppService, type AppService } from '../core/service/app-service.ts';
+import { startHooksHost } from '../core/service/hooks-host.ts';
 import type { EngineEvent } from '../shared/status.ts';
 import { assertNotRunning, serveControlSocket } from './control-socket.ts';
 import { fileConfigStore, fileConfigStoreStartingEmpty, fileSecretStore } from './file-stores.ts';
 import { eventLogger } from './log-format.ts';
+import { notifySystemd } from './service/notify-host.ts';
 import { controlSocketFor, secretsFileFor, stateDirFor } from './paths.ts';
 
 export interface HeadlessOptions {
@@ -80,20 +83,32 @@ async function startHost(
   await assertNotRunning(socket);
   // Only the hosts import foreign formats; the other commands need not load the XML parser.
   const { loadImporters } = await import('./importers.ts');
+  // Pause on battery / metered (profile options): sysfs and NetworkManager, polled (README).
+  const conditions = startMachineConditions();
   const service = await startAppService({
     configStore: options.startEmpty ? fileConfigStoreStartingEmpty(file) : fileConfigStore(file),
     secrets: fileSecretStore(secretsFileFor(file)),
     importers: await loadImporters(),
-    engine: { stateDir: stateDirFor(file) },
+    engine: { stateDir: stateDirFor(file), conditions },
   });
   service.subscribe(eventPrinter(options.print, options.json));
+  // Profiles' hooks (command, ping URL) on failure, recovery and held deletion: once per incident.
+  const hooks = startHooksHost({
+    subscribe: (l) => service.subscribe(l),
+    profiles: () => service.handlers['profiles.list']({}),
+    log: (message) => options.print(`hook: ${message}`),
+  });
   let control: Awaited<ReturnType<typeof serveControlSocket>>;
   try {
     control = await serveControlSocket(socket, service.handlers);
   } catch (error) {
     await service.dispose();
+    conditions.dispose();
     throw error;
   }
+  // Under systemd (Type=notify): READY=1 now that the watches are set and the first sync started.
+  const systemd = notifySystemd(service, options.print);
+  void systemd.ready();
 
   const stopListening = new Set<() => void>();
   let disposed: Promise<void> | undefined;
@@ -122,8 +137,11 @@ async function startHost(
       disposed ??= (async () => {
         earlySignal(); // no longer kept: a signal from now on does what it always does
         for (const stop of [...stopListening]) stop();
+        await systemd.stopping();
         await control.dispose();
         await service.dispose();
+        conditions.dispose();
+        await hooks.dispose();
       })();
       return disposed;
     },

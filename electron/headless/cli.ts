@@ -7,6 +7,7 @@
  *   profiles.ts  validate, test, export, import                     the config file
  *   password.ts  password set                                       the secrets file
  *   restore.ts   ls, restore, versions          getting files back: the running engine, or here
+ *   service.ts   service install|uninstall|status   the engine as a systemd unit / launchd agent
  * Exit codes: what a command returns (0 done, 1 what it checked failed), or for an error the one
  * table in shared/errors.ts (CLI_EXIT_CODES: 3 not running, 1 internal, 2 everything else).
  */
@@ -18,6 +19,7 @@ import { confirmDeletions, held, pause, refuseDeletions, resume, status } from '
 import { demo, run, serve } from './commands/hosts.ts';
 import { password } from './commands/password.ts';
 import { exportProfiles, importProfiles, test, validate } from './commands/profiles.ts';
+import { service } from './commands/service.ts';
 import { sync } from './commands/sync.ts';
 import { ls, restore, versions } from './commands/restore.ts';
 import { defaultConfigFile } from './paths.ts';
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   ls,
   restore,
   versions,
+  service,
 };
 
 function help(): string {

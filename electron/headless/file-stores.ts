@@ -6,7 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import type { SecretStore } from '../core/rsync/auth.ts';
 import type { ConfigStore } from '../core/service/app-service.ts';
 import { writeFileAtomic } from '../core/files/atomic-write.ts';
-import { loadConfig, serializeConfig } from '../core/config/config-file.ts';
+import { serializeConfig } from '../core/config/config-file.ts';
+import { type ConfDProfile, loadConfigWithConfD, splitConfD } from '../core/config/conf-d.ts';
 import { RsyncTrayError } from '../shared/errors.ts';
 import { CONFIG_VERSION, ConfigSchema, type Config } from '../shared/profile-schema.ts';
 
@@ -20,15 +21,21 @@ export function fileConfigStore(
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): ConfigStore {
   let told = false;
+  /** The conf.d profiles last read: a save writes each back to its own file (core/config/conf-d.ts). */
+  let confD: ConfDProfile[] = [];
   return {
     async read() {
       const notes: string[] = [];
-      const config = await loadConfig(file, (line) => notes.push(line));
+      const loaded = await loadConfigWithConfD(file, (line) => notes.push(line));
+      confD = loaded.confD;
       if (!told) for (const line of notes) log(line);
       told ||= notes.length > 0;
-      return config;
+      return loaded.config;
     },
-    write: (config: Config) => writeFileAtomic(file, serializeConfig(config), { uniqueTemp: true }),
+    async write(config: Config) {
+      const main = await splitConfD(config, confD);
+      await writeFileAtomic(file, serializeConfig(main), { uniqueTemp: true });
+    },
   };
 }
 

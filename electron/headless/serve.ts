@@ -34,6 +34,7 @@ import { NO_CONTENT_CSP, WINDOW_CSP } from '../shared/csp.ts';
 import type { EngineEvent } from '../shared/status.ts';
 import { dispatch } from '../core/service/api-dispatch.ts';
 import { localOnly } from './serve-policy.ts';
+import { serveMetrics } from './serve-metrics.ts';
 import { mimeType } from '../core/service/mime-types.ts';
 import { RsyncTrayError, type ErrorInfo } from '../shared/errors.ts';
 
@@ -306,6 +307,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       if (refused) return sendJson(res, 403, { ok: false, error: refused });
       return sendJson(res, 200, await dispatch(options.handlers, request?.method, request?.input));
     }
+    if (url.pathname === '/metrics') return serveMetrics(req, res, check(req, false), options.handlers);
     if (isApi) {
       const verdict = check(req, false);
       return verdict.ok ? sendText(res, 404, 'No such API endpoint.') : sendText(res, verdict.status, verdict.text);

@@ -73,7 +73,8 @@ export interface ServeAddress {
 }
 
 export const serve: Command = {
-  usage: 'serve [--config FILE] [--port N] [--host 127.0.0.1] [--new-token] [--print-address]',
+  usage:
+    'serve [--config FILE] [--port N] [--host 127.0.0.1] [--new-token] [--print-address] [--metrics-port N --metrics-token-file F]',
   summary:
     'Like `run`, and serve the window on 127.0.0.1: open the address (it carries an access token, ' +
     'kept across restarts; --new-token replaces it). It is printed when stdout is a terminal or with ' +
@@ -84,9 +85,23 @@ export const serve: Command = {
     host: { type: 'string' },
     'new-token': { type: 'boolean' },
     'print-address': { type: 'boolean' },
+    // Prometheus on a loopback port of its own, with its own token (README "Monitoring").
+    'metrics-port': { type: 'string' },
+    'metrics-token-file': { type: 'string' },
   },
   async run(v) {
     const bind = (v.host as string | undefined) ?? '127.0.0.1';
+    const metricsPort = v['metrics-port'] === undefined ? undefined : Number(v['metrics-port']);
+    if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort > 0 && metricsPort <= 65535))
+      throw badArgument(
+        `--metrics-port must be a port number (1 to 65535), not ${JSON.stringify(v['metrics-port'])}.`,
+        'For example --metrics-port 9469.',
+      );
+    if ((metricsPort === undefined) !== (v['metrics-token-file'] === undefined))
+      throw badArgument(
+        '--metrics-port and --metrics-token-file go together.',
+        "Give both, or neither (then /metrics is on the window's port, behind its token).",
+      );
     const port = v.port === undefined ? undefined : Number(v.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
       throw badArgument(
@@ -138,10 +153,29 @@ export const serve: Command = {
       out(`Serving the window on ${web.origin}/ (the address with its access token is not logged).`);
       out(`For the full address run: rsync-tray address --config ${shellWord(host.configFile)}`);
     }
+    let metrics: { port: number; dispose(): Promise<void> } | undefined;
+    if (metricsPort !== undefined) {
+      const { startMetricsServer } = await import('../serve-metrics.ts');
+      try {
+        metrics = await startMetricsServer({
+          handlers: host.service.handlers,
+          port: metricsPort,
+          tokenFile: v['metrics-token-file'] as string,
+        });
+      } catch (error) {
+        await web.dispose();
+        await host.dispose();
+        throw error;
+      }
+      out(
+        `Metrics for Prometheus on http://127.0.0.1:${metrics.port}/metrics (Bearer token from ${v['metrics-token-file']}).`,
+      );
+    }
     out('Ctrl+C stops.');
     const signal = await host.untilSignal();
     out(`${signal}: stopping…`);
     await rm(addressFile, { force: true }).catch(() => {});
+    await metrics?.dispose();
     await web.dispose();
     await host.dispose();
     return 0;

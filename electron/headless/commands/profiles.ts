@@ -3,8 +3,11 @@
  * machine lacks), `test` (each target's daemon, module, login and write access), `export` and `import`.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { writeFileAtomic } from '../../core/files/atomic-write.ts';
 import { loadConfig, serializeConfig } from '../../core/config/config-file.ts';
+import { loadConfigWithConfD } from '../../core/config/conf-d.ts';
+import { validateReport } from './validate-report.ts';
 import {
   applyImport,
   previewImport,
@@ -15,7 +18,7 @@ import { checkPasswordFile } from '../../core/rsync/auth.ts';
 import { importedProfiles, refuseMissingSources } from '../../core/service/app-service.ts';
 import { testConnection, type ConnectionReport } from '../../core/service/connection-test.ts';
 import { describeBandwidth } from '../../shared/bandwidth.ts';
-import { formatError, RsyncTrayError } from '../../shared/errors.ts';
+import { cliExitCode, formatError, RsyncTrayError, toErrorInfo } from '../../shared/errors.ts';
 import { CONFIG_VERSION, ConfigSchema, targetKey, type Config } from '../../shared/profile-schema.ts';
 import { fileSecretStore } from '../file-stores.ts';
 import { secretsFileFor } from '../paths.ts';
@@ -24,14 +27,25 @@ import { askRunningIfAny, badArgument, configFile, configOption, out, profileOpt
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const validate: Command = {
-  usage: 'validate [--config FILE]',
-  summary: 'Check a config file and say what each profile will do.',
-  options: configOption,
+  usage: 'validate [--config FILE] [--json]',
+  summary: 'Check a config file (and its conf.d/) and say what each profile will do; --json for a pipeline.',
+  options: { ...configOption, json: { type: 'boolean' } },
   async run(v) {
     const file = configFile(v);
-    const config = await loadConfig(file);
-    out(`${file} is valid: ${plural(config.profiles.length, 'profile')}.`);
-    for (const p of config.profiles) {
+    const json = v.json === true;
+    let loaded: Awaited<ReturnType<typeof loadConfigWithConfD>>;
+    try {
+      loaded = await loadConfigWithConfD(file);
+    } catch (error) {
+      if (!json) throw error;
+      const info = toErrorInfo(error);
+      out(JSON.stringify(validateReport({ config: file, profiles: [], problems: [], error: info })));
+      return cliExitCode(info.code);
+    }
+    const config = loaded.config;
+    const from = new Map(loaded.confD.map((c) => [c.profile.name, c.file]));
+    if (!json) out(`${file} is valid: ${plural(config.profiles.length, 'profile')}.`);
+    for (const p of json ? [] : config.profiles) {
       out(
         `  ${p.name}${p.enabled ? '' : ' (disabled)'}: ` +
           `${p.source} → ${p.targets.map((t) => targetKey(t)).join(', ')}`,
@@ -59,7 +73,13 @@ export const validate: Command = {
         );
       }
     }
-    for (const line of problems) out(`PROBLEM ${line}`);
+    if (json) {
+      const profiles = config.profiles.map((profile) => ({
+        profile,
+        file: from.get(profile.name) ?? path.basename(file),
+      }));
+      out(JSON.stringify(validateReport({ config: file, profiles, problems, error: null })));
+    } else for (const line of problems) out(`PROBLEM ${line}`);
     return problems.length ? 1 : 0;
   },
 };
