@@ -17,6 +17,8 @@ export interface ReportInput {
   largeLatencySamples: number;
   bandwidthLabel: string;
   bandwidthBytesPerSecond: number;
+  /** The restore part's section (scenarios/restore.ts), when it ran. */
+  restore?: string[];
 }
 
 interface Row {
@@ -160,6 +162,7 @@ export function renderTable(i: ReportInput): string {
 
 export function renderReport(i: ReportInput): string {
   const out: string[] = [...i.header, '', renderTable(i), ''];
+  if (i.restore) out.push(...i.restore, '');
   if (reference(i) === undefined) out.push(`(lsyncd was not measured: no ratios.)`, '');
   else out.push('Ratios in parentheses are to lsyncd with delay 0 (below 1 = faster / smaller).', '');
   if (i.baselines) {

@@ -13,7 +13,8 @@
  *                    lsyncd with its 15 s delay — only when asked)
  *   --large N        files in the large tree, in thousands (default 200, --quick 100: N × 100
  *                    dirs × 10 files)
- *   --parts a,b      which parts (default all): small (10k tree), large, bandwidth
+ *   --parts a,b      which parts (default all): small (10k tree), large, bandwidth, restore (Rsync
+ *                    Tray's restore against a plain rsync pull, once, not per tool)
  *   --engine DIR     run the Rsync Tray engine of another checkout (e.g. a git worktree of the
  *                    last commit, with node_modules linked) to compare two versions
  *   --out DIR        also write there: report.md, results.json, and each tool's transcripts
@@ -37,6 +38,7 @@ import { fmtMs } from './measure.ts';
 import { renderReport } from './report.ts';
 import { bandwidthScenario } from './scenarios/bandwidth.ts';
 import { largeTreeScenarios } from './scenarios/large-tree.ts';
+import { RESTORE_MODULES, restoreScenario } from './scenarios/restore.ts';
 import { smallTreeScenarios } from './scenarios/small-tree.ts';
 import { inotifyScript } from './tools/inotify-script.ts';
 import { lsyncdDefault, lsyncdDelay0, lsyncdVersion } from './tools/lsyncd.ts';
@@ -89,7 +91,7 @@ for (const id of wanted)
     throw new Error(`unknown tool "${id}"; known: ${ALL_TOOLS.map((t) => t.id).join(', ')}`);
 // In the order asked for (the default: Rsync Tray first).
 const tools = wanted.map((id) => ALL_TOOLS.find((t) => t.id === id)!);
-const PARTS = ['small', 'large', 'bandwidth'];
+const PARTS = ['small', 'large', 'bandwidth', 'restore'];
 const parts = (values.parts ?? PARTS.join(',')).split(',').map((s) => s.trim());
 for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}"; known: ${PARTS.join(', ')}`);
 
@@ -109,7 +111,7 @@ mkdirSync(transcripts, { recursive: true });
 
 const modules = tools
   .flatMap((t) => ['small', 'large', 'bw'].map((k) => ({ name: `${t.id}-${k}` })))
-  .concat([{ name: 'baseline' }]);
+  .concat([{ name: 'baseline' }, ...RESTORE_MODULES.map((name) => ({ name }))]);
 const daemon = await startLocalDaemon({ rootDir: path.join(root, 'daemon'), modules });
 const destination = (module: string): Destination => ({
   host: '127.0.0.1',
@@ -140,6 +142,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let baselines: Baselines | null = null;
 const results: ToolResult[] = [];
+let restoreLines: string[] | undefined;
 const largeLabel = `${countFiles(largeTree) / 1000}k`;
 
 try {
@@ -220,6 +223,22 @@ try {
         rmSync(destination(`${spec.id}-${kind}`).folder, { recursive: true, force: true });
     }
   }
+  if (parts.includes('restore')) {
+    const dir = path.join(root, 'restore');
+    try {
+      restoreLines = await restoreScenario({
+        settings,
+        dir,
+        destination: (module) => ({ ...destination(module), module }),
+        log: (m) => log(m),
+      });
+    } catch (error) {
+      restoreLines = [`Restore: FAILED — ${(error as Error).message}`];
+      log(`restore failed: ${(error as Error).message}`);
+    } finally {
+      if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    }
+  }
 } finally {
   await cleanup();
 }
@@ -277,6 +296,7 @@ const report = renderReport({
   largeLatencySamples: settings.largeLatencySamples,
   bandwidthLabel: `${settings.bandwidthLimit} (${settings.bandwidthMiB} MiB file)`,
   bandwidthBytesPerSecond: bw.ok ? bw.value.bytesPerSecond : 0,
+  restore: restoreLines,
 });
 process.stdout.write(`${report}\n`);
 const json = JSON.stringify(

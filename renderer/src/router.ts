@@ -8,6 +8,7 @@ export type Route =
   | { name: 'activity'; profile: string | null }
   | { name: 'transfer' }
   | { name: 'settings' }
+  | { name: 'restore'; profile: string | null }
   | { name: 'log'; profile: string | null };
 
 export function parseRoute(hash: string): Route {
@@ -30,6 +31,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'log', profile: arg || null };
     case 'profiles':
       return { name: 'dashboard', focus: arg || null };
+    case 'restore':
+      return { name: 'restore', profile: arg || null };
     default:
       return { name: 'dashboard' };
   }
@@ -49,6 +52,8 @@ export function href(route: Route): string {
       return '#/settings';
     case 'log':
       return route.profile ? `#/log/${encodeURIComponent(route.profile)}` : '#/log';
+    case 'restore':
+      return route.profile ? `#/restore/${encodeURIComponent(route.profile)}` : '#/restore';
   }
 }
 

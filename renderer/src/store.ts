@@ -7,7 +7,7 @@
  */
 import { inject, reactive, type InjectionKey } from 'vue';
 import type { Method, MethodInput, MethodOutputs, Result } from '@shared/contract.ts';
-import type { EngineEvent, ErrorInfo, LogLevel, ProfileStatus, RunRecord } from '@shared/status.ts';
+import type { EngineEvent, ErrorInfo, LogLevel, ProfileStatus, RestoreProgress, RunRecord } from '@shared/status.ts';
 import type { Profile, Settings } from '@shared/profile-schema.ts';
 import type { HostClient } from './api/host-client.ts';
 import { createConnectionMonitor, type HostLink, type Timers } from './connection.ts';
@@ -50,6 +50,8 @@ export function createStore(client: HostClient, options: { timers?: Timers } = {
     notices: [] as Notice[],
     settings: null as Settings | null,
     toasts: [] as Toast[],
+    /** The latest progress of each profile's restore, with when it came (RestoreFlow shows the newest of its run). */
+    restoring: {} as Record<string, { progress: RestoreProgress; at: number }>,
     /** Ticks every second, so "2 min ago" stays true. */
     now: Date.now(),
   });
@@ -161,6 +163,11 @@ export function createStore(client: HostClient, options: { timers?: Timers } = {
   }
 
   function apply(event: EngineEvent): void {
+    // A restore's progress is no engine event: it repeats the last number (app-service.ts), no gap.
+    if (event.type === 'restore') {
+      state.restoring[event.profile] = { progress: event.progress, at: event.at };
+      return;
+    }
     const gap = lastSeq !== null && event.seq !== lastSeq + 1;
     lastSeq = event.seq;
     if (held) held.push(event);

@@ -5,7 +5,7 @@
  *
  * Cost on a folder of 10,000 entries: one listing and one readdir of the local folder for the
  * whole folder (the counts by state need every entry), an lstat per entry present on both sides
- * (bench/restore-browse.ts measures it).
+ * (`npm run bench -- --parts restore` measures it).
  */
 import { lstat, readdir } from 'node:fs/promises';
 import type { Stats } from 'node:fs';

@@ -19,7 +19,15 @@ import type { RunProgress } from '../rsync/rsync-runner.ts';
 import { localBytes } from './browse.ts';
 import { localDay, placeBeside } from './keep-both.ts';
 import { PARTIAL_DIR, STAGING_DIR } from './restore-args.ts';
-import { isEmptyOrMissing, planRestore, runChecked, specRun, type RestoreSpec } from './restore-plan.ts';
+import {
+  isEmptyOrMissing,
+  PREVIEW_NAMES,
+  planRestore,
+  runChecked,
+  specRun,
+  type PlanDetail,
+  type RestoreSpec,
+} from './restore-plan.ts';
 
 export interface RunOptions {
   onConflict?: ConflictChoice;
@@ -41,14 +49,19 @@ function sourcePathOf(spec: RestoreSpec, destRel: string): string {
 }
 
 export async function executeRestore(spec: RestoreSpec, options: RunOptions = {}): Promise<RestoreReport> {
-  if (spec.all && !options.force && !(await isEmptyOrMissing(spec.dest)))
+  // Into a new or empty folder nothing can conflict: the dry run would only count what the pull
+  // brings anyway, and costs a second listing of everything asked for (the bench measured a whole
+  // 10k restore at 1.8× a plain pull with it). An interrupted restore left its partial folder, so
+  // the folder is not empty and the dry run comes back.
+  const empty = await isEmptyOrMissing(spec.dest);
+  if (spec.all && !options.force && !empty)
     throw new RsyncTrayError(
       'NOT_EMPTY',
       `${spec.dest} already holds files; a whole backup is restored only into a new or empty folder.`,
       'Choose a new folder (--to DIR), empty this one, or add --force to restore into it anyway (conflicts are then asked about as for any restore).',
     );
   await mkdir(localBytes(spec.dest), { recursive: true });
-  const plan = await planRestore(spec, options.signal);
+  const plan: PlanDetail = empty ? emptyPlan(spec.dest) : await planRestore(spec, options.signal);
   const choice = plan.conflicts.count > 0 ? options.onConflict : 'overwrite';
   if (!choice)
     throw new RsyncTrayError(
@@ -61,9 +74,14 @@ export async function executeRestore(spec: RestoreSpec, options: RunOptions = {}
     ...specRun(spec, { partialDir, ignoreExisting: choice !== 'overwrite' }),
     onProgress: options.onProgress,
     progressFrom: 'lines',
-    sentNames: 0,
+    sentNames: empty ? PREVIEW_NAMES : 0,
     signal: options.signal,
   });
+  if (empty) {
+    const names = (main.sent?.names ?? []).map((n) => n.replace(/\/+$/, ''));
+    plan.creates = { count: main.sent?.count ?? 0, names };
+    plan.bytes = main.stats?.transferredFileSize ?? 0;
+  }
   const report: RestoreReport = {
     ...plan,
     restored: main.sent?.count ?? 0,
@@ -101,6 +119,17 @@ export async function executeRestore(spec: RestoreSpec, options: RunOptions = {}
   if (spec.all && spec.dest !== spec.backup.profile.source.replace(/\/+$/, ''))
     report.nextSteps = wholeProfileSteps(spec.backup.profile.name, spec.dest);
   return report;
+}
+
+/** The plan of a restore into an empty folder: everything is a creation, filled in by the pull. */
+function emptyPlan(dest: string): PlanDetail {
+  return {
+    destination: dest,
+    creates: { count: 0, names: [] },
+    conflicts: { count: 0, names: [] },
+    bytes: 0,
+    allConflicts: [],
+  };
 }
 
 /** What to do after a whole profile came back into a new folder: point the profile at it. */

@@ -8,6 +8,7 @@ import type { ApiHandlers } from '../../shared/contract.ts';
 import type { HostPreferences, HostPreferencesPatch } from '../../shared/host-preferences.ts';
 import type { EngineEvent } from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
+import type { RunProgress } from '../rsync/rsync-runner.ts';
 import { describeIssues, serializeConfig, validateConfig } from '../config/config-file.ts';
 import { applyImport, previewImport, type Importer } from '../config/profile-import.ts';
 import { ActivityLog } from './activity-log.ts';
@@ -69,12 +70,22 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     options.engine?.control ??
     (await ControlState.load(options.engine?.stateDir ? ControlState.fileIn(options.engine.stateDir) : null));
 
+  let lastSeq = 0;
   const forward = (engineEvent: EngineEvent): void => {
     // A run's full name lists stay here (activity.names); windows get the record with its id.
     const event = engineEvent.type === 'run' ? { ...engineEvent, run: activity.add(engineEvent.run) } : engineEvent;
     // Kept for the Log screen (log.list): a window opened later still finds rsync's own message.
     if (event.type === 'log')
       logs.add({ at: event.at, level: event.level, message: event.message, profile: event.profile });
+    lastSeq = event.seq;
+    for (const l of listeners) l(event);
+  };
+  // The engine numbers its events; a restore's progress is not one of them, so it carries the last
+  // number seen and windows (store.ts) take it aside, without counting it as a gap.
+  const forwardRestore = (profile: string, p: RunProgress): void => {
+    const { bytes, percent, bytesPerSecond, etaSeconds, filesDone, filesTotal, bytesTotal } = p;
+    const progress = { bytes, percent, bytesPerSecond, etaSeconds, filesDone, filesTotal, bytesTotal };
+    const event: EngineEvent = { type: 'restore', profile, progress, seq: lastSeq, at: Date.now() };
     for (const l of listeners) l(event);
   };
   // From its start: a restarted engine says then what it cannot run (an rsync path that is wrong).
@@ -125,6 +136,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       pause: (name) => engine.pause(name),
       resume: (name) => engine.resume(name),
     },
+    onProgress: forwardRestore,
   });
 
   const handlers: ApiHandlers = {

@@ -11,7 +11,7 @@ import { loadConfig } from '../../core/config/config-file.ts';
 import { restoreService } from '../../core/service/restore-service.ts';
 import { METHOD_INPUTS, type MethodInput, type MethodOutputs } from '../../shared/contract.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
-import { displayName } from '../../shared/names.ts';
+import { decodeName, displayName, mayBeLossy } from '../../shared/names.ts';
 import { formatBytes, formatCount, formatRate, plural } from '../../shared/presenter.ts';
 import {
   CONFLICT_CHOICES,
@@ -143,9 +143,60 @@ function reportText(r: RestoreReport, dryRun: boolean): string {
   return lines.join('\n');
 }
 
+const SHORT_UNESCAPES: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, '\\': 0x5c };
+
+/**
+ * A path written as `ls` shows it (displayName) → the lossless name: `\xE9` is the byte E9 (a
+ * name that is not UTF-8), `\n` `\r` `\t`, `\u{202E}`, `\\` a backslash. Node hands argv over
+ * decoded, an undecodable byte already U+FFFD, so this is how such a name reaches the CLI.
+ */
+export function unescapePath(shown: string): string {
+  const bytes: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < shown.length; i++) {
+    const ch = shown[i]!;
+    if (ch !== '\\') {
+      const cp = shown.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      bytes.push(...enc.encode(String.fromCodePoint(cp)));
+      continue;
+    }
+    const rest = shown.slice(i + 1);
+    const hex = /^x([0-9A-Fa-f]{2})/.exec(rest);
+    const uni = /^u\{([0-9A-Fa-f]{1,6})\}/.exec(rest);
+    if (hex) {
+      bytes.push(Number.parseInt(hex[1]!, 16));
+      i += 3;
+    } else if (uni && Number.parseInt(uni[1]!, 16) <= 0x10ffff) {
+      bytes.push(...enc.encode(String.fromCodePoint(Number.parseInt(uni[1]!, 16))));
+      i += uni[0].length;
+    } else if (rest[0] !== undefined && Object.hasOwn(SHORT_UNESCAPES, rest[0])) {
+      bytes.push(SHORT_UNESCAPES[rest[0]]!);
+      i += 1;
+    } else
+      throw badArgument(
+        `"${shown}" has a backslash that is not an escape ls writes (\\xNN, \\n, \\t, \\r, \\u{…}, \\\\).`,
+        'With --escaped write a backslash in a name as \\\\.',
+      );
+  }
+  return decodeName(Uint8Array.from(bytes));
+}
+
+/** The paths of the command line: as given, or as `ls` shows them (--escaped). */
+function argvPaths(positionals: string[], escaped: boolean): string[] {
+  if (escaped) return positionals.map(unescapePath);
+  const lossy = positionals.find(mayBeLossy);
+  if (lossy !== undefined)
+    throw badArgument(
+      `"${displayName(lossy)}" holds bytes that are not UTF-8, and the command line cannot pass them on exactly.`,
+      "Give the path as `rsync-tray ls` shows it, with --escaped (e.g. --escaped 'caf\\xE9.txt').",
+    );
+  return positionals;
+}
+
 export const restore: Command = {
   usage:
-    'restore --profile NAME PATH... [--to DIR] [--version YYYY-MM-DD] [--dry-run] ' +
+    'restore --profile NAME PATH... [--escaped] [--to DIR] [--version YYYY-MM-DD] [--dry-run] ' +
     '[--on-conflict keep-both|overwrite|skip] [--all [--force]] [--target N] [--json] [--config FILE]',
   summary: 'Bring files back from the backup: to their place or into DIR (--all: the whole profile into an empty DIR).',
   options: {
@@ -159,6 +210,7 @@ export const restore: Command = {
     all: { type: 'boolean' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
+    escaped: { type: 'boolean' },
   },
   async run(v, positionals) {
     const choice = v['on-conflict'] as string | undefined;
@@ -176,7 +228,7 @@ export const restore: Command = {
       );
     const input = {
       ...common(v),
-      paths: positionals,
+      paths: argvPaths(positionals, Boolean(v.escaped)),
       all: Boolean(v.all),
       force: Boolean(v.force),
       to: v.to as string | undefined,
