@@ -4,12 +4,12 @@
  */
 import { formatError } from '../shared/errors.ts';
 import {
-  deletedPhrase,
   formatBytes,
   formatDuration,
   holdPhrase,
   lastSyncedPhrase,
   plural,
+  runEffectPhrase,
   statusLine,
   stateWord,
 } from '../shared/presenter.ts';
@@ -29,9 +29,10 @@ export function eventLogger(): (event: EngineEvent) => string | null {
         );
       case 'run': {
         const r = event.run;
-        const what = r.kind === 'full' ? 'full sync' : `batch of ${plural(r.paths, 'path')}`;
-        const gone = deletedPhrase(r);
-        const moved = `${plural(r.files, 'file')}, ${formatBytes(r.bytes)}${gone ? `, ${gone}` : ''}`;
+        // The window's words (runPhrase): "3 changes → … 2 items sent", not "files", which a
+        // folder sent with them would make wrong.
+        const what = r.kind === 'full' ? 'full sync' : plural(r.paths, 'change');
+        const moved = `${runEffectPhrase(r)}, ${formatBytes(r.bytes)}`;
         const lag = r.latencyMs !== null ? `, on the backup ${formatDuration(r.latencyMs)} after the change` : '';
         const outcome =
           r.outcome === 'ok'
@@ -46,6 +47,9 @@ export function eventLogger(): (event: EngineEvent) => string | null {
           `${outcome} (${moved} in ${formatDuration(r.durationMs)}${lag})`
         );
       }
+      // A restore's progress is for windows; its outcome is the restore command's own output.
+      case 'restore':
+        return null;
       case 'status': {
         const lines: string[] = [];
         for (const t of event.status.targets) {

@@ -8,7 +8,7 @@ import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent, LogLevel, RunRecord } from '../shared/status.ts';
 import { formatError } from '../shared/errors.ts';
-import { deletedPhrase } from '../shared/presenter.ts';
+import { formatBytes, formatDuration, plural, runEffectPhrase } from '../shared/presenter.ts';
 
 export interface LogFile {
   readonly path: string;
@@ -21,28 +21,13 @@ export function formatLogLine(at: number, level: LogLevel, message: string, prof
   return `${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${profile ? `[${profile}] ` : ''}${text}\n`;
 }
 
-const size = (bytes: number): string =>
-  bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 ** 2
-      ? `${(bytes / 1024).toFixed(1)} KiB`
-      : bytes < 1024 ** 3
-        ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
-        : `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-
+/** A run in the window's and the CLI's words (the presenter's): "3 changes to t: 2 items sent, 2.0 KiB in 1.2 s". */
 export function describeRun(run: RunRecord): { level: LogLevel; message: string } {
-  const what =
-    `${run.kind === 'full' ? 'full sync' : `batch of ${run.paths} path${run.paths === 1 ? '' : 's'}`} to ` +
-    `${run.target}`;
-  const took = `${(run.durationMs / 1000).toFixed(1)} s`;
+  const what = `${run.kind === 'full' ? 'full sync' : plural(run.paths, 'change')} to ${run.target}`;
+  const took = formatDuration(run.durationMs);
   switch (run.outcome) {
     case 'ok':
-      return {
-        level: 'info',
-        message:
-          `${what}: ${run.files} file${run.files === 1 ? '' : 's'}, ${size(run.bytes)}` +
-          `${deletedPhrase(run) ? `, ${deletedPhrase(run)}` : ''} in ${took}`,
-      };
+      return { level: 'info', message: `${what}: ${runEffectPhrase(run)}, ${formatBytes(run.bytes)} in ${took}` };
     case 'vanished':
       return { level: 'info', message: `${what}: some files vanished while copying; they go round again (${took})` };
     case 'canceled':
@@ -51,7 +36,7 @@ export function describeRun(run: RunRecord): { level: LogLevel; message: string 
       return {
         level: 'warn',
         message:
-          `${what}: ${run.files} file${run.files === 1 ? '' : 's'} copied in ${took}; ` +
+          `${what}: ${runEffectPhrase(run)} in ${took}; ` +
           `a mass deletion is held back until someone confirms it in the window`,
       };
     default:

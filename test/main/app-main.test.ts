@@ -295,7 +295,7 @@ describe('tray, notifications and events', () => {
     ]);
     const log = await readFile(tray!.log.path, 'utf8');
     expect(log).toContain('WARN  [Docs] inotify watch limit reached; polling');
-    expect(log).toContain('INFO  [Docs] batch of 3 paths to ada@b:873/docs: 2 files, 2.0 KiB in 1.2 s');
+    expect(log).toContain('INFO  [Docs] 3 changes to ada@b:873/docs: 2 files sent, 2.0 KiB in 1.2 s');
   });
 
   it('menu actions go through the API: sync, pause for an hour, resume, open folder', async () => {

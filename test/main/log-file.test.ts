@@ -28,7 +28,7 @@ describe('log file', () => {
       outcome: 'ok' as const,
       error: null,
     };
-    expect(describeRun(run)).toEqual({ level: 'info', message: 'full sync to t: 1 file, 3.0 MiB in 0.5 s' });
+    expect(describeRun(run)).toEqual({ level: 'info', message: 'full sync to t: 1 file sent, 3.0 MiB in 500 ms' });
     expect(
       describeRun({
         ...run,
@@ -37,13 +37,13 @@ describe('log file', () => {
       }),
     ).toEqual({
       level: 'warn',
-      message: 'full sync to t failed after 0.5 s: Timed out. — Check the network.',
+      message: 'full sync to t failed after 500 ms: Timed out. — Check the network.',
     });
     expect(describeRun({ ...run, outcome: 'fatal', error: null }).level).toBe('error');
     expect(describeRun({ ...run, outcome: 'held' })).toEqual({
       level: 'warn',
       message:
-        'full sync to t: 1 file copied in 0.5 s; a mass deletion is held back until someone confirms it in the window',
+        'full sync to t: 1 file sent in 500 ms; a mass deletion is held back until someone confirms it in the window',
     });
   });
 
