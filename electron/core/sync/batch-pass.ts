@@ -24,6 +24,7 @@ import type { RunResult } from '../rsync/rsync-runner.ts';
 import type { BudgetJudgement } from './deletion-budget.ts';
 import { isEmptyFolder } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
+import { MOVE_PAIRING_POLICY, unpairedMoves } from './move-pairs.ts';
 import { movedAway, planBatch } from './pending-paths.ts';
 
 export interface BatchPassIO {
@@ -53,6 +54,8 @@ export interface BatchPassIO {
    * the batch runs; it deletes and overwrites nothing, and a failure only costs the bytes.
    */
   basis?(from: string, to: string): Promise<void>;
+  /** Deletions still waiting in pending: a move's old side may be among them (move-pairs.ts). */
+  waiting?(limit: number): string[];
 }
 
 /**
@@ -157,11 +160,17 @@ export async function batchPass(
   if (paths.length === 0) return result(done);
   // Moves first: the new place is built from the old copy, so the run below finds it identical
   // and sends ~nothing. The old side is still deleted by that run, counted by the guard above.
-  if (io.basis)
+  if (io.basis) {
     for (const from of movedPaths) {
       const to = io.moves?.peek(from);
       if (to && !plan.deleted.has(to)) await io.basis(from, to);
     }
+    // A move the watcher could not pair (into a folder not watched yet) is found by its name.
+    // Deletions not due yet count too: their old copy is still on the backup.
+    const waiting = io.waiting?.(MOVE_PAIRING_POLICY.maxDeletions + 1) ?? [];
+    const gone = { paths: plan.paths, deleted: new Set([...plan.deleted, ...notDue, ...waiting]) };
+    for (const [from, to] of await unpairedMoves(gone, movedPaths, profile.source)) await io.basis(from, to);
+  }
   const run = bounded(await io.run(deletion, filesFromInput(paths), plan.files === 0));
   const verdict = io.judge(paths.length, run.result, movedNames(movedPaths, io.moves));
   if (verdict.type !== 'done' || !run.uncounted) return result(verdict);

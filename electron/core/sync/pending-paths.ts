@@ -90,6 +90,16 @@ export class PendingPaths {
     this.#changes += Number(isChange) - Number(wasChange);
   }
 
+  /** Up to `limit` deletions still waiting for their quiet (their old copy is on the backup yet). */
+  waitingDeletions(limit: number): string[] {
+    const out: string[] = [];
+    for (const [rel, flags] of this.#entries) {
+      if (out.length >= limit) break;
+      if (waits(flags)) out.push(rel);
+    }
+    return out;
+  }
+
   /** A copy of what is pending, for the journal. */
   entries(): Array<[string, number]> {
     return [...this.#entries];

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseBandwidth } from '../../shared/bandwidth.ts';
+import { limitAt } from '../../shared/bandwidth-schedule.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
@@ -141,12 +141,13 @@ export class RsyncExecutor {
     );
     if (isDir === null) return;
     const auth = await resolveAuth(target, secrets);
-    const bw = parseBandwidth(profile.bandwidthLimit);
+    // The same limit as the batch after it: the schedule's at this moment, else the profile's.
+    const bw = limitAt(profile, new Date(this.#deps.clock.now()));
     const common = [
       '--stats',
       `--contimeout=${profile.timeoutSeconds}`,
       '--sockopts=TCP_NODELAY',
-      ...(bw.ok && bw.value.rsyncArg ? [`--bwlimit=${bw.value.rsyncArg}`] : []),
+      ...(bw.rsyncArg ? [`--bwlimit=${bw.rsyncArg}`] : []),
       ...(profile.compress ? ['--compress'] : []),
       ...(caps.mkpath ? ['--mkpath'] : []),
       ...excludes.rsyncArgs,

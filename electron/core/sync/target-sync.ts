@@ -344,6 +344,8 @@ export class TargetSync {
       ...this.#deletions.io,
       fullPass: () => this.#fullPass(),
       moves: this.#moves,
+      basis: (from, to) => this.#executor.runBasis(from, to, this.#abort!.signal),
+      waiting: (limit) => this.#pending.waitingDeletions(limit),
     });
     if (notDue.length > 0) {
       const now = this.#clock.now();
@@ -377,7 +379,6 @@ export class TargetSync {
   get #aborted(): boolean {
     return this.#abort?.signal.aborted ?? false;
   }
-
   async #run(kind: RunKind, deletion: DeletionMode, input?: Buffer, onlyNewTrees = false): Promise<RunResult> {
     this.#runningKind = kind;
     this.#setState();

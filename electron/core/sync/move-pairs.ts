@@ -1,0 +1,70 @@
+/**
+ * Moves the watcher could not pair. inotify pairs a rename by its cookie only when it watches
+ * both folders: `mkdir b && mv a/f b/` moves into a folder whose watch is not set yet, so the
+ * batch sees "a/f deleted" and "b created" — and would send f's bytes again. Within one batch, a
+ * deleted path and a path that appeared with the same name (listed itself, or directly inside a
+ * listed new folder) are taken as a move, and the new place gets a basis run from the old copy
+ * (move-args.ts). A wrong guess costs nothing but that run: the basis run deletes and overwrites
+ * nothing, and the batch after it compares every file exactly.
+ *
+ * Bounded, so a burst never pays a look-up per pair: only small batches are looked at, and only
+ * targets worth a run (folders, files of at least minBytes).
+ */
+import { lstat } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { BatchPlan } from './pending-paths.ts';
+
+export const MOVE_PAIRING_POLICY = {
+  /** Deletions and new folders looked at per batch; past either, no pairing is tried. */
+  maxDeletions: 32,
+  maxTrees: 32,
+  /** A smaller file costs less to send than the basis run's round trip. */
+  minBytes: 64 * 1024,
+} as const;
+
+/** [from, to] pairs, each side at most once; `paired` are the watcher's own moves (skipped). */
+export async function unpairedMoves(
+  plan: Pick<BatchPlan, 'paths' | 'deleted'>,
+  paired: ReadonlySet<string>,
+  root: string,
+  policy = MOVE_PAIRING_POLICY,
+): Promise<Array<[string, string]>> {
+  const gone = [...plan.deleted].filter((d) => !paired.has(d));
+  const present = plan.paths.filter((p) => !plan.deleted.has(p));
+  if (gone.length === 0 || present.length === 0 || gone.length > policy.maxDeletions) return [];
+  const byName = new Map<string, string[]>();
+  for (const p of present) {
+    const name = posix.basename(p);
+    byName.set(name, [...(byName.get(name) ?? []), p]);
+  }
+  const isDir = new Map<string, boolean>();
+  await Promise.all(
+    present.map(async (p) =>
+      isDir.set(
+        p,
+        await lstat(posix.join(root, p)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      ),
+    ),
+  );
+  const trees = present.filter((p) => isDir.get(p));
+  if (trees.length > policy.maxTrees) return [];
+
+  const taken = new Set<string>();
+  const pairs: Array<[string, string]> = [];
+  for (const from of gone) {
+    const name = posix.basename(from);
+    const candidates = [...(byName.get(name) ?? []), ...trees.map((t) => `${t}/${name}`)];
+    for (const to of candidates) {
+      if (to === from || taken.has(to) || to.startsWith(`${from}/`)) continue;
+      const st = await lstat(posix.join(root, to)).catch(() => null);
+      if (!st || !(st.isDirectory() || (st.isFile() && st.size >= policy.minBytes))) continue;
+      taken.add(to);
+      pairs.push([from, to]);
+      break;
+    }
+  }
+  return pairs;
+}
