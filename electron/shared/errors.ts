@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   /** The host cannot do this (a desktop-only setting on a server, opening a folder in a browser). */
   'UNSUPPORTED',
   'UNKNOWN_PROFILE',
+  /** A hook command set or changed through the API (window, import): only the config file sets one. */
+  'HOOK_COMMAND_REFUSED',
   /** fs.inotify.max_user_watches is below the watched tree's folder count: changes found by rescans. */
   'WATCH_LIMIT',
   // restore (core/restore)

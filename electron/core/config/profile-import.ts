@@ -7,6 +7,7 @@ import type { ImportMapping, ImportPreview } from '../../shared/contract.ts';
 import { describeIssues, validateConfig } from './config-file.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { ProfileSchema, type Config, type Profile } from '../../shared/profile-schema.ts';
+import { importedHookProblems } from './hook-policy.ts';
 import { migrateConfig } from './migrations.ts';
 
 export type ImportFormat = 'json' | 'sersync';
@@ -84,6 +85,7 @@ export function previewImport(
     if (names.has(key)) problems.push(`profiles: the name "${p.name}" appears twice in the file`);
     names.add(key);
   }
+  problems.push(...importedHookProblems(profiles, config.profiles));
   const existing = new Set(config.profiles.map((p) => p.name.toLowerCase()));
   const conflicts = profiles.filter((p) => existing.has(p.name.toLowerCase())).map((p) => p.name);
   return { profiles, conflicts, problems, ...(mapping ? { mapping } : {}) };

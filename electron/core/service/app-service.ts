@@ -10,6 +10,7 @@ import type { EngineEvent } from '../../shared/status.ts';
 import type { SecretStore } from '../rsync/auth.ts';
 import type { RunProgress } from '../rsync/rsync-runner.ts';
 import { describeIssues, serializeConfig, validateConfig } from '../config/config-file.ts';
+import { assertHookCommandKept } from '../config/hook-policy.ts';
 import { applyImport, previewImport, type Importer } from '../config/profile-import.ts';
 import { ActivityLog } from './activity-log.ts';
 import { LogRing } from './log-ring.ts';
@@ -154,6 +155,7 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
       const replaced = previousName ?? parsed.data.name;
       const others = config.profiles.filter((p) => p.name !== replaced);
       const was = config.profiles.find((p) => p.name === replaced);
+      assertHookCommandKept(parsed.data, was);
       await commit({ ...config, profiles: [...others, parsed.data] }, [{ profile: parsed.data, was }]);
       return parsed.data;
     },
