@@ -209,8 +209,9 @@ export interface ProfileStatus {
    */
   pausedUntil?: number | null;
   /**
-   * While paused by a condition of the machine: why ("on battery", "metered network"), shown as
-   * "paused: on battery". It resumes by itself when the condition ends. Absent otherwise.
+   * While paused by a condition of the machine or held by the host (a restore into the source):
+   * why ("on battery", "metered network", "restoring"), shown as "paused: on battery". It resumes
+   * by itself when that ends. Absent otherwise.
    */
   pauseReason?: string;
 }

@@ -64,6 +64,9 @@ export function pageInfo(page: { total: number; offset: number; items: readonly 
 /** An entry that can be restored: anything the backup holds. */
 export const restorable = (e: BrowseEntry): boolean => e.state !== 'local-only';
 
+/** A file the backup holds has a history to show (its kept versions); one only here has none. */
+export const hasHistory = (e: BrowseEntry): boolean => e.kind === 'file' && restorable(e);
+
 /** Selection by path, kept across pages of one folder. */
 export function toggle(selected: ReadonlySet<string>, path: string): Set<string> {
   const next = new Set(selected);

@@ -111,7 +111,7 @@ describe('an interrupted restore', () => {
 });
 
 describe('a restore into a watched source', () => {
-  it('pauses the profile meanwhile; nothing goes back, nothing is deleted on the backup', async () => {
+  it('holds the profile meanwhile ("paused: restoring"); nothing goes back, nothing is deleted on the backup', async () => {
     sfx = await startSyncFixture({ profile: { keepDeletedDays: 7 } });
     const f = sfx;
     await writeFile(`${f.source}/kept.txt`, 'kept');
@@ -139,20 +139,23 @@ describe('a restore into a watched source', () => {
       profile: () => profile,
       rsyncPath: () => 'rsync',
       guard: {
-        isPaused: (n) => f.engine.status().some((s) => s.name === n && s.state === 'paused'),
-        pause: (n) => {
-          f.engine.pause(n);
-          states.push(f.engine.status()[0]!.state);
-        },
-        resume: (n) => {
-          f.engine.resume(n);
-          states.push('resumed');
+        hold: (n, o) => {
+          const hold = f.engine.hold(n, o);
+          const s = f.engine.status()[0]!;
+          states.push(`${s.state}: ${s.pauseReason}`);
+          return {
+            renew: () => hold.renew(),
+            release: () => {
+              hold.release();
+              states.push('released');
+            },
+          };
         },
       },
     });
     const report = await service.run({ profile: 'test', target: 0, paths: ['lost'], all: false, force: false });
     expect(report.restored).toBeGreaterThanOrEqual(2);
-    expect(states).toEqual(['paused', 'resumed']);
+    expect(states).toEqual(['paused: restoring', 'released']);
     // The watcher saw the files arrive; what it owes is pushed, and equals the backup.
     await new Promise((r) => setTimeout(r, 1_500));
     await f.engine.whenIdle('test');

@@ -33,7 +33,25 @@ const SCREENS: Array<{ name: string; hash: string; heading: RegExp; prepare?: ()
   { name: 'settings', hash: '#/settings', heading: /^Settings$/ },
   // The import preview of a pasted export (its table must fit its card at 800×600).
   { name: 'import-preview', hash: '#/transfer', heading: /Import/, prepare: pastePreview },
+  // The paused profile's backup, with an entry in each local state (each badge's tone is axe-checked).
+  { name: 'restore', hash: '#/restore/photos', heading: /^Restore$/, prepare: restoreStates },
 ];
+
+/** Local changes to the paused "photos" (they stay local): one entry per state on the backup's top. */
+async function divergePhotos(): Promise<void> {
+  const photos = path.join(work, 'photos');
+  await rm(path.join(photos, 'file-0.txt'));
+  await writeFile(path.join(photos, 'file-1.txt'), 'edited here\n');
+  await writeFile(path.join(photos, 'only-here.txt'), 'local\n');
+}
+
+async function restoreStates(): Promise<void> {
+  const row = (name: string) => session.page.locator('main tbody tr', { hasText: name });
+  await row('file-0.txt').getByText('Only on the backup').waitFor();
+  await row('file-1.txt').getByText('Differs').waitFor();
+  await row('file-2.txt').getByText('Same').waitFor();
+  await row('only-here.txt').getByText('Only here').waitFor();
+}
 
 /** A profile with a long path and URL, pasted as an export: the preview table shows it. */
 async function pastePreview(): Promise<void> {
@@ -184,6 +202,7 @@ describe.skipIf(!chromiumAvailable)('every screen at 1280×800 and 800×600, lig
     await session.waitForBadge('photos', 'Current');
     await session.card('photos').getByRole('button', { name: 'Pause', exact: true }).click();
     await session.waitForBadge('photos', 'Paused');
+    await divergePhotos();
     await session
       .card('broken')
       .locator('.card-head .badge')

@@ -3,6 +3,7 @@ import type { BrowseEntry } from '../../electron/shared/restore-contract.ts';
 import {
   breadcrumbs,
   countsPhrase,
+  hasHistory,
   pageInfo,
   pageSelection,
   previewPhrase,
@@ -62,6 +63,14 @@ describe('restore screen logic', () => {
     expect(togglePage(all, items).size).toBe(0);
     // Selections on other pages stay when this page is cleared.
     expect([...togglePage(new Set(['other/x', 'docs/a', 'docs/b']), items)]).toEqual(['other/x']);
+  });
+
+  it('offers a history for files the backup holds, not for one only here nor for a folder', () => {
+    expect(hasHistory(entry('a', 'same'))).toBe(true);
+    expect(hasHistory(entry('b', 'differs'))).toBe(true);
+    expect(hasHistory(entry('c', 'backup-only'))).toBe(true);
+    expect(hasHistory(entry('d', 'local-only'))).toBe(false);
+    expect(hasHistory({ ...entry('e', 'same'), kind: 'folder' })).toBe(false);
   });
 
   it('words the preview and the progress with the presenter', () => {

@@ -127,16 +127,13 @@ export async function startAppService(options: AppServiceOptions): Promise<AppSe
     );
   };
 
-  // Getting files back (restore-service.ts): a restore into a watched source pauses its syncs.
+  // Getting files back (restore-service.ts): a restore into a watched source holds its syncs.
   const restore = restoreService({
     profile: findProfile,
     rsyncPath: () => config.settings.rsyncPath,
     secrets: options.secrets,
-    guard: {
-      isPaused: (name) => engine.status().some((s) => s.name === name && s.state === 'paused'),
-      pause: (name) => engine.pause(name),
-      resume: (name) => engine.resume(name),
-    },
+    // The engine's transient hold: never saved, leased (a crash mid-restore never leaves syncing off).
+    guard: { hold: (name, hold) => engine.hold(name, hold) },
     onProgress: forwardRestore,
   });
 

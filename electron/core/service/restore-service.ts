@@ -2,8 +2,11 @@
  * The restore API methods (restore.list / preview / run / versions) over core/restore, for the
  * app service (and so the window, `serve` and the control socket) and the standalone CLI alike.
  *
- * The engine hook: a restore into a watched source pauses that profile's syncs while it runs
- * (`guard`), and resumes them after, unless a person had paused it already. While paused the
+ * The engine hook: a restore into a watched source holds that profile's syncs while it pulls
+ * (`guard`: the engine's transient hold, restore-hold.ts), so it says "paused: restoring", and
+ * releases the hold after. A person's pause is its own and stays. The hold is never saved and is
+ * leased: a host that crashes mid-restore restarts syncing, and a restore that dies without its
+ * `finally` lets the lease run out instead of leaving syncing off in silence. While held the
  * watcher still records what changed; the batch that follows compares each restored path with
  * --checksum and finds it equal to the backup, so nothing is sent back, nothing is deleted (a
  * restore only adds files locally; its hidden partial folder was never on the backup) and the
@@ -14,23 +17,23 @@ import type { z } from 'zod';
 import type { METHOD_INPUTS, MethodOutputs } from '../../shared/contract.ts';
 import type { Profile } from '../../shared/profile-schema.ts';
 import type { SecretStore } from '../rsync/auth.ts';
-import type { RunProgress } from '../rsync/rsync-runner.ts';
+import { runRsync, type RunProgress } from '../rsync/rsync-runner.ts';
+import { systemClock, type Clock } from '../sync/clock.ts';
+import type { Hold, HoldOptions } from '../sync/transient-holds.ts';
 import { cleanPath, openBackup } from '../restore/backup-access.ts';
 import { browseFolder } from '../restore/browse.ts';
 import { makeSpec, planRestore } from '../restore/restore-plan.ts';
 import { executeRestore } from '../restore/restore-run.ts';
 import { listVersions } from '../restore/versions.ts';
+import { holdWhilePulling, RESTORE_HOLD, type RestoreHoldPolicy } from './restore-hold.ts';
 
 type RestoreMethod = 'restore.list' | 'restore.preview' | 'restore.run' | 'restore.versions';
 /** What a handler receives: the input validated, its defaults filled in. */
 type In<M extends RestoreMethod> = z.output<(typeof METHOD_INPUTS)[M]>;
 
-/** Pauses one profile's syncs around a restore into its source; the engine's pause and resume. */
+/** Holds one profile's syncs around a restore into its source: the engine's hold. */
 export interface SyncGuard {
-  /** Whether the profile is paused now (by a person): then the restore leaves it so. */
-  isPaused(profile: string): boolean;
-  pause(profile: string): void;
-  resume(profile: string): void;
+  hold(profile: string, options: HoldOptions): Hold;
 }
 
 export interface RestoreServiceOptions {
@@ -40,6 +43,10 @@ export interface RestoreServiceOptions {
   guard?: SyncGuard;
   onProgress?: (profile: string, p: RunProgress) => void;
   now?: () => Date;
+  /** Drives the hold's heartbeat (tests inject one). */
+  clock?: Clock;
+  /** The hold's reason, lease and heartbeat (tests shorten them). */
+  hold?: RestoreHoldPolicy;
 }
 
 export interface RestoreService {
@@ -63,12 +70,17 @@ export function restoreService(options: RestoreServiceOptions): RestoreService {
       return preview;
     },
     async run({ profile, target, paths, all, force, to, version, onConflict }, signal) {
-      const backup = await open(profile, target);
+      const opened = await open(profile, target);
+      const source = opened.profile.source.replace(/\/+$/, '');
+      const dest = makeSpec(opened, { paths, all, to, version }).dest;
+      const intoSource = dest === source || dest.startsWith(`${source}/`);
+      const guard = options.guard;
+      const hold =
+        intoSource && guard
+          ? holdWhilePulling((o) => guard.hold(profile, o), options.clock ?? systemClock, options.hold ?? RESTORE_HOLD)
+          : null;
+      const backup = hold ? { ...opened, run: hold.wrap(opened.run ?? runRsync) } : opened;
       const spec = makeSpec(backup, { paths, all, to, version });
-      const source = backup.profile.source.replace(/\/+$/, '');
-      const intoSource = spec.dest === source || spec.dest.startsWith(`${source}/`);
-      const guard = intoSource && options.guard && !options.guard.isPaused(profile) ? options.guard : null;
-      guard?.pause(profile);
       try {
         return await executeRestore(spec, {
           onConflict,
@@ -78,7 +90,7 @@ export function restoreService(options: RestoreServiceOptions): RestoreService {
           onProgress: options.onProgress ? (p) => options.onProgress!(profile, p) : undefined,
         });
       } finally {
-        guard?.resume(profile);
+        hold?.release();
       }
     },
     async versions({ profile, target, path, search, offset, limit }) {

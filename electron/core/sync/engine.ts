@@ -23,6 +23,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { ReachabilityPolicy } from './reachability.ts';
 import { ControlState, pauseDeadlines } from './control-state.ts';
 import { type ConditionSource, conditionPause } from './pause-conditions.ts';
+import { TransientHolds, type Hold, type HoldOptions } from './transient-holds.ts';
 
 export interface EngineOptions {
   config: Config;
@@ -65,6 +66,11 @@ export interface Engine {
   /** Pauses one profile or all, until resumed or for `minutes`. */
   pause(profile?: string, minutes?: number): void;
   resume(profile?: string): void;
+  /**
+   * Pauses one profile for an operation of the host's (a restore into its source): not saved,
+   * leased, and said as its reason ("paused: restoring"); see transient-holds.ts.
+   */
+  hold(profile: string, options: HoldOptions): Hold;
   /** Something failing targets depended on changed (a stored password): retry them now. */
   retryNow(targetKey?: string): void;
   /** Carries out a held mass deletion of a profile (see deletion-guard.ts). */
@@ -127,8 +133,24 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const profile = config.profiles.find((p) => p.name === name);
     return profile && options.conditions ? conditionPause(profile, options.conditions.current()) : null;
   };
-  /** Whether a runner is held: by a person's pause (the control state's) or by a condition. */
-  const held = (name: string, now: number): boolean => control.isPaused(name, now) || conditionOf(name) !== null;
+  const holds = new TransientHolds(
+    clock,
+    () => {
+      applyControl();
+      // A profile paused already (by a person) gains or loses the hold's reason: say it.
+      for (const r of runners.values()) if (r.status.state === 'paused') emit({ type: 'status', status: r.status });
+    },
+    (profile, reason) =>
+      emit({
+        type: 'log',
+        level: 'warn',
+        profile,
+        message: `Profile "${profile}" was paused while ${reason}, and that stopped answering without ending; syncing resumed by itself. Check the restored files.`,
+      }),
+  );
+  /** Whether a runner is held: by a person's pause (the control state's), a condition, or a hold. */
+  const held = (name: string, now: number): boolean =>
+    control.isPaused(name, now) || conditionOf(name) !== null || holds.reasonOf(name) !== null;
   /** Pauses are the control state's and the conditions': each runner follows them, whenever it was (re)created. */
   const applyControl = (): void => {
     const now = clock.now();
@@ -141,11 +163,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   /** A paused profile says until when (a person's pause), so windows and the tray say "Paused until 15:30". */
   const withPause = (s: ProfileStatus): ProfileStatus => {
     if (s.state !== 'paused') return s;
-    const condition = conditionOf(s.name);
+    const reason = holds.reasonOf(s.name) ?? conditionOf(s.name)?.reason;
     return {
       ...s,
       pausedUntil: control.pausedUntil(s.name, clock.now()) ?? null,
-      ...(condition ? { pauseReason: condition.reason } : {}),
+      ...(reason ? { pauseReason: reason } : {}),
     };
   };
 
@@ -237,6 +259,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       applyControl();
       deadlines.arm();
     },
+    hold: (name, holdOptions) => {
+      pick(name);
+      return holds.take(name, holdOptions);
+    },
     retryNow: (key) => [...runners.values()].forEach((r) => r.retryNow(key)),
     confirmDeletions: (name) => {
       if (!pick(name).some((r) => r.confirmDeletions())) throw noHold(name);
@@ -271,6 +297,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     async dispose() {
       deadlines.dispose();
+      holds.dispose();
       stopConditions?.();
       await control.flush();
       await Promise.all([...runners.values()].map((r) => r.dispose()));

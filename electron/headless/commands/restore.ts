@@ -3,8 +3,9 @@
  *
  * Each asks the engine a `run` / `serve` keeps for this config when one runs (over its control
  * socket, like `sync`), and otherwise does the work here from the config file. Why the engine
- * first: a restore into a watched source must pause that profile's syncs while files arrive
- * (core/service/restore-service.ts), and only the engine watching it can. With none running
+ * first: a restore into a watched source must hold that profile's syncs while files arrive
+ * ("paused: restoring", a leased hold that is never saved: core/service/restore-hold.ts), and
+ * only the engine watching it can. With none running
  * nothing watches the folder, and the same service runs here without that guard.
  */
 import { loadConfig } from '../../core/config/config-file.ts';
