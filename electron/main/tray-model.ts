@@ -46,6 +46,8 @@ export type TrayAction =
   | { type: 'open-log' }
   | { type: 'set-login-item'; enabled: boolean }
   | { type: 'set-notification'; key: keyof NotificationPrefs; value: boolean }
+  /** After the service the tray was attached to stopped: run the engine here (engine-attach.ts). */
+  | { type: 'start-engine' }
   | { type: 'quit' };
 
 /** A menu item as data, close to Electron's MenuItemConstructorOptions. */
@@ -64,6 +66,22 @@ export interface TrayInput {
   notifications: NotificationPrefs;
   /** null when start-at-login cannot be managed here (e.g. macOS outside an installed app). */
   openAtLogin: boolean | null;
+  /** Whose engine the menu controls: this app's, or a service's it attached to (engine-attach.ts). */
+  engine?: EngineHostState;
+}
+
+/** The engine behind the tray: its own, a running service's (by pid), or a service that stopped. */
+export type EngineHostState = { kind: 'own' } | { kind: 'attached' | 'lost'; pid: number };
+
+/** The menu's line about whose engine it is; a stopped service comes with the offer to run one here. */
+function engineEntries(engine: EngineHostState): MenuEntry[] {
+  if (engine.kind === 'own') return [{ type: 'normal', label: 'Engine in this app', enabled: false }];
+  if (engine.kind === 'attached')
+    return [{ type: 'normal', label: `Attached to the service (pid ${engine.pid})`, enabled: false }];
+  return [
+    { type: 'normal', label: `The service (pid ${engine.pid}) stopped: nothing is syncing`, enabled: false },
+    { type: 'normal', label: 'Start the engine in this app', action: { type: 'start-engine' } },
+  ];
 }
 
 export interface TrayModel {
@@ -143,13 +161,48 @@ export function summarize(statuses: readonly ProfileStatus[]): string {
   if (confirm) return `${of(confirm)} ${verb(confirm, active.length)} waiting for your confirmation`;
   const retrying = count((s) => s.state === 'retrying');
   if (retrying) return `${of(retrying)} ${verb(retrying, active.length)} retrying`;
-  const paused = count((s) => s.state === 'paused');
-  if (paused === active.length) return active.length === 1 ? 'The backup is paused' : `All ${all} backups are paused`;
+  const pausedOnes = active.filter((s) => s.state === 'paused');
+  const paused = pausedOnes.length;
+  const why = pauseNote(pausedOnes);
+  if (paused === active.length) {
+    const head = active.length === 1 ? 'The backup is paused' : `All ${all} backups are paused`;
+    return why.uniform ? `${head}: ${why.text}` : why.text ? `${head} (${why.text})` : head;
+  }
   const busy = count((s) => s.state === 'syncing' || s.state === 'scanning');
   if (busy)
     return `Syncing ${busy === 1 && active.length === 1 ? '' : `${formatCount(busy)} of ${all} backups`}`.trim();
-  if (paused) return `${of(paused)} ${verb(paused, active.length)} paused, the others are current`;
+  if (paused)
+    return `${of(paused)} ${verb(paused, active.length)} paused${why.text ? ` (${why.text})` : ''}, the others are current`;
   return active.length === 1 ? 'The backup is current' : `All ${all} backups are current`;
+}
+
+/**
+ * Why the paused profiles are paused, for the header: the one reason they share ("on battery"),
+ * else each reason with how many it paused ("on battery: 2, metered network: 1"); a profile a
+ * person paused has no reason to add. Empty when none has one.
+ */
+function pauseNote(paused: readonly ProfileStatus[]): { text: string; uniform: boolean } {
+  const reasons = paused.map((s) => s.pauseReason);
+  const first = reasons[0];
+  if (first && reasons.every((r) => r === first)) return { text: first, uniform: true };
+  const counts = new Map<string, number>();
+  for (const r of reasons) if (r) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return {
+    text: [...counts].map(([r, n]) => `${r}: ${formatCount(n)}`).join(', '),
+    uniform: false,
+  };
+}
+
+/**
+ * The line in a profile's menu when a condition of the machine paused it, by reason
+ * (core/sync/pause-conditions.ts names them); another reason gets the general words.
+ */
+export const PAUSE_REASON_LINES: Readonly<Record<string, string>> = {
+  'on battery': 'Paused on battery power: it resumes by itself on mains power',
+  'metered network': 'Paused on a metered network: it resumes by itself on another network',
+};
+export function pauseReasonLine(reason: string): string {
+  return PAUSE_REASON_LINES[reason] ?? `Paused: ${reason}; it resumes by itself when that ends`;
 }
 
 function verb(n: number, total: number): string {
@@ -166,7 +219,8 @@ export function tooltip(statuses: readonly ProfileStatus[], _now: number): strin
   let text = head.length > TOOLTIP_MAX ? `${head.slice(0, TOOLTIP_MAX - 1)}…` : head;
   for (let i = 0; i < notable.length; i++) {
     const s = notable[i]!;
-    const line = `\n${shorten(s.name, 24)}: ${stateWord(s.state)}`;
+    const word = s.state === 'paused' && s.pauseReason ? `paused (${s.pauseReason})` : stateWord(s.state);
+    const line = `\n${shorten(s.name, 24)}: ${word}`;
     const rest = notable.length - i - 1;
     const more = rest > 0 ? `\n…and ${formatCount(rest)} more` : '';
     if (text.length + line.length + more.length <= TOOLTIP_MAX) {
@@ -188,6 +242,8 @@ function profileMenu(s: ProfileStatus, now: number): MenuEntry {
   } else {
     if (s.state === 'needs-confirmation')
       items.push({ type: 'normal', label: 'Review the deletions…', action: { type: 'show-window', profile: name } });
+    if (s.state === 'paused' && s.pauseReason)
+      items.push({ type: 'normal', label: escapeMnemonic(pauseReasonLine(s.pauseReason)), enabled: false });
     if (s.lastError && (s.state === 'error' || s.state === 'retrying'))
       items.push({ type: 'normal', label: shorten(s.lastError.hint, 80), enabled: false });
     items.push({
@@ -275,6 +331,7 @@ export function trayMenu(input: TrayInput): MenuEntry[] {
     });
   }
   menu.push({ type: 'separator' });
+  if (input.engine) menu.push(...engineEntries(input.engine));
   menu.push({ type: 'normal', label: 'Quit Rsync Tray', action: { type: 'quit' } });
   return menu;
 }

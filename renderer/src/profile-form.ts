@@ -4,7 +4,14 @@
  * all say the same thing about the same mistake. Pure (no DOM, no Vue): tested under Node.
  */
 import { describeBandwidth } from '@shared/bandwidth.ts';
-import type { ScheduleRule } from '@shared/bandwidth-schedule.ts';
+import {
+  describeLimitNow,
+  describeRule,
+  ScheduleRuleSchema,
+  WEEKDAYS,
+  type ScheduleRule,
+  type Weekday,
+} from '@shared/bandwidth-schedule.ts';
 import { ProfileSchema, targetKey, type Auth, type Profile, type Target } from '@shared/profile-schema.ts';
 import { issueSentence } from '@shared/validation-messages.ts';
 
@@ -136,7 +143,8 @@ export function targetFormFrom(t: Target): TargetForm {
 
 export function formFromProfile(p: Profile): ProfileForm {
   return {
-    carried: p,
+    // A plain copy: the store's profile is a reactive proxy, which structuredClone refuses.
+    carried: JSON.parse(JSON.stringify(p)) as Profile,
     name: p.name,
     enabled: p.enabled,
     source: p.source,
@@ -265,6 +273,49 @@ export function bandwidthMeaning(text: string): string {
   return text.trim() === ''
     ? 'No limit. Write e.g. 5M for 5 MiB/s, 640K for 640 KiB/s, 5MB/s for 5,000,000 bytes/s.'
     : describeBandwidth(text);
+}
+
+/** The days as the schedule editor labels its checkboxes, Monday first. */
+export const SCHEDULE_DAYS: ReadonlyArray<{ day: Weekday; label: string; name: string }> = WEEKDAYS.map((day) => ({
+  day,
+  label: day.charAt(0).toUpperCase() + day.slice(1, 3),
+  name: {
+    mon: 'Monday',
+    tue: 'Tuesday',
+    wed: 'Wednesday',
+    thu: 'Thursday',
+    fri: 'Friday',
+    sat: 'Saturday',
+    sun: 'Sunday',
+  }[day],
+}));
+
+/** A new schedule row: the common case, office hours on workdays. */
+export function emptyRule(): ScheduleRule {
+  return { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00', limit: '5M' };
+}
+
+/**
+ * The line under a schedule row: what the rule means once it is valid ("Mon–Fri 08:00–18:00:
+ * 5 MiB/s", with "overnight" where it runs into the next day), else null (its fields say why).
+ */
+export function ruleMeaning(rule: ScheduleRule): string | null {
+  const parsed = ScheduleRuleSchema.safeParse({ ...rule, limit: rule.limit.trim() });
+  if (!parsed.success) return null;
+  const r = parsed.data;
+  const overnight = r.to !== '24:00' && r.to <= r.from && r.to !== r.from ? ' (overnight, into the next day)' : '';
+  const allDay = r.to === r.from ? ' (the whole day)' : '';
+  return `${describeRule(r)}${overnight}${allDay}`;
+}
+
+/** "5 MiB/s now, unlimited from 18:00" for the form as typed, or null while a rule is not valid. */
+export function scheduleNow(f: ProfileForm, date: Date): string | null {
+  const rules = f.bandwidthSchedule.map((r) => ScheduleRuleSchema.safeParse({ ...r, limit: r.limit.trim() }));
+  if (rules.some((r) => !r.success)) return null;
+  return describeLimitNow(
+    { bandwidthLimit: f.bandwidthLimit.trim(), bandwidthSchedule: rules.flatMap((r) => (r.success ? [r.data] : [])) },
+    date,
+  );
 }
 
 /** The secret-store key of a target as typed, or null while the target is not valid yet. */

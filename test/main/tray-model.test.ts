@@ -291,3 +291,41 @@ describe('timed pause', () => {
     expect(entry?.submenu?.find((i) => i.label === 'Resume')?.action).toEqual({ type: 'resume', profile: 'Docs' });
   });
 });
+
+describe('paused by a condition of the machine', () => {
+  const onBattery = (name: string) => status(name, 'paused', { pauseReason: 'on battery' });
+
+  it('says why in the header, the tooltip and the profile’s line and menu', () => {
+    const m = trayModel(input([onBattery('Docs')]));
+    expect(m.icon).toBe('paused');
+    expect(m.menu[0]?.label).toBe('The backup is paused: on battery');
+    expect(m.tooltip).toBe('Rsync Tray: The backup is paused: on battery\nDocs: paused (on battery)');
+    const entry = find(m.menu, 'Docs');
+    expect(entry?.label).toBe('Docs — paused: on battery · never synced');
+    expect(labels(entry?.submenu)[0]).toBe('Paused on battery power: it resumes by itself on mains power');
+    expect(entry?.submenu?.[0]?.enabled).toBe(false);
+    checkProfileEntry(entry, onBattery('Docs'));
+  });
+
+  it('counts the reasons when the paused profiles have different ones, leaving out a person’s pause', () => {
+    const metered = status('Web', 'paused', { pauseReason: 'metered network' });
+    const byHand = status('Mail', 'paused', { pausedUntil: null });
+    expect(summarize([onBattery('A'), onBattery('B')])).toBe('All 2 backups are paused: on battery');
+    expect(summarize([onBattery('A'), onBattery('B'), metered])).toBe(
+      'All 3 backups are paused (on battery: 2, metered network: 1)',
+    );
+    expect(summarize([onBattery('A'), byHand])).toBe('All 2 backups are paused (on battery: 1)');
+    expect(summarize([byHand, status('B', 'paused')])).toBe('All 2 backups are paused');
+    expect(summarize([metered, status('C', 'idle')])).toBe(
+      '1 of 2 backups is paused (metered network), the others are current',
+    );
+    expect(labels(find(trayModel(input([metered])).menu, 'Web')?.submenu)[0]).toBe(
+      'Paused on a metered network: it resumes by itself on another network',
+    );
+  });
+
+  it('has words for a reason it has no line for', () => {
+    const entry = find(trayModel(input([status('X', 'paused', { pauseReason: 'low disk' })])).menu, 'X');
+    expect(labels(entry?.submenu)[0]).toBe('Paused: low disk; it resumes by itself when that ends');
+  });
+});
