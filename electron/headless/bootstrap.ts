@@ -100,7 +100,7 @@ async function startHost(
   });
   let control: Awaited<ReturnType<typeof serveControlSocket>>;
   try {
-    control = await serveControlSocket(socket, service.handlers);
+    control = await serveControlSocket(socket, service.handlers, { subscribe: (l) => service.subscribe(l) });
   } catch (error) {
     await service.dispose();
     conditions.dispose();

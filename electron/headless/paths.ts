@@ -18,13 +18,11 @@ export function secretsFileFor(configFile: string): string {
 }
 
 /**
- * The control socket of `run` for this config (so two configs can run side by side). It lives in a
- * folder of its own, `run/` beside the config, which is made 0700 before the socket exists
- * (`privateDir` in control-socket.ts): no other user can reach it, whatever the umask.
+ * The control socket of `run` for this config (so two configs can run side by side), beside it in
+ * `run/`, made 0700 before the socket exists (`privateDir` in control-socket.ts). Kept with the
+ * socket's client (core/service/control-client.ts): the tray app finds a service by the same rule.
  */
-export function controlSocketFor(configFile: string): string {
-  return path.join(path.dirname(configFile), 'run', `${path.basename(configFile, '.json')}.control.sock`);
-}
+export { controlSocketFor } from '../core/service/control-client.ts';
 
 /** Pending-work journals of the engine run for this config. */
 export function stateDirFor(configFile: string): string {

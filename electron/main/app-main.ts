@@ -10,12 +10,10 @@ import path from 'node:path';
 import type { Method, MethodInput } from '../shared/contract.ts';
 import type { ProfileStatus } from '../shared/status.ts';
 import { dispatch } from '../core/service/api-dispatch.ts';
-import { startAppService, type AppService, type AppServiceOptions } from '../core/service/app-service.ts';
-import { formatError, RsyncTrayError, toErrorInfo } from '../shared/errors.ts';
-import { importSersync } from '../core/config/sersync-import.ts';
+import { formatError, toErrorInfo } from '../shared/errors.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { createWindowManager, hardenWebContents, type WindowManager } from './app-window.ts';
-import { createElectronConfigStore, type DocumentStore } from './config-store.ts';
+import type { DocumentStore } from './config-store.ts';
 import type { ElectronApi } from './electron-api.ts';
 import { registerIpc } from './ipc-bridge.ts';
 import { EVENT_CHANNEL } from '../shared/ipc-channels.ts';
@@ -26,10 +24,9 @@ import { HIDDEN_ARG } from './login-item.ts';
 import { createLoginItem, type LoginItem } from './login-item-service.ts';
 import { createNotifier, type Notifier } from './notifier.ts';
 import { createPreferencesStore, type PreferencesStore } from './preferences.ts';
-import { createSafeSecretStore, type KeyValueStore } from './secret-store.ts';
 import { createTrayController, type TrayController } from './tray-controller.ts';
-import { PowerConditionSource } from './power-conditions.ts';
-import { startMachineConditions } from '../core/service/machine-conditions.ts';
+import { attachSocket, hostOrAttach, ownSocket, type EngineHost } from './engine-attach.ts';
+import { startOwnEngine } from './own-engine.ts';
 import { panelTheme } from './tray-images.ts';
 import type { TrayAction } from './tray-model.ts';
 import { contentSecurityPolicy, permissionAllowed } from './window-security.ts';
@@ -165,51 +162,25 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
   let redrawTray = (): void => {};
   const hostPreferences = await createHostPreferences({ store: preferences, loginItem, onChange: () => redrawTray() });
 
-  let service: AppService;
-  let conditions: PowerConditionSource | undefined;
+  let engineHost: EngineHost;
   try {
-    // Both files are read as they open: a damaged one stops the start here, with its path and
-    // the problem in the dialog below, rather than being replaced by an empty one.
-    const openStrict = (name: StoreName): DocumentStore & KeyValueStore => {
-      try {
-        return options.openStore(name);
-      } catch (error) {
-        const file = path.join(userData, `${name}.json`);
-        throw new RsyncTrayError(
-          'INVALID_CONFIG',
-          `${file} cannot be read: ${(error as Error).message}`,
-          name === 'config'
-            ? 'Fix the JSON (a validator shows the place), or move the file aside to start with no profiles. ' +
-                'It was left untouched.'
-            : 'Move the file aside to start afresh (the stored passwords then need entering again). ' +
-                'It was left untouched.',
-          { cause: error },
-        );
-      }
-    };
-    const secrets = createSafeSecretStore(e.safeStorage, openStrict('safe-storage-secrets'), platform);
-    const configDoc = openStrict('config');
-    // Pause on battery / on a metered network: powerMonitor knows the battery, NetworkManager the link.
-    conditions = e.powerMonitor
-      ? new PowerConditionSource(e.powerMonitor, startMachineConditions({ battery: false }))
-      : undefined;
-    service = await (options.startService ?? startAppService)({
-      configStore: createElectronConfigStore(configDoc, (m) => logFile.write('info', m)),
-      secrets,
-      // Pending-work journals (replayed at start, so a crash or quit loses no change). Named as
-      // the CLI names them for a config file, so `rsync-tray --config <userData>/config.json`
-      // finds the same journal.
-      engine: { stateDir: path.join(userData, 'state', 'config'), conditions },
-      // The window imports sersync's confxml.xml here as it does through `rsync-tray serve`.
-      importers: { sersync: importSersync },
-      host: {
-        async openFolder(folder) {
-          const problem = await e.shell.openPath(folder);
-          if (problem) throw new Error(`Cannot open ${folder}: ${problem}`);
-        },
-        // The window's Settings page edits what the tray menu edits.
-        preferences: hostPreferences,
+    const host = {
+      async openFolder(folder: string) {
+        const problem = await e.shell.openPath(folder);
+        if (problem) throw new Error(`Cannot open ${folder}: ${problem}`);
       },
+      // The window's Settings page edits what the tray menu edits.
+      preferences: hostPreferences,
+    };
+    const { openStore, startService } = options;
+    const log = (m: string) => logFile.write('info', m);
+    // A service already running for the config is attached to, not doubled (engine-attach.ts).
+    engineHost = await hostOrAttach({
+      socket: attachSocket(env, userData),
+      serve: ownSocket(userData),
+      start: () => startOwnEngine({ electron: e, openStore, startService, userData, platform, host, log }),
+      local: host,
+      log: (level, message) => logFile.write(level, message),
     });
   } catch (error) {
     const info = toErrorInfo(error);
@@ -229,6 +200,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     app.quit();
     return null;
   }
+  const service = engineHost.service;
 
   const call = async <M extends Method>(method: M, input: MethodInput<M>): Promise<boolean> => {
     const result = await dispatch(service.handlers, method, input);
@@ -260,7 +232,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     preferences.update((p) => ({ ...p, loginItemDefaultApplied: true }));
   }
 
-  const statuses = (): ProfileStatus[] => service.engine().status();
+  const statuses = (): ProfileStatus[] => engineHost.statuses();
   const tray = createTrayController(e, {
     imagesDir: options.paths.trayImagesDir,
     platform,
@@ -270,6 +242,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
       now: now(),
       notifications: preferences.get().notifications,
       openAtLogin: hostPreferences.openAtLogin(),
+      engine: engineHost.state(),
     }),
     theme: () =>
       panelTheme({
@@ -321,6 +294,9 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
       case 'set-notification':
         await hostPreferences.set({ notifications: { [action.key]: action.value } });
         break;
+      case 'start-engine':
+        await engineHost.startOwn().catch((error) => notifier.plain('Rsync Tray', formatError(toErrorInfo(error))));
+        break;
       case 'quit':
         app.quit();
         return;
@@ -368,13 +344,12 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp | n
     e.nativeTheme.removeListener('updated', themeChanged);
     win.close();
     tray.dispose();
-    // Stops every profile: running rsyncs end, pending work is written to the journal.
+    // Stops every profile (rsyncs end, pending work is journalled); an attached service runs on.
     await service.dispose();
-    conditions?.dispose();
     logFile.write('info', 'Stopped');
   };
 
-  if (shouldShowWindowAtStart(argv, service.engine().status().length)) win.show();
+  if (shouldShowWindowAtStart(argv, statuses().length)) win.show();
   return {
     service,
     windows: win,
