@@ -6,7 +6,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { browseFolder } from '../../electron/core/restore/browse.ts';
 import { PARTIAL_DIR, STAGING_DIR } from '../../electron/core/restore/restore-args.ts';
+import { makeSpec } from '../../electron/core/restore/restore-plan.ts';
+import { executeRestore } from '../../electron/core/restore/restore-run.ts';
+import { SYNC_PARTIAL_DIR_NAME } from '../../electron/shared/profile-schema-constants.ts';
+import { byteSnapshot, diffByteTrees, writeAt } from '../support/byte-trees.ts';
+import { startRestoreFixture } from '../support/restore-fixture.ts';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.ts';
 import { exists } from '../support/trees.ts';
 
@@ -40,5 +46,33 @@ describe("a restore's working folders inside the source", () => {
     await fx.converged({ skip: working });
     expect(await exists(path.join(fx.backup, 'photos/kept.jpg'))).toBe(true);
     expect(await exists(path.join(fx.backup, 'photos', PARTIAL_DIR))).toBe(false);
+  });
+});
+
+describe("a sync's partial folder on the backup (left by a stopped run)", () => {
+  it('is neither browsed nor restored, at any depth', async () => {
+    const f = await startRestoreFixture({});
+    try {
+      await writeAt(f.backup, 'docs/a.txt', 'a');
+      await writeAt(f.backup, `docs/${SYNC_PARTIAL_DIR_NAME}/big.iso`, 'half a file');
+      await writeAt(f.backup, `${SYNC_PARTIAL_DIR_NAME}/top.bin`, 'half');
+      const before = await byteSnapshot(f.backup);
+      const top = await browseFolder(await f.open(), '', { offset: 0, limit: 100 });
+      expect(top.items.map((e) => e.name)).toEqual(['docs']);
+      const docs = await browseFolder(await f.open(), 'docs', { offset: 0, limit: 100 });
+      expect(docs.items.map((e) => e.name)).toEqual(['a.txt']);
+
+      const to = `${f.work}/elsewhere`;
+      await executeRestore(makeSpec(await f.open(), { paths: ['docs'], all: false, to }));
+      expect(await exists(path.join(to, 'docs/a.txt'))).toBe(true);
+      expect(await exists(path.join(to, 'docs', SYNC_PARTIAL_DIR_NAME))).toBe(false);
+      const all = `${f.work}/new-machine`;
+      await executeRestore(makeSpec(await f.open(), { paths: [], all: true, to: all }));
+      expect(await exists(path.join(all, SYNC_PARTIAL_DIR_NAME))).toBe(false);
+      expect(await exists(path.join(all, 'docs', SYNC_PARTIAL_DIR_NAME))).toBe(false);
+      expect(diffByteTrees(before, await byteSnapshot(f.backup))).toEqual([]);
+    } finally {
+      await f.dispose();
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { RsyncTrayError } from '../../shared/errors.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
+import { WORKING_DIR_NAMES } from '../../shared/profile-schema-constants.ts';
 import { resolveAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.ts';
 import { DELETED_DIR } from '../rsync/rsync-args.ts';
 import { diagnoseContextOf, type DiagnoseContext } from '../rsync/rsync-diagnostics.ts';
@@ -94,3 +95,7 @@ export function listedPath(backup: BackupAccess, p: string, version?: string): s
 
 /** Whether a path is the safety net's folder or inside it: never shown or restored as content. */
 export const isSafetyNet = (p: string): boolean => p === DELETED_DIR || p.startsWith(`${DELETED_DIR}/`);
+
+/** Not shown when browsing: the safety net (Versions shows it) and our working folders, at any depth. */
+export const isHidden = (p: string): boolean =>
+  isSafetyNet(p) || p.split('/').some((s) => WORKING_DIR_NAMES.includes(s));

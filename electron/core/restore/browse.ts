@@ -12,7 +12,7 @@ import type { Stats } from 'node:fs';
 import type { BrowseEntry, BrowsePage, LocalState } from '../../shared/restore-contract.ts';
 import { decodeName, encodeName } from '../../shared/names.ts';
 import type { ListingEntry, ListingKind } from '../rsync/rsync-listing.ts';
-import { isSafetyNet, type BackupAccess } from './backup-access.ts';
+import { isHidden, type BackupAccess } from './backup-access.ts';
 import { listFolder } from './folder-listing.ts';
 
 /** A local path (the lossless string) as the bytes the file system knows. */
@@ -80,7 +80,7 @@ export async function browseFolder(
   const localDir = folder ? `${backup.profile.source.replace(/\/+$/, '')}/${folder}` : backup.profile.source;
   const [remote, local] = await Promise.all([listFolder(backup, folder), localNames(localDir)]);
   const at = (name: string) => (folder ? `${folder}/${name}` : name);
-  const shown = remote.filter((e) => !isSafetyNet(at(e.name)) && !e.name.includes('/'));
+  const shown = remote.filter((e) => !isHidden(at(e.name)) && !e.name.includes('/'));
   const remoteNames = new Set(shown.map((e) => e.name));
   const entries: BrowseEntry[] = shown.map((e) => ({
     name: e.name,
@@ -92,7 +92,7 @@ export async function browseFolder(
     local: null,
   }));
   for (const [name, kind] of local) {
-    if (remoteNames.has(name) || isSafetyNet(at(name))) continue;
+    if (remoteNames.has(name) || isHidden(at(name))) continue;
     entries.push({ name, path: at(name), kind, size: null, mtime: null, state: 'local-only', local: null });
   }
   // Present on both: compared by lstat, in parallel chunks (10,000 lstats take ~30 ms).

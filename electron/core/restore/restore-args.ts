@@ -8,7 +8,11 @@
 import { parseBandwidth } from '../../shared/bandwidth.ts';
 import { RsyncTrayError } from '../../shared/errors.ts';
 import type { Profile } from '../../shared/profile-schema.ts';
-import { RESTORE_PARTIAL_DIR_NAME, RESTORE_STAGING_DIR_NAME } from '../../shared/profile-schema-constants.ts';
+import {
+  RESTORE_PARTIAL_DIR_NAME,
+  RESTORE_STAGING_DIR_NAME,
+  SYNC_PARTIAL_DIR_NAME,
+} from '../../shared/profile-schema-constants.ts';
 import { DELETED_DIR } from '../rsync/rsync-args.ts';
 import { ITEMIZE_FORMAT } from '../rsync/rsync-itemize.ts';
 
@@ -60,6 +64,8 @@ export function buildRestoreArgs(input: RestoreArgsInput): string[] {
   if (input.ignoreExisting) args.push('--ignore-existing');
   if (input.partialDir) args.push(`--partial-dir=${input.partialDir}`);
   if (input.excludeSafetyNet) args.push(`--exclude=/${DELETED_DIR}/`);
+  // A sync stopped mid-file (a schedule's restart) may leave its part on the backup: never restored.
+  args.push(`--exclude=${SYNC_PARTIAL_DIR_NAME}/`);
   if (input.dryRun) args.push('--dry-run');
   args.push(...input.authArgs, input.sourceUrl, `${input.dest.replace(/\/+$/, '')}/`);
   assertPullOnly(args);

@@ -13,6 +13,7 @@
  */
 import { limitAt, nextLimitChange, type LimitNow, type ScheduledLimits } from '../../shared/bandwidth-schedule.ts';
 import type { RunProgress, RunRequest, RunResult, runRsync } from '../rsync/rsync-runner.ts';
+import { SYNC_PARTIAL_DIR_NAME } from '../../shared/profile-schema-constants.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { mergeParts, type RunPart } from './limit-switch-merge.ts';
 
@@ -20,7 +21,7 @@ type Run = typeof runRsync;
 
 export const LIMIT_SWITCH_POLICY = {
   /** Relative to each destination folder on the backup; hidden, and named as our other folders are. */
-  partialDir: '.rsync-tray-partial',
+  partialDir: SYNC_PARTIAL_DIR_NAME,
   /** The longest the limit goes unlooked-at while rsync runs ("within a minute"). */
   recheckMs: 60_000,
 } as const;
