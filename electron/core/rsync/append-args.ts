@@ -11,7 +11,7 @@
  * those files go the exact path. No deletions in this run: the batch carries them.
  */
 export function appendArgs(batchArgs: readonly string[], keepDeletedDays: number): string[] | null {
-  if (keepDeletedDays > 0) return null;
+  if (!appendAllowed(keepDeletedDays)) return null;
   const drop = new Set([
     '--checksum',
     '--ignore-times',
@@ -35,4 +35,9 @@ export function appendArgs(batchArgs: readonly string[], keepDeletedDays: number
   }
   // Not a batch's arguments (no comparison flag to swap): refuse rather than guess.
   return swapped ? out : null;
+}
+
+/** Whether a profile's files may take the append path at all (the safety net off; see above). */
+export function appendAllowed(keepDeletedDays: number): boolean {
+  return keepDeletedDays <= 0;
 }

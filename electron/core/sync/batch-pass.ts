@@ -24,6 +24,8 @@ import type { RunResult } from '../rsync/rsync-runner.ts';
 import type { BudgetJudgement } from './deletion-budget.ts';
 import { isEmptyFolder } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
+import { splitGrowth, settleGrowth, type GrowthSplit } from './growth-batch.ts';
+import type { GrowthTracker } from './growth-tracker.ts';
 import { MOVE_PAIRING_POLICY, unpairedMoves } from './move-pairs.ts';
 import { movedAway, planBatch } from './pending-paths.ts';
 
@@ -56,6 +58,11 @@ export interface BatchPassIO {
   basis?(from: string, to: string): Promise<void>;
   /** Deletions still waiting in pending: a move's old side may be among them (move-pairs.ts). */
   waiting?(limit: number): string[];
+  /**
+   * Growing files (growth-batch.ts): what the target's backup is known to hold of them, and the
+   * --append run for those that only grew. Absent (the safety net on): every file goes exact.
+   */
+  growth?: { tracker: GrowthTracker; perBatch: number; run(input: Buffer): Promise<RunResult> };
 }
 
 /**
@@ -171,18 +178,45 @@ export async function batchPass(
     const gone = { paths: plan.paths, deleted: new Set([...plan.deleted, ...notDue, ...waiting]) };
     for (const [from, to] of await unpairedMoves(gone, movedPaths, profile.source)) await io.basis(from, to);
   }
-  const run = bounded(await io.run(deletion, filesFromInput(paths), plan.files === 0));
+  const grown = await appendGrown(paths, entries, new Set([...plan.deleted, ...notDue]), io);
+  if ('verdict' in grown) return result(grown.verdict);
+  paths = grown.exact;
+  if (paths.length === 0) return result(done);
+  const onlyNewTrees = plan.files - grown.appended === 0;
+  const run = bounded(await io.run(deletion, filesFromInput(paths), onlyNewTrees));
   const verdict = io.judge(paths.length, run.result, movedNames(movedPaths, io.moves));
+  if (grown.split && io.growth) settleGrowth(io.growth.tracker, grown.split, paths, verdict.type === 'done');
   if (verdict.type !== 'done' || !run.uncounted) return result(verdict);
   // Deletions nobody counted (a folder replaced by another of the same name): count, judge, delete.
   const again = await count(paths, movedPaths, io);
   if (again.verdict) return result(again.verdict);
   if (again.allowed === null || again.allowed === 0) return result(done);
-  const second = bounded(
-    await io.run({ mode: 'propagate', max: again.allowed }, filesFromInput(paths), plan.files === 0),
-  );
+  const second = bounded(await io.run({ mode: 'propagate', max: again.allowed }, filesFromInput(paths), onlyNewTrees));
   // Still more than counted: the tree is changing under us; the full pass counts it whole.
   return result(io.judge(paths.length, second.result, []), second.uncounted);
+}
+
+/**
+ * Sends the listed files that only grew with --append (growth-batch.ts decides), before the
+ * exact run, which gets the rest. A failed or canceled append run ends the batch (its paths are
+ * owed again); one that met a vanished file hands its files to the exact run, which deletes or
+ * sends them as they are.
+ */
+async function appendGrown(
+  paths: string[],
+  entries: ReadonlyMap<string, number>,
+  deleted: ReadonlySet<string>,
+  io: BatchPassIO,
+): Promise<{ verdict: Verdict } | { exact: string[]; appended: number; split: GrowthSplit | null }> {
+  if (!io.growth) return { exact: paths, appended: 0, split: null };
+  const { tracker, perBatch } = io.growth;
+  const split = await splitGrowth(paths, entries, deleted, tracker, perBatch);
+  if (split.append.length === 0) return { exact: paths, appended: 0, split };
+  const verdict = io.judge(split.append.length, await io.growth.run(filesFromInput(split.append)), []);
+  settleGrowth(tracker, split, split.append, verdict.type === 'done');
+  if (verdict.type === 'done') return { exact: split.exact, appended: split.append.length, split };
+  if (verdict.type !== 'again') return { verdict };
+  return { exact: paths, appended: 0, split };
 }
 
 /** The moves a batch carries, by name: from → to where the watcher said. */

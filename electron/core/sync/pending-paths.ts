@@ -20,6 +20,9 @@ const waits = (flags: number): boolean => (flags & FLAG.delete) !== 0 && (flags 
 /** Whether a pending path's flags say it moved elsewhere in the tree. */
 export const movedAway = (flags: number | undefined): boolean => ((flags ?? 0) & MOVED) !== 0;
 
+/** Whether a pending path was only changed in place (no create, delete or move): growth may append it. */
+export const changedInPlace = (flags: number | undefined): boolean => flags === FLAG.update;
+
 /**
  * What a pending path becomes when the batch is cut, by what it is on disk then:
  * - missing            → listed; rsync deletes it on the backup (--delete-missing-args)

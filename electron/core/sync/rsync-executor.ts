@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { limitAt } from '../../shared/bandwidth-schedule.ts';
-import type { ErrorInfo } from '../../shared/errors.ts';
+import { RsyncTrayError, type ErrorInfo } from '../../shared/errors.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
 import type { MovedName, RunRecord, TargetStatus, TransferProgress } from '../../shared/status.ts';
@@ -21,13 +21,16 @@ import {
   type RunKind,
 } from '../rsync/rsync-args.ts';
 import { listDaemonModules } from '../rsync/daemon-modules.ts';
+import { appendArgs } from '../rsync/append-args.ts';
 import { moveBasisArgs } from '../rsync/move-args.ts';
 import { diagnose, diagnoseContextOf } from '../rsync/rsync-diagnostics.ts';
 import { classifyExit } from '../rsync/rsync-exit-codes.ts';
 import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import { runRsync, type RunResult } from '../rsync/rsync-runner.ts';
 import type { Clock } from './clock.ts';
+import { switchingLimit } from './limit-switch.ts';
 import { pruneSafetyNet } from './safety-net.ts';
+import { countFullSync } from './full-sync-count.ts';
 import { TransferMeter } from './transfer-meter.ts';
 import { DELETION_BUDGET_POLICY } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
@@ -72,7 +75,7 @@ export class RsyncExecutor {
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
-    this.meter = new TransferMeter(deps.profile.bandwidthLimit, deps.profile.compress);
+    this.meter = new TransferMeter(deps.profile);
   }
 
   async run(
@@ -81,10 +84,18 @@ export class RsyncExecutor {
     signal: AbortSignal,
     input?: Buffer,
     onlyNewTrees = false,
+    append = false,
   ): Promise<RunResult> {
     const { profile, target, caps, excludes, secrets, clock } = this.#deps;
     const auth = await resolveAuth(target, secrets);
-    const args = buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra: auth.args, onlyNewTrees });
+    const built = buildRsyncArgs({ profile, target, caps, excludes, kind, deletion, extra: auth.args, onlyNewTrees });
+    const args = append ? appendArgs(built, profile.keepDeletedDays) : built;
+    if (!args)
+      throw new RsyncTrayError(
+        'INTERNAL',
+        'An append run was asked of a profile that keeps deleted files.',
+        'This is a bug in Rsync Tray; please report it with the log.',
+      );
     // A dry run's names are a hold's list (kept long); a real run's, its activity record.
     const deletionNames = !namesDeletions(deletion)
       ? undefined
@@ -92,8 +103,20 @@ export class RsyncExecutor {
         ? DELETION_BUDGET_POLICY.namesKept
         : RUN_NAMES_POLICY.perRun;
     let lastEmit = 0;
-    this.meter.begin(deletion.mode === 'list');
-    const result = await (this.#deps.run ?? runRsync)({
+    const dryRun = deletion.mode === 'list';
+    // A full sync's totals where rsync gives none while it runs: a dry run first, when worth it
+    // (full-sync-count.ts). Of a real daemon only, as the module listing below: a scripted runner
+    // (tests) answers what its test scripts, and the count would be one run more in every script.
+    const total =
+      !this.#deps.run && progressFrom(kind) === 'process-io' && this.meter.counter.wanted(kind, dryRun, clock.now())
+        ? await countFullSync({
+            request: { rsyncPath: caps.path, args, env: auth.env, signal, secrets: auth.secrets },
+            run: runRsync,
+            compress: profile.compress,
+          })
+        : null;
+    this.meter.begin({ kind, dryRun, total });
+    const result = await switchingLimit(this.#deps.run ?? runRsync, { profile, clock })({
       rsyncPath: caps.path,
       args,
       env: auth.env,
@@ -124,6 +147,15 @@ export class RsyncExecutor {
           timeoutSeconds: profile.timeoutSeconds,
         })) ?? undefined;
     return result;
+  }
+
+  /**
+   * The run for listed files that only grew (sync/growth-batch.ts): the batch's arguments with
+   * --append instead of its exact comparison (core/rsync/append-args.ts), no deletions. Only
+   * where appendAllowed says so: with the safety net on, there is no such run.
+   */
+  runAppend(signal: AbortSignal, input: Buffer): Promise<RunResult> {
+    return this.run('batch', { mode: 'hold' }, signal, input, false, true);
   }
 
   /**

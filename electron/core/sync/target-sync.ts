@@ -9,6 +9,8 @@ import type { TargetStatus } from '../../shared/status.ts';
 import { RsyncExecutor, type ExecutorDeps } from './rsync-executor.ts';
 import { isEmptyFolder } from './deletion-guard.ts';
 import { batchPass, MoveTargets } from './batch-pass.ts';
+import { batchIO, targetParts, type TargetParts } from './batch-io.ts';
+import { paceGrowth } from './growth-batch.ts';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors.ts';
 import { assertSourceFolder } from './source-folder.ts';
 import type { TargetJournal } from './journal.ts';
@@ -68,6 +70,7 @@ export class TargetSync {
   /** The deletion budget, the hold and its names (the full pass's memory is there too). */
   readonly #deletions: HeldDeletions;
   readonly #executor: RsyncExecutor;
+  readonly #parts: TargetParts; // what batches are made of (batch-io.ts); a growing log is paced
   #status: TargetStatus;
   readonly #idle = new IdleSignal();
   readonly #reach: Reachability;
@@ -91,6 +94,7 @@ export class TargetSync {
       },
     });
     this.#status = scheduler.initialStatus(this.key, this.#executor.totals);
+    this.#parts = targetParts(deps, this.#clock, this.#executor, this.#deletions, this.#pending, this.#moves);
   }
 
   get status(): TargetStatus {
@@ -239,7 +243,8 @@ export class TargetSync {
     if (this.#running) return;
     this.#clearTimer();
     const now = this.#clock.now();
-    const due = scheduler.nextRunAt(this.#scheduleState(), now, this.#policy);
+    const at = scheduler.nextRunAt(this.#scheduleState(), now, this.#policy);
+    const due = this.#fullSyncWanted ? at : paceGrowth(at, this.#pending, this.#parts.growth, this.#lastCycleEndedAt);
     if (due === null) {
       if (this.#isIdle()) this.#idle.wake();
       return;
@@ -334,19 +339,14 @@ export class TargetSync {
   }
 
   async #batchPass(taken: Taken, withDeletions: boolean): Promise<Verdict> {
-    const { verdict, notDue, fullPassWanted } = await batchPass(taken.entries, withDeletions, {
-      ...this.#deps,
-      held: this.#deletions.hold !== null,
+    const io = batchIO({
+      ...this.#parts,
+      firstAt: taken.firstAt,
+      signal: this.#abort!.signal,
       run: (deletion, input, onlyNewTrees) => this.#run('batch', deletion, input, onlyNewTrees),
-      judge: (paths, result, moved) =>
-        this.#executor.judge('batch', paths, result, taken.firstAt, this.#aborted, true, moved),
-      check: (result) => this.#executor.judge('batch', 0, result, null, this.#aborted, false),
-      ...this.#deletions.io,
       fullPass: () => this.#fullPass(),
-      moves: this.#moves,
-      basis: (from, to) => this.#executor.runBasis(from, to, this.#abort!.signal),
-      waiting: (limit) => this.#pending.waitingDeletions(limit),
     });
+    const { verdict, notDue, fullPassWanted } = await batchPass(taken.entries, withDeletions, io);
     if (notDue.length > 0) {
       const now = this.#clock.now();
       for (const rel of notDue) this.#pending.add(rel, 'delete', now);
