@@ -19,6 +19,8 @@ export interface ReportInput {
   bandwidthBytesPerSecond: number;
   /** The restore part's section (scenarios/restore.ts), when it ran. */
   restore?: string[];
+  /** The link-economy part's section (scenarios/link-economy.ts), when it ran. */
+  linkEconomy?: string[];
 }
 
 interface Row {
@@ -163,6 +165,7 @@ export function renderTable(i: ReportInput): string {
 export function renderReport(i: ReportInput): string {
   const out: string[] = [...i.header, '', renderTable(i), ''];
   if (i.restore) out.push(...i.restore, '');
+  if (i.linkEconomy) out.push(...i.linkEconomy, '');
   if (reference(i) === undefined) out.push(`(lsyncd was not measured: no ratios.)`, '');
   else out.push('Ratios in parentheses are to lsyncd with delay 0 (below 1 = faster / smaller).', '');
   if (i.baselines) {

@@ -14,7 +14,9 @@
  *   --large N        files in the large tree, in thousands (default 200, --quick 100: N × 100
  *                    dirs × 10 files)
  *   --parts a,b      which parts (default all): small (10k tree), large, bandwidth, restore (Rsync
- *                    Tray's restore against a plain rsync pull, once, not per tool)
+ *                    Tray's restore against a plain rsync pull, once, not per tool), link-economy
+ *                    (moves, a growing log and a small write in a big file at the 5M limit: time
+ *                    and bytes on the wire, Rsync Tray against lsyncd delay 0)
  *   --engine DIR     run the Rsync Tray engine of another checkout (e.g. a git worktree of the
  *                    last commit, with node_modules linked) to compare two versions
  *   --out DIR        also write there: report.md, results.json, and each tool's transcripts
@@ -38,12 +40,13 @@ import { fmtMs } from './measure.ts';
 import { renderReport } from './report.ts';
 import { bandwidthScenario } from './scenarios/bandwidth.ts';
 import { largeTreeScenarios } from './scenarios/large-tree.ts';
+import { linkEconomyScenario, linkModule } from './scenarios/link-economy.ts';
 import { RESTORE_MODULES, restoreScenario } from './scenarios/restore.ts';
 import { smallTreeScenarios } from './scenarios/small-tree.ts';
 import { inotifyScript } from './tools/inotify-script.ts';
 import { lsyncdDefault, lsyncdDelay0, lsyncdVersion } from './tools/lsyncd.ts';
 import { engine, rsyncTray } from './tools/rsync-tray.ts';
-import type { Destination, RunningTool, ToolSpec } from './tools/tool.ts';
+import type { Destination, RunningTool, StartOptions, ToolSpec } from './tools/tool.ts';
 import { countDirs, countFiles, SMALL_TREE, type TreeShape } from './trees.ts';
 
 const ALL_TOOLS: ToolSpec[] = [rsyncTray, lsyncdDelay0, lsyncdDefault, inotifyScript];
@@ -91,7 +94,7 @@ for (const id of wanted)
     throw new Error(`unknown tool "${id}"; known: ${ALL_TOOLS.map((t) => t.id).join(', ')}`);
 // In the order asked for (the default: Rsync Tray first).
 const tools = wanted.map((id) => ALL_TOOLS.find((t) => t.id === id)!);
-const PARTS = ['small', 'large', 'bandwidth', 'restore'];
+const PARTS = ['small', 'large', 'bandwidth', 'restore', 'link-economy'];
 const parts = (values.parts ?? PARTS.join(',')).split(',').map((s) => s.trim());
 for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}"; known: ${PARTS.join(', ')}`);
 
@@ -111,7 +114,8 @@ mkdirSync(transcripts, { recursive: true });
 
 const modules = tools
   .flatMap((t) => ['small', 'large', 'bw'].map((k) => ({ name: `${t.id}-${k}` })))
-  .concat([{ name: 'baseline' }, ...RESTORE_MODULES.map((name) => ({ name }))]);
+  .concat([{ name: 'baseline' }, ...RESTORE_MODULES.map((name) => ({ name }))])
+  .concat(tools.map((t) => ({ name: linkModule(t.id) })));
 const daemon = await startLocalDaemon({ rootDir: path.join(root, 'daemon'), modules });
 const destination = (module: string): Destination => ({
   host: '127.0.0.1',
@@ -140,9 +144,25 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** Starts a tool and waits for its initial sync and its watcher; stopped with the bench if need be. */
+async function startTool(spec: ToolSpec, options: StartOptions): Promise<RunningTool> {
+  mkdirSync(options.workDir, { recursive: true });
+  const transcript = path.join(transcripts, `${spec.id}-${path.basename(options.workDir).replace(/^work-/, '')}.log`);
+  const tool = await spec.start({ transcript, ...options });
+  running.add(tool);
+  void tool.exited.then(() => running.delete(tool));
+  await tool.until(
+    () => tool.initialSyncAt !== null && tool.readyAt !== null,
+    600_000,
+    `${spec.label}: initial sync and watcher`,
+  );
+  return tool;
+}
+
 let baselines: Baselines | null = null;
 const results: ToolResult[] = [];
 let restoreLines: string[] | undefined;
+let linkLines: string[] | undefined;
 const largeLabel = `${countFiles(largeTree) / 1000}k`;
 
 try {
@@ -163,22 +183,7 @@ try {
       destination: (kind) => destination(`${spec.id}-${kind}`),
       baseline: destination('baseline'),
       log: (m) => log(`${spec.label}: ${m}`),
-      async start(options) {
-        mkdirSync(options.workDir, { recursive: true });
-        const transcript = path.join(
-          transcripts,
-          `${spec.id}-${path.basename(options.workDir).replace(/^work-/, '')}.log`,
-        );
-        const tool = await spec.start({ transcript, ...options });
-        running.add(tool);
-        void tool.exited.then(() => running.delete(tool));
-        await tool.until(
-          () => tool.initialSyncAt !== null && tool.readyAt !== null,
-          600_000,
-          `${spec.label}: initial sync and watcher`,
-        );
-        return tool;
-      },
+      start: (options) => startTool(spec, options),
       explain(tool, label, from, to = performance.now()) {
         const text = tool.explain?.(from, to);
         if (text) result.evidence.push(`${label}: ${text}`);
@@ -221,6 +226,34 @@ try {
       rmSync(dir, { recursive: true, force: true });
       for (const kind of ['small', 'large', 'bw'])
         rmSync(destination(`${spec.id}-${kind}`).folder, { recursive: true, force: true });
+    }
+  }
+  if (parts.includes('link-economy')) {
+    // Rsync Tray against lsyncd delay 0, whichever of them --tools names and is installed.
+    const compared: ToolSpec[] = [];
+    for (const t of tools.filter((t) => t.id === 'rsync-tray' || t.id === 'lsyncd'))
+      if (!(await t.unavailable())) compared.push(t);
+    const dir = path.join(root, 'link-economy');
+    try {
+      linkLines = await linkEconomyScenario({
+        settings,
+        tools: compared,
+        dir,
+        destination,
+        daemonLog: daemon.logFile,
+        daemonPidFile: path.join(daemon.rootDir, 'rsyncd.pid'),
+        start: startTool,
+        log,
+      });
+    } catch (error) {
+      linkLines = [`Link economy: FAILED — ${(error as Error).message}`];
+      log(`link economy failed: ${(error as Error).message}`);
+    } finally {
+      await Promise.all([...running].map((t) => t.stop()));
+      if (!values.keep) {
+        rmSync(dir, { recursive: true, force: true });
+        for (const t of compared) rmSync(destination(linkModule(t.id)).folder, { recursive: true, force: true });
+      }
     }
   }
   if (parts.includes('restore')) {
@@ -297,6 +330,7 @@ const report = renderReport({
   bandwidthLabel: `${settings.bandwidthLimit} (${settings.bandwidthMiB} MiB file)`,
   bandwidthBytesPerSecond: bw.ok ? bw.value.bytesPerSecond : 0,
   restore: restoreLines,
+  linkEconomy: linkLines,
 });
 process.stdout.write(`${report}\n`);
 const json = JSON.stringify(
