@@ -52,3 +52,19 @@ describe('unpairedMoves', () => {
     expect(await unpairedMoves(plan([...many, 'a/f.bin'], ['b/f.bin']), new Set(), root)).toEqual([]);
   });
 });
+
+describe('a file renamed in place (the watcher pairs only folders)', () => {
+  it('a big file that appeared beside a deleted entry is paired with it; a changed file is not', async () => {
+    await file('videos/holiday-final.mkv');
+    await file('videos/edited.mkv');
+    const appeared = (rel: string) => rel === 'videos/holiday-final.mkv';
+    expect(
+      await unpairedMoves(
+        plan(['videos/holiday.mkv'], ['videos/holiday-final.mkv', 'videos/edited.mkv']),
+        new Set(),
+        root,
+        appeared,
+      ),
+    ).toEqual([['videos/holiday.mkv', 'videos/holiday-final.mkv']]);
+  });
+});

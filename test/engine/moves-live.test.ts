@@ -21,7 +21,7 @@ afterEach(async () => {
 const MiB = 1024 * 1024;
 
 describe('a move in a live source', () => {
-  it('a renamed folder and a file moved between folders send under 1 % of their bytes', async () => {
+  it('a renamed folder, a file moved between folders and a file renamed in place send under 1 % of their bytes', async () => {
     let wire = 0;
     const run: typeof runRsync = async (options) => {
       const result = await runRsync(options);
@@ -36,21 +36,23 @@ describe('a move in a live source', () => {
         await mkdir(path.join(source, 'inbox'));
         for (let i = 0; i < 4; i++) await writeFile(path.join(source, `photos/2025/p${i}.jpg`), randomBytes(MiB));
         await writeFile(path.join(source, 'inbox/report.pdf'), randomBytes(2 * MiB));
+        await writeFile(path.join(source, 'inbox/slides.pdf'), randomBytes(3 * MiB));
       },
     });
     await fx.converged();
-    expect(wire).toBeGreaterThan(6 * MiB); // the first sync sent it all: the count is real
+    expect(wire).toBeGreaterThan(9 * MiB); // the first sync sent it all: the count is real
     const before = fx.runs().length;
     wire = 0;
 
     await rename(path.join(fx.source, 'photos/2025'), path.join(fx.source, 'photos/summer-2025'));
     await mkdir(path.join(fx.source, 'archive'));
     await rename(path.join(fx.source, 'inbox/report.pdf'), path.join(fx.source, 'archive/report.pdf'));
+    await rename(path.join(fx.source, 'inbox/slides.pdf'), path.join(fx.source, 'inbox/slides-final.pdf'));
     await fx.converged();
 
     const after = fx.runs().slice(before);
     expect(after.every((r) => r.outcome === 'ok')).toBe(true);
-    expect(wire).toBeLessThan((6 * MiB) / 100);
+    expect(wire).toBeLessThan((9 * MiB) / 100);
     expect(after.reduce((n, r) => n + r.moved, 0)).toBeGreaterThanOrEqual(1);
   });
 });

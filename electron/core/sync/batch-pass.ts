@@ -27,7 +27,7 @@ import type { Verdict } from './full-pass.ts';
 import { splitGrowth, settleGrowth, type GrowthSplit } from './growth-batch.ts';
 import type { GrowthTracker } from './growth-tracker.ts';
 import { MOVE_PAIRING_POLICY, unpairedMoves } from './move-pairs.ts';
-import { movedAway, planBatch } from './pending-paths.ts';
+import { appeared, movedAway, planBatch } from './pending-paths.ts';
 
 export interface BatchPassIO {
   profile: Profile;
@@ -176,7 +176,8 @@ export async function batchPass(
     // Deletions not due yet count too: their old copy is still on the backup.
     const waiting = io.waiting?.(MOVE_PAIRING_POLICY.maxDeletions + 1) ?? [];
     const gone = { paths: plan.paths, deleted: new Set([...plan.deleted, ...notDue, ...waiting]) };
-    for (const [from, to] of await unpairedMoves(gone, movedPaths, profile.source)) await io.basis(from, to);
+    const isNew = (rel: string) => appeared(entries.get(rel));
+    for (const [from, to] of await unpairedMoves(gone, movedPaths, profile.source, isNew)) await io.basis(from, to);
   }
   const grown = await appendGrown(paths, entries, new Set([...plan.deleted, ...notDue]), io);
   if ('verdict' in grown) return result(grown.verdict);

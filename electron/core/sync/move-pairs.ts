@@ -1,10 +1,12 @@
 /**
- * Moves the watcher could not pair. inotify pairs a rename by its cookie only when it watches
- * both folders: `mkdir b && mv a/f b/` moves into a folder whose watch is not set yet, so the
- * batch sees "a/f deleted" and "b created" — and would send f's bytes again. Within one batch, a
- * deleted path and a path that appeared with the same name (listed itself, or directly inside a
- * listed new folder) are taken as a move, and the new place gets a basis run from the old copy
- * (move-args.ts). A wrong guess costs nothing but that run: the basis run deletes and overwrites
+ * Moves the watcher could not pair. It pairs only a folder's rename (by its inode); a file's
+ * rename and `mkdir b && mv a/f b/` (into a folder whose watch is not set yet) reach the batch as
+ * "a/f deleted" and "b/f (or b) created" — and f's bytes would be sent again. Within one batch:
+ * - a deleted path and a path that appeared with the same name elsewhere (listed itself, or
+ *   directly inside a listed new folder) are taken as a move;
+ * - a file that appeared in a folder where an entry was deleted is taken as renamed in place:
+ *   its basis run is --fuzzy, which finds the old copy on the backup by size and time itself.
+ * The new place then gets a basis run from the old copy (move-args.ts). A wrong guess costs nothing but that run: the basis run deletes and overwrites
  * nothing, and the batch after it compares every file exactly.
  *
  * Bounded, so a burst never pays a look-up per pair: only small batches are looked at, and only
@@ -27,6 +29,8 @@ export async function unpairedMoves(
   plan: Pick<BatchPlan, 'paths' | 'deleted'>,
   paired: ReadonlySet<string>,
   root: string,
+  /** Whether a listed path appeared in this batch (made or moved in); all do without it. */
+  appeared: (rel: string) => boolean = () => true,
   policy = MOVE_PAIRING_POLICY,
 ): Promise<Array<[string, string]>> {
   const gone = [...plan.deleted].filter((d) => !paired.has(d));
@@ -65,6 +69,16 @@ export async function unpairedMoves(
       pairs.push([from, to]);
       break;
     }
+  }
+  // Renamed in place: a big file that appeared beside a deleted entry of its folder.
+  const goneDirs = new Map(gone.map((d) => [posix.dirname(d), d]));
+  for (const to of present) {
+    const from = goneDirs.get(posix.dirname(to));
+    if (from === undefined || taken.has(to) || isDir.get(to) || !appeared(to)) continue;
+    const st = await lstat(posix.join(root, to)).catch(() => null);
+    if (!st?.isFile() || st.size < policy.minBytes) continue;
+    taken.add(to);
+    pairs.push([from, to]);
   }
   return pairs;
 }

@@ -20,6 +20,9 @@ const waits = (flags: number): boolean => (flags & FLAG.delete) !== 0 && (flags 
 /** Whether a pending path's flags say it moved elsewhere in the tree. */
 export const movedAway = (flags: number | undefined): boolean => ((flags ?? 0) & MOVED) !== 0;
 
+/** Whether a pending path appeared (made, or moved in): a rename's new side is one. */
+export const appeared = (flags: number | undefined): boolean => ((flags ?? 0) & FLAG.create) !== 0;
+
 /** Whether a pending path was only changed in place (no create, delete or move): growth may append it. */
 export const changedInPlace = (flags: number | undefined): boolean => flags === FLAG.update;
 
