@@ -108,6 +108,7 @@ describe('the transfer display of a target, in fake time', () => {
       await clock.advance(500);
     }
     expect(rates[0], 'no rate on the first tick').toBe(0);
+    expect(sync.status.lastContactAt, 'bytes moving mid-run: the daemon answers').toBe(clock.now() - 500);
     expect(Math.max(...rates)).toBe(MiB);
     expect(sync.status.pending, 'the batch is 8 of 11 through its list').toBe(Math.round(10 * (1 - 8 / 11)));
     expect(sync.status.progress!.filesDone).toBe(8);
@@ -119,6 +120,7 @@ describe('the transfer display of a target, in fake time', () => {
       await clock.advance(500);
     }
     expect(sync.status.progress!.bytesPerSecond).toBe(0);
+    expect(sync.status.lastContactAt, 'a stall is not contact').toBeLessThan(clock.now() - 5_000);
 
     release!();
     await eventually(() => sync.status.state === 'idle');

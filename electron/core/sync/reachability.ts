@@ -170,6 +170,11 @@ export class Reachability {
     this.#arm();
   }
 
+  /** A running transfer moves bytes: the daemon answers now, whatever the run's end says later. */
+  heard(): void {
+    this.lastContactAt = this.#deps.clock.now();
+  }
+
   #answered(): void {
     this.lastContactAt = this.#deps.clock.now();
     this.unreachableSince = null;

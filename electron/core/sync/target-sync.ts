@@ -81,14 +81,14 @@ export class TargetSync {
     this.#policy = scheduler.schedulePolicy(deps.profile);
     this.key = targetKey(deps.target);
     this.#deletions = new HeldDeletions(this.#clock, deps.profile, deps);
-    const [changed, back] = [() => this.#setState(), () => this.retryNow()];
-    this.#reach = Reachability.of(deps, this.#clock, changed, back);
+    this.#reach = Reachability.of(deps, this.#clock, () => this.#setState(), () => this.retryNow());
     this.#executor = new RsyncExecutor({
       ...deps,
       key: this.key,
       clock: this.#clock,
       vanishedBaseMs: this.#policy.vanishedBaseMs,
       onProgress: (progress) => {
+        if (progress.bytes > (this.#status.progress?.bytes ?? 0)) this.#reach.heard(); // bytes moved: it answers
         this.#status.progress = progress;
         this.#deps.onChange();
       },
