@@ -81,7 +81,8 @@ export class TargetSync {
     this.#policy = scheduler.schedulePolicy(deps.profile);
     this.key = targetKey(deps.target);
     this.#deletions = new HeldDeletions(this.#clock, deps.profile, deps);
-    this.#reach = Reachability.of(deps, this.#clock, () => this.#setState(), () => this.retryNow());
+    const [changed, back] = [() => this.#setState(), () => this.retryNow()];
+    this.#reach = Reachability.of(deps, this.#clock, changed, back);
     this.#executor = new RsyncExecutor({
       ...deps,
       key: this.key,
@@ -142,9 +143,8 @@ export class TargetSync {
   }
 
   /**
-   * The engine wants a full reconcile (watcher trouble, a periodic sync, a burst that may have
-   * overflowed): owed, but a backoff in progress is waited out — a source that stays missing
-   * must not turn its retry into a loop every few seconds.
+   * The engine wants a full reconcile (watcher trouble, a periodic sync, a burst that may have overflowed): owed,
+   * but a backoff in progress is waited out — a source that stays missing must not turn its retry into a loop.
    */
   requestRescan(): void {
     this.#fullSyncWanted = true;
