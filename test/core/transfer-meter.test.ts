@@ -251,18 +251,18 @@ describe('the meter on its own: the limit in force, and a full sync counted befo
   it('counts the first full sync, and later ones only after a long one that ended a while ago', () => {
     const counter = new FullSyncCounter();
     const t0 = monday(12);
-    expect(counter.wanted('batch', false, t0), 'batches list few files: never').toBe(false);
-    expect(counter.wanted('full', true, t0), 'nor a dry run').toBe(false);
-    expect(counter.wanted('full', false, t0), 'the first full sync').toBe(true);
+    expect(counter.wanted('batch', false, t0), 'batches list few files: never').toBe('no');
+    expect(counter.wanted('full', true, t0), 'nor a dry run').toBe('no');
+    expect(counter.wanted('full', false, t0), 'the first full sync: into an empty backup').toBe('if-empty');
     const long = result({ durationMs: FULL_COUNT_POLICY.skipAfterShorterThanMs + 1 });
     counter.ended('full', false, long, t0);
-    expect(counter.wanted('full', false, t0 + 1_000), 'the deleting run right after').toBe(false);
-    expect(counter.wanted('full', false, t0 + FULL_COUNT_POLICY.skipWithinMs)).toBe(true);
+    expect(counter.wanted('full', false, t0 + 1_000), 'the deleting run right after').toBe('no');
+    expect(counter.wanted('full', false, t0 + FULL_COUNT_POLICY.skipWithinMs)).toBe('count');
     counter.ended('batch', false, result({ durationMs: 1 }), t0 + 2_000);
-    expect(counter.wanted('full', false, t0 + FULL_COUNT_POLICY.skipWithinMs), 'a batch changes nothing').toBe(true);
+    expect(counter.wanted('full', false, t0 + FULL_COUNT_POLICY.skipWithinMs), 'a batch changes nothing').toBe('count');
     counter.ended('full', false, result({ durationMs: 1_400 }), t0 + 3_000);
-    expect(counter.wanted('full', false, t0 + 3_600_000), 'a reconcile of 1.4 s: not doubled').toBe(false);
+    expect(counter.wanted('full', false, t0 + 3_600_000), 'a reconcile of 1.4 s: not doubled').toBe('no');
     counter.ended('full', false, result({ durationMs: 60_000, isCanceled: true }), t0 + 3_700_000);
-    expect(counter.wanted('full', false, t0 + 7_200_000), 'a canceled run says nothing').toBe(false);
+    expect(counter.wanted('full', false, t0 + 7_200_000), 'a canceled run says nothing').toBe('no');
   });
 });

@@ -1,9 +1,9 @@
 /**
- * A full sync's totals against a real daemon: the engine counts what the sync will send before it
- * runs (a dry run of the same command, full-sync-count.ts), so a long first sync says "x of y
- * files", bytes of a total and the time left, as batches do. Half of the tree is on the backup
- * already: the totals are of what is left to send, not of the tree (rsync's own progress2
- * percentage would end at about 50 %). A 1 MiB/s limit makes the sync last a few seconds.
+ * A full sync's totals against a real daemon: beside the first full sync into a backup that holds
+ * nothing yet (an upload), the engine counts what it will send (a dry run of the same command,
+ * full-sync-count.ts), so it says "x of y files", bytes of a total and the time left, as batches
+ * do. Into a backup that holds files (an engine's restart) there is no count: it would be a
+ * second listing of the whole tree on every start. A 1 MiB/s limit makes the sync last seconds.
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,53 +26,62 @@ const fullProgress = (f: SyncFixture): TransferProgress[] =>
     e.type === 'status' ? e.status.targets.flatMap((t) => (t.progress?.kind === 'full' ? [t.progress] : [])) : [],
   );
 
-describe.skipIf(process.platform !== 'linux')('a full sync counted before it runs', () => {
-  it('says files and bytes of what is left to send, and the time left', async () => {
+describe.skipIf(process.platform !== 'linux')('a full sync counted beside it', () => {
+  it('into a backup that holds nothing yet: files and bytes of the total, and the time left', async () => {
     fx = await startSyncFixture({
       profile: { bandwidthLimit: '1M', deletions: false },
       prepare: async ({ source, backup }) => {
-        // 12 files of 256 KiB in two folders; the first 6 are on the backup already, unchanged.
-        for (const dir of ['a', 'b']) {
-          await mkdir(path.join(source, dir));
-          await mkdir(path.join(backup, dir));
-        }
-        for (let i = 0; i < 12; i++) {
-          const name = path.join(i < 6 ? 'a' : 'b', `f${i}.bin`);
-          await writeFile(path.join(source, name), Buffer.alloc(256 * KiB, i + 1));
-          if (i < 6) await copyFile(path.join(source, name), path.join(backup, name));
-        }
-        // rsync's quick check compares mtimes: the copies get the sources' own.
-        const { utimes, stat } = await import('node:fs/promises');
-        for (let i = 0; i < 6; i++) {
-          const name = path.join('a', `f${i}.bin`);
-          const st = await stat(path.join(source, name));
-          await utimes(path.join(backup, name), st.atime, st.mtime);
+        // 8 files of 256 KiB in two folders; the backup holds only the safety net's folder.
+        await mkdir(path.join(backup, '.rsync-tray-deleted'));
+        for (let i = 0; i < 8; i++) {
+          await mkdir(path.join(source, i < 4 ? 'a' : 'b'), { recursive: true });
+          await writeFile(path.join(source, i < 4 ? 'a' : 'b', `f${i}.bin`), Buffer.alloc(256 * KiB, i + 1));
         }
       },
     });
-    await fx.converged({ timeoutMs: 30_000 });
+    await fx.converged({ timeoutMs: 30_000, skip: (rel) => rel.startsWith('.rsync-tray-deleted') });
     const seen = fullProgress(fx);
     expect(seen.length, 'the full sync reported progress').toBeGreaterThan(3);
-    const totals = new Set(seen.map((p) => `${p.filesTotal}/${p.bytesTotal}`));
+    const counted = seen.filter((p) => p.filesTotal != null);
+    expect(counted.length, 'the total arrived while the sync ran').toBeGreaterThan(2);
+    const totals = new Set(counted.map((p) => `${p.filesTotal}/${p.bytesTotal}`));
     expect(totals.size, `one total for the run: ${[...totals]}`).toBe(1);
-    const first = seen[0]!;
-    // The 6 files of b/ are what is left (both folders are on the backup already).
-    expect(first.filesTotal).toBe(6);
-    expect(first.bytesTotal!).toBeGreaterThanOrEqual(6 * 256 * KiB);
-    expect(first.bytesTotal!, 'not the whole tree').toBeLessThan(9 * 256 * KiB);
+    // The 8 files and their two folders (the top folder may be one entry more).
+    expect(counted[0]!.filesTotal).toBeGreaterThanOrEqual(10);
+    expect(counted[0]!.filesTotal).toBeLessThanOrEqual(11);
+    expect(counted[0]!.bytesTotal!).toBeGreaterThanOrEqual(8 * 256 * KiB);
     const done = seen.map((p) => p.filesDone ?? 0);
     expect(
       done.every((n, i) => i === 0 || n >= done[i - 1]!),
       `files done only count up: ${done}`,
     ).toBe(true);
-    const withEta = seen.filter((p) => p.etaSeconds !== null && p.etaSeconds > 0);
+    const withEta = counted.filter((p) => p.etaSeconds !== null && p.etaSeconds > 0);
     expect(withEta.length, 'the time left was shown').toBeGreaterThan(0);
-    // 1.5 MiB at 1 MiB/s: the time left never says much more than the whole transfer takes.
+    // 2 MiB at 1 MiB/s: the time left never says much more than the whole transfer takes.
     expect(Math.max(...withEta.map((p) => p.etaSeconds!))).toBeLessThanOrEqual(5);
     expect(Math.max(...seen.map((p) => p.bytesPerSecond))).toBeLessThanOrEqual(1.02 * MiB);
     const facts = transferFacts(withEta[0]!);
-    expect(facts[0]).toMatch(/^\d of 6 files$/);
-    expect(facts[1]).toMatch(/^[\d.]+ (B|KiB|MiB) of 1\.\d+ MiB$/);
+    expect(facts[0]).toMatch(/^\d+ of 1[01] files$/);
+    expect(facts[1]).toMatch(/^[\d.]+ (B|KiB|MiB) of 2\.\d+ MiB$/);
     expect(facts[2]).toMatch(/left$/);
+  });
+
+  it('the first full sync into a backup that holds files is not counted (a restart: no second listing)', async () => {
+    fx = await startSyncFixture({
+      profile: { bandwidthLimit: '1M', deletions: false },
+      prepare: async ({ source, backup }) => {
+        await mkdir(path.join(backup, 'a'), { recursive: true });
+        await writeFile(path.join(backup, 'a/old.bin'), 'on the backup already');
+        for (let i = 0; i < 4; i++) {
+          await mkdir(path.join(source, 'a'), { recursive: true });
+          await writeFile(path.join(source, 'a', `f${i}.bin`), Buffer.alloc(256 * KiB, i + 1));
+        }
+        await copyFile(path.join(backup, 'a/old.bin'), path.join(source, 'a/old.bin'));
+      },
+    });
+    await fx.converged({ timeoutMs: 30_000 });
+    const seen = fullProgress(fx);
+    expect(seen.length, 'the full sync reported progress').toBeGreaterThan(2);
+    expect(seen.filter((p) => p.filesTotal != null)).toEqual([]);
   });
 });

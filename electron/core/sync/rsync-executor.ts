@@ -10,7 +10,8 @@ import { RsyncTrayError, type ErrorInfo } from '../../shared/errors.ts';
 import type { ExcludeMatcher } from '../../shared/exclude-rules.ts';
 import { targetUrl, type Profile, type Target } from '../../shared/profile-schema.ts';
 import type { MovedName, RunRecord, TargetStatus, TransferProgress } from '../../shared/status.ts';
-import { resolveAuth, type SecretStore } from '../rsync/auth.ts';
+import { resolveAuth, type ResolvedAuth, type SecretStore } from '../rsync/auth.ts';
+import { listTarget } from '../rsync/rsync-listing.ts';
 import {
   batchIdleTimeoutMs,
   buildRsyncArgs,
@@ -30,7 +31,7 @@ import { runRsync, type RunResult } from '../rsync/rsync-runner.ts';
 import type { Clock } from './clock.ts';
 import { switchingLimit } from './limit-switch.ts';
 import { pruneSafetyNet } from './safety-net.ts';
-import { countFullSync } from './full-sync-count.ts';
+import { countFullSync, holdsNothing, type RunTotal } from './full-sync-count.ts';
 import { TransferMeter } from './transfer-meter.ts';
 import { DELETION_BUDGET_POLICY } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
@@ -104,18 +105,18 @@ export class RsyncExecutor {
         : RUN_NAMES_POLICY.perRun;
     let lastEmit = 0;
     const dryRun = deletion.mode === 'list';
-    // A full sync's totals where rsync gives none while it runs: a dry run first, when worth it
+    // A full sync's totals where rsync gives none while it runs: a dry run beside it, when worth it
     // (full-sync-count.ts). Of a real daemon only, as the module listing below: a scripted runner
     // (tests) answers what its test scripts, and the count would be one run more in every script.
-    const total =
-      !this.#deps.run && progressFrom(kind) === 'process-io' && this.meter.counter.wanted(kind, dryRun, clock.now())
-        ? await countFullSync({
-            request: { rsyncPath: caps.path, args, env: auth.env, signal, secrets: auth.secrets },
-            run: runRsync,
-            compress: profile.compress,
-          })
-        : null;
-    this.meter.begin({ kind, dryRun, total });
+    const want =
+      !this.#deps.run && progressFrom(kind) === 'process-io'
+        ? this.meter.counter.wanted(kind, dryRun, clock.now())
+        : 'no';
+    // Looked at before the run: once it runs, the backup holds what it has sent so far.
+    const count = want === 'count' || (want === 'if-empty' && (await this.#holdsNothing(auth, signal)));
+    const setTotal = this.meter.begin({ kind, dryRun, total: null });
+    const counting = new AbortController();
+    if (count) void this.#countBeside(args, auth, AbortSignal.any([signal, counting.signal]), setTotal);
     const result = await switchingLimit(this.#deps.run ?? runRsync, { profile, clock })({
       rsyncPath: caps.path,
       args,
@@ -134,6 +135,7 @@ export class RsyncExecutor {
         this.#deps.onProgress(this.meter.shape(kind, p, now));
       },
     });
+    counting.abort(); // a count not done by the end of the run has nothing left to tell
     this.meter.ended(result, profile.source, clock.now());
     // An unknown module is explained with the closest one the daemon lists ("did you mean").
     // Asked of a real daemon only: a scripted runner (tests) has no listing to give.
@@ -196,6 +198,33 @@ export class RsyncExecutor {
       secrets: auth.secrets,
       idleTimeoutMs: batchIdleTimeoutMs(profile),
     });
+  }
+
+  /** The full sync's totals, counted beside it (full-sync-count.ts); never fails the run. */
+  async #countBeside(
+    args: string[],
+    auth: ResolvedAuth,
+    signal: AbortSignal,
+    setTotal: (total: RunTotal) => void,
+  ): Promise<void> {
+    const { profile, caps } = this.#deps;
+    try {
+      const request = { rsyncPath: caps.path, args, env: auth.env, signal, secrets: auth.secrets };
+      const total = await countFullSync({ request, run: runRsync, compress: profile.compress });
+      if (total && !signal.aborted) setTotal(total);
+    } catch {
+      // No total: the run shows its bytes and rate without one.
+    }
+  }
+
+  /** Whether the target's folder holds nothing yet but our own folders (full-sync-count.ts). */
+  #holdsNothing(auth: ResolvedAuth, signal: AbortSignal): Promise<boolean> {
+    const { profile, target, caps } = this.#deps;
+    const where = diagnoseContextOf(target);
+    const timeoutSeconds = profile.timeoutSeconds;
+    return holdsNothing(() =>
+      listTarget({ rsyncPath: caps.path, url: targetUrl(target), auth, where, timeoutSeconds, signal }),
+    );
   }
 
   /** The daemon's modules, listed after a run it refused with "Unknown module". */

@@ -48,11 +48,16 @@ export class TransferMeter {
     this.#profile = profile;
   }
 
-  /** A new rsync run: its bytes count from 0 again. */
-  begin(run: RunStart = { kind: 'batch', dryRun: false }): void {
+  /** A new rsync run: its bytes count from 0 again. Answers how to give it its total later. */
+  begin(run: RunStart = { kind: 'batch', dryRun: false }): (total: RunTotal) => void {
     this.#meter = new RateMeter();
     this.#share = 0;
-    this.#run = run;
+    const started = { ...run };
+    this.#run = started;
+    // Counted beside the run: a total that comes after the run ended belongs to no other run.
+    return (total) => {
+      if (this.#run === started) started.total = total;
+    };
   }
 
   /** The limit in force at `now`, in bytes/s (0: none, or not comparable under compression). */
