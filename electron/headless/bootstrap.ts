@@ -85,12 +85,20 @@ async function startHost(
   const { loadImporters } = await import('./importers.ts');
   // Pause on battery / metered (profile options): sysfs and NetworkManager, polled (README).
   const conditions = startMachineConditions();
-  const service = await startAppService({
-    configStore: options.startEmpty ? fileConfigStoreStartingEmpty(file) : fileConfigStore(file),
-    secrets: fileSecretStore(secretsFileFor(file)),
-    importers: await loadImporters(),
-    engine: { stateDir: stateDirFor(file), conditions },
-  });
+  let service: AppService;
+  try {
+    service = await startAppService({
+      configStore: options.startEmpty ? fileConfigStoreStartingEmpty(file) : fileConfigStore(file),
+      secrets: fileSecretStore(secretsFileFor(file)),
+      importers: await loadImporters(),
+      engine: { stateDir: stateDirFor(file), conditions },
+    });
+  } catch (error) {
+    // A bad config: its poll timers would keep the process alive after the message (the host
+    // must exit, so systemd's Restart= and scripts see the failure).
+    conditions.dispose();
+    throw error;
+  }
   service.subscribe(eventPrinter(options.print, options.json));
   // Profiles' hooks (command, ping URL) on failure, recovery and held deletion: once per incident.
   const hooks = startHooksHost({

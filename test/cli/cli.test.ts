@@ -328,6 +328,26 @@ describe('rsync-tray CLI', () => {
     }
   });
 
+  it.each(['run', 'serve'])(
+    '%s with a bad config says what to fix and exits (2), nothing left running',
+    async (command) => {
+      const bad = path.join(home, 'bad.json');
+      await writeFile(
+        bad,
+        JSON.stringify({ version: 2, profiles: [{ name: 'a', source, deletion: false, targets: [] }] }),
+      );
+      // Before the fix the host printed the error and then waited for ever (its poll timers).
+      const r = await execa(process.execPath, [BIN, command, '--config', bad], {
+        reject: false,
+        env: { RSYNC_TRAY_HOME: home },
+        timeout: 20_000,
+      });
+      expect(r.timedOut, 'it exited by itself').toBe(false);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/Unknown field "deletion" \(did you mean "deletions"\?\)/);
+    },
+  );
+
   it('refuses a second engine on the same config, and imports into the running one', async () => {
     const run: ResultPromise = execa(process.execPath, [BIN, 'run', '--config', configFile], {
       reject: false,

@@ -4,7 +4,7 @@
  * --unit-dir keeps every test away from the real /etc/systemd.
  */
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,9 @@ const cli = (args: string[]) =>
   execa(process.execPath, [BIN, ...args], { reject: false, env: { RSYNC_TRAY_HOME: home } });
 
 beforeEach(async () => {
-  home = await mkdtemp(path.join(os.tmpdir(), 'rt-service-'));
+  // Not under /tmp: a source there gets no PrivateTmp (tested below), and these check the rest.
+  await mkdir('/srv/rsync-tray-tests', { recursive: true });
+  home = await mkdtemp('/srv/rsync-tray-tests/rt-service-');
   sources = [path.join(home, 'src one'), path.join(home, 'data')];
   for (const s of sources) await mkdir(s);
   configFile = path.join(home, 'config.json');
@@ -90,6 +92,42 @@ describe('service install --print (system unit)', () => {
     expect(
       keys((await cli(['service', 'install', '--print', '--config', elsewhere])).stdout).get('ProtectHome'),
     ).toEqual(['yes']);
+  });
+});
+
+describe('a source under /tmp', () => {
+  it('gets no PrivateTmp (the service would see an empty /tmp), and the unit still verifies', async () => {
+    const tmpSource = await mkdtemp('/tmp/rt-service-src-');
+    try {
+      await writeFile(
+        configFile,
+        JSON.stringify({
+          version: 2,
+          profiles: [{ name: 't', source: tmpSource, targets: [{ host: '127.0.0.1', module: 'm' }] }],
+        }),
+      );
+      const r = await cli(['service', 'install', '--print', '--config', configFile]);
+      expect(r.exitCode).toBe(0);
+      expect(keys(r.stdout).get('PrivateTmp')).toBeUndefined();
+      expect(keys(r.stdout).get('ReadWritePaths')?.[0]).toContain(tmpSource);
+      expect((await verify(r.stdout)).stderr).not.toMatch(/PrivateTmp/);
+    } finally {
+      await rm(tmpSource, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the script the unit runs', () => {
+  it('started through a link (npx runs node_modules/.bin/rsync-tray): the real bin, not a path beside the link', async () => {
+    const link = path.join(home, 'bin-link', 'rsync-tray');
+    await mkdir(path.dirname(link));
+    await symlink(BIN, link);
+    const r = await execa(process.execPath, [link, 'service', 'install', '--print', '--config', configFile], {
+      reject: false,
+      env: { RSYNC_TRAY_HOME: home },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(keys(r.stdout).get('ExecStart')?.[0]).toContain(`${BIN} run --config ${configFile}`);
   });
 });
 

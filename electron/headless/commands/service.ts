@@ -6,6 +6,7 @@
  * $RSYNC_TRAY_UNIT_DIR) writes it elsewhere and leaves systemctl alone (tests, packaging).
  */
 import { execFile } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,11 +26,24 @@ interface Plan {
   manage: boolean;
 }
 
-/** The CLI script the service runs: this one when started through bin/rsync-tray.mjs. */
+/**
+ * The CLI script the service runs: the one started (through a link such as npx's
+ * node_modules/.bin/rsync-tray, resolved), else bin/rsync-tray.mjs of the package this file is
+ * in, found by its package.json — from the sources and from the bundle in dist/cli/ alike.
+ */
 function cliScript(): string {
   const started = process.argv[1] ?? '';
-  if (started.endsWith('rsync-tray.mjs')) return path.resolve(started);
-  return path.resolve(import.meta.dirname, '../../../bin/rsync-tray.mjs');
+  try {
+    const real = realpathSync(started);
+    if (real.endsWith('rsync-tray.mjs')) return real;
+  } catch {
+    // not a file (node -e, a test): look for the package instead
+  }
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    const script = path.join(dir, 'bin', 'rsync-tray.mjs');
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(script)) return script;
+    if (path.dirname(dir) === dir) return path.resolve(import.meta.dirname, '../../../bin/rsync-tray.mjs');
+  }
 }
 
 /** The profiles' source folders, for ReadWritePaths= (restore writes into them). */

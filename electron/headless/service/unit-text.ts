@@ -38,6 +38,8 @@ export const DEFAULT_WATCHDOG_SEC = 60;
 /** Folders that ProtectHome=yes would hide. */
 const HOME_ROOTS = ['/home', '/root', '/run/user'];
 
+const TMP_ROOTS = ['/tmp', '/var/tmp'];
+
 const under = (dir: string, root: string): boolean => dir === root || dir.startsWith(`${root}/`);
 
 /**
@@ -54,6 +56,8 @@ export function unitText(o: UnitOptions): string {
   const configDir = path.dirname(path.resolve(o.configFile));
   const writable = [...new Set([configDir, ...o.sources.map((s) => path.resolve(s))])].sort();
   const inHome = writable.some((p) => HOME_ROOTS.some((root) => under(p, root)));
+  // PrivateTmp gives the service its own empty /tmp: a source or the config there would vanish.
+  const inTmp = writable.some((p) => TMP_ROOTS.some((root) => under(p, root)));
   const lines = [
     '# Written by `rsync-tray service install`; run it again (not an edit here) to change this unit.',
     '[Unit]',
@@ -76,7 +80,7 @@ export function unitText(o: UnitOptions): string {
   lines.push('NoNewPrivileges=yes');
   if (!o.user) {
     lines.push(
-      'PrivateTmp=yes',
+      ...(inTmp ? ['# No PrivateTmp=: a source folder or the config is under /tmp.'] : ['PrivateTmp=yes']),
       'ProtectSystem=strict',
       `ProtectHome=${inHome ? 'read-only' : 'yes'}`,
       `ReadWritePaths=${writable.map((p) => unitWord(`-${p}`)).join(' ')}`,
