@@ -3,7 +3,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MOVE_PAIRING_POLICY, unpairedMoves } from '../../electron/core/sync/move-pairs.ts';
+import {
+  basisWorthIt,
+  MOVE_BASIS_POLICY,
+  MOVE_PAIRING_POLICY,
+  unpairedMoves,
+} from '../../electron/core/sync/move-pairs.ts';
 
 let root: string;
 beforeEach(async () => {
@@ -66,5 +71,20 @@ describe('a file renamed in place (the watcher pairs only folders)', () => {
         appeared,
       ),
     ).toEqual([['videos/holiday.mkv', 'videos/holiday-final.mkv']]);
+  });
+});
+
+describe('basisWorthIt', () => {
+  it('a small folder is sent again; a big one, or one with many entries, gets a basis; the bar is lower under a limit', async () => {
+    for (let i = 0; i < 10; i++) await file(`small/f${i}`, Buffer.alloc(10 * 1024));
+    await file('big/deep/x.bin', Buffer.alloc(MOVE_BASIS_POLICY.minBytesUnlimited));
+    await file('limited/x.bin', Buffer.alloc(MOVE_BASIS_POLICY.minBytesLimited));
+    expect(await basisWorthIt(path.join(root, 'small'), false)).toBe(false);
+    expect(await basisWorthIt(path.join(root, 'big'), false)).toBe(true);
+    expect(await basisWorthIt(path.join(root, 'limited'), false)).toBe(false);
+    expect(await basisWorthIt(path.join(root, 'limited'), true)).toBe(true);
+    expect(await basisWorthIt(path.join(root, 'small'), false, { ...MOVE_BASIS_POLICY, walkEntries: 5 })).toBe(true);
+    expect(await basisWorthIt(path.join(root, 'big/deep/x.bin'), false)).toBe(true);
+    expect(await basisWorthIt(path.join(root, 'gone'), true)).toBe(false);
   });
 });

@@ -12,7 +12,8 @@
  * Bounded, so a burst never pays a look-up per pair: only small batches are looked at, and only
  * targets worth a run (folders, files of at least minBytes).
  */
-import { lstat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { BatchPlan } from './pending-paths.ts';
 
@@ -81,4 +82,51 @@ export async function unpairedMoves(
     pairs.push([from, to]);
   }
   return pairs;
+}
+
+/**
+ * When a basis run is worth its round trip: it copies the old copy on the daemon (~130 ms for a
+ * folder of 1,000 small files, measured on loopback), while sending the data again costs its
+ * bytes over the link. Below these sizes the batch sends it again: a 1,000-file folder of 1 MiB
+ * renamed went from 60 ms to 197 ms with a basis run, unlimited. Under a bandwidth limit the
+ * link is the scarce thing, so the bar is lower.
+ */
+export const MOVE_BASIS_POLICY = {
+  minBytesLimited: 1024 * 1024,
+  minBytesUnlimited: 4 * 1024 * 1024,
+  /** A folder is walked until it is known to be worth it, or for at most this many entries. */
+  walkEntries: 5_000,
+} as const;
+
+/** Whether the moved entry at `abs` holds enough data for a basis run (a bounded walk). */
+export async function basisWorthIt(
+  abs: string,
+  limited: boolean,
+  policy: { [K in keyof typeof MOVE_BASIS_POLICY]: number } = MOVE_BASIS_POLICY,
+): Promise<boolean> {
+  const need = limited ? policy.minBytesLimited : policy.minBytesUnlimited;
+  let bytes = 0;
+  let entries = 0;
+  const walk = async (dir: string): Promise<boolean> => {
+    let names: Dirent[];
+    try {
+      names = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const d of names) {
+      if (++entries > policy.walkEntries) return true; // a big tree: worth it whatever its sizes
+      const p = posix.join(dir, d.name);
+      if (d.isDirectory()) {
+        if (await walk(p)) return true;
+      } else if (d.isFile()) {
+        bytes += (await lstat(p).catch(() => null))?.size ?? 0;
+        if (bytes >= need) return true;
+      }
+    }
+    return false;
+  };
+  const st = await lstat(abs).catch(() => null);
+  if (!st) return false;
+  return st.isDirectory() ? walk(abs) : st.size >= need;
 }

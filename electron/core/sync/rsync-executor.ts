@@ -30,6 +30,7 @@ import type { RsyncCapabilities } from '../rsync/rsync-probe.ts';
 import { runRsync, type RunResult } from '../rsync/rsync-runner.ts';
 import type { Clock } from './clock.ts';
 import { switchingLimit } from './limit-switch.ts';
+import { basisWorthIt } from './move-pairs.ts';
 import { pruneSafetyNet } from './safety-net.ts';
 import { countFullSync, holdsNothing, type RunTotal } from './full-sync-count.ts';
 import { TransferMeter } from './transfer-meter.ts';
@@ -174,9 +175,10 @@ export class RsyncExecutor {
       () => null,
     );
     if (isDir === null) return;
-    const auth = await resolveAuth(target, secrets);
     // The same limit as the batch after it: the schedule's at this moment, else the profile's.
     const bw = limitAt(profile, new Date(this.#deps.clock.now()));
+    if (!(await basisWorthIt(join(profile.source, to), bw.bytesPerSecond > 0))) return;
+    const auth = await resolveAuth(target, secrets);
     const common = [
       '--stats',
       `--contimeout=${profile.timeoutSeconds}`,
