@@ -105,7 +105,9 @@ describe.skipIf(!chromiumAvailable)('per-file activity in the window served by r
     await search.fill('');
     // Every run again, at once: the full sync and the two batches. The batches share a row when they
     // came within the group's gap (15 s), which a loaded machine can exceed between them: 2 or 3 rows.
-    await page.getByText(/^3 runs, [23] rows$/).waitFor({ timeout: 5_000 });
+    // A file's write may come as two events that fall in two batches, the second finding the backup
+    // already equal ("nothing changed"): one run (and row) more.
+    await page.getByText(/^[34] runs, [2-4] rows$/).waitFor({ timeout: 5_000 });
     const full = page.locator('tr[data-run][data-kind="full"]');
     await full.getByText('Full sync → 151 items sent').waitFor();
     await full.getByRole('button', { name: 'Show names' }).click();

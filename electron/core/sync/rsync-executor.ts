@@ -33,6 +33,7 @@ import { switchingLimit } from './limit-switch.ts';
 import { basisWorthIt } from './move-pairs.ts';
 import { pruneSafetyNet } from './safety-net.ts';
 import { countFullSync, holdsNothing, type RunTotal } from './full-sync-count.ts';
+import { countSource } from './source-count.ts';
 import { TransferMeter } from './transfer-meter.ts';
 import { DELETION_BUDGET_POLICY } from './deletion-guard.ts';
 import type { Verdict } from './full-pass.ts';
@@ -113,11 +114,15 @@ export class RsyncExecutor {
       !this.#deps.run && progressFrom(kind) === 'process-io'
         ? this.meter.counter.wanted(kind, dryRun, clock.now())
         : 'no';
-    // Looked at before the run: once it runs, the backup holds what it has sent so far.
-    const count = want === 'count' || (want === 'if-empty' && (await this.#holdsNothing(auth, signal)));
+    // Looked at before the run: once it runs, the backup holds what it has sent so far. Into an
+    // empty backup everything goes: a walk of the source counts it (source-count.ts), no daemon.
+    const upload = want === 'if-empty' && (await this.#holdsNothing(auth, signal));
     const setTotal = this.meter.begin({ kind, dryRun, total: null });
     const counting = new AbortController();
-    if (count) void this.#countBeside(args, auth, AbortSignal.any([signal, counting.signal]), setTotal);
+    const countSignal = AbortSignal.any([signal, counting.signal]);
+    if (want === 'count') void this.#countBeside(args, auth, countSignal, setTotal);
+    else if (upload)
+      void countSource(profile.source, excludes, countSignal).then((t) => t && !countSignal.aborted && setTotal(t));
     const result = await switchingLimit(this.#deps.run ?? runRsync, { profile, clock })({
       rsyncPath: caps.path,
       args,
