@@ -377,7 +377,9 @@ export function statusLine(s: Status, now: number, style: StatusLineStyle = {}):
   if ((s.state === 'retrying' || s.state === 'error') && s.lastError && style.error && style.error !== 'none')
     head += `: ${errorText(s.lastError, style.error)}`;
   if (style.detail) head += ` — ${style.detail}`;
-  if (style.pending && !pendingSaid && s.pending > 0) head += ` — ${plural(s.pending, 'change')} pending`;
+  // Paused with changes waiting is not current: said wherever the line is shown (status, tray).
+  if ((style.pending || s.state === 'paused') && !pendingSaid && s.pending > 0)
+    head += ` — ${plural(s.pending, 'change')} pending`;
   if (style.synced && s.state !== 'stopped')
     head += ` · ${lastSyncedPhrase(s.lastSuccessAt, now, { clock: style.clock })}`;
   return head;

@@ -259,6 +259,7 @@ describe('status line', () => {
     ],
     ['pending, counted once', target('syncing', { pending: 1_642 }), { pending: true }, 'syncing 1,642 changes'],
     ['pending while paused', target('paused', { pending: 1_642 }), { pending: true }, 'paused — 1,642 changes pending'],
+    ['pending while paused, said without asking', target('paused', { pending: 1 }), {}, 'paused — 1 change pending'],
     [
       'retrying, no retry known',
       target('retrying'),
