@@ -15,7 +15,9 @@
  * long transfer is likely: after a long full sync (FULL_COUNT_POLICY). The first full sync of the
  * engine's life is counted only into a backup that holds nothing yet (an upload; one listing of
  * its top folder tells), and then by a walk of the source instead (source-count.ts): beside a
- * 1,000,000-file upload on 2 cores, this dry run made it a fifth slower. Beside the run, the count may miss the few files the run sent
+ * 1,000,000-file upload on 2 cores, this dry run made it a fifth slower. And only under a
+ * bandwidth limit (rsync-executor.ts): without one rsync takes both cores, and even the walk
+ * beside it cost that upload ~20 %. Beside the run, the count may miss the few files the run sent
  * before the count looked at them: the meter never shows more done than the total (transfer-meter.ts).
  */
 import { DELETED_DIR_NAME, WORKING_DIR_NAMES } from '../../shared/profile-schema-constants.ts';
