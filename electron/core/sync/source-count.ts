@@ -56,7 +56,10 @@ export async function countSource(
   let active = 0;
   await new Promise<void>((resolve) => {
     const pump = (): void => {
-      if (signal.aborted || (queue.length === 0 && active === 0)) return resolve();
+      if (signal.aborted || (queue.length === 0 && active === 0)) {
+        resolve();
+        return;
+      }
       while (active < PARALLEL_FOLDERS && queue.length > 0) {
         const rel = queue.shift()!;
         active++;
