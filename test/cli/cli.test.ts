@@ -119,6 +119,8 @@ describe('rsync-tray CLI', () => {
     const failed = await cli(['sync', '--config', configFile], { env: { BACKUP_PW: 'wrong' } });
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toMatch(/FAILED \[docs\].*Authentication failed/);
+    // The status line before it announced a retry; this one pass says there will be none.
+    expect(failed.stdout).toMatch(/FAILED \[docs\].*Not retried: `sync` without a running engine is one pass/);
     expect(await exists(path.join(daemon.modules.backup!, 'b.txt'))).toBe(false);
   });
 

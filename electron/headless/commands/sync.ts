@@ -46,6 +46,8 @@ function firstPass(
   });
 }
 
+const NOT_RETRIED = '(Not retried: `sync` without a running engine is one pass; `rsync-tray run` keeps retrying.)';
+
 /** One line per target that failed or held deletions; the count of them. */
 function reportFailures(statuses: readonly ProfileStatus[]): number {
   let failures = 0;
@@ -56,7 +58,8 @@ function reportFailures(statuses: readonly ProfileStatus[]): number {
           `HELD [${s.name}] ${t.key}: ${holdPhrase(t.hold)} ` +
             `To delete: rsync-tray sync --profile ${JSON.stringify(s.name)} --confirm-deletions`,
         );
-      else if (t.lastError) out(`FAILED [${s.name}] ${t.key}: ${formatError(t.lastError)}`);
+      // The retry the status line announced does not come: this process exits now.
+      else if (t.lastError) out(`FAILED [${s.name}] ${t.key}: ${formatError(t.lastError)} ${NOT_RETRIED}`);
       else continue;
       failures++;
     }
