@@ -108,6 +108,8 @@ describe.skipIf(!chromiumAvailable)('the bandwidth schedule in the window', () =
     await page.getByRole('button', { name: 'Save profile' }).first().click();
     await page.getByRole('heading', { name: 'Profiles' }).waitFor();
     await session.card('docs').getByText(expected).waitFor();
+    // Cut with an ellipsis in a narrow card: the whole of it on hover.
+    expect(await session.card('docs').getByText(expected).getAttribute('title')).toBe(expected);
     await session.shot('schedule-card');
 
     const saved = JSON.parse(await readFile(configFile, 'utf8')) as {
