@@ -102,6 +102,22 @@ export function profileExcludes(profile: Profile): ExcludeMatcher {
   ]);
 }
 
+/**
+ * How every push talks to the daemon, the batch's and a move's basis run alike: the connect
+ * timeout, TCP_NODELAY (a small daemon exchange otherwise waits on Nagle + delayed ACK, ~90 ms per
+ * run), the limit in force at `now` (the schedule's, bandwidth-schedule.ts; outside its rules the
+ * profile's) and compression.
+ */
+export function connectionArgs(profile: Profile, now: Date): string[] {
+  const bw = limitAt(profile, now);
+  return [
+    `--contimeout=${profile.timeoutSeconds}`,
+    '--sockopts=TCP_NODELAY',
+    ...(bw.rsyncArg ? [`--bwlimit=${bw.rsyncArg}`] : []),
+    ...(profile.compress ? ['--compress'] : []),
+  ];
+}
+
 export function buildRsyncArgs({
   profile,
   target,
@@ -130,14 +146,8 @@ export function buildRsyncArgs({
     // closing exchange waits on a delayed ACK): full syncs keep it, batches are watched by the
     // runner's idle timer instead (see batchIdleTimeoutMs).
     ...(kind === 'full' ? [`--timeout=${profile.timeoutSeconds}`] : []),
-    `--contimeout=${profile.timeoutSeconds}`,
-    // A small daemon exchange otherwise waits on Nagle + delayed ACK (~90 ms per run).
-    '--sockopts=TCP_NODELAY',
+    ...connectionArgs(profile, now),
   ];
-  // The schedule's limit at the run's start (bandwidth-schedule.ts); outside its rules, the profile's.
-  const bw = limitAt(profile, now);
-  if (bw.rsyncArg) args.push(`--bwlimit=${bw.rsyncArg}`);
-  if (profile.compress) args.push('--compress');
   if (caps.mkpath && target.path) args.push('--mkpath');
 
   if (kind === 'batch') {

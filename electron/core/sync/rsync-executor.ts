@@ -15,6 +15,7 @@ import { listTarget } from '../rsync/rsync-listing.ts';
 import {
   batchIdleTimeoutMs,
   buildRsyncArgs,
+  connectionArgs,
   itemizes,
   namesDeletions,
   progressFrom,
@@ -185,15 +186,12 @@ export class RsyncExecutor {
     );
     if (isDir === null) return;
     // The same limit as the batch after it: the schedule's at this moment, else the profile's.
-    const bw = limitAt(profile, new Date(this.#deps.clock.now()));
-    if (!(await basisWorthIt(join(profile.source, to), bw.bytesPerSecond > 0))) return;
+    const now = new Date(this.#deps.clock.now());
+    if (!(await basisWorthIt(join(profile.source, to), limitAt(profile, now).bytesPerSecond > 0))) return;
     const auth = await resolveAuth(target, secrets);
     const common = [
       '--stats',
-      `--contimeout=${profile.timeoutSeconds}`,
-      '--sockopts=TCP_NODELAY',
-      ...(bw.rsyncArg ? [`--bwlimit=${bw.rsyncArg}`] : []),
-      ...(profile.compress ? ['--compress'] : []),
+      ...connectionArgs(profile, now),
       ...(caps.mkpath ? ['--mkpath'] : []),
       ...excludes.rsyncArgs,
       ...auth.args,
