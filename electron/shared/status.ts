@@ -64,7 +64,7 @@ export interface TransferProgress {
   bytes: number;
   /** Null where no honest percentage is known: full syncs on Linux, and while rsync is still finding files. */
   percent: number | null;
-  /** Smoothed over the last seconds, never above the profile's bandwidth limit (core/sync/rate-meter.ts); 0 until known. */
+  /** Smoothed over the last seconds, never above the limit in force (core/sync/rate-meter.ts, transfer-meter.ts); 0 until known. */
   bytesPerSecond: number;
   /** From the bytes left and the smoothed rate; null where either is unknown. */
   etaSeconds: number | null;
@@ -72,7 +72,7 @@ export interface TransferProgress {
   filesDone?: number | null;
   /** Entries the run will go through: rsync's file list once it is whole; null while unknown. */
   filesTotal?: number | null;
-  /** Bytes of file data the run will move, from rsync's percentage; null while unknown. */
+  /** Bytes the run will move: from rsync's percentage, or a full sync's count (full-sync-count.ts); null while unknown. */
   bytesTotal?: number | null;
 }
 
@@ -281,15 +281,7 @@ export type EngineEventBody =
   | { type: 'restore'; profile: string; progress: RestoreProgress };
 
 /** How far a restore has come: rsync's reading of the pull (core/rsync/rsync-progress.ts). */
-export interface RestoreProgress {
-  bytes: number;
-  percent: number | null;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-  filesDone?: number | null;
-  filesTotal?: number | null;
-  bytesTotal?: number | null;
-}
+export type RestoreProgress = Omit<TransferProgress, 'kind'>;
 
 /** Every event carries a sequence number, so a client can tell it missed some and refetch. */
 export type EngineEvent = EngineEventBody & { seq: number; at: number };
