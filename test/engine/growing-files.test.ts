@@ -3,7 +3,6 @@
  * then sent with --append (its new bytes, checked on the wire with rsync's stats); a rewrite, a
  * truncation and a same-size edit go the exact path. The backup is byte-identical every time.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, mkdtemp, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,8 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendArgs } from '../../electron/core/rsync/append-args.ts';
 import { filesFromInput } from '../../electron/core/rsync/rsync-args.ts';
-import { parseStats } from '../../electron/core/rsync/rsync-output.ts';
 import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
+import { bytesSentBy, engineBatchArgs } from '../support/wire-rsync.ts';
 import { GrowthTracker } from '../../electron/core/sync/growth-tracker.ts';
 import { systemClock } from '../../electron/core/sync/clock.ts';
 
@@ -33,39 +32,14 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function rsync(args: string[], input: Buffer): Promise<number> {
-  const child = execFile('rsync', args, { env: { ...process.env, LC_ALL: 'C' } });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stdin!.end(input);
-  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
-  expect(code).toBe(0);
-  return parseStats(out).bytesSent;
-}
-
-const batchArgs = () => [
-  '-a',
-  '--password-file',
-  daemon.passwordFile,
-  '--stats',
-  '--mkpath',
-  '--files-from=-',
-  '--from0',
-  '-r',
-  '--checksum',
-  '--delete-missing-args',
-  '--force',
-  '--delete',
-  `${source}/`,
-  url,
-];
+const batchArgs = () => engineBatchArgs(daemon.passwordFile, source, url);
 
 /** One sync of `rel` the way the engine would: append when the tracker vouches, else exact. */
 async function sync(tracker: GrowthTracker, rel: string): Promise<{ path: string; sent: number }> {
   const decision = await tracker.decide(rel);
   const args = decision.path === 'append' ? appendArgs(batchArgs(), 0)! : batchArgs();
   const { size } = await stat(path.join(source, rel));
-  const sent = await rsync(args, filesFromInput([rel]));
+  const sent = await bytesSentBy(args, filesFromInput([rel]));
   await tracker.remember(rel, size);
   return { path: decision.path, sent };
 }

@@ -4,7 +4,6 @@
  * --delete-missing-args) deletes the old side. Each case checks the backup is byte-identical and
  * the bytes on the wire (rsync's own stats) are a small fraction of the moved data.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,8 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { moveBasisArgs } from '../../electron/core/rsync/move-args.ts';
 import { filesFromInput } from '../../electron/core/rsync/rsync-args.ts';
-import { parseStats } from '../../electron/core/rsync/rsync-output.ts';
 import { startLocalDaemon, type LocalDaemon } from '../../electron/core/service/local-rsync-daemon.ts';
+import { bytesSentBy, engineBatchArgs } from '../support/wire-rsync.ts';
 
 const MiB = 1024 * 1024;
 let work: string;
@@ -41,39 +40,14 @@ beforeEach(async () => {
 
 const common = () => ['--password-file', daemon.passwordFile, '--stats', '--mkpath'];
 
-async function rsync(args: string[], input?: Buffer): Promise<number> {
-  const child = execFile('rsync', args, { env: { ...process.env, LC_ALL: 'C' } });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stdin!.end(input ?? '');
-  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
-  expect(code).toBe(0);
-  return parseStats(out).bytesSent;
-}
-
 /** The batch as the engine sends it for these paths. */
 const batch = (paths: string[]) =>
-  rsync(
-    [
-      '-a',
-      ...common(),
-      '--files-from=-',
-      '--from0',
-      '-r',
-      '--checksum',
-      '--delete-missing-args',
-      '--force',
-      '--delete',
-      `${source}/`,
-      url,
-    ],
-    filesFromInput(paths),
-  );
+  bytesSentBy(engineBatchArgs(daemon.passwordFile, source, url), filesFromInput(paths));
 
 async function move(from: string, to: string, isDir: boolean): Promise<number> {
   const basis = moveBasisArgs({ source, url, from, to, isDir, common: common() });
   expect(basis.kind).not.toBe('none');
-  return basis.kind === 'none' ? 0 : rsync(basis.args, basis.input);
+  return basis.kind === 'none' ? 0 : bytesSentBy(basis.args, basis.input);
 }
 
 async function tree(root: string): Promise<Record<string, string>> {
@@ -97,7 +71,7 @@ async function seed(files: Record<string, number>): Promise<number> {
     await writeFile(path.join(source, rel), randomBytes(size));
     total += size;
   }
-  await rsync(['-a', ...common(), `${source}/`, url]);
+  await bytesSentBy(['-a', ...common(), `${source}/`, url]);
   return total;
 }
 
