@@ -3,7 +3,7 @@
  * delete — hostile names too — while the backup stays exactly as it was, and the password typed in
  * the editor reaches rsync only through its environment.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,9 @@ beforeAll(async () => {
   await writeAt(source, latin1('caf\xe9.txt'), 'latin1\n');
   // The backup: one file also in the source, two the source lacks.
   await writeFile(path.join(backup, 'same.txt'), 'same\n');
+  // The same file: the same time too (written a moment later, it could fall in the next second).
+  const { mtime } = await stat(path.join(source, 'same.txt'));
+  await utimes(path.join(backup, 'same.txt'), mtime, mtime);
   await writeFile(path.join(backup, 'old.txt'), 'old\n');
   await mkdir(path.join(backup, 'gone'));
   await writeFile(path.join(backup, 'gone/x.txt'), 'x\n');

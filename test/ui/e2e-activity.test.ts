@@ -107,7 +107,14 @@ describe.skipIf(!chromiumAvailable)('per-file activity in the window served by r
     // came within the group's gap (15 s), which a loaded machine can exceed between them: 2 or 3 rows.
     // A file's write may come as two events that fall in two batches, the second finding the backup
     // already equal ("nothing changed"): one run (and row) more.
-    await page.getByText(/^[34] runs, [2-4] rows$/).waitFor({ timeout: 5_000 });
+    // Read whole (a loaded machine redraws late), so a failure says what it showed.
+    const summary = page.getByText(/^\d+ runs?, \d+ rows?$/);
+    await expect
+      .poll(async () => (await summary.count()) > 0 && /^[34] runs, [2-4] rows$/.test(await summary.innerText()), {
+        timeout: 20_000,
+        message: `the runs summary (first read): ${(await summary.count()) > 0 ? await summary.innerText() : 'none'}`,
+      })
+      .toBe(true);
     const full = page.locator('tr[data-run][data-kind="full"]');
     await full.getByText('Full sync → 151 items sent').waitFor();
     await full.getByRole('button', { name: 'Show names' }).click();
